@@ -1,0 +1,1 @@
+"""Async SQLAlchemy per service database, with the tenancy hook installed."""

@@ -1,0 +1,107 @@
+"""Process settings, read from the environment (prefix ``REDCELL_``, ``__`` for nesting).
+
+One settings object serves every role; each process reads only the parts it needs.
+"""
+
+from __future__ import annotations
+
+import base64
+from functools import lru_cache
+from typing import Literal
+
+from pydantic import BaseModel, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DbRole = Literal["app", "owner", "system"]
+
+
+class PostgresSettings(BaseModel):
+    host: str = "127.0.0.1"
+    port: int = 5432
+    # Superuser used only by `redcell migrate --bootstrap` to create databases and roles (dev, test, CI).
+    admin_user: str = "postgres"
+    admin_password: SecretStr = SecretStr("")
+    # Passwords by role name (``orgtree_app``); empty means the server trusts loopback (dev, test).
+    passwords: dict[str, SecretStr] = Field(default_factory=dict)
+    # Full URLs by ``<service>_<role>``, for managed databases whose names or hosts differ.
+    urls: dict[str, SecretStr] = Field(default_factory=dict)
+    pool_size: int = 10
+    max_overflow: int = 10
+    connect_timeout_s: float = 5.0
+
+
+class RedisSettings(BaseModel):
+    url: str = "redis://127.0.0.1:6379/0"
+
+
+class S3Settings(BaseModel):
+    endpoint: str = "127.0.0.1:9000"
+    access_key: str = "redcell"
+    secret_key: SecretStr = SecretStr("redcell-dev-secret")
+    bucket: str = "redcell"
+    secure: bool = False
+    region: str = "us-east-1"
+
+
+class JwtSettings(BaseModel):
+    issuer: str = "redcell-gateway"
+    audience: str = "redcell"
+    # Where services fetch the gateway's public keys.
+    jwks_url: str = "http://127.0.0.1:8000/.well-known/jwks.json"
+    access_ttl_s: int = 300
+    refresh_ttl_s: int = 14 * 24 * 3600
+    leeway_s: int = 10
+
+
+class WorkerSettings(BaseModel):
+    """dramatiq settings measured in architecture.md section 4."""
+
+    processes: int = 1
+    threads: int = 4
+    worker_timeout_ms: int = 100
+    heartbeat_timeout_ms: int = 15_000
+    maintenance_chance: int = 100
+
+
+class RelaySettings(BaseModel):
+    poll_interval_s: float = 0.5
+    batch_size: int = 200
+    retry_backoff_max_s: float = 5.0
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="REDCELL_", env_nested_delimiter="__", extra="ignore", frozen=True
+    )
+
+    env: Literal["dev", "test", "prod"] = "dev"
+    log_json: bool = True
+    log_level: str = "INFO"
+    pg: PostgresSettings = Field(default_factory=PostgresSettings)
+    redis: RedisSettings = Field(default_factory=RedisSettings)
+    s3: S3Settings = Field(default_factory=S3Settings)
+    jwt: JwtSettings = Field(default_factory=JwtSettings)
+    worker: WorkerSettings = Field(default_factory=WorkerSettings)
+    relay: RelaySettings = Field(default_factory=RelaySettings)
+    # Key-encryption key (32 bytes, base64) that wraps every tenant's data keys.
+    master_key: SecretStr = SecretStr(base64.b64encode(b"redcell-dev-master-key-32-bytes!").decode())
+    # Largest request body a service accepts, in bytes.
+    max_body_bytes: int = 1_048_576
+    readiness_timeout_s: float = 2.0
+
+    @field_validator("master_key")
+    @classmethod
+    def _master_key_is_32_bytes(cls, value: SecretStr) -> SecretStr:
+        raw = base64.b64decode(value.get_secret_value(), validate=True)
+        if len(raw) != 32:
+            msg = "REDCELL_MASTER_KEY must be 32 bytes, base64-encoded"
+            raise ValueError(msg)
+        return value
+
+    def master_key_bytes(self) -> bytes:
+        return base64.b64decode(self.master_key.get_secret_value())
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

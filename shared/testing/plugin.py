@@ -1,0 +1,107 @@
+"""pytest plugin (``-p shared.testing.plugin``): the session's own PostgreSQL, Redis and S3 server.
+
+They run on free loopback ports in a temporary folder created and removed by the session; a
+developer's `make dev` servers are never used or touched.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import tempfile
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+from alembic.migration import MigrationContext
+from alembic.operations import Operations
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+from shared import local_servers
+from shared.db.bootstrap import drop_service_database, ensure_service_database
+from shared.db.engine import make_engine
+from shared.db.migrations import create_kernel_tables
+from shared.db.urls import database_url
+from shared.settings import PostgresSettings, RedisSettings, S3Settings, Settings
+
+KERNEL_TEST_SERVICE = "kerneltest"
+
+
+@pytest.fixture(scope="session")
+def servers() -> Iterator[local_servers.ServerState]:
+    root = Path(tempfile.mkdtemp(prefix="redcell-test-"))
+    state = local_servers.up(root, durable=False)
+    try:
+        yield state
+    finally:
+        local_servers.down(root, remove=True)
+
+
+def settings_for(state: local_servers.ServerState, **overrides: object) -> Settings:
+    env = state.env()
+    values: dict[str, object] = {
+        "env": "test",
+        "log_json": False,
+        "pg": PostgresSettings(host="127.0.0.1", port=state.pg_port),
+        "redis": RedisSettings(url=env["REDCELL_REDIS__URL"]),
+        "s3": S3Settings(
+            endpoint=env["REDCELL_S3__ENDPOINT"],
+            access_key=env["REDCELL_S3__ACCESS_KEY"],
+            secret_key=env["REDCELL_S3__SECRET_KEY"],  # type: ignore[arg-type]
+            bucket=env["REDCELL_S3__BUCKET"],
+        ),
+    }
+    values.update(overrides)
+    return Settings(**values)  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="session")
+def settings(servers: local_servers.ServerState) -> Settings:
+    return settings_for(servers)
+
+
+@pytest.fixture(scope="session")
+def server_env(servers: local_servers.ServerState) -> dict[str, str]:
+    """Environment for Redcell subprocesses (api, relay, worker) started by a test."""
+    return {**servers.env(), "REDCELL_ENV": "test", "REDCELL_LOG_JSON": "true"}
+
+
+def _create_kernel(sync_conn: object, service: str) -> None:
+    ctx = MigrationContext.configure(sync_conn)  # type: ignore[arg-type]
+    with Operations.context(ctx):
+        create_kernel_tables(service)
+
+
+@pytest.fixture(scope="session")
+async def kernel_database(settings: Settings) -> AsyncIterator[str]:
+    """A service database holding only the kernel tables (outbox, inbox, audit, data keys).
+
+    Yields the service name; build engines with ``make_engine(settings, name, role)``.
+    """
+    await ensure_service_database(settings, KERNEL_TEST_SERVICE)
+    owner: AsyncEngine = create_async_engine(database_url(settings, KERNEL_TEST_SERVICE, "owner"))
+    async with owner.begin() as conn:
+        await conn.run_sync(_create_kernel, KERNEL_TEST_SERVICE)
+    await owner.dispose()
+    yield KERNEL_TEST_SERVICE
+    await drop_service_database(settings, KERNEL_TEST_SERVICE)
+
+
+@pytest.fixture(scope="session")
+async def kernel_app_engine(settings: Settings, kernel_database: str) -> AsyncIterator[AsyncEngine]:
+    """The kernel test database as the application role (RLS applies)."""
+    engine = make_engine(settings, kernel_database, "app")
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture(scope="session")
+async def kernel_system_engine(settings: Settings, kernel_database: str) -> AsyncIterator[AsyncEngine]:
+    """The kernel test database as the system role (cross-tenant; relay and provisioning)."""
+    engine = make_engine(settings, kernel_database, "system")
+    yield engine
+    await engine.dispose()
+
+
+def run(coro: object) -> object:
+    """Run a coroutine from synchronous test code."""
+    return asyncio.run(coro)  # type: ignore[arg-type]
