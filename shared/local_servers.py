@@ -196,8 +196,19 @@ def _start_postgres(root: Path, port: int, bin_dir: Path, user: str | None, *, d
         options += ["-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off"]
     _run_as(
         user,
-        [str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(pg_dir / "server.log"), "-w", "-t", "60",
-         "-o", " ".join(options), "start"],
+        [
+            str(bin_dir / "pg_ctl"),
+            "-D",
+            str(data),
+            "-l",
+            str(pg_dir / "server.log"),
+            "-w",
+            "-t",
+            "60",
+            "-o",
+            " ".join(options),
+            "start",
+        ],
     )
 
 
@@ -212,9 +223,23 @@ def start_redis(root: Path, port: int, *, durable: bool) -> int:
     """Start a Redis on ``port`` with its files in ``root``; returns its pid."""
     root.mkdir(parents=True, exist_ok=True)
     argv = [
-        str(redis_server_binary()), "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-        "--appendonly", "yes" if durable else "no", "--appendfsync", "everysec",
-        "--dir", str(root), "--daemonize", "no", "--logfile", str(root / "redis.log"),
+        str(redis_server_binary()),
+        "--port",
+        str(port),
+        "--bind",
+        "127.0.0.1",
+        "--save",
+        "",
+        "--appendonly",
+        "yes" if durable else "no",
+        "--appendfsync",
+        "everysec",
+        "--dir",
+        str(root),
+        "--daemonize",
+        "no",
+        "--logfile",
+        str(root / "redis.log"),
     ]
     proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, start_new_session=True)
     wait_for_port(port, what="Redis")
@@ -236,11 +261,23 @@ def _start_weed(root: Path, s3_port: int, weed_ports: list[int]) -> int:
     (s3_dir / "s3.json").write_text(json.dumps(config))
     master, volume, filer, admin = weed_ports
     argv = [
-        str(weed_binary()), f"-logdir={s3_dir}", "mini", f"-dir={s3_dir / 'data'}",
-        "-ip=127.0.0.1", "-ip.bind=127.0.0.1",
-        f"-master.port={master}", f"-volume.port={volume}", f"-filer.port={filer}", f"-admin.port={admin}",
-        f"-s3.port={s3_port}", "-s3.port.iceberg=0", "-s3.port.lance=0", "-webdav=false",
-        "-admin.ui=false", "-master.telemetry=false", f"-s3.config={s3_dir / 's3.json'}",
+        str(weed_binary()),
+        f"-logdir={s3_dir}",
+        "mini",
+        f"-dir={s3_dir / 'data'}",
+        "-ip=127.0.0.1",
+        "-ip.bind=127.0.0.1",
+        f"-master.port={master}",
+        f"-volume.port={volume}",
+        f"-filer.port={filer}",
+        f"-admin.port={admin}",
+        f"-s3.port={s3_port}",
+        "-s3.port.iceberg=0",
+        "-s3.port.lance=0",
+        "-webdav=false",
+        "-admin.ui=false",
+        "-master.telemetry=false",
+        f"-s3.config={s3_dir / 's3.json'}",
     ]
     env = {**os.environ, "GOMEMLIMIT": "128MiB"}
     log = (s3_dir / "weed.log").open("ab")
@@ -343,8 +380,13 @@ def up(root: Path, *, durable: bool, preferred_ports: dict[str, int] | None = No
     assert max([s3_port, *weed_ports]) <= _WEED_MAX_PORT
     bin_dir = postgres_bin_dir()
     state = ServerState(
-        root=str(root), pg_port=pg_port, redis_port=redis_port, s3_port=s3_port, weed_ports=weed_ports,
-        pg_bin=str(bin_dir), pg_user=_unprivileged_user(),
+        root=str(root),
+        pg_port=pg_port,
+        redis_port=redis_port,
+        s3_port=s3_port,
+        weed_ports=weed_ports,
+        pg_bin=str(bin_dir),
+        pg_user=_unprivileged_user(),
     )
     _save_state(state)
     try:

@@ -70,9 +70,7 @@ class RelaySettings(BaseModel):
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(
-        env_prefix="REDCELL_", env_nested_delimiter="__", extra="ignore", frozen=True
-    )
+    model_config = SettingsConfigDict(env_prefix="REDCELL_", env_nested_delimiter="__", extra="ignore", frozen=True)
 
     env: Literal["dev", "test", "prod"] = "dev"
     log_json: bool = True

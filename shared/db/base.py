@@ -44,9 +44,7 @@ class Timestamped:
 
     @declared_attr
     def updated_at(cls) -> Mapped[datetime]:  # noqa: N805
-        return mapped_column(
-            DateTime(timezone=True), server_default=func.now(), onupdate=func.now(), nullable=False
-        )
+        return mapped_column(DateTime(timezone=True), server_default=func.now(), onupdate=func.now(), nullable=False)
 
 
 def make_base(service: str) -> type[DeclarativeBase]:

@@ -38,8 +38,7 @@ async def ensure_service_database(settings: Settings, service: str) -> None:
             await conn.execute(f"{verb} ROLE {_quote_ident(role)} {attrs}{password}")
         if not await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", db):
             await conn.execute(
-                f"CREATE DATABASE {_quote_ident(db)} OWNER {_quote_ident(owner)} "
-                "ENCODING 'UTF8' TEMPLATE template0"
+                f"CREATE DATABASE {_quote_ident(db)} OWNER {_quote_ident(owner)} ENCODING 'UTF8' TEMPLATE template0"
             )
     finally:
         await conn.close()

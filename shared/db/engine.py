@@ -13,7 +13,10 @@ def make_engine(settings: Settings, service: str, role: DbRole = "app", **kwargs
         "pool_size": settings.pg.pool_size,
         "max_overflow": settings.pg.max_overflow,
         "pool_pre_ping": False,
-        "connect_args": {"timeout": settings.pg.connect_timeout_s, "server_settings": {"application_name": f"redcell-{service}-{role}"}},
+        "connect_args": {
+            "timeout": settings.pg.connect_timeout_s,
+            "server_settings": {"application_name": f"redcell-{service}-{role}"},
+        },
     }
     options.update(kwargs)
     return create_async_engine(database_url(settings, service, role), **options)

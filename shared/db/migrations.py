@@ -51,8 +51,7 @@ def notify_on_insert(table: str, channel: str) -> None:
         """
     )
     op.execute(
-        f'CREATE TRIGGER {table}_notify AFTER INSERT ON "{table}" '
-        f"FOR EACH STATEMENT EXECUTE FUNCTION {table}_notify()"
+        f'CREATE TRIGGER {table}_notify AFTER INSERT ON "{table}" FOR EACH STATEMENT EXECUTE FUNCTION {table}_notify()'
     )
 
 

@@ -105,3 +105,19 @@ async def kernel_system_engine(settings: Settings, kernel_database: str) -> Asyn
 def run(coro: object) -> object:
     """Run a coroutine from synchronous test code."""
     return asyncio.run(coro)  # type: ignore[arg-type]
+
+
+async def prepare_database(settings: Settings, component: str, migrations_dir: Path) -> None:
+    """Create a component's database and roles, then migrate it to head (as `redcell migrate --bootstrap`)."""
+    from shared.db.alembic_env import upgrade
+
+    await ensure_service_database(settings, component)
+    await asyncio.to_thread(upgrade, settings, component, migrations_dir)
+
+
+@pytest.fixture(scope="session")
+def issuer(settings: Settings) -> object:
+    """Signs tokens like the gateway, for testing one service on its own."""
+    from shared.testing.tokens import TestIssuer
+
+    return TestIssuer(settings.jwt)

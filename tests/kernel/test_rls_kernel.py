@@ -7,12 +7,11 @@ import uuid
 import pytest
 from sqlalchemy import insert, select, text
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from shared.db.kernel import audit_event, outbox_message
 from shared.tenancy import tenant_scope
 from shared.tenancy.hook import install_tenant_hook
-from sqlalchemy.ext.asyncio import AsyncSession
 
 
 async def _write_event(engine: AsyncEngine, tenant: uuid.UUID) -> None:
@@ -47,6 +46,6 @@ async def test_audit_log_is_append_only(kernel_app_engine: AsyncEngine) -> None:
     with tenant_scope(tenant):
         async with AsyncSession(kernel_app_engine) as session, session.begin():
             await session.execute(insert(audit_event).values(tenant_id=tenant, action="test.write"))
-        with pytest.raises(DBAPIError, match="permission denied|append-only"):
+        with pytest.raises(DBAPIError, match=r"permission denied|append-only"):
             async with AsyncSession(kernel_app_engine) as session, session.begin():
                 await session.execute(text("DELETE FROM audit_event"))

@@ -1,0 +1,46 @@
+# Redcell developer commands. `make dev` and `make test` work on a fresh machine with Python 3.11 only.
+SHELL := bash
+.DEFAULT_GOAL := help
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DEV_DIR := .dev
+STAMP := $(VENV)/.installed
+
+help: ## List targets
+	@awk 'BEGIN{FS=":.*##"} /^[a-zA-Z_-]+:.*##/{printf "  %-10s %s\n",$$1,$$2}' $(MAKEFILE_LIST)
+
+$(STAMP): pyproject.toml requirements.lock
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -c requirements.lock -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP) ## Create the virtual environment and install the locked dependencies
+
+dev: $(STAMP) ## Start PostgreSQL, Redis, S3, migrate, load demo districts, run every process
+	$(BIN)/redcell servers up --root $(DEV_DIR)
+	set -a; . $(DEV_DIR)/env; . deploy/dev.env; set +a; \
+	  $(BIN)/redcell migrate --bootstrap && \
+	  $(BIN)/redcell demo load && \
+	  exec $(BIN)/honcho -f deploy/Procfile.dev start
+
+down: ## Stop the development servers (data is kept in .dev/)
+	@test ! -f $(DEV_DIR)/servers.json || $(BIN)/redcell servers down --root $(DEV_DIR)
+
+test: $(STAMP) ## Run the whole test suite against real servers it starts itself
+	$(BIN)/python -m pytest -q
+
+lint: $(STAMP) ## ruff, mypy and the import contracts
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+bench: $(STAMP) ## Benchmarks; figures go to docs/benchmarks.md
+	$(BIN)/python -m tests.bench.run --write docs/benchmarks.md
+
+lock: ## Re-resolve requirements.lock from pyproject.toml
+	$(BIN)/pip-compile -q --extra dev --strip-extras --no-emit-index-url --no-emit-find-links \
+	  --no-emit-trusted-host --allow-unsafe -o requirements.lock pyproject.toml
+
+.PHONY: help install dev down test lint bench lock

@@ -1,0 +1,1 @@
+"""Routing ``/api/<service>/...`` to the services: thin, streaming, rate-limited."""

@@ -1,0 +1,180 @@
+"""The streaming proxy: ``/api/<service>/...`` goes to that service unchanged, bodies streamed both ways.
+
+Authentication has already run (the gateway's auth middleware put the verified Principal in the
+scope); the proxy adds rate limits, the request id and forwarding headers. Services verify the JWT
+again themselves: the gateway is not the only line of defence.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import aiohttp
+from litestar.types import Receive, Scope, Send
+
+from gateway.proxy.ratelimit import RateLimiter
+from gateway.proxy.settings import ProxySettings
+from shared.auth.principal import Principal
+from shared.http.middleware import send_problem
+from shared.logging import get_logger
+from shared.messaging.context import current_request_id
+
+log = get_logger(__name__)
+
+# Hop-by-hop headers (RFC 9110 section 7.6.1) never cross a proxy.
+_HOP_BY_HOP = frozenset(
+    {
+        b"connection",
+        b"keep-alive",
+        b"proxy-authenticate",
+        b"proxy-authorization",
+        b"te",
+        b"trailer",
+        b"transfer-encoding",
+        b"upgrade",
+        b"host",
+        b"x-request-id",
+        b"x-forwarded-for",
+        b"x-forwarded-proto",
+    }
+)
+_RESPONSE_DROP = frozenset({"connection", "keep-alive", "transfer-encoding", "trailer", "upgrade", "x-request-id"})
+_SMALL_BODY = 64 * 1024
+
+
+class Upstreams:
+    """One pooled keep-alive HTTP client for all services, opened with the app."""
+
+    def __init__(self, settings: ProxySettings) -> None:
+        self.settings = settings
+        self.bases = {name: url.rstrip("/") for name, url in settings.upstreams.items()}
+        self._session: aiohttp.ClientSession | None = None
+
+    async def open(self) -> None:
+        connector = aiohttp.TCPConnector(
+            limit=self.settings.upstream_connections, ttl_dns_cache=300, keepalive_timeout=30
+        )
+        self._session = aiohttp.ClientSession(
+            connector=connector,
+            timeout=aiohttp.ClientTimeout(total=None, sock_connect=5, sock_read=self.settings.upstream_timeout_s),
+            auto_decompress=False,
+            skip_auto_headers=("User-Agent", "Accept-Encoding", "Accept", "Content-Type"),
+        )
+
+    async def close(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+
+    @property
+    def session(self) -> aiohttp.ClientSession:
+        assert self._session is not None, "Upstreams.open() was not called"
+        return self._session
+
+
+def _client_ip(scope: Scope) -> str:
+    client = scope.get("client")
+    return str(client[0]) if client else "unknown"
+
+
+async def _body_chunks(receive: Receive) -> AsyncIterator[bytes]:
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            return
+        chunk = message.get("body", b"")
+        if chunk:
+            yield chunk
+        if not message.get("more_body", False):
+            return
+
+
+async def _read_small_body(receive: Receive) -> bytes:
+    parts = [chunk async for chunk in _body_chunks(receive)]
+    return b"".join(parts)
+
+
+class Proxy:
+    def __init__(
+        self, upstreams: Upstreams, limiter: RateLimiter, settings: ProxySettings, max_body_bytes: int
+    ) -> None:
+        self.upstreams = upstreams
+        self.limiter = limiter
+        self.settings = settings
+        self.max_body_bytes = max_body_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path: str = scope["path"]
+        service = path.split("/", 3)[2] if path.count("/") >= 2 else ""
+        base = self.upstreams.bases.get(service)
+        if base is None:
+            await send_problem(send, 404, "Not Found", f"no service is routed at /api/{service}")
+            return
+        principal = scope.get("user")
+        if not isinstance(principal, Principal):  # the auth middleware guarantees this; keep the proxy safe alone
+            await send_problem(send, 401, "Unauthorized", "a bearer token is required")
+            return
+        if await self._over_limit(principal, send):
+            return
+
+        headers = self._forward_headers(scope)
+        content_length = next((int(v) for k, v in scope["headers"] if k == b"content-length" and v.isdigit()), None)
+        if content_length is not None and content_length > self.max_body_bytes:
+            await send_problem(send, 413, "Content Too Large", f"request body exceeds {self.max_body_bytes} bytes")
+            return
+        body: Any
+        if content_length is not None and content_length <= _SMALL_BODY:
+            body = await _read_small_body(receive)
+        elif scope["method"] in ("GET", "HEAD", "DELETE", "OPTIONS") and content_length is None:
+            body = None
+        else:
+            body = _body_chunks(receive)
+        url = base + path + ("?" + scope["query_string"].decode("latin-1") if scope.get("query_string") else "")
+        try:
+            async with self.upstreams.session.request(
+                scope["method"], url, headers=headers, data=body, allow_redirects=False
+            ) as response:
+                await self._relay_response(response, send)
+        except TimeoutError:
+            log.warning("upstream timed out", service=service)
+            await send_problem(send, 504, "Gateway Timeout", f"the {service} service did not answer in time")
+        except aiohttp.ClientConnectionError:
+            log.warning("upstream unreachable", service=service)
+            await send_problem(send, 502, "Bad Gateway", f"the {service} service is unreachable")
+
+    async def _over_limit(self, principal: Principal, send: Send) -> bool:
+        limits = [(f"u:{principal.user_id}", self.settings.user_rate_per_minute)]
+        if principal.tenant_id is not None:
+            limits.insert(0, (f"t:{principal.tenant_id}", self.settings.tenant_rate_per_minute))
+        exceeded, retry_after = await self.limiter.check(limits)
+        if not exceeded:
+            return False
+        who = "this district" if principal.tenant_id is not None and exceeded == 1 else "this user"
+        await send_problem(
+            send,
+            429,
+            "Too Many Requests",
+            f"rate limit for {who} exceeded; retry in {retry_after} s",
+            headers=[(b"retry-after", str(retry_after).encode())],
+        )
+        return True
+
+    def _forward_headers(self, scope: Scope) -> list[tuple[str, str]]:
+        headers = [
+            (k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"] if k.lower() not in _HOP_BY_HOP
+        ]
+        request_id = current_request_id.get()
+        if request_id:
+            headers.append(("x-request-id", request_id))
+        headers.append(("x-forwarded-for", _client_ip(scope)))
+        headers.append(("x-forwarded-proto", scope.get("scheme", "http")))
+        return headers
+
+    async def _relay_response(self, response: aiohttp.ClientResponse, send: Send) -> None:
+        raw_headers = [
+            (k.lower(), v) for k, v in response.raw_headers if k.decode("latin-1").lower() not in _RESPONSE_DROP
+        ]
+        await send({"type": "http.response.start", "status": response.status, "headers": raw_headers})
+        async for chunk in response.content.iter_any():
+            await send({"type": "http.response.body", "body": chunk, "more_body": True})
+        await send({"type": "http.response.body", "body": b"", "more_body": False})

@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+from functools import lru_cache
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class ProxySettings(BaseSettings):
+    """Gateway routing settings (``REDCELL_GATEWAY__...``)."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="REDCELL_GATEWAY__", env_nested_delimiter="__", extra="ignore", frozen=True
+    )
+
+    # service name -> base URL of its API
+    upstreams: dict[str, str] = Field(default_factory=lambda: {"orgtree": "http://127.0.0.1:8101"})
+    upstream_timeout_s: float = 30.0
+    upstream_connections: int = 200
+    # Requests per minute; a district's hotline floor and one busy operator both fit well inside.
+    tenant_rate_per_minute: int = 12_000
+    user_rate_per_minute: int = 1_200
+    anonymous_rate_per_minute: int = 60  # per client IP, on login and other public endpoints
+    cors_origins: list[str] = Field(default_factory=list)
+
+
+@lru_cache(maxsize=1)
+def get_proxy_settings() -> ProxySettings:
+    return ProxySettings()

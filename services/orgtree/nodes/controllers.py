@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+from typing import Annotated, Any
+from uuid import UUID
+
+from litestar import Controller, Request, get, patch, post
+from litestar.params import Parameter, QueryParameter
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.orgtree.models import OrgNode
+from services.orgtree.nodes.schemas import Node, NodeCreate, NodePage, NodeRename
+from services.orgtree.nodes.services import NodeService
+from shared.auth.principal import Role
+from shared.http.guards import principal_of, requires_role, requires_tenant
+
+EDITORS = (Role.DISTRICT_ADMIN, Role.STREET_ADMIN, Role.COMMUNITY_CADRE)
+
+
+def to_schema(node: OrgNode) -> Node:
+    return Node(
+        id=node.id,
+        parent_id=node.parent_id,
+        tree=node.tree,
+        level=node.level,
+        name=node.name,
+        path=node.path,
+        created_at=node.created_at,
+    )
+
+
+class NodeController(Controller):
+    path = "/api/orgtree/nodes"
+    tags = ["Org nodes"]
+    guards = [requires_tenant]
+
+    @get("/", operation_id="ListNodes", summary="List child nodes (or the top of the caller's scope)")
+    async def list_nodes(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: AsyncSession,
+        parent_id: Annotated[UUID | None, QueryParameter(name="parentId")] = None,
+        limit: Annotated[int, Parameter(ge=1, le=500)] = 50,
+        offset: Annotated[int, Parameter(ge=0)] = 0,
+    ) -> NodePage:
+        nodes, total = await NodeService(db_session, principal_of(request)).list_children(
+            parent_id, limit=limit, offset=offset
+        )
+        return NodePage(items=[to_schema(n) for n in nodes], total=total, limit=limit, offset=offset)
+
+    @get("/{node_id:uuid}", operation_id="GetNode", summary="One node")
+    async def get_node(self, request: Request[Any, Any, Any], db_session: AsyncSession, node_id: UUID) -> Node:
+        return to_schema(await NodeService(db_session, principal_of(request)).get(node_id))
+
+    @post("/", operation_id="CreateNode", summary="Add a child unit", guards=[requires_role(*EDITORS)])
+    async def create_node(self, request: Request[Any, Any, Any], db_session: AsyncSession, data: NodeCreate) -> Node:
+        node = await NodeService(db_session, principal_of(request)).create_child(data.parent_id, data.level, data.name)
+        return to_schema(node)
+
+    @patch("/{node_id:uuid}", operation_id="RenameNode", summary="Rename a unit", guards=[requires_role(*EDITORS)])
+    async def rename_node(
+        self, request: Request[Any, Any, Any], db_session: AsyncSession, node_id: UUID, data: NodeRename
+    ) -> Node:
+        return to_schema(await NodeService(db_session, principal_of(request)).rename(node_id, data.name))

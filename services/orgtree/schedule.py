@@ -1,0 +1,6 @@
+"""Periodic sweeps of the orgtree service (run by ``redcell scheduler``)."""
+
+from services.orgtree import SERVICE
+from shared.scheduler import Job, prune_published_outbox
+
+JOBS: list[Job] = [prune_published_outbox(SERVICE)]

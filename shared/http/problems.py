@@ -1,0 +1,136 @@
+"""Errors as RFC 9457 problem+json, naming the offending field where there is one.
+
+Another tenant's object is reported exactly like a missing one (404), so ids leak nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import msgspec
+from advanced_alchemy.exceptions import IntegrityError as AAIntegrityError
+from advanced_alchemy.exceptions import NotFoundError as AANotFoundError
+from litestar import MediaType, Request, Response
+from litestar.exceptions import HTTPException, ValidationException
+from litestar.status_codes import (
+    HTTP_404_NOT_FOUND,
+    HTTP_409_CONFLICT,
+    HTTP_422_UNPROCESSABLE_ENTITY,
+    HTTP_500_INTERNAL_SERVER_ERROR,
+)
+from sqlalchemy.exc import DBAPIError, IntegrityError
+
+from shared.logging import get_logger
+from shared.messaging.context import current_request_id
+
+PROBLEM_JSON = "application/problem+json"
+log = get_logger(__name__)
+
+
+class ProblemError(HTTPException):
+    """Raise from domain code for a specific 4xx with a human-readable detail and optional field errors."""
+
+    def __init__(
+        self, status_code: int, detail: str, *, errors: list[dict[str, str]] | None = None, title: str | None = None
+    ) -> None:
+        super().__init__(status_code=status_code, detail=detail)
+        self.errors = errors or []
+        self.title = title
+
+
+def problem(
+    status: int, title: str, detail: str | None, request: Request[Any, Any, Any] | None, **extra: Any
+) -> Response[bytes]:
+    body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status}
+    if detail:
+        body["detail"] = detail
+    if request is not None:
+        body["instance"] = request.url.path
+    request_id = current_request_id.get()
+    if request_id:
+        body["request_id"] = request_id
+    body.update({k: v for k, v in extra.items() if v})
+    return Response(content=msgspec.json.encode(body), status_code=status, media_type=PROBLEM_JSON)
+
+
+def _titles(status: int) -> str:
+    from http import HTTPStatus
+
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Error"
+
+
+_NAMED_FIELD = re.compile(r"(?:missing required field|unknown field) `([^`]+)`")
+
+
+def _field_errors(extra: Any) -> list[dict[str, str]]:
+    """Litestar's validation detail as [{field, message}], naming the field even for missing or unknown ones."""
+    errors: list[dict[str, str]] = []
+    if isinstance(extra, list):
+        for item in extra:
+            if isinstance(item, dict):
+                message = str(item.get("message", "invalid"))
+                key = item.get("key")
+                named = _NAMED_FIELD.search(message)
+                if named:
+                    key = named.group(1) if key in (None, "data") else f"{key}.{named.group(1)}"
+                elif key == "data":  # the body as a whole
+                    key = None
+                source = item.get("source")
+                field = ".".join(str(p) for p in (source, key) if p) or "body"
+                errors.append({"field": field, "message": message})
+    return errors
+
+
+def handle_http_exception(request: Request[Any, Any, Any], exc: HTTPException) -> Response[bytes]:
+    status = exc.status_code
+    if isinstance(exc, ProblemError):
+        return problem(status, exc.title or _titles(status), exc.detail, request, errors=exc.errors)
+    if isinstance(exc, ValidationException):
+        errors = _field_errors(exc.extra)
+        malformed = any("JSON is malformed" in e["message"] or "malformed" in e["message"].lower() for e in errors) or (
+            "malformed" in (exc.detail or "").lower()
+        )
+        if malformed:
+            return problem(400, "Malformed request body", "the request body is not valid JSON", request, errors=errors)
+        fields = ", ".join(e["field"] for e in errors) or "request"
+        return problem(
+            HTTP_422_UNPROCESSABLE_ENTITY, "Invalid input", f"invalid value for {fields}", request, errors=errors
+        )
+    detail = exc.detail if status < 500 else None
+    return problem(status, _titles(status), detail, request)
+
+
+def handle_not_found(request: Request[Any, Any, Any], exc: Exception) -> Response[bytes]:
+    return problem(HTTP_404_NOT_FOUND, "Not Found", "no such resource in this district", request)
+
+
+def handle_integrity(request: Request[Any, Any, Any], exc: Exception) -> Response[bytes]:
+    return problem(HTTP_409_CONFLICT, "Conflict", "the change conflicts with existing data", request)
+
+
+def handle_db_error(request: Request[Any, Any, Any], exc: DBAPIError) -> Response[bytes]:
+    # A write aimed at another tenant fails the RLS WITH CHECK: answer as if the target did not exist.
+    if "row-level security" in str(exc.orig):
+        return handle_not_found(request, exc)
+    return handle_unexpected(request, exc)
+
+
+def handle_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[bytes]:
+    log.exception("unhandled error", path=request.url.path)
+    return problem(HTTP_500_INTERNAL_SERVER_ERROR, "Internal Server Error", None, request)
+
+
+EXCEPTION_HANDLERS: dict[type[Exception] | int, Any] = {
+    HTTPException: handle_http_exception,
+    AANotFoundError: handle_not_found,
+    AAIntegrityError: handle_integrity,
+    IntegrityError: handle_integrity,
+    DBAPIError: handle_db_error,
+    Exception: handle_unexpected,
+}
+
+__all__ = ["EXCEPTION_HANDLERS", "PROBLEM_JSON", "MediaType", "ProblemError", "problem"]

@@ -1,0 +1,115 @@
+"""``redcell scheduler``: periodic sweeps declared by each component in ``<package>.schedule.JOBS``.
+
+Deadlines and housekeeping are rows in the owning service's database; a sweep finds what is due.
+Several scheduler replicas may run: a Redis lock per job and interval makes one of them do the work,
+and every sweep is idempotent, so a lost lock costs a repeat, never a miss.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import importlib
+import signal
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from redis.asyncio import Redis
+from sqlalchemy import text
+
+from shared.db.engine import make_engine
+from shared.logging import configure_logging, get_logger
+from shared.settings import Settings, get_settings
+
+log = get_logger(__name__)
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str
+    interval_s: float
+    run: Callable[[Settings], Awaitable[int]]  # returns how many rows it handled
+
+
+def prune_published_outbox(service: str, keep: timedelta = timedelta(days=7)) -> Job:
+    """Published outbox rows are kept a week for inspection, then deleted."""
+
+    async def run(settings: Settings) -> int:
+        engine = make_engine(settings, service, "system", pool_size=1, max_overflow=0)
+        try:
+            async with engine.begin() as conn:
+                result = await conn.execute(
+                    text("DELETE FROM outbox_message WHERE published_at < now() - make_interval(secs => :s)"),
+                    {"s": keep.total_seconds()},
+                )
+                return int(result.rowcount or 0)
+        finally:
+            await engine.dispose()
+
+    return Job(f"{service}.prune_outbox", 3600, run)
+
+
+def load_jobs(modules: list[str]) -> list[Job]:
+    jobs: list[Job] = []
+    for name in modules:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+            continue
+        jobs.extend(getattr(module, "JOBS", []))
+    return jobs
+
+
+async def _run_due(job: Job, settings: Settings, redis: Redis) -> None:
+    slot = int(time.time() // job.interval_s)
+    acquired = await redis.set(f"redcell:sched:{job.name}:{slot}", "1", nx=True, ex=int(job.interval_s) + 60)
+    if not acquired:
+        return
+    started = time.perf_counter()
+    try:
+        handled = await job.run(settings)
+    except Exception:
+        log.exception("scheduled job failed", job=job.name)
+        await redis.delete(f"redcell:sched:{job.name}:{slot}")  # let this or another replica retry
+        return
+    log.info("scheduled job ran", job=job.name, handled=handled, ms=round((time.perf_counter() - started) * 1000, 1))
+
+
+async def scheduler_loop(jobs: list[Job], settings: Settings, stop: asyncio.Event, tick_s: float = 1.0) -> None:
+    redis = Redis.from_url(settings.redis.url)
+    try:
+        next_run = dict.fromkeys((job.name for job in jobs), 0.0)
+        while not stop.is_set():
+            now = time.monotonic()
+            for job in jobs:
+                if now >= next_run[job.name]:
+                    next_run[job.name] = now + job.interval_s
+                    try:
+                        await _run_due(job, settings, redis)
+                    except OSError:
+                        log.warning("scheduler cannot reach Redis; will retry", job=job.name)
+                        next_run[job.name] = now + tick_s
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), tick_s)
+    finally:
+        await redis.aclose()
+
+
+def run_scheduler(modules: list[str]) -> None:
+    settings = get_settings()
+    configure_logging("scheduler", json=settings.log_json, level=settings.log_level)
+    jobs = load_jobs(modules)
+    log.info("scheduler starting", jobs=[job.name for job in jobs])
+
+    async def main() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, stop.set)
+        await scheduler_loop(jobs, settings, stop)
+
+    asyncio.run(main())

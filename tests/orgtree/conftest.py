@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+import pytest
+from litestar.testing import AsyncTestClient
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from services.orgtree.app import MIGRATIONS, create_app
+from services.orgtree.models import OrgNode
+from services.orgtree.nodes.services import ensure_tenant_root
+from shared.db.engine import make_engine, make_sessionmaker
+from shared.settings import Settings
+from shared.tenancy import tenant_scope
+from shared.testing.plugin import prepare_database
+from shared.testing.tokens import TestIssuer
+
+
+@dataclass
+class District:
+    id: uuid.UUID
+    root: OrgNode
+
+
+@pytest.fixture(scope="session")
+async def orgtree_db(settings: Settings) -> AsyncIterator[AsyncEngine]:
+    await prepare_database(settings, "orgtree", MIGRATIONS)
+    engine = make_engine(settings, "orgtree", "app")
+    yield engine
+    await engine.dispose()
+
+
+async def make_district(engine: AsyncEngine, name: str) -> District:
+    tenant = uuid.uuid4()
+    with tenant_scope(tenant):
+        async with make_sessionmaker(engine)() as session, session.begin():
+            root = await ensure_tenant_root(session, name)
+    return District(tenant, root)
+
+
+@pytest.fixture
+async def district_a(orgtree_db: AsyncEngine) -> District:
+    return await make_district(orgtree_db, "龙湾区")
+
+
+@pytest.fixture
+async def district_b(orgtree_db: AsyncEngine) -> District:
+    return await make_district(orgtree_db, "瓯海区")
+
+
+@pytest.fixture
+async def client(settings: Settings, issuer: TestIssuer, orgtree_db: AsyncEngine) -> AsyncIterator[AsyncTestClient]:
+    app = create_app(settings, verifier=issuer.verifier())
+    async with AsyncTestClient(app) as test_client:
+        yield test_client
+
+
+def bearer(issuer: TestIssuer, tenant: uuid.UUID, roles: list[str], scope: str | None = None) -> dict[str, str]:
+    return {"Authorization": f"Bearer {issuer.token(tenant=tenant, roles=roles, scope=scope)}"}
