@@ -22,7 +22,11 @@ async def record(
 ) -> None:
     await session.execute(
         insert(audit_event).values(
-            tenant_id=current_tenant.get(), action=action, subject_type=subject_type, subject_id=subject_id,
-            purpose=purpose, detail=detail or {},
+            tenant_id=current_tenant.get(),
+            action=action,
+            subject_type=subject_type,
+            subject_id=subject_id,
+            purpose=purpose,
+            detail=detail or {},
         )
     )

@@ -8,7 +8,7 @@ again themselves: the gateway is not the only line of defence.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import Any, cast
 
 import aiohttp
 from litestar.types import Receive, Scope, Send
@@ -82,7 +82,7 @@ async def _body_chunks(receive: Receive) -> AsyncIterator[bytes]:
         message = await receive()
         if message["type"] == "http.disconnect":
             return
-        chunk = message.get("body", b"")
+        chunk: bytes = cast("bytes", message.get("body", b""))
         if chunk:
             yield chunk
         if not message.get("more_body", False):
@@ -104,6 +104,7 @@ class Proxy:
         self.max_body_bytes = max_body_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        method: str = cast("Any", scope)["method"]
         path: str = scope["path"]
         service = path.split("/", 3)[2] if path.count("/") >= 2 else ""
         base = self.upstreams.bases.get(service)
@@ -125,14 +126,14 @@ class Proxy:
         body: Any
         if content_length is not None and content_length <= _SMALL_BODY:
             body = await _read_small_body(receive)
-        elif scope["method"] in ("GET", "HEAD", "DELETE", "OPTIONS") and content_length is None:
+        elif method in ("GET", "HEAD", "DELETE", "OPTIONS") and content_length is None:
             body = None
         else:
             body = _body_chunks(receive)
         url = base + path + ("?" + scope["query_string"].decode("latin-1") if scope.get("query_string") else "")
         try:
             async with self.upstreams.session.request(
-                scope["method"], url, headers=headers, data=body, allow_redirects=False
+                method, url, headers=headers, data=body, allow_redirects=False
             ) as response:
                 await self._relay_response(response, send)
         except TimeoutError:

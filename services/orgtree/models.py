@@ -6,11 +6,15 @@ import uuid
 from enum import StrEnum
 
 from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from shared.db.base import TenantScoped, Timestamped, make_base, uuid7
+from shared.db.base import TenantScoped, Timestamped, new_metadata, uuid7
 
-Base = make_base("orgtree")
+
+class Base(DeclarativeBase):
+    """Declarative base of the orgtree service's tables."""
+
+    metadata = new_metadata()
 
 
 class TreeKind(StrEnum):
@@ -18,7 +22,7 @@ class TreeKind(StrEnum):
     PARTY = "party"  # party committee → general branch → branch → party group
 
 
-class OrgNode(TenantScoped, Timestamped, Base):  # type: ignore[misc, valid-type]
+class OrgNode(TenantScoped, Timestamped, Base):
     """A unit in one of the district's trees. ``path`` is the chain of segments from the root, e.g. ``/3f9a01c2/``."""
 
     __tablename__ = "org_node"

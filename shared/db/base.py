@@ -7,7 +7,7 @@ from datetime import datetime
 
 import uuid_utils.compat
 from sqlalchemy import DateTime, MetaData, func
-from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from shared.tenancy import require_tenant
 
@@ -45,14 +45,3 @@ class Timestamped:
     @declared_attr
     def updated_at(cls) -> Mapped[datetime]:  # noqa: N805
         return mapped_column(DateTime(timezone=True), server_default=func.now(), onupdate=func.now(), nullable=False)
-
-
-def make_base(service: str) -> type[DeclarativeBase]:
-    metadata = new_metadata()
-
-    class Base(DeclarativeBase):
-        pass
-
-    Base.metadata = metadata
-    Base.__doc__ = f"Declarative base of the {service} service's tables."
-    return Base

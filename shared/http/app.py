@@ -56,6 +56,7 @@ def build_app(
     cors: CORSConfig | None = None,
     extra_middleware: Sequence[Any] = (),
     openapi_description: str | None = None,
+    openapi_path: str = "/schema",
 ) -> Litestar:
     configure_logging(service, json=settings.log_json, level=settings.log_level)
     checks = dict(readiness_checks or {})
@@ -100,6 +101,6 @@ def build_app(
         lifespan=[*([database_lifespan] if database else []), *lifespan],
         request_max_body_size=settings.max_body_bytes,
         cors_config=cors,
-        openapi_config=OpenAPIConfig(title=title, version=version, description=openapi_description, path="/schema"),
+        openapi_config=OpenAPIConfig(title=title, version=version, description=openapi_description, path=openapi_path),
         debug=False,
     )

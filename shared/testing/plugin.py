@@ -46,7 +46,7 @@ def settings_for(state: local_servers.ServerState, **overrides: object) -> Setti
         "s3": S3Settings(
             endpoint=env["REDCELL_S3__ENDPOINT"],
             access_key=env["REDCELL_S3__ACCESS_KEY"],
-            secret_key=env["REDCELL_S3__SECRET_KEY"],  # type: ignore[arg-type]
+            secret_key=env["REDCELL_S3__SECRET_KEY"],
             bucket=env["REDCELL_S3__BUCKET"],
         ),
     }

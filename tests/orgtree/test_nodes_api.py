@@ -39,7 +39,8 @@ async def test_write_aimed_at_another_district_is_refused_and_nothing_stored(
 ) -> None:
     headers_b = bearer(issuer, district_b.id, ADMIN)
     create = await client.post(
-        "/api/orgtree/nodes", json={"parentId": str(district_a.root.id), "level": "street", "name": "瑶溪街道"},
+        "/api/orgtree/nodes",
+        json={"parentId": str(district_a.root.id), "level": "street", "name": "瑶溪街道"},
         headers=headers_b,
     )
     assert create.status_code == 404
@@ -59,7 +60,8 @@ async def test_street_admin_cannot_read_outside_the_street(
     streets = []
     for name in ("瑶溪街道", "永中街道"):
         response = await client.post(
-            "/api/orgtree/nodes", json={"parentId": str(district_a.root.id), "level": "street", "name": name},
+            "/api/orgtree/nodes",
+            json={"parentId": str(district_a.root.id), "level": "street", "name": name},
             headers=admin,
         )
         assert response.status_code == 201, response.text
@@ -72,7 +74,9 @@ async def test_street_admin_cannot_read_outside_the_street(
     top = (await client.get("/api/orgtree/nodes", headers=street_admin)).json()
     assert [item["id"] for item in top["items"]] == [yaoxi["id"]]
     write = await client.post(
-        "/api/orgtree/nodes", json={"parentId": yongzhong["id"], "level": "community", "name": "x"}, headers=street_admin
+        "/api/orgtree/nodes",
+        json={"parentId": yongzhong["id"], "level": "community", "name": "x"},
+        headers=street_admin,
     )
     assert write.status_code == 404
 
@@ -87,15 +91,17 @@ async def test_bad_input_is_a_problem_naming_the_field(
     )
     assert malformed.status_code == 400
     assert malformed.headers["content-type"].startswith("application/problem+json")
-    wrong_type = await client.post("/api/orgtree/nodes", json={"parentId": parent, "level": "street", "name": 5},
-                                   headers=admin)
+    wrong_type = await client.post(
+        "/api/orgtree/nodes", json={"parentId": parent, "level": "street", "name": 5}, headers=admin
+    )
     assert wrong_type.status_code == 422
     assert "name" in wrong_type.json()["detail"]
     missing = await client.post("/api/orgtree/nodes", json={"parentId": parent, "level": "street"}, headers=admin)
     assert missing.status_code == 422
     assert "name" in missing.json()["detail"]
     unknown = await client.post(
-        "/api/orgtree/nodes", json={"parentId": parent, "level": "street", "name": "a", "tenantId": str(uuid.uuid4())},
+        "/api/orgtree/nodes",
+        json={"parentId": parent, "level": "street", "name": "a", "tenantId": str(uuid.uuid4())},
         headers=admin,
     )
     assert unknown.status_code == 422

@@ -1,0 +1,59 @@
+"""Litestar wiring of the proxy and the merged schema: handlers plus the lifespan that owns their clients."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from litestar import Litestar, Request, asgi, get
+from litestar.handlers import ASGIRouteHandler, HTTPRouteHandler
+from litestar.types import Receive, Scope, Send
+from redis.asyncio import Redis
+
+from gateway.openapi.merge import MergedSchema
+from gateway.proxy.forward import Proxy, Upstreams
+from gateway.proxy.ratelimit import RateLimiter
+from gateway.proxy.settings import ProxySettings
+from shared.settings import Settings
+
+
+@dataclass
+class ProxyWiring:
+    handlers: list[ASGIRouteHandler | HTTPRouteHandler]
+    lifespan: Callable[[Litestar], Any]
+    redis_check: Callable[[], Any]
+    state: dict[str, Any] = field(default_factory=dict)
+
+
+def proxy_wiring(settings: Settings, proxy_settings: ProxySettings) -> ProxyWiring:
+    state: dict[str, Any] = {}
+    upstreams = Upstreams(proxy_settings)
+    schema = MergedSchema(proxy_settings.upstreams)
+
+    @asynccontextmanager
+    async def lifespan(_: Litestar) -> AsyncIterator[None]:
+        redis = Redis.from_url(settings.redis.url, socket_timeout=2, socket_connect_timeout=2)
+        await upstreams.open()
+        state["redis"] = redis
+        state["proxy"] = Proxy(upstreams, RateLimiter(redis), proxy_settings, settings.max_body_bytes)
+        try:
+            yield
+        finally:
+            await upstreams.close()
+            await redis.aclose()
+
+    @asgi("/api", is_mount=True, copy_scope=False)
+    async def forward(scope: Scope, receive: Receive, send: Send) -> None:
+        await state["proxy"](scope, receive, send)
+
+    @get(["/schema", "/schema/openapi.json"], include_in_schema=False, operation_id="GetPlatformSchema")
+    async def merged_schema(request: Request[Any, Any, Any]) -> dict[str, Any]:
+        own = request.app.openapi_schema.to_schema()
+        return await schema.document(own)
+
+    async def redis_check() -> None:
+        await state["redis"].ping()
+
+    return ProxyWiring([forward, merged_schema], lifespan, redis_check, state)

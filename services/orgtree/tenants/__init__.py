@@ -1,0 +1,1 @@
+"""Preparing the orgtree for a newly provisioned district."""
