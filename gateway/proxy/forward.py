@@ -105,7 +105,9 @@ class Proxy:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         method: str = cast("Any", scope)["method"]
-        path: str = scope["path"]
+        # Litestar hands a mount the path below "/api"; forward the original, still percent-encoded.
+        raw = scope.get("raw_path")
+        path: str = raw.decode("latin-1") if raw else "/api" + scope["path"]
         service = path.split("/", 3)[2] if path.count("/") >= 2 else ""
         base = self.upstreams.bases.get(service)
         if base is None:

@@ -103,4 +103,5 @@ def build_app(
         cors_config=cors,
         openapi_config=OpenAPIConfig(title=title, version=version, description=openapi_description, path=openapi_path),
         debug=False,
+        logging_config=None,  # structlog, configured above, owns logging
     )

@@ -56,13 +56,14 @@ def login(gateway: str, username: str, password: str = PASSWORD, **extra: str) -
 def wait_for_root(gateway: str, token: str, timeout_s: float = 30) -> dict[str, str]:
     """Provisioning reaches orgtree through outbox → relay → queue → worker; wait until the root is there."""
     deadline = time.monotonic() + timeout_s
+    response = None
     while time.monotonic() < deadline:
         response = httpx.get(f"{gateway}/api/orgtree/nodes", headers={"Authorization": f"Bearer {token}"})
         if response.status_code == 200 and response.json()["items"]:
             item: dict[str, str] = response.json()["items"][0]
             return item
         time.sleep(0.1)
-    msg = "the district's root never appeared in orgtree"
+    msg = f"the district's root never appeared in orgtree; last answer: {response and response.text}"
     raise TimeoutError(msg)
 
 

@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+from litestar import Controller, Request, get, post
+from litestar.datastructures import State
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from gateway.identity.schemas import LoginRequest, Me, OtpRequest, RefreshRequest, TokenResponse, TotpEnrolment
+from gateway.identity.services import Identity, IssuedTokens
+from shared.auth.principal import ADMIN_ROLES
+from shared.http.guards import principal_of, requires_role
+from shared.http.problems import ProblemError
+
+T = TypeVar("T")
+
+
+async def run_identity(state: State, action: Callable[[Identity], Awaitable[T]]) -> T:
+    """Identity changes commit even when the answer is a refusal: failed-login counters, lockouts,
+    revoked token families and their audit rows must survive the 401."""
+    session: AsyncSession
+    async with state.system_sessions() as session:
+        try:
+            result = await action(Identity(session, state.settings, state.key_ring))
+        except ProblemError:
+            await session.commit()
+            raise
+        await session.commit()
+        return result
+
+
+def _tokens(issued: IssuedTokens) -> TokenResponse:
+    return TokenResponse(
+        access_token=issued.access_token,
+        refresh_token=issued.refresh_token,
+        expires_in=issued.expires_in,
+        tenant=issued.tenant,
+    )
+
+
+class AuthController(Controller):
+    path = "/auth"
+    tags = ["Authentication"]
+
+    @post("/login", operation_id="Login", summary="Exchange a password (and one-time code) for tokens", status_code=200)
+    async def login(self, state: State, data: LoginRequest) -> TokenResponse:
+        return _tokens(
+            await run_identity(state, lambda i: i.login(data.username, data.password, data.tenant, data.otp))
+        )
+
+    @post("/refresh", operation_id="RefreshTokens", summary="Rotate a refresh token", status_code=200)
+    async def refresh(self, state: State, data: RefreshRequest) -> TokenResponse:
+        return _tokens(await run_identity(state, lambda i: i.refresh(data.refresh_token)))
+
+    @post("/logout", operation_id="Logout", summary="Revoke a refresh token and its family", status_code=204)
+    async def logout(self, state: State, data: RefreshRequest) -> None:
+        await run_identity(state, lambda i: i.logout(data.refresh_token))
+
+    @get("/me", operation_id="GetMe", summary="The caller as the token says")
+    async def me(self, request: Request[Any, Any, Any]) -> Me:
+        p = principal_of(request)
+        return Me(
+            user_id=str(p.user_id),
+            tenant_id=str(p.tenant_id) if p.tenant_id else None,
+            roles=sorted(p.roles),
+            scope=p.scope,
+        )
+
+    @post("/totp/enroll", operation_id="EnrollTotp", status_code=200, guards=[requires_role(*ADMIN_ROLES)])
+    async def enroll_totp(self, request: Request[Any, Any, Any], state: State) -> TotpEnrolment:
+        p = principal_of(request)
+        uri = await run_identity(state, lambda i: i.enroll_totp(p.user_id, str(p.user_id)))
+        return TotpEnrolment(provisioning_uri=uri)
+
+    @post("/totp/confirm", operation_id="ConfirmTotp", status_code=204, guards=[requires_role(*ADMIN_ROLES)])
+    async def confirm_totp(self, request: Request[Any, Any, Any], state: State, data: OtpRequest) -> None:
+        p = principal_of(request)
+        await run_identity(state, lambda i: i.confirm_totp(p.user_id, data.otp))
+
+
+@get(
+    "/.well-known/jwks.json",
+    operation_id="GetJwks",
+    summary="Public keys that verify Redcell tokens",
+    tags=["Authentication"],
+)
+async def jwks(state: State) -> dict[str, Any]:
+    keys: dict[str, Any] = await state.key_ring.jwks()
+    return keys

@@ -1,0 +1,86 @@
+"""The gateway's own database: tenants, users, memberships, refresh tokens and signing keys."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint, func
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from shared.db.base import TenantScoped, new_metadata, uuid7
+
+
+class Base(DeclarativeBase):
+    """Declarative base of the gateway's tables."""
+
+    metadata = new_metadata()
+
+
+class Tenant(Base):
+    """A district (区/县). Platform-level registry: no tenant_id, read by the gateway's system role."""
+
+    __tablename__ = "tenant"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid7)
+    slug: Mapped[str] = mapped_column(String(63), unique=True, nullable=False)
+    name: Mapped[str] = mapped_column(String(200), nullable=False)
+    parent_region: Mapped[str | None] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(20), nullable=False, default="active")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class UserAccount(Base):
+    __tablename__ = "user_account"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid7)
+    username: Mapped[str] = mapped_column(String(80), unique=True, nullable=False)  # stored lower-case
+    password_hash: Mapped[str] = mapped_column(Text, nullable=False)
+    is_platform_operator: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    failed_logins: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    totp_secret: Mapped[bytes | None] = mapped_column(LargeBinary)  # AES-GCM under the master key
+    totp_enabled: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class Membership(TenantScoped, Base):
+    """A user's roles in one district, confined to an org-tree path when ``scope`` is set."""
+
+    __tablename__ = "membership"
+    __table_args__ = (UniqueConstraint("tenant_id", "user_id", name="uq_membership_tenant_user"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid7)
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), nullable=False)
+    roles: Mapped[list[str]] = mapped_column(ARRAY(String(40)), nullable=False)
+    scope: Mapped[str | None] = mapped_column(String(400, collation="C"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class RefreshToken(Base):
+    """Opaque refresh tokens (only their SHA-256 is stored), rotated on use; a family dies together."""
+
+    __tablename__ = "refresh_token"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid7)
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), nullable=False)
+    tenant_id: Mapped[uuid.UUID | None] = mapped_column()
+    family_id: Mapped[uuid.UUID] = mapped_column(nullable=False, index=True)
+    token_hash: Mapped[bytes] = mapped_column(LargeBinary, unique=True, nullable=False)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class SigningKey(Base):
+    """Ed25519 keys; the newest active one signs, every unretired one is in the JWKS."""
+
+    __tablename__ = "signing_key"
+
+    kid: Mapped[str] = mapped_column(String(64), primary_key=True)
+    algorithm: Mapped[str] = mapped_column(String(10), nullable=False, default="EdDSA")
+    private_key: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)  # PEM, AES-GCM under the master key
+    public_jwk: Mapped[dict[str, str]] = mapped_column(JSONB, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    retired_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -1,0 +1,1 @@
+"""The tenant (district) registry, provisioning, and each district's user administration."""

@@ -1,0 +1,45 @@
+"""What ``redcell tenant`` and ``redcell demo`` call."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from gateway.models import Tenant
+from gateway.tenants.services import create_platform_operator, provision_tenant
+from shared.db.engine import make_engine, make_sessionmaker
+from shared.settings import Settings
+
+
+async def create_tenant_cli(
+    settings: Settings,
+    slug: str,
+    name: str,
+    parent_region: str | None,
+    admin_username: str | None,
+    admin_password: str | None,
+) -> Tenant:
+    engine = make_engine(settings, "gateway", "system", pool_size=1)
+    try:
+        async with make_sessionmaker(engine)() as session, session.begin():
+            tenant, _ = await provision_tenant(session, slug, name, parent_region, admin_username, admin_password)
+            return tenant
+    finally:
+        await engine.dispose()
+
+
+async def list_tenants(settings: Settings) -> list[Tenant]:
+    engine = make_engine(settings, "gateway", "system", pool_size=1)
+    try:
+        async with make_sessionmaker(engine)() as session:
+            return list(await session.scalars(select(Tenant).order_by(Tenant.slug)))
+    finally:
+        await engine.dispose()
+
+
+async def create_platform_operator_cli(settings: Settings, username: str, password: str) -> None:
+    engine = make_engine(settings, "gateway", "system", pool_size=1)
+    try:
+        async with make_sessionmaker(engine)() as session, session.begin():
+            await create_platform_operator(session, username, password)
+    finally:
+        await engine.dispose()

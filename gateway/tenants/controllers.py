@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, get, post
+from litestar.datastructures import State
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from gateway.models import Membership, Tenant
+from gateway.tenants.schemas import TenantCreate, TenantRead, UserCreate, UserRead
+from gateway.tenants.services import add_user, provision_tenant
+from shared.auth.principal import Role
+from shared.http.guards import principal_of, requires_role, requires_tenant
+from shared.http.problems import ProblemError
+
+
+def _read(tenant: Tenant) -> TenantRead:
+    return TenantRead(
+        id=str(tenant.id), slug=tenant.slug, name=tenant.name, parent_region=tenant.parent_region, status=tenant.status
+    )
+
+
+class PlatformTenantController(Controller):
+    """For platform operators: the registry only, never a district's business data."""
+
+    path = "/platform/tenants"
+    tags = ["Platform"]
+    guards = [requires_role(Role.PLATFORM_OPERATOR)]
+
+    @post("/", operation_id="ProvisionTenant", summary="Provision a district")
+    async def create(self, state: State, data: TenantCreate) -> TenantRead:
+        session: AsyncSession
+        async with state.system_sessions() as session, session.begin():
+            tenant, created = await provision_tenant(
+                session, data.slug, data.name, data.parent_region, data.admin_username, data.admin_password
+            )
+            if not created:
+                raise ProblemError(409, f"district {data.slug} already exists", title="Conflict")
+            return _read(tenant)
+
+    @get("/", operation_id="ListTenants", summary="List districts")
+    async def list(self, state: State) -> list[TenantRead]:
+        session: AsyncSession
+        async with state.system_sessions() as session:
+            return [_read(t) for t in await session.scalars(select(Tenant).order_by(Tenant.slug))]
+
+
+class DistrictUserController(Controller):
+    """A district administrator manages the district's own users (app role: RLS keeps others out)."""
+
+    path = "/admin/users"
+    tags = ["District administration"]
+    guards = [requires_tenant, requires_role(Role.DISTRICT_ADMIN)]
+
+    @post("/", operation_id="AddDistrictUser", summary="Add a user to the caller's district")
+    async def create(
+        self, request: Request[Any, Any, Any], state: State, db_session: AsyncSession, data: UserCreate
+    ) -> UserRead:
+        principal = principal_of(request)
+        session: AsyncSession
+        # user_account is platform-level (one login, several districts), so creation uses the system role;
+        # the membership it writes is bound to the caller's tenant.
+        async with state.system_sessions() as session, session.begin():
+            tenant = await session.get(Tenant, principal.tenant_id)
+            assert tenant is not None
+            user = await add_user(session, tenant, data.username, data.password, list(data.roles), data.scope)
+        return UserRead(user_id=str(user.id), roles=list(data.roles), scope=data.scope)
+
+    @get("/", operation_id="ListDistrictUsers", summary="Users of the caller's district")
+    async def list(self, db_session: AsyncSession) -> list[UserRead]:
+        rows = await db_session.scalars(select(Membership).order_by(Membership.created_at))
+        return [UserRead(user_id=str(m.user_id), roles=list(m.roles), scope=m.scope) for m in rows]

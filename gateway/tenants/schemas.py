@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+import msgspec
+
+from gateway.identity.schemas import Password, Slug, Username
+
+Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+RoleName = Annotated[str, msgspec.Meta(pattern=r"^[a-z_]{3,40}$")]
+ScopePath = Annotated[str, msgspec.Meta(pattern=r"^/([0-9a-f]+/)+$", max_length=400)]
+
+
+class TenantCreate(msgspec.Struct, rename="camel", kw_only=True, forbid_unknown_fields=True):
+    slug: Slug
+    name: Name
+    parent_region: Name | None = None
+    admin_username: Username | None = None
+    admin_password: Password | None = None
+
+
+class TenantRead(msgspec.Struct, rename="camel", kw_only=True):
+    id: str
+    slug: str
+    name: str
+    parent_region: str | None
+    status: str
+
+
+class UserCreate(msgspec.Struct, rename="camel", kw_only=True, forbid_unknown_fields=True):
+    username: Username
+    password: Password
+    roles: Annotated[list[RoleName], msgspec.Meta(min_length=1, max_length=9)]
+    scope: ScopePath | None = None
+
+
+class UserRead(msgspec.Struct, rename="camel", kw_only=True):
+    user_id: str
+    roles: list[str]
+    scope: str | None

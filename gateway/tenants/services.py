@@ -1,0 +1,99 @@
+"""Provisioning: the tenant row, its first administrator and a TenantProvisioned event, in one transaction."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from gateway.identity.services import hash_password
+from gateway.models import Membership, Tenant, UserAccount
+from shared import audit
+from shared.auth.principal import Role
+from shared.contracts.tenants import TenantProvisioned
+from shared.http.problems import ProblemError
+from shared.messaging.outbox import publish
+from shared.tenancy import tenant_scope
+
+SLUG = re.compile(r"^[a-z][a-z0-9-]{2,62}$")
+
+
+async def provision_tenant(
+    session: AsyncSession,
+    slug: str,
+    name: str,
+    parent_region: str | None = None,
+    admin_username: str | None = None,
+    admin_password: str | None = None,
+) -> tuple[Tenant, bool]:
+    """Create a district (system role). Idempotent on slug: returns (tenant, created)."""
+    if not SLUG.match(slug):
+        raise ProblemError(
+            422, "invalid slug", errors=[{"field": "body.slug", "message": "lower-case letters, digits, -"}]
+        )
+    existing = await session.scalar(select(Tenant).where(Tenant.slug == slug))
+    if existing is not None:
+        return existing, False
+    tenant = Tenant(slug=slug, name=name.strip(), parent_region=parent_region, status="active")
+    session.add(tenant)
+    await session.flush()
+    with tenant_scope(tenant.id):
+        if admin_username:
+            await add_user(session, tenant, admin_username, admin_password or "", [Role.DISTRICT_ADMIN.value], None)
+        await publish(
+            session, TenantProvisioned(tenant_id=tenant.id, slug=slug, name=tenant.name, parent_region=parent_region)
+        )
+        await audit.record(session, "tenant.provisioned", subject_type="tenant", subject_id=str(tenant.id))
+    return tenant, True
+
+
+async def add_user(
+    session: AsyncSession, tenant: Tenant, username: str, password: str, roles: list[str], scope: str | None
+) -> UserAccount:
+    """A new user with a membership in ``tenant`` (or a new membership for an existing username)."""
+    if len(password) < 10:
+        raise ProblemError(
+            422, "password too short", errors=[{"field": "body.password", "message": "at least 10 characters"}]
+        )
+    unknown = set(roles) - {r.value for r in Role} | ({Role.PLATFORM_OPERATOR.value} & set(roles))
+    if unknown:
+        raise ProblemError(
+            422, "unknown roles", errors=[{"field": "body.roles", "message": ", ".join(sorted(unknown))}]
+        )
+    name = username.strip().lower()
+    user = await session.scalar(select(UserAccount).where(UserAccount.username == name))
+    if user is None:
+        user = UserAccount(
+            username=name,
+            password_hash=hash_password(password),
+            is_platform_operator=False,
+            failed_logins=0,
+            totp_enabled=False,
+        )
+        session.add(user)
+        await session.flush()
+    elif await session.scalar(
+        select(Membership.id).where(Membership.user_id == user.id, Membership.tenant_id == tenant.id)
+    ):
+        raise ProblemError(409, "this user already belongs to the district", title="Conflict")
+    session.add(Membership(tenant_id=tenant.id, user_id=user.id, roles=roles, scope=scope))
+    await session.flush()
+    await audit.record(session, "user.added", subject_type="user", subject_id=str(user.id), detail={"roles": roles})
+    return user
+
+
+async def create_platform_operator(session: AsyncSession, username: str, password: str) -> UserAccount:
+    name = username.strip().lower()
+    user = await session.scalar(select(UserAccount).where(UserAccount.username == name))
+    if user is None:
+        user = UserAccount(
+            username=name,
+            password_hash=hash_password(password),
+            is_platform_operator=True,
+            failed_logins=0,
+            totp_enabled=False,
+        )
+        session.add(user)
+        await session.flush()
+    return user

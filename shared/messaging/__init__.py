@@ -1,0 +1,1 @@
+"""Events between services: transactional outbox, relay to dramatiq, idempotent consumers."""
