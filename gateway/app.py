@@ -12,6 +12,7 @@ from litestar.config.cors import CORSConfig
 
 from gateway.identity.controllers import AuthController, jwks
 from gateway.identity.keys import KeyRing
+from gateway.proxy.fastpath import GatewayDispatcher
 from gateway.proxy.routes import proxy_wiring
 from gateway.proxy.settings import ProxySettings, get_proxy_settings
 from gateway.tenants.controllers import DistrictUserController, PlatformTenantController
@@ -25,7 +26,7 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 PUBLIC = ("/livez", "/readyz", "/metrics", "/schema", "/auth/login", "/auth/refresh", "/auth/logout", "/.well-known/")
 
 
-def create_app(settings: Settings | None = None, proxy_settings: ProxySettings | None = None) -> Litestar:
+def create_app(settings: Settings | None = None, proxy_settings: ProxySettings | None = None) -> GatewayDispatcher:
     settings = settings or get_settings()
     proxy_settings = proxy_settings or get_proxy_settings()
     state: dict[str, Any] = {}
@@ -52,12 +53,13 @@ def create_app(settings: Settings | None = None, proxy_settings: ProxySettings |
         if proxy_settings.cors_origins
         else None
     )
-    return build_app(
+    verifier = TokenVerifier(JwksKeySource(own_jwks), settings.jwt)
+    app = build_app(
         SERVICE,
         [AuthController, jwks, PlatformTenantController, DistrictUserController, *proxy.handlers],
         settings,
         title="Redcell platform",
-        verifier=TokenVerifier(JwksKeySource(own_jwks), settings.jwt),
+        verifier=verifier,
         public_prefixes=PUBLIC,
         readiness_checks={"redis": proxy.redis_check},
         lifespan=[identity_lifespan, proxy.lifespan],
@@ -65,3 +67,4 @@ def create_app(settings: Settings | None = None, proxy_settings: ProxySettings |
         openapi_path="/schema/gateway",
         openapi_description="Redcell: identity, districts and every service under /api/<service>.",
     )
+    return GatewayDispatcher(app, proxy.state, verifier)

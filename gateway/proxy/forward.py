@@ -149,7 +149,7 @@ class Proxy:
         limits = [(f"u:{principal.user_id}", self.settings.user_rate_per_minute)]
         if principal.tenant_id is not None:
             limits.insert(0, (f"t:{principal.tenant_id}", self.settings.tenant_rate_per_minute))
-        exceeded, retry_after = await self.limiter.check(limits)
+        exceeded, retry_after = self.limiter.check(limits)
         if not exceeded:
             return False
         who = "this district" if principal.tenant_id is not None and exceeded == 1 else "this user"

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from litestar import Litestar, Request, asgi, get
-from litestar.handlers import ASGIRouteHandler, HTTPRouteHandler
-from litestar.types import Receive, Scope, Send
+from litestar import Litestar, Request, get
+from litestar.handlers import HTTPRouteHandler
 from redis.asyncio import Redis
 
 from gateway.openapi.merge import MergedSchema
@@ -21,7 +21,7 @@ from shared.settings import Settings
 
 @dataclass
 class ProxyWiring:
-    handlers: list[ASGIRouteHandler | HTTPRouteHandler]
+    handlers: list[HTTPRouteHandler]
     lifespan: Callable[[Litestar], Any]
     redis_check: Callable[[], Any]
     state: dict[str, Any] = field(default_factory=dict)
@@ -36,17 +36,18 @@ def proxy_wiring(settings: Settings, proxy_settings: ProxySettings) -> ProxyWiri
     async def lifespan(_: Litestar) -> AsyncIterator[None]:
         redis = Redis.from_url(settings.redis.url, socket_timeout=2, socket_connect_timeout=2)
         await upstreams.open()
+        limiter = RateLimiter(redis)
+        stop = asyncio.Event()
+        syncing = asyncio.create_task(limiter.run(stop))
         state["redis"] = redis
-        state["proxy"] = Proxy(upstreams, RateLimiter(redis), proxy_settings, settings.max_body_bytes)
+        state["proxy"] = Proxy(upstreams, limiter, proxy_settings, settings.max_body_bytes)
         try:
             yield
         finally:
+            stop.set()
+            await syncing
             await upstreams.close()
             await redis.aclose()
-
-    @asgi("/api", is_mount=True, copy_scope=False)
-    async def forward(scope: Scope, receive: Receive, send: Send) -> None:
-        await state["proxy"](scope, receive, send)
 
     @get(["/schema", "/schema/openapi.json"], include_in_schema=False, operation_id="GetPlatformSchema")
     async def merged_schema(request: Request[Any, Any, Any]) -> dict[str, Any]:
@@ -56,4 +57,4 @@ def proxy_wiring(settings: Settings, proxy_settings: ProxySettings) -> ProxyWiri
     async def redis_check() -> None:
         await state["redis"].ping()
 
-    return ProxyWiring([forward, merged_schema], lifespan, redis_check, state)
+    return ProxyWiring([merged_schema], lifespan, redis_check, state)

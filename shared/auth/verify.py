@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from typing import Any
 from uuid import UUID
@@ -80,11 +81,29 @@ class JwksKeySource:
 
 
 class TokenVerifier:
-    def __init__(self, keys: JwksKeySource, settings: JwtSettings) -> None:
+    """Verifies tokens; a verified token is remembered until it expires, so a busy client's repeated
+    requests skip the signature check (access tokens are short-lived and never revoked individually)."""
+
+    def __init__(self, keys: JwksKeySource, settings: JwtSettings, cache_size: int = 10_000) -> None:
         self._keys = keys
         self._settings = settings
+        self._cache: OrderedDict[str, tuple[float, Principal]] = OrderedDict()
+        self._cache_size = cache_size
 
     async def verify(self, token: str) -> Principal:
+        cached = self._cache.get(token)
+        if cached is not None:
+            expires_at, principal = cached
+            if time.time() < expires_at:
+                return principal
+            del self._cache[token]
+        principal, expires_at = await self._verify(token)
+        self._cache[token] = (expires_at, principal)
+        if len(self._cache) > self._cache_size:
+            self._cache.popitem(last=False)
+        return principal
+
+    async def _verify(self, token: str) -> tuple[Principal, float]:
         try:
             header = jwt.get_unverified_header(token)
         except jwt.PyJWTError as exc:
@@ -105,7 +124,7 @@ class TokenVerifier:
             )
         except jwt.PyJWTError as exc:
             raise InvalidTokenError(str(exc)) from exc
-        return principal_from_claims(claims)
+        return principal_from_claims(claims), float(claims["exp"])
 
 
 def principal_from_claims(claims: dict[str, Any]) -> Principal:

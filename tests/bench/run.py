@@ -1,0 +1,212 @@
+"""``make bench``: gateway overhead and outbox latency, measured side by side in one run.
+
+Starts its own servers and processes on loopback (never the developer's), runs bounded loads that stop
+by themselves, prints JSON and, with ``--write``, rewrites docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import platform as host
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import asyncpg
+import httpx
+import psutil
+
+from shared import local_servers
+from shared.db.urls import admin_url, database_url, plain_dsn
+from shared.local_servers import free_ports
+from shared.testing.plugin import settings_for
+from shared.testing.processes import Platform, RunningProcess
+
+PASSWORD = "bench-password-123"
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
+
+
+async def latency_pairs(direct: str, gateway: str, token: str, n: int) -> dict[str, Any]:
+    """The same request, alternately direct and through the gateway, one at a time on warm connections."""
+    headers = {"Authorization": f"Bearer {token}"}
+    timings: dict[str, list[float]] = {"direct": [], "gateway": []}
+    async with aiohttp.ClientSession() as session:
+        for _ in range(100):  # warm-up
+            for base in (direct, gateway):
+                async with session.get(f"{base}/api/orgtree/nodes", headers=headers) as r:
+                    await r.read()
+        for i in range(n):
+            order = [("direct", direct), ("gateway", gateway)] if i % 2 else [("gateway", gateway), ("direct", direct)]
+            for name, base in order:
+                started = time.perf_counter()
+                async with session.get(f"{base}/api/orgtree/nodes", headers=headers) as r:
+                    await r.read()
+                    assert r.status == 200, r.status
+                timings[name].append((time.perf_counter() - started) * 1000)
+    d, g = timings["direct"], timings["gateway"]
+    return {
+        "requests_each": n,
+        "direct_p50_ms": round(pct(d, 50), 3), "direct_p99_ms": round(pct(d, 99), 3),
+        "gateway_p50_ms": round(pct(g, 50), 3), "gateway_p99_ms": round(pct(g, 99), 3),
+        "added_p50_ms": round(pct(g, 50) - pct(d, 50), 3), "added_p99_ms": round(pct(g, 99) - pct(d, 99), 3),
+        "ratio_p50": round(pct(g, 50) / pct(d, 50), 2),
+    }
+
+
+async def throughput(url: str, token: str, seconds: float, concurrency: int, gateway_pid: int) -> dict[str, Any]:
+    """Closed-loop load for a fixed time; CPU seconds of the gateway's processes give requests per core."""
+    headers = {"Authorization": f"Bearer {token}"}
+    procs = [psutil.Process(gateway_pid), *psutil.Process(gateway_pid).children(recursive=True)]
+    cpu_before = sum(p.cpu_times().user + p.cpu_times().system for p in procs)
+    done = 0
+    errors = 0
+    deadline = time.perf_counter() + seconds
+    connector = aiohttp.TCPConnector(limit=concurrency)
+    async with aiohttp.ClientSession(connector=connector) as session:
+
+        async def loop() -> None:
+            nonlocal done, errors
+            while time.perf_counter() < deadline:
+                async with session.get(url, headers=headers) as r:
+                    await r.read()
+                    if r.status == 200:
+                        done += 1
+                    else:
+                        errors += 1
+
+        started = time.perf_counter()
+        await asyncio.gather(*(loop() for _ in range(concurrency)))
+        wall = time.perf_counter() - started
+    cpu = sum(p.cpu_times().user + p.cpu_times().system for p in procs) - cpu_before
+    return {
+        "seconds": round(wall, 1), "concurrency": concurrency, "requests": done, "errors": errors,
+        "rps": round(done / wall), "gateway_cpu_cores_used": round(cpu / wall, 2),
+        "rps_per_gateway_core": round(done / cpu) if cpu else None,
+    }
+
+
+async def outbox_latency(settings: Any, rate: float, seconds: float) -> dict[str, Any]:
+    """TenantProvisioned written to the gateway's outbox at ``rate``/s; latency until orgtree's handler began.
+
+    Both timestamps come from the same PostgreSQL clock: the outbox row's created_at (the producing
+    transaction) and the consumer's inbox processed_at (the start of the handler's transaction).
+    """
+    from gateway.tenants.services import provision_tenant
+    from shared.db.engine import make_engine, make_sessionmaker
+
+    engine = make_engine(settings, "gateway", "system", pool_size=4)
+    sessions = make_sessionmaker(engine)
+    ids: list[str] = []
+    interval = 1 / rate
+    start = time.perf_counter()
+    for i in range(int(rate * seconds)):
+        target = start + i * interval
+        delay = target - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        async with sessions() as session, session.begin():
+            tenant, _ = await provision_tenant(session, f"bench-{uuid.uuid4().hex[:12]}", "压测区")
+            ids.append(str(tenant.id))
+    await engine.dispose()
+    gw = await asyncpg.connect(plain_dsn(admin_url(settings, "redcell_gateway")))
+    org = await asyncpg.connect(plain_dsn(admin_url(settings, "redcell_orgtree")))
+    try:
+        deadline = time.monotonic() + 60
+        rows: list[Any] = []
+        while time.monotonic() < deadline:
+            rows = await org.fetch(
+                "SELECT message_id, processed_at FROM inbox_message WHERE tenant_id = ANY($1::uuid[])", ids
+            )
+            if len(rows) == len(ids):
+                break
+            await asyncio.sleep(0.5)
+        made = {
+            str(r["id"]): r["created_at"]
+            for r in await gw.fetch("SELECT id, created_at FROM outbox_message WHERE tenant_id = ANY($1::uuid[])", ids)
+        }
+        lat = [(r["processed_at"] - made[r["message_id"]]).total_seconds() * 1000 for r in rows]
+    finally:
+        await gw.close()
+        await org.close()
+    return {
+        "events": len(ids), "delivered": len(lat), "rate_per_s": rate,
+        "p50_ms": round(pct(lat, 50), 1), "p99_ms": round(pct(lat, 99), 1), "max_ms": round(max(lat), 1),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--write", type=Path)
+    parser.add_argument("--quick", action="store_true")
+    args = parser.parse_args()
+    root = Path(tempfile.mkdtemp(prefix="redcell-bench-"))
+    state = local_servers.up(root, durable=False)
+    settings = settings_for(state)
+    gateway_port, orgtree_port, echo_port = free_ports(3)
+    env = {
+        **state.env(), "REDCELL_ENV": "test", "REDCELL_LOG_LEVEL": "WARNING",
+        "REDCELL_JWT__JWKS_URL": f"http://127.0.0.1:{gateway_port}/.well-known/jwks.json",
+        "REDCELL_GATEWAY__UPSTREAMS": json.dumps(
+            {"orgtree": f"http://127.0.0.1:{orgtree_port}", "echo": f"http://127.0.0.1:{echo_port}"}
+        ),
+        "REDCELL_GATEWAY__TENANT_RATE_PER_MINUTE": "100000000", "REDCELL_GATEWAY__USER_RATE_PER_MINUTE": "100000000",
+    }
+    platform = Platform(base_env=env, log_dir=root)
+    platform.ports.update(gateway=gateway_port, orgtree=orgtree_port)
+    results: dict[str, Any] = {}
+    try:
+        subprocess.run([sys.executable, "-m", "shared.cli", "migrate", "--bootstrap"], env=platform.env(), check=True)
+        gateway = platform.add_api("gateway")
+        orgtree = platform.add_api("orgtree")
+        platform.add("relay-gateway", "relay", "gateway")
+        echo = platform.processes["echo"] = RunningProcess(
+            "echo", [sys.executable, "-m", "granian", "--interface", "asgi", "--port", str(echo_port),
+                     "--no-ws", "tests.bench.echo_upstream:app"], platform.env(), root / "echo.log")
+        echo.start()
+        local_servers.wait_for_port(echo_port, what="echo upstream")
+        platform.add("worker-orgtree", "worker", "orgtree")
+        subprocess.run(
+            [sys.executable, "-m", "shared.cli", "tenant", "create", "--slug", "bench-district", "--name", "压测区",
+             "--admin-username", "bench-admin", "--admin-password", PASSWORD],
+            env=platform.env(), check=True, capture_output=True,
+        )
+        token = httpx.post(f"{gateway}/auth/login", json={"username": "bench-admin", "password": PASSWORD}).json()[
+            "accessToken"
+        ]
+        time.sleep(2)  # the district's root arrives through the outbox
+        n = 500 if args.quick else 3000
+        results["gateway_overhead"] = asyncio.run(latency_pairs(orgtree, gateway, token, n))
+        gw_pid = platform.processes["api-gateway"].proc.pid  # type: ignore[union-attr]
+        secs = 5 if args.quick else 15
+        results["throughput_direct"] = asyncio.run(
+            throughput(f"{orgtree}/api/orgtree/nodes", token, secs, 32, platform.processes["api-orgtree"].proc.pid)  # type: ignore[union-attr]
+        )
+        results["throughput_gateway"] = asyncio.run(throughput(f"{gateway}/api/orgtree/nodes", token, secs, 32, gw_pid))
+        results["throughput_gateway_echo"] = asyncio.run(throughput(f"{gateway}/api/echo/x", token, secs, 64, gw_pid))
+        results["outbox"] = asyncio.run(outbox_latency(settings, 50, 5 if args.quick else 20))
+        results["host"] = {"cpus": psutil.cpu_count(), "python": host.python_version(),
+                           "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
+    finally:
+        platform.stop_all()
+        local_servers.down(root, remove=True)
+    print(json.dumps(results, indent=2))
+    if args.write:
+        from tests.bench.report import write_report
+
+        write_report(args.write, results)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,42 @@
+"""Per-user and per-tenant rate limits at the gateway, counted in Redis."""
+
+from __future__ import annotations
+
+import time
+import uuid
+
+import httpx
+
+from shared.local_servers import free_ports
+from tests.e2e.conftest import PASSWORD, RunningPlatform, auth, login
+
+
+def fresh_user(platform: RunningPlatform) -> str:
+    """A new member of district B, so earlier tests' requests do not count against this one."""
+    username = f"limited-{uuid.uuid4().hex[:8]}"
+    added = httpx.post(f"{platform.gateway}/admin/users", headers=auth(platform.b.token),
+                       json={"username": username, "password": PASSWORD, "roles": ["member"]})
+    assert added.status_code == 201, added.text
+    return login(platform.gateway, username)["accessToken"]
+
+
+def test_a_user_over_the_limit_gets_429_with_retry_after(platform: RunningPlatform) -> None:
+    port = free_ports(1)[0]
+    process = platform.platform.add(
+        "api-gateway-limited", "api", "gateway", "--port", str(port),
+        env={"REDCELL_GATEWAY__USER_RATE_PER_MINUTE": "20"},
+    )
+    base = f"http://127.0.0.1:{port}"
+    platform.platform.wait_ready(base, process)
+    token = fresh_user(platform)
+    if time.time() % 60 > 55:  # fixed one-minute windows: do not straddle a boundary
+        time.sleep(61 - time.time() % 60)
+    statuses = [httpx.get(f"{base}/api/orgtree/nodes", headers=auth(token)).status_code for _ in range(30)]
+    assert statuses[:20] == [200] * 20
+    assert set(statuses[20:]) == {429}, statuses
+    refused = httpx.get(f"{base}/api/orgtree/nodes", headers=auth(token))
+    assert refused.headers["content-type"].startswith("application/problem+json")
+    assert int(refused.headers["retry-after"]) >= 1
+    # another user is not affected by this user's limit
+    assert httpx.get(f"{base}/api/orgtree/nodes", headers=auth(fresh_user(platform))).status_code == 200
+    process.stop()
