@@ -135,10 +135,10 @@ def cmd_servers(args: argparse.Namespace) -> None:
         local_servers.down(root, remove=False)
         print("stopped")
     else:
-        state = local_servers.load_state(root)
-        if state is None:
+        recorded = local_servers.load_state(root)
+        if recorded is None:
             sys.exit(f"no servers recorded in {root}")
-        for key, value in state.env().items():
+        for key, value in recorded.env().items():
             print(f"{key}={value}")
 
 

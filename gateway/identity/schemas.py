@@ -31,7 +31,7 @@ class TokenResponse(msgspec.Struct, rename="camel", kw_only=True):
     refresh_token: str
     expires_in: int
     tenant: str | None
-    token_type: str = "Bearer"
+    token_type: str = "Bearer"  # noqa: S105 - the OAuth token type, not a secret
 
 
 class Me(msgspec.Struct, rename="camel", kw_only=True):

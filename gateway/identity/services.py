@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import secrets
 import time
@@ -64,10 +65,8 @@ class Identity:
             select(UserAccount).where(UserAccount.username == username.strip().lower()).with_for_update()
         )
         if user is None:
-            try:
+            with contextlib.suppress(VerificationError):
                 _hasher.verify(_DUMMY_HASH, password)
-            except VerificationError:
-                pass
             await audit.record(self.session, "auth.login.failed", detail={"reason": "unknown user"})
             raise ProblemError(401, _BAD_LOGIN, title="Unauthorized")
         if user.locked_until is not None and user.locked_until > _now():

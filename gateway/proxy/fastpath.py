@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 from shared.auth.verify import TokenVerifier
@@ -27,7 +28,7 @@ class GatewayDispatcher:
         return getattr(self.app, name)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["path"].startswith("/api/"):
+        if scope["type"] == ScopeType.HTTP and scope["path"].startswith("/api/"):
             await self.api(scope, receive, send)
         else:
             await self.app(scope, receive, send)

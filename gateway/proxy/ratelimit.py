@@ -24,7 +24,9 @@ log = get_logger(__name__)
 
 
 class RateLimiter:
-    def __init__(self, redis: Redis, window_s: int = 60, sync_interval_s: float = 0.1, prefix: str = "redcell:rl") -> None:
+    def __init__(
+        self, redis: Redis, window_s: int = 60, sync_interval_s: float = 0.1, prefix: str = "redcell:rl"
+    ) -> None:
         self._redis = redis
         self._window_s = window_s
         self._sync_interval_s = sync_interval_s

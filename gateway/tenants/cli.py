@@ -10,7 +10,7 @@ from shared.db.engine import make_engine, make_sessionmaker
 from shared.settings import Settings
 
 
-async def create_tenant_cli(
+async def create_tenant_cli(  # noqa: PLR0917 - mirrors the CLI flags
     settings: Settings,
     slug: str,
     name: str,
@@ -21,7 +21,14 @@ async def create_tenant_cli(
     engine = make_engine(settings, "gateway", "system", pool_size=1)
     try:
         async with make_sessionmaker(engine)() as session, session.begin():
-            tenant, _ = await provision_tenant(session, slug, name, parent_region, admin_username, admin_password)
+            tenant, _ = await provision_tenant(
+                session,
+                slug,
+                name,
+                parent_region=parent_region,
+                admin_username=admin_username,
+                admin_password=admin_password,
+            )
             return tenant
     finally:
         await engine.dispose()

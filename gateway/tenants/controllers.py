@@ -33,7 +33,12 @@ class PlatformTenantController(Controller):
         session: AsyncSession
         async with state.system_sessions() as session, session.begin():
             tenant, created = await provision_tenant(
-                session, data.slug, data.name, data.parent_region, data.admin_username, data.admin_password
+                session,
+                data.slug,
+                data.name,
+                parent_region=data.parent_region,
+                admin_username=data.admin_username,
+                admin_password=data.admin_password,
             )
             if not created:
                 raise ProblemError(409, f"district {data.slug} already exists", title="Conflict")
@@ -64,7 +69,9 @@ class DistrictUserController(Controller):
         async with state.system_sessions() as session, session.begin():
             tenant = await session.get(Tenant, principal.tenant_id)
             assert tenant is not None
-            user = await add_user(session, tenant, data.username, data.password, list(data.roles), data.scope)
+            user = await add_user(
+                session, tenant, data.username, data.password, roles=list(data.roles), scope=data.scope
+            )
         return UserRead(user_id=str(user.id), roles=list(data.roles), scope=data.scope)
 
     @get("/", operation_id="ListDistrictUsers", summary="Users of the caller's district")

@@ -23,6 +23,7 @@ async def provision_tenant(
     session: AsyncSession,
     slug: str,
     name: str,
+    *,
     parent_region: str | None = None,
     admin_username: str | None = None,
     admin_password: str | None = None,
@@ -40,7 +41,9 @@ async def provision_tenant(
     await session.flush()
     with tenant_scope(tenant.id):
         if admin_username:
-            await add_user(session, tenant, admin_username, admin_password or "", [Role.DISTRICT_ADMIN.value], None)
+            await add_user(
+                session, tenant, admin_username, admin_password or "", roles=[Role.DISTRICT_ADMIN.value], scope=None
+            )
         await publish(
             session, TenantProvisioned(tenant_id=tenant.id, slug=slug, name=tenant.name, parent_region=parent_region)
         )
@@ -49,7 +52,7 @@ async def provision_tenant(
 
 
 async def add_user(
-    session: AsyncSession, tenant: Tenant, username: str, password: str, roles: list[str], scope: str | None
+    session: AsyncSession, tenant: Tenant, username: str, password: str, *, roles: list[str], scope: str | None
 ) -> UserAccount:
     """A new user with a membership in ``tenant`` (or a new membership for an existing username)."""
     if len(password) < 10:

@@ -10,7 +10,6 @@ import argparse
 import asyncio
 import json
 import platform as host
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -25,7 +24,7 @@ import httpx
 import psutil
 
 from shared import local_servers
-from shared.db.urls import admin_url, database_url, plain_dsn
+from shared.db.urls import admin_url, plain_dsn
 from shared.local_servers import free_ports
 from shared.testing.plugin import settings_for
 from shared.testing.processes import Platform, RunningProcess
@@ -35,7 +34,7 @@ PASSWORD = "bench-password-123"
 
 def pct(values: list[float], q: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
 
 
 async def latency_pairs(direct: str, gateway: str, token: str, n: int) -> dict[str, Any]:
@@ -58,9 +57,12 @@ async def latency_pairs(direct: str, gateway: str, token: str, n: int) -> dict[s
     d, g = timings["direct"], timings["gateway"]
     return {
         "requests_each": n,
-        "direct_p50_ms": round(pct(d, 50), 3), "direct_p99_ms": round(pct(d, 99), 3),
-        "gateway_p50_ms": round(pct(g, 50), 3), "gateway_p99_ms": round(pct(g, 99), 3),
-        "added_p50_ms": round(pct(g, 50) - pct(d, 50), 3), "added_p99_ms": round(pct(g, 99) - pct(d, 99), 3),
+        "direct_p50_ms": round(pct(d, 50), 3),
+        "direct_p99_ms": round(pct(d, 99), 3),
+        "gateway_p50_ms": round(pct(g, 50), 3),
+        "gateway_p99_ms": round(pct(g, 99), 3),
+        "added_p50_ms": round(pct(g, 50) - pct(d, 50), 3),
+        "added_p99_ms": round(pct(g, 99) - pct(d, 99), 3),
         "ratio_p50": round(pct(g, 50) / pct(d, 50), 2),
     }
 
@@ -91,8 +93,12 @@ async def throughput(url: str, token: str, seconds: float, concurrency: int, gat
         wall = time.perf_counter() - started
     cpu = sum(p.cpu_times().user + p.cpu_times().system for p in procs) - cpu_before
     return {
-        "seconds": round(wall, 1), "concurrency": concurrency, "requests": done, "errors": errors,
-        "rps": round(done / wall), "gateway_cpu_cores_used": round(cpu / wall, 2),
+        "seconds": round(wall, 1),
+        "concurrency": concurrency,
+        "requests": done,
+        "errors": errors,
+        "rps": round(done / wall),
+        "gateway_cpu_cores_used": round(cpu / wall, 2),
         "rps_per_gateway_core": round(done / cpu) if cpu else None,
     }
 
@@ -141,8 +147,12 @@ async def outbox_latency(settings: Any, rate: float, seconds: float) -> dict[str
         await gw.close()
         await org.close()
     return {
-        "events": len(ids), "delivered": len(lat), "rate_per_s": rate,
-        "p50_ms": round(pct(lat, 50), 1), "p99_ms": round(pct(lat, 99), 1), "max_ms": round(max(lat), 1),
+        "events": len(ids),
+        "delivered": len(lat),
+        "rate_per_s": rate,
+        "p50_ms": round(pct(lat, 50), 1),
+        "p99_ms": round(pct(lat, 99), 1),
+        "max_ms": round(max(lat), 1),
     }
 
 
@@ -156,12 +166,15 @@ def main() -> None:
     settings = settings_for(state)
     gateway_port, orgtree_port, echo_port = free_ports(3)
     env = {
-        **state.env(), "REDCELL_ENV": "test", "REDCELL_LOG_LEVEL": "WARNING",
+        **state.env(),
+        "REDCELL_ENV": "test",
+        "REDCELL_LOG_LEVEL": "WARNING",
         "REDCELL_JWT__JWKS_URL": f"http://127.0.0.1:{gateway_port}/.well-known/jwks.json",
         "REDCELL_GATEWAY__UPSTREAMS": json.dumps(
             {"orgtree": f"http://127.0.0.1:{orgtree_port}", "echo": f"http://127.0.0.1:{echo_port}"}
         ),
-        "REDCELL_GATEWAY__TENANT_RATE_PER_MINUTE": "100000000", "REDCELL_GATEWAY__USER_RATE_PER_MINUTE": "100000000",
+        "REDCELL_GATEWAY__TENANT_RATE_PER_MINUTE": "100000000",
+        "REDCELL_GATEWAY__USER_RATE_PER_MINUTE": "100000000",
     }
     platform = Platform(base_env=env, log_dir=root)
     platform.ports.update(gateway=gateway_port, orgtree=orgtree_port)
@@ -172,15 +185,43 @@ def main() -> None:
         orgtree = platform.add_api("orgtree")
         platform.add("relay-gateway", "relay", "gateway")
         echo = platform.processes["echo"] = RunningProcess(
-            "echo", [sys.executable, "-m", "granian", "--interface", "asgi", "--port", str(echo_port),
-                     "--no-ws", "tests.bench.echo_upstream:app"], platform.env(), root / "echo.log")
+            "echo",
+            [
+                sys.executable,
+                "-m",
+                "granian",
+                "--interface",
+                "asgi",
+                "--port",
+                str(echo_port),
+                "--no-ws",
+                "tests.bench.echo_upstream:app",
+            ],
+            platform.env(),
+            root / "echo.log",
+        )
         echo.start()
         local_servers.wait_for_port(echo_port, what="echo upstream")
         platform.add("worker-orgtree", "worker", "orgtree")
         subprocess.run(
-            [sys.executable, "-m", "shared.cli", "tenant", "create", "--slug", "bench-district", "--name", "压测区",
-             "--admin-username", "bench-admin", "--admin-password", PASSWORD],
-            env=platform.env(), check=True, capture_output=True,
+            [
+                sys.executable,
+                "-m",
+                "shared.cli",
+                "tenant",
+                "create",
+                "--slug",
+                "bench-district",
+                "--name",
+                "压测区",
+                "--admin-username",
+                "bench-admin",
+                "--admin-password",
+                PASSWORD,
+            ],
+            env=platform.env(),
+            check=True,
+            capture_output=True,
         )
         token = httpx.post(f"{gateway}/auth/login", json={"username": "bench-admin", "password": PASSWORD}).json()[
             "accessToken"
@@ -196,8 +237,11 @@ def main() -> None:
         results["throughput_gateway"] = asyncio.run(throughput(f"{gateway}/api/orgtree/nodes", token, secs, 32, gw_pid))
         results["throughput_gateway_echo"] = asyncio.run(throughput(f"{gateway}/api/echo/x", token, secs, 64, gw_pid))
         results["outbox"] = asyncio.run(outbox_latency(settings, 50, 5 if args.quick else 20))
-        results["host"] = {"cpus": psutil.cpu_count(), "python": host.python_version(),
-                           "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
+        results["host"] = {
+            "cpus": psutil.cpu_count(),
+            "python": host.python_version(),
+            "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        }
     finally:
         platform.stop_all()
         local_servers.down(root, remove=True)

@@ -47,8 +47,12 @@ def refused(platform: RunningPlatform, token: str) -> None:
 def test_forged_expired_and_foreign_tokens_are_401(platform: RunningPlatform, settings: Settings) -> None:
     kid, key = gateway_key(settings)
     good = claims(settings, platform.a.token)
-    assert httpx.get(f"{platform.gateway}/api/orgtree/nodes",
-                     headers=auth(jwt.encode(good, key, "EdDSA", headers={"kid": kid}))).status_code == 200
+    assert (
+        httpx.get(
+            f"{platform.gateway}/api/orgtree/nodes", headers=auth(jwt.encode(good, key, "EdDSA", headers={"kid": kid}))
+        ).status_code
+        == 200
+    )
     now = int(time.time())
     expired = jwt.encode({**good, "iat": now - 7200, "exp": now - 3600}, key, "EdDSA", headers={"kid": kid})
     refused(platform, expired)
@@ -76,7 +80,9 @@ def test_refresh_rotates_and_a_revoked_refresh_token_is_401(platform: RunningPla
     family_dead = httpx.post(f"{platform.gateway}/auth/refresh", json={"refreshToken": second["refreshToken"]})
     assert family_dead.status_code == 401
     third = login(platform.gateway, platform.a.admin)
-    assert httpx.post(f"{platform.gateway}/auth/logout", json={"refreshToken": third["refreshToken"]}).status_code == 204
+    assert (
+        httpx.post(f"{platform.gateway}/auth/logout", json={"refreshToken": third["refreshToken"]}).status_code == 204
+    )
     after_logout = httpx.post(f"{platform.gateway}/auth/refresh", json={"refreshToken": third["refreshToken"]})
     assert after_logout.status_code == 401
 
@@ -95,25 +101,35 @@ def test_wrong_password_lockout_and_unknown_user_look_alike(platform: RunningPla
 
     async def unlock() -> None:  # the lockout window passing, without waiting 15 minutes
         conn = await asyncpg.connect(plain_dsn(admin_url(settings, "redcell_gateway")))
-        await conn.execute("UPDATE user_account SET locked_until = now() - interval '1 second' WHERE username = $1", admin)
+        await conn.execute(
+            "UPDATE user_account SET locked_until = now() - interval '1 second' WHERE username = $1", admin
+        )
         await conn.close()
 
     asyncio.run(unlock())
-    assert httpx.post(f"{platform.gateway}/auth/login", json={"username": admin, "password": PASSWORD}).status_code == 200
+    assert (
+        httpx.post(f"{platform.gateway}/auth/login", json={"username": admin, "password": PASSWORD}).status_code == 200
+    )
 
 
 def test_street_admin_sees_only_the_street(platform: RunningPlatform) -> None:
     a = platform.a
     streets = []
     for name in ("瑶溪街道", "海城街道"):
-        created = httpx.post(f"{platform.gateway}/api/orgtree/nodes", headers=auth(a.token),
-                             json={"parentId": a.root_id, "level": "street", "name": name})
+        created = httpx.post(
+            f"{platform.gateway}/api/orgtree/nodes",
+            headers=auth(a.token),
+            json={"parentId": a.root_id, "level": "street", "name": name},
+        )
         assert created.status_code == 201, created.text
         streets.append(created.json())
     yaoxi, haicheng = streets
     username = f"yaoxi-{uuid.uuid4().hex[:6]}"
-    added = httpx.post(f"{platform.gateway}/admin/users", headers=auth(a.token), json={
-        "username": username, "password": PASSWORD, "roles": ["street_admin"], "scope": yaoxi["path"]})
+    added = httpx.post(
+        f"{platform.gateway}/admin/users",
+        headers=auth(a.token),
+        json={"username": username, "password": PASSWORD, "roles": ["street_admin"], "scope": yaoxi["path"]},
+    )
     assert added.status_code == 201, added.text
     street_token = login(platform.gateway, username)["accessToken"]
     get = lambda node: httpx.get(f"{platform.gateway}/api/orgtree/nodes/{node}", headers=auth(street_token))  # noqa: E731

@@ -14,8 +14,11 @@ from tests.e2e.conftest import PASSWORD, RunningPlatform, auth, login
 def fresh_user(platform: RunningPlatform) -> str:
     """A new member of district B, so earlier tests' requests do not count against this one."""
     username = f"limited-{uuid.uuid4().hex[:8]}"
-    added = httpx.post(f"{platform.gateway}/admin/users", headers=auth(platform.b.token),
-                       json={"username": username, "password": PASSWORD, "roles": ["member"]})
+    added = httpx.post(
+        f"{platform.gateway}/admin/users",
+        headers=auth(platform.b.token),
+        json={"username": username, "password": PASSWORD, "roles": ["member"]},
+    )
     assert added.status_code == 201, added.text
     return login(platform.gateway, username)["accessToken"]
 
@@ -23,7 +26,11 @@ def fresh_user(platform: RunningPlatform) -> str:
 def test_a_user_over_the_limit_gets_429_with_retry_after(platform: RunningPlatform) -> None:
     port = free_ports(1)[0]
     process = platform.platform.add(
-        "api-gateway-limited", "api", "gateway", "--port", str(port),
+        "api-gateway-limited",
+        "api",
+        "gateway",
+        "--port",
+        str(port),
         env={"REDCELL_GATEWAY__USER_RATE_PER_MINUTE": "20"},
     )
     base = f"http://127.0.0.1:{port}"
