@@ -6,6 +6,7 @@
     redcell scheduler                periodic sweeps (housekeeping, deadlines)
     redcell migrate [--bootstrap]    alembic upgrade head for every component
     redcell tenant create|list       the tenant registry
+    redcell keys list|rotate|retire  the gateway's token-signing keys
     redcell demo load                demo districts and logins
     redcell servers up|down|env      loopback PostgreSQL, Redis and S3 for development
 
@@ -115,6 +116,14 @@ def cmd_tenant(args: argparse.Namespace) -> None:
             print(f"{tenant.slug}\t{tenant.id}\t{tenant.name}")
 
 
+def cmd_keys(args: argparse.Namespace) -> None:
+    from shared.settings import get_settings
+
+    keys: Any = importlib.import_module("gateway.identity.cli")
+    for line in asyncio.run(keys.keys_command(get_settings(), args.action, args.kid)):
+        print(line)
+
+
 def cmd_demo(_: argparse.Namespace) -> None:
     from shared.settings import get_settings
 
@@ -180,6 +189,11 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--admin-password")
     tsub.add_parser("list", help="list districts")
     tenant.set_defaults(func=cmd_tenant)
+
+    keys = sub.add_parser("keys", help="the gateway's token-signing keys")
+    keys.add_argument("action", choices=["list", "rotate", "retire"])
+    keys.add_argument("kid", nargs="?")
+    keys.set_defaults(func=cmd_keys)
 
     demo = sub.add_parser("demo", help="demo data")
     demo.add_argument("action", choices=["load"])

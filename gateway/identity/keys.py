@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 import time
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 import jwt
@@ -39,17 +39,20 @@ async def rotate_signing_key(session: AsyncSession, settings: Settings) -> Signi
     return key
 
 
-async def retire_signing_keys(session: AsyncSession, older_than: datetime) -> int:
-    """Retire keys created before ``older_than`` except the newest (tokens they signed stop verifying)."""
+async def retire_signing_key(session: AsyncSession, kid: str) -> bool:
+    """Stop publishing (and so accepting) one key. The newest key cannot be retired: rotate first."""
     newest = await session.scalar(
         select(SigningKey.kid).where(SigningKey.retired_at.is_(None)).order_by(SigningKey.created_at.desc()).limit(1)
     )
+    if kid == newest:
+        msg = "the newest signing key cannot be retired; rotate first"
+        raise ValueError(msg)
     result = await session.execute(
         update(SigningKey)
-        .where(SigningKey.retired_at.is_(None), SigningKey.created_at < older_than, SigningKey.kid != newest)
+        .where(SigningKey.kid == kid, SigningKey.retired_at.is_(None))
         .values(retired_at=datetime.now().astimezone())
     )
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+    return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
 class KeyRing:
@@ -95,7 +98,3 @@ class KeyRing:
     async def jwks(self) -> dict[str, Any]:
         await self._fresh()
         return self._jwks
-
-
-def key_ttl_default() -> timedelta:
-    return timedelta(days=90)
