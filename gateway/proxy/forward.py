@@ -7,11 +7,13 @@ again themselves: the gateway is not the only line of defence.
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator
 from typing import Any, cast
 
 import aiohttp
 from litestar.types import Receive, Scope, Send
+from prometheus_client import Histogram
 
 from gateway.proxy.ratelimit import RateLimiter
 from gateway.proxy.settings import ProxySettings
@@ -21,6 +23,10 @@ from shared.logging import get_logger
 from shared.messaging.context import current_request_id
 
 log = get_logger(__name__)
+PROXIED = Histogram(
+    "redcell_gateway_proxied_seconds", "Requests through the gateway by service and status class",
+    ["service", "status"], buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
+)
 
 # Hop-by-hop headers (RFC 9110 section 7.6.1) never cross a proxy.
 _HOP_BY_HOP = frozenset(
@@ -133,10 +139,13 @@ class Proxy:
         else:
             body = _body_chunks(receive)
         url = base + path + ("?" + scope["query_string"].decode("latin-1") if scope.get("query_string") else "")
+        started = time.perf_counter()
+        status = "5xx"
         try:
             async with self.upstreams.session.request(
                 method, url, headers=headers, data=body, allow_redirects=False
             ) as response:
+                status = f"{response.status // 100}xx"
                 await self._relay_response(response, send)
         except TimeoutError:
             log.warning("upstream timed out", service=service)
@@ -144,6 +153,8 @@ class Proxy:
         except aiohttp.ClientConnectionError:
             log.warning("upstream unreachable", service=service)
             await send_problem(send, 502, "Bad Gateway", f"the {service} service is unreachable")
+        finally:
+            PROXIED.labels(service, status).observe(time.perf_counter() - started)
 
     async def _over_limit(self, principal: Principal, send: Send) -> bool:
         limits = [(f"u:{principal.user_id}", self.settings.user_rate_per_minute)]
@@ -178,6 +189,10 @@ class Proxy:
             (k.lower(), v) for k, v in response.raw_headers if k.decode("latin-1").lower() not in _RESPONSE_DROP
         ]
         await send({"type": "http.response.start", "status": response.status, "headers": raw_headers})
+        length = response.content_length
+        if length is not None and length <= _SMALL_BODY:  # the common case: one message, not a stream
+            await send({"type": "http.response.body", "body": await response.read(), "more_body": False})
+            return
         async for chunk in response.content.iter_any():
             await send({"type": "http.response.body", "body": chunk, "more_body": True})
         await send({"type": "http.response.body", "body": b"", "more_body": False})
