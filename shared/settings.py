@@ -9,10 +9,11 @@ import base64
 from functools import lru_cache
 from typing import Literal
 
-from pydantic import BaseModel, Field, SecretStr, field_validator
+from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DbRole = Literal["app", "owner", "system"]
+_DEV_MASTER_KEY = base64.b64encode(b"redcell-dev-master-key-32-bytes!").decode()
 
 
 class PostgresSettings(BaseModel):
@@ -84,7 +85,7 @@ class Settings(BaseSettings):
     worker: WorkerSettings = Field(default_factory=WorkerSettings)
     relay: RelaySettings = Field(default_factory=RelaySettings)
     # Key-encryption key (32 bytes, base64) that wraps every tenant's data keys.
-    master_key: SecretStr = SecretStr(base64.b64encode(b"redcell-dev-master-key-32-bytes!").decode())
+    master_key: SecretStr = SecretStr(_DEV_MASTER_KEY)
     # Largest request body a service accepts, in bytes.
     max_body_bytes: int = 1_048_576
     readiness_timeout_s: float = 2.0
@@ -97,6 +98,13 @@ class Settings(BaseSettings):
             msg = "REDCELL_MASTER_KEY must be 32 bytes, base64-encoded"
             raise ValueError(msg)
         return value
+
+    @model_validator(mode="after")
+    def _production_has_its_own_master_key(self) -> Settings:
+        if self.env == "prod" and self.master_key.get_secret_value() == _DEV_MASTER_KEY:
+            msg = "REDCELL_MASTER_KEY must be set in production (the built-in key is for development only)"
+            raise ValueError(msg)
+        return self
 
     def master_key_bytes(self) -> bytes:
         return base64.b64decode(self.master_key.get_secret_value())
