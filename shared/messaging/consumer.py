@@ -55,7 +55,7 @@ class EventConsumer:
         envelope = msgspec.convert(raw, Envelope, strict=False)
         registered = self._handlers.get(envelope.event)
         if registered is None:
-            log.info("event ignored: no handler", event=envelope.event)
+            log.info("event ignored: no handler", event_name=envelope.event)
             return False
         event_type, handler, system = registered
         event = msgspec.convert({**envelope.payload, "tenant_id": envelope.tenant_id}, event_type, strict=False)
@@ -74,7 +74,7 @@ class EventConsumer:
                     .returning(inbox_message.c.message_id)
                 )
                 if inserted.first() is None:
-                    log.info("event already applied", event=envelope.event, message_id=str(envelope.id))
+                    log.info("event already applied", event_name=envelope.event, message_id=str(envelope.id))
                     return False
                 await handler(session, event)
         return True
