@@ -1,0 +1,56 @@
+"""Platform operators run the tenant registry and see no district's business data."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+
+import httpx
+
+from gateway.tenants.cli import create_platform_operator_cli
+from shared.settings import Settings
+from tests.e2e.conftest import PASSWORD, RunningPlatform, auth, login, wait_for_root
+
+
+def test_operator_provisions_a_district_through_the_api(platform: RunningPlatform, settings: Settings) -> None:
+    operator = f"operator-{uuid.uuid4().hex[:6]}"
+    asyncio.run(create_platform_operator_cli(settings, operator, PASSWORD))
+    token = login(platform.gateway, operator)["accessToken"]
+    slug = f"huaining-{uuid.uuid4().hex[:6]}"
+    created = httpx.post(
+        f"{platform.gateway}/platform/tenants",
+        headers={**auth(token), "X-Request-ID": f"provision-{slug}"},
+        json={
+            "slug": slug,
+            "name": "怀宁县",
+            "parentRegion": "安庆市",
+            "adminUsername": f"{slug}-admin",
+            "adminPassword": PASSWORD,
+        },
+    )
+    assert created.status_code == 201, created.text
+    assert created.json()["slug"] == slug
+    again = httpx.post(f"{platform.gateway}/platform/tenants", headers=auth(token), json={"slug": slug, "name": "x"})
+    assert again.status_code == 409
+    listed = httpx.get(f"{platform.gateway}/platform/tenants", headers=auth(token)).json()
+    assert slug in {t["slug"] for t in listed}
+    # the new district's administrator sees its root once the event has reached orgtree
+    admin_token = login(platform.gateway, f"{slug}-admin")["accessToken"]
+    root = wait_for_root(platform.gateway, admin_token)
+    assert root["name"] == "怀宁县"
+    # the operator holds no district: business endpoints refuse it
+    business = httpx.get(f"{platform.gateway}/api/orgtree/nodes", headers=auth(token))
+    assert business.status_code == 403
+    assert business.headers["content-type"].startswith("application/problem+json")
+
+
+def test_district_admins_cannot_use_the_platform_api(platform: RunningPlatform) -> None:
+    response = httpx.post(
+        f"{platform.gateway}/platform/tenants",
+        headers=auth(platform.a.token),
+        json={"slug": f"x-{int(time.time())}", "name": "x"},
+    )
+    assert response.status_code == 403
+    bad = httpx.post(f"{platform.gateway}/platform/tenants", headers=auth(platform.a.token), json={"slug": "X!"})
+    assert bad.status_code == 403  # refused before the body is even read
