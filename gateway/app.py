@@ -65,6 +65,7 @@ def create_app(settings: Settings | None = None, proxy_settings: ProxySettings |
         lifespan=[identity_lifespan, proxy.lifespan],
         cors=cors,
         openapi_path="/schema/gateway",
+        trust_forwarded_for=False,
         openapi_description="Redcell: identity, districts and every service under /api/<service>.",
     )
     return GatewayDispatcher(app, proxy.state, verifier)

@@ -22,7 +22,9 @@ class GatewayDispatcher:
         async def forward(scope: Scope, receive: Receive, send: Send) -> None:
             await proxy_state["proxy"](scope, receive, send)
 
-        self.api = RequestIdMiddleware(AuthenticationMiddleware(forward, verifier, public_prefixes=()))
+        self.api = RequestIdMiddleware(
+            AuthenticationMiddleware(forward, verifier, public_prefixes=()), trust_forwarded_for=False
+        )
 
     def __getattr__(self, name: str) -> Any:  # tests and tools reach the Litestar app's attributes
         return getattr(self.app, name)

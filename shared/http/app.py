@@ -57,6 +57,7 @@ def build_app(
     extra_middleware: Sequence[Any] = (),
     openapi_description: str | None = None,
     openapi_path: str = "/schema",
+    trust_forwarded_for: bool = True,
 ) -> Litestar:
     configure_logging(service, json=settings.log_json, level=settings.log_level)
     checks = dict(readiness_checks or {})
@@ -89,7 +90,7 @@ def build_app(
     return Litestar(
         route_handlers=[*route_handlers, *health_handlers(checks, settings.readiness_timeout_s), _Metrics],
         middleware=[
-            RequestIdMiddleware,
+            DefineMiddleware(RequestIdMiddleware, trust_forwarded_for=trust_forwarded_for),
             DefineMiddleware(AuthenticationMiddleware, verifier=token_verifier, public_prefixes=public_prefixes),
             prometheus.middleware,
             *extra_middleware,

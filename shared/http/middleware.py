@@ -15,6 +15,7 @@ import msgspec
 from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
+from shared.audit import current_client_ip
 from shared.auth.principal import current_principal
 from shared.auth.verify import InvalidTokenError, TokenVerifier
 from shared.messaging.context import current_request_id
@@ -31,11 +32,23 @@ def _header(scope: Scope, name: bytes) -> bytes | None:
     return None
 
 
-class RequestIdMiddleware:
-    """Adopt a well-formed incoming X-Request-ID or make one; echo it on the response."""
+def _client_ip(scope: Scope, trust_forwarded_for: bool) -> str | None:
+    if trust_forwarded_for:
+        forwarded = _header(scope, b"x-forwarded-for")
+        if forwarded:
+            return forwarded.split(b",")[0].strip().decode("latin-1")[:45]
+    client = scope.get("client")
+    return str(client[0]) if client else None
 
-    def __init__(self, app: ASGIApp) -> None:
+
+class RequestIdMiddleware:
+    """Adopt a well-formed incoming X-Request-ID or make one; echo it on the response; note the client's
+    address for the audit log. Services trust X-Forwarded-For (only the gateway reaches them); the
+    gateway, facing the world, does not."""
+
+    def __init__(self, app: ASGIApp, trust_forwarded_for: bool = True) -> None:
         self.app = app
+        self.trust_forwarded_for = trust_forwarded_for
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != ScopeType.HTTP:
@@ -44,6 +57,7 @@ class RequestIdMiddleware:
         incoming = _header(scope, REQUEST_ID_HEADER)
         request_id = incoming.decode() if incoming and _VALID_REQUEST_ID.match(incoming) else uuid.uuid4().hex
         token = current_request_id.set(request_id)
+        ip_token = current_client_ip.set(_client_ip(scope, self.trust_forwarded_for))
         encoded = request_id.encode()
 
         async def send_with_id(message: Message) -> None:
@@ -56,6 +70,7 @@ class RequestIdMiddleware:
         try:
             await self.app(scope, receive, send_with_id)
         finally:
+            current_client_ip.reset(ip_token)
             current_request_id.reset(token)
 
 

@@ -10,6 +10,7 @@ from dramatiq.brokers.redis import RedisBroker
 from dramatiq.middleware import AsyncIO, Middleware
 from prometheus_client import Counter
 
+from shared.audit import Actor, current_actor
 from shared.messaging.context import current_request_id
 from shared.settings import Settings
 from shared.tenancy import current_tenant
@@ -25,6 +26,8 @@ class ContextMiddleware(Middleware):
         message._redcell_tokens = (
             current_tenant.set(UUID(tenant) if tenant else None),
             current_request_id.set(message.options.get("request_id")),
+            # audit entries written by a consumer name the queue that acted, not a person
+            current_actor.set(Actor(f"system:{message.queue_name}", ())),
         )
 
     def after_process_message(self, broker: Any, message: Any, *, result: Any = None, exception: Any = None) -> None:
@@ -34,6 +37,7 @@ class ContextMiddleware(Middleware):
         if tokens is not None:
             current_tenant.reset(tokens[0])
             current_request_id.reset(tokens[1])
+            current_actor.reset(tokens[2])
 
     after_skip_message = after_process_message
 

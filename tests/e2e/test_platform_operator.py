@@ -5,12 +5,30 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
+from typing import Any
 
+import asyncpg
 import httpx
 
 from gateway.tenants.cli import create_platform_operator_cli
+from shared.db.urls import admin_url, plain_dsn
 from shared.settings import Settings
 from tests.e2e.conftest import PASSWORD, RunningPlatform, auth, login, wait_for_root
+
+
+async def audit_rows(settings: Settings, action: str, subject_id: str) -> list[Any]:
+    conn = await asyncpg.connect(plain_dsn(admin_url(settings, "redcell_orgtree")))
+    try:
+        return list(
+            await conn.fetch(
+                "SELECT request_id, actor_id, tenant_id, host(client_ip) AS client_ip FROM audit_event "
+                "WHERE action = $1 AND subject_id = $2",
+                action,
+                subject_id,
+            )
+        )
+    finally:
+        await conn.close()
 
 
 def test_operator_provisions_a_district_through_the_api(platform: RunningPlatform, settings: Settings) -> None:
@@ -39,6 +57,20 @@ def test_operator_provisions_a_district_through_the_api(platform: RunningPlatfor
     admin_token = login(platform.gateway, f"{slug}-admin")["accessToken"]
     root = wait_for_root(platform.gateway, admin_token)
     assert root["name"] == "怀宁县"
+    # the request id of the operator's call travelled through outbox, relay and queue into orgtree's audit log
+    prepared = asyncio.run(audit_rows(settings, "orgtree.tenant.prepared", root["id"]))
+    assert [(r["request_id"], r["actor_id"]) for r in prepared] == [(f"provision-{slug}", "system:orgtree.events")]
+    # a person's write is audited with who, which district and from where
+    street = httpx.post(
+        f"{platform.gateway}/api/orgtree/nodes",
+        headers=auth(admin_token),
+        json={"parentId": root["id"], "level": "town", "name": "平山镇"},
+    ).json()
+    created = asyncio.run(audit_rows(settings, "orgtree.node.created", street["id"]))
+    me = httpx.get(f"{platform.gateway}/auth/me", headers=auth(admin_token)).json()
+    assert [(r["actor_id"], str(r["tenant_id"]), r["client_ip"]) for r in created] == [
+        (me["userId"], me["tenantId"], "127.0.0.1")
+    ]
     # the operator holds no district: business endpoints refuse it
     business = httpx.get(f"{platform.gateway}/api/orgtree/nodes", headers=auth(token))
     assert business.status_code == 403
