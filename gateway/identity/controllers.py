@@ -5,6 +5,7 @@ from typing import Any, TypeVar
 
 from litestar import Controller, Request, get, post
 from litestar.datastructures import State
+from litestar.params import JSONBody
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway.identity.schemas import LoginRequest, Me, OtpRequest, RefreshRequest, TokenResponse, TotpEnrolment
@@ -44,17 +45,17 @@ class AuthController(Controller):
     tags = ["Authentication"]
 
     @post("/login", operation_id="Login", summary="Exchange a password (and one-time code) for tokens", status_code=200)
-    async def login(self, state: State, data: LoginRequest) -> TokenResponse:
+    async def login(self, state: State, data: JSONBody[LoginRequest]) -> TokenResponse:
         return _tokens(
             await run_identity(state, lambda i: i.login(data.username, data.password, data.tenant, data.otp))
         )
 
     @post("/refresh", operation_id="RefreshTokens", summary="Rotate a refresh token", status_code=200)
-    async def refresh(self, state: State, data: RefreshRequest) -> TokenResponse:
+    async def refresh(self, state: State, data: JSONBody[RefreshRequest]) -> TokenResponse:
         return _tokens(await run_identity(state, lambda i: i.refresh(data.refresh_token)))
 
     @post("/logout", operation_id="Logout", summary="Revoke a refresh token and its family", status_code=204)
-    async def logout(self, state: State, data: RefreshRequest) -> None:
+    async def logout(self, state: State, data: JSONBody[RefreshRequest]) -> None:
         await run_identity(state, lambda i: i.logout(data.refresh_token))
 
     @get("/me", operation_id="GetMe", summary="The caller as the token says")
@@ -74,7 +75,7 @@ class AuthController(Controller):
         return TotpEnrolment(provisioning_uri=uri)
 
     @post("/totp/confirm", operation_id="ConfirmTotp", status_code=204, guards=[requires_role(*ADMIN_ROLES)])
-    async def confirm_totp(self, request: Request[Any, Any, Any], state: State, data: OtpRequest) -> None:
+    async def confirm_totp(self, request: Request[Any, Any, Any], state: State, data: JSONBody[OtpRequest]) -> None:
         p = principal_of(request)
         await run_identity(state, lambda i: i.confirm_totp(p.user_id, data.otp))
 

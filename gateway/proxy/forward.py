@@ -24,8 +24,10 @@ from shared.messaging.context import current_request_id
 
 log = get_logger(__name__)
 PROXIED = Histogram(
-    "redcell_gateway_proxied_seconds", "Requests through the gateway by service and status class",
-    ["service", "status"], buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
+    "redcell_gateway_proxied_seconds",
+    "Requests through the gateway by service and status class",
+    ["service", "status"],
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
 )
 
 # Hop-by-hop headers (RFC 9110 section 7.6.1) never cross a proxy.

@@ -4,6 +4,8 @@ from typing import Any
 
 from litestar import Controller, Request, get, post
 from litestar.datastructures import State
+from litestar.di import NamedDependency
+from litestar.params import JSONBody
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -29,7 +31,7 @@ class PlatformTenantController(Controller):
     guards = [requires_role(Role.PLATFORM_OPERATOR)]
 
     @post("/", operation_id="ProvisionTenant", summary="Provision a district")
-    async def create(self, state: State, data: TenantCreate) -> TenantRead:
+    async def create(self, state: State, data: JSONBody[TenantCreate]) -> TenantRead:
         session: AsyncSession
         async with state.system_sessions() as session, session.begin():
             tenant, created = await provision_tenant(
@@ -60,7 +62,11 @@ class DistrictUserController(Controller):
 
     @post("/", operation_id="AddDistrictUser", summary="Add a user to the caller's district")
     async def create(
-        self, request: Request[Any, Any, Any], state: State, db_session: AsyncSession, data: UserCreate
+        self,
+        request: Request[Any, Any, Any],
+        state: State,
+        db_session: NamedDependency[AsyncSession],
+        data: JSONBody[UserCreate],
     ) -> UserRead:
         principal = principal_of(request)
         session: AsyncSession
@@ -75,6 +81,6 @@ class DistrictUserController(Controller):
         return UserRead(user_id=str(user.id), roles=list(data.roles), scope=data.scope)
 
     @get("/", operation_id="ListDistrictUsers", summary="Users of the caller's district")
-    async def list(self, db_session: AsyncSession) -> list[UserRead]:
+    async def list(self, db_session: NamedDependency[AsyncSession]) -> list[UserRead]:
         rows = await db_session.scalars(select(Membership).order_by(Membership.created_at))
         return [UserRead(user_id=str(m.user_id), roles=list(m.roles), scope=m.scope) for m in rows]

@@ -4,7 +4,8 @@ from typing import Annotated, Any
 from uuid import UUID
 
 from litestar import Controller, Request, get, patch, post
-from litestar.params import Parameter, QueryParameter
+from litestar.di import NamedDependency
+from litestar.params import FromPath, JSONBody, Parameter, QueryParameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.orgtree.models import OrgNode
@@ -37,7 +38,7 @@ class NodeController(Controller):
     async def list_nodes(
         self,
         request: Request[Any, Any, Any],
-        db_session: AsyncSession,
+        db_session: NamedDependency[AsyncSession],
         parent_id: Annotated[UUID | None, QueryParameter(name="parentId")] = None,
         limit: Annotated[int, Parameter(ge=1, le=500)] = 50,
         offset: Annotated[int, Parameter(ge=0)] = 0,
@@ -48,16 +49,24 @@ class NodeController(Controller):
         return NodePage(items=[to_schema(n) for n in nodes], total=total, limit=limit, offset=offset)
 
     @get("/{node_id:uuid}", operation_id="GetNode", summary="One node")
-    async def get_node(self, request: Request[Any, Any, Any], db_session: AsyncSession, node_id: UUID) -> Node:
+    async def get_node(
+        self, request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession], node_id: FromPath[UUID]
+    ) -> Node:
         return to_schema(await NodeService(db_session, principal_of(request)).get(node_id))
 
     @post("/", operation_id="CreateNode", summary="Add a child unit", guards=[requires_role(*EDITORS)])
-    async def create_node(self, request: Request[Any, Any, Any], db_session: AsyncSession, data: NodeCreate) -> Node:
+    async def create_node(
+        self, request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession], data: JSONBody[NodeCreate]
+    ) -> Node:
         node = await NodeService(db_session, principal_of(request)).create_child(data.parent_id, data.level, data.name)
         return to_schema(node)
 
     @patch("/{node_id:uuid}", operation_id="RenameNode", summary="Rename a unit", guards=[requires_role(*EDITORS)])
     async def rename_node(
-        self, request: Request[Any, Any, Any], db_session: AsyncSession, node_id: UUID, data: NodeRename
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[AsyncSession],
+        node_id: FromPath[UUID],
+        data: JSONBody[NodeRename],
     ) -> Node:
         return to_schema(await NodeService(db_session, principal_of(request)).rename(node_id, data.name))
