@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import uuid
 
+import asyncpg
 import pytest
 from sqlalchemy import insert, select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from shared.db.kernel import audit_event, outbox_message
+from shared.db.urls import database_url, plain_dsn
+from shared.settings import Settings
 from shared.tenancy import tenant_scope
 from shared.tenancy.hook import install_tenant_hook
+from shared.testing.catalogue import rls_violations
 
 
 async def _write_event(engine: AsyncEngine, tenant: uuid.UUID) -> None:
@@ -49,3 +53,16 @@ async def test_audit_log_is_append_only(kernel_app_engine: AsyncEngine) -> None:
         with pytest.raises(DBAPIError, match=r"permission denied|append-only"):
             async with AsyncSession(kernel_app_engine) as session, session.begin():
                 await session.execute(text("DELETE FROM audit_event"))
+
+
+async def test_the_catalogue_check_catches_an_unprotected_table(settings: Settings, kernel_database: str) -> None:
+    assert await rls_violations(settings, kernel_database) == []
+    conn = await asyncpg.connect(plain_dsn(database_url(settings, kernel_database, "owner")))
+    try:
+        await conn.execute("CREATE TABLE leaky (id int PRIMARY KEY, tenant_id uuid NOT NULL)")
+        problems = await rls_violations(settings, kernel_database)
+        assert "leaky: row-level security not enabled" in problems
+        assert "leaky: no policy" in problems
+    finally:
+        await conn.execute("DROP TABLE leaky")
+        await conn.close()

@@ -26,23 +26,25 @@ def upgrade() -> None:
     op.create_table(
         "tenant",
         sa.Column("id", sa.Uuid(), primary_key=True),
-        sa.Column("slug", sa.String(63), nullable=False, unique=True),
+        sa.Column("slug", sa.String(63), nullable=False),
+        sa.UniqueConstraint("slug", name="uq_tenant_slug"),
         sa.Column("name", sa.String(200), nullable=False),
         sa.Column("parent_region", sa.String(200)),
         sa.Column("status", sa.String(20), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), server_default=NOW),
+        sa.Column("created_at", sa.DateTime(timezone=True), server_default=NOW, nullable=False),
     )
     op.create_table(
         "user_account",
         sa.Column("id", sa.Uuid(), primary_key=True),
-        sa.Column("username", sa.String(80), nullable=False, unique=True),
+        sa.Column("username", sa.String(80), nullable=False),
+        sa.UniqueConstraint("username", name="uq_user_account_username"),
         sa.Column("password_hash", sa.Text(), nullable=False),
         sa.Column("is_platform_operator", sa.Boolean(), nullable=False),
         sa.Column("failed_logins", sa.Integer(), nullable=False),
         sa.Column("locked_until", sa.DateTime(timezone=True)),
         sa.Column("totp_secret", sa.LargeBinary()),
         sa.Column("totp_enabled", sa.Boolean(), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), server_default=NOW),
+        sa.Column("created_at", sa.DateTime(timezone=True), server_default=NOW, nullable=False),
     )
     op.create_table(
         "membership",
@@ -51,7 +53,7 @@ def upgrade() -> None:
         sa.Column("user_id", sa.Uuid(), sa.ForeignKey("user_account.id", ondelete="CASCADE"), nullable=False),
         sa.Column("roles", postgresql.ARRAY(sa.String(40)), nullable=False),
         sa.Column("scope", sa.String(400, collation="C")),
-        sa.Column("created_at", sa.DateTime(timezone=True), server_default=NOW),
+        sa.Column("created_at", sa.DateTime(timezone=True), server_default=NOW, nullable=False),
         sa.UniqueConstraint("tenant_id", "user_id", name="uq_membership_tenant_user"),
     )
     enable_tenant_rls("membership")
@@ -61,10 +63,11 @@ def upgrade() -> None:
         sa.Column("user_id", sa.Uuid(), sa.ForeignKey("user_account.id", ondelete="CASCADE"), nullable=False),
         sa.Column("tenant_id", sa.Uuid()),
         sa.Column("family_id", sa.Uuid(), nullable=False, index=True),
-        sa.Column("token_hash", sa.LargeBinary(), nullable=False, unique=True),
+        sa.Column("token_hash", sa.LargeBinary(), nullable=False),
+        sa.UniqueConstraint("token_hash", name="uq_refresh_token_token_hash"),
         sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("revoked_at", sa.DateTime(timezone=True)),
-        sa.Column("created_at", sa.DateTime(timezone=True), server_default=NOW),
+        sa.Column("created_at", sa.DateTime(timezone=True), server_default=NOW, nullable=False),
     )
     enable_tenant_rls("refresh_token")  # identity flows use the system role; the app role sees only its tenant
     op.create_table(
@@ -73,7 +76,7 @@ def upgrade() -> None:
         sa.Column("algorithm", sa.String(10), nullable=False),
         sa.Column("private_key", sa.LargeBinary(), nullable=False),
         sa.Column("public_jwk", postgresql.JSONB(), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), server_default=NOW),
+        sa.Column("created_at", sa.DateTime(timezone=True), server_default=NOW, nullable=False),
         sa.Column("retired_at", sa.DateTime(timezone=True)),
     )
 

@@ -1,0 +1,21 @@
+"""Every component database enforces tenancy itself: forced RLS with USING and WITH CHECK on each tenant
+table, and an application role that can neither bypass RLS nor owns a table."""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+
+import pytest
+
+from shared.cli import COMPONENTS
+from shared.settings import Settings
+from shared.testing.catalogue import rls_violations
+from shared.testing.plugin import prepare_database
+
+
+@pytest.mark.parametrize("component", sorted(COMPONENTS))
+async def test_component_database_complies(settings: Settings, component: str) -> None:
+    package = importlib.import_module(COMPONENTS[component])
+    await prepare_database(settings, component, Path(package.__file__ or "").parent / "migrations")
+    assert await rls_violations(settings, component) == []
