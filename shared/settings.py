@@ -64,6 +64,8 @@ class WorkerSettings(BaseModel):
     # Out of 1,000,000 broker commands; idle workers poll 10 times a second, so 5 % runs the sweep that
     # requeues a dead worker's unacknowledged messages about every 2 s after its heartbeat expires.
     maintenance_chance: int = 50_000
+    # Port for the worker's Prometheus metrics (/metrics); 0 turns it off (several workers on one host in dev).
+    metrics_port: int = 0
 
 
 class RelaySettings(BaseModel):

@@ -117,6 +117,10 @@ def run_worker(module: str) -> None:
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
+    if settings.worker.metrics_port:
+        from prometheus_client import start_http_server
+
+        start_http_server(settings.worker.metrics_port)
     worker.start()
     log.info("worker started", module=module, queues=sorted(imported.broker.get_declared_queues()))
     stop.wait()

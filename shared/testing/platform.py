@@ -1,0 +1,121 @@
+"""The whole platform as real processes for end-to-end tests: every component's API, every outbox
+relay, every service's worker, and two provisioned districts with administrator tokens.
+
+Driven through the ``redcell`` command only, so the kernel imports no component code.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+
+from shared.cli import COMPONENTS
+from shared.local_servers import free_ports
+from shared.testing.processes import Platform
+
+PASSWORD = "correct-horse-battery-staple"  # noqa: S105 - test districts on loopback
+
+
+@dataclass
+class DistrictLogin:
+    slug: str
+    admin: str
+    token: str
+    refresh: str
+    root_id: str
+    root_path: str
+
+
+@dataclass
+class RunningPlatform:
+    platform: Platform
+    urls: dict[str, str]
+    a: DistrictLogin
+    b: DistrictLogin
+
+    @property
+    def gateway(self) -> str:
+        return self.urls["gateway"]
+
+    def __getattr__(self, component: str) -> str:  # platform.orgtree -> its direct URL
+        try:
+            return self.urls[component]
+        except KeyError:
+            raise AttributeError(component) from None
+
+
+def redcell(env: dict[str, str], *args: str) -> str:
+    result = subprocess.run(
+        [sys.executable, "-m", "shared.cli", *args], env=env, capture_output=True, text=True, timeout=180, check=False
+    )
+    assert result.returncode == 0, f"redcell {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}"
+    return result.stdout
+
+
+def login(gateway: str, username: str, password: str = PASSWORD, **extra: str) -> dict[str, str]:
+    response = httpx.post(f"{gateway}/auth/login", json={"username": username, "password": password, **extra})
+    assert response.status_code == 200, response.text
+    data: dict[str, str] = response.json()
+    return data
+
+
+def auth(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def wait_for_root(gateway: str, token: str, timeout_s: float = 30) -> dict[str, str]:
+    """Provisioning reaches orgtree through outbox → relay → queue → worker; wait until the root is there."""
+    deadline = time.monotonic() + timeout_s
+    response = None
+    while time.monotonic() < deadline:
+        response = httpx.get(f"{gateway}/api/orgtree/nodes", headers=auth(token))
+        if response.status_code == 200 and response.json()["items"]:
+            item: dict[str, str] = response.json()["items"][0]
+            return item
+        time.sleep(0.1)
+    msg = f"the district's root never appeared in orgtree; last answer: {response and response.text}"
+    raise TimeoutError(msg)
+
+
+@pytest.fixture(scope="session")
+def platform(server_env: dict[str, str]) -> Iterator[RunningPlatform]:
+    services = [c for c in COMPONENTS if c != "gateway"]
+    ports = dict(zip(COMPONENTS, free_ports(len(COMPONENTS)), strict=True))
+    gateway_url = f"http://127.0.0.1:{ports['gateway']}"
+    env = {
+        **server_env,
+        "REDCELL_JWT__JWKS_URL": f"{gateway_url}/.well-known/jwks.json",
+        "REDCELL_GATEWAY__UPSTREAMS": json.dumps({s: f"http://127.0.0.1:{ports[s]}" for s in services}),
+        "REDCELL_WORKER__HEARTBEAT_TIMEOUT_MS": "3000",
+    }
+    running = Platform(base_env=env, log_dir=Path(tempfile.mkdtemp(prefix="redcell-e2e-")))
+    running.ports.update(ports)
+    redcell(running.env(), "migrate", "--bootstrap")
+    try:
+        urls = {component: running.add_api(component) for component in COMPONENTS}
+        for component in COMPONENTS:
+            running.add(f"relay-{component}", "relay", component)
+        for service in services:
+            running.add(f"worker-{service}", "worker", service)
+        districts = []
+        for slug, name in (("e2e-longwan", "龙湾区"), ("e2e-ouhai", "瓯海区")):
+            admin = f"{slug}-admin"
+            redcell(running.env(), "tenant", "create", "--slug", slug, "--name", name,
+                    "--admin-username", admin, "--admin-password", PASSWORD)  # fmt: skip
+            tokens = login(gateway_url, admin)
+            root = wait_for_root(gateway_url, tokens["accessToken"])
+            districts.append(
+                DistrictLogin(slug, admin, tokens["accessToken"], tokens["refreshToken"], root["id"], root["path"])
+            )
+        yield RunningPlatform(running, urls, districts[0], districts[1])
+    finally:
+        running.stop_all()
