@@ -7,6 +7,10 @@ from pathlib import Path
 from typing import Any
 
 
+def _row(label: str, t: dict[str, Any]) -> str:
+    return f"| {label} | {t['rps']} | {t['errors']} | {t['gateway_cpu_cores_used']} | {t['rps_per_gateway_core']} |"
+
+
 def write_report(path: Path, r: dict[str, Any]) -> None:
     o, tg, td, ob = r["gateway_overhead"], r["throughput_gateway"], r["throughput_direct"], r["outbox"]
     te = r["throughput_gateway_echo"]
@@ -35,8 +39,8 @@ the requests served by the CPU seconds the gateway's own process used (goal ≥ 
 
 | | requests/s | errors | cores used (of the measured process) | requests per core |
 |---|---|---|---|---|
-| direct to orgtree (orgtree measured) | {td["rps"]} | {td["errors"]} | {td["gateway_cpu_cores_used"]} | {td["rps_per_gateway_core"]} |
-| through the gateway (gateway measured) | {tg["rps"]} | {tg["errors"]} | {tg["gateway_cpu_cores_used"]} | {tg["rps_per_gateway_core"]} |
+{_row("direct to orgtree (orgtree measured)", td)}
+{_row("through the gateway (gateway measured)", tg)}
 | through the gateway to a trivial upstream | {te["rps"]} | {te["errors"]} | {te["gateway_cpu_cores_used"]} \
 | **{te["rps_per_gateway_core"]}** |
 
