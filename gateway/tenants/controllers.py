@@ -10,8 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway.models import Membership, Tenant
-from gateway.tenants.schemas import TenantCreate, TenantRead, UserCreate, UserRead
-from gateway.tenants.services import add_user, provision_tenant
+from gateway.tenants.schemas import MembershipCreate, TenantCreate, TenantRead, UserCreate, UserRead
+from gateway.tenants.services import add_membership, add_user, provision_tenant
 from shared.auth.principal import Role
 from shared.http.guards import principal_of, requires_role, requires_tenant
 from shared.http.problems import ProblemError
@@ -45,6 +45,16 @@ class PlatformTenantController(Controller):
             if not created:
                 raise ProblemError(409, f"district {data.slug} already exists", title="Conflict")
             return _read(tenant)
+
+    @post("/{slug:str}/members", operation_id="AddDistrictMember", summary="Give an existing user a district")
+    async def add_member(self, state: State, slug: str, data: JSONBody[MembershipCreate]) -> UserRead:
+        session: AsyncSession
+        async with state.system_sessions() as session, session.begin():
+            tenant = await session.scalar(select(Tenant).where(Tenant.slug == slug))
+            if tenant is None:
+                raise ProblemError(404, f"no district {slug}", title="Not Found")
+            user = await add_membership(session, tenant, data.username, roles=list(data.roles), scope=data.scope)
+        return UserRead(user_id=str(user.id), roles=list(data.roles), scope=data.scope)
 
     @get("/", operation_id="ListTenants", summary="List districts")
     async def list(self, state: State) -> list[TenantRead]:

@@ -34,6 +34,12 @@ class UserCreate(msgspec.Struct, rename="camel", kw_only=True, forbid_unknown_fi
     scope: ScopePath | None = None
 
 
+class MembershipCreate(msgspec.Struct, rename="camel", kw_only=True, forbid_unknown_fields=True):
+    username: Username
+    roles: Annotated[list[RoleName], msgspec.Meta(min_length=1, max_length=9)]
+    scope: ScopePath | None = None
+
+
 class UserRead(msgspec.Struct, rename="camel", kw_only=True):
     user_id: str
     roles: list[str]

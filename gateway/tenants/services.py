@@ -52,51 +52,78 @@ async def provision_tenant(
 
 
 async def add_user(
-    session: AsyncSession, tenant: Tenant, username: str, password: str, *, roles: list[str], scope: str | None
+    session: AsyncSession,
+    tenant: Tenant,
+    username: str,
+    password: str,
+    *,
+    roles: list[str],
+    scope: str | None,
 ) -> UserAccount:
-    """A new user with a membership in ``tenant`` (or a new membership for an existing username)."""
+    """A new user with a membership in ``tenant``. An existing username is refused: a district
+    administrator cannot claim another district's account (see ``add_membership``)."""
     if len(password) < 10:
         raise ProblemError(
             422, "password too short", errors=[{"field": "body.password", "message": "at least 10 characters"}]
         )
+    _check_roles(roles)
+    user, created = await _user(session, username, password, platform_operator=False)
+    if not created:
+        raise ProblemError(409, "this username is taken", errors=[{"field": "body.username", "message": "taken"}])
+    await _join(session, tenant, user, roles, scope)
+    return user
+
+
+async def add_membership(
+    session: AsyncSession, tenant: Tenant, username: str, *, roles: list[str], scope: str | None
+) -> UserAccount:
+    """Platform operators only: give an existing user (a city hotline operator serving several districts)
+    a membership in one more district. Each token still carries exactly one district."""
+    _check_roles(roles)
+    user = await session.scalar(select(UserAccount).where(UserAccount.username == username.strip().lower()))
+    if user is None:
+        raise ProblemError(404, "no such user", errors=[{"field": "body.username", "message": "unknown"}])
+    if await session.scalar(
+        select(Membership.id).where(Membership.user_id == user.id, Membership.tenant_id == tenant.id)
+    ):
+        raise ProblemError(409, "this user already belongs to the district", title="Conflict")
+    await _join(session, tenant, user, roles, scope)
+    return user
+
+
+def _check_roles(roles: list[str]) -> None:
     unknown = set(roles) - {r.value for r in Role} | ({Role.PLATFORM_OPERATOR.value} & set(roles))
     if unknown:
         raise ProblemError(
             422, "unknown roles", errors=[{"field": "body.roles", "message": ", ".join(sorted(unknown))}]
         )
-    name = username.strip().lower()
-    user = await session.scalar(select(UserAccount).where(UserAccount.username == name))
-    if user is None:
-        user = UserAccount(
-            username=name,
-            password_hash=hash_password(password),
-            is_platform_operator=False,
-            failed_logins=0,
-            totp_enabled=False,
-        )
-        session.add(user)
-        await session.flush()
-    elif await session.scalar(
-        select(Membership.id).where(Membership.user_id == user.id, Membership.tenant_id == tenant.id)
-    ):
-        raise ProblemError(409, "this user already belongs to the district", title="Conflict")
+
+
+async def _join(session: AsyncSession, tenant: Tenant, user: UserAccount, roles: list[str], scope: str | None) -> None:
     session.add(Membership(tenant_id=tenant.id, user_id=user.id, roles=roles, scope=scope))
     await session.flush()
-    await audit.record(session, "user.added", subject_type="user", subject_id=str(user.id), detail={"roles": roles})
-    return user
+    with tenant_scope(tenant.id):
+        await audit.record(
+            session, "user.joined_district", subject_type="user", subject_id=str(user.id), detail={"roles": roles}
+        )
+
+
+async def _user(
+    session: AsyncSession, username: str, password: str, *, platform_operator: bool
+) -> tuple[UserAccount, bool]:
+    name = username.strip().lower()
+    user = await session.scalar(select(UserAccount).where(UserAccount.username == name))
+    if user is not None:
+        return user, False
+    user = UserAccount(
+        username=name, password_hash=hash_password(password), is_platform_operator=platform_operator,
+        failed_logins=0, totp_enabled=False,
+    )  # fmt: skip
+    session.add(user)
+    await session.flush()
+    return user, True
 
 
 async def create_platform_operator(session: AsyncSession, username: str, password: str) -> UserAccount:
-    name = username.strip().lower()
-    user = await session.scalar(select(UserAccount).where(UserAccount.username == name))
-    if user is None:
-        user = UserAccount(
-            username=name,
-            password_hash=hash_password(password),
-            is_platform_operator=True,
-            failed_logins=0,
-            totp_enabled=False,
-        )
-        session.add(user)
-        await session.flush()
+    user, _ = await _user(session, username, password, platform_operator=True)
     return user

@@ -86,3 +86,31 @@ def test_district_admins_cannot_use_the_platform_api(platform: RunningPlatform) 
     assert response.status_code == 403
     bad = httpx.post(f"{platform.gateway}/platform/tenants", headers=auth(platform.a.token), json={"slug": "X!"})
     assert bad.status_code == 403  # refused before the body is even read
+
+
+def test_a_city_operator_serves_two_districts_one_token_each(platform: RunningPlatform, settings: Settings) -> None:
+    operator = f"operator-{uuid.uuid4().hex[:6]}"
+    asyncio.run(create_platform_operator_cli(settings, operator, PASSWORD))
+    op_token = login(platform.gateway, operator)["accessToken"]
+    hotline = f"hotline-{uuid.uuid4().hex[:6]}"
+    created = httpx.post(f"{platform.gateway}/admin/users", headers=auth(platform.a.token),
+                         json={"username": hotline, "password": PASSWORD, "roles": ["hotline_operator"]})  # fmt: skip
+    assert created.status_code == 201
+    # district B's administrator cannot claim district A's account ...
+    claim = httpx.post(f"{platform.gateway}/admin/users", headers=auth(platform.b.token),
+                       json={"username": hotline, "password": PASSWORD, "roles": ["district_admin"]})  # fmt: skip
+    assert claim.status_code == 409
+    # ... but the platform operator can give it a membership in B
+    joined = httpx.post(f"{platform.gateway}/platform/tenants/{platform.b.slug}/members", headers=auth(op_token),
+                        json={"username": hotline, "roles": ["hotline_operator"]})  # fmt: skip
+    assert joined.status_code == 201, joined.text
+    ambiguous = httpx.post(f"{platform.gateway}/auth/login", json={"username": hotline, "password": PASSWORD})
+    assert ambiguous.status_code == 422
+    assert "tenant" in ambiguous.json()["detail"]
+    for district in (platform.a, platform.b):
+        token = login(platform.gateway, hotline, tenant=district.slug)["accessToken"]
+        roots = httpx.get(f"{platform.gateway}/api/orgtree/nodes", headers=auth(token)).json()["items"]
+        assert [r["id"] for r in roots] == [district.root_id]
+    missing = httpx.post(f"{platform.gateway}/platform/tenants/no-such-district/members", headers=auth(op_token),
+                         json={"username": hotline, "roles": ["member"]})  # fmt: skip
+    assert missing.status_code == 404
