@@ -12,12 +12,15 @@ from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 from shared.auth.verify import TokenVerifier
-from shared.http.middleware import AuthenticationMiddleware, RequestIdMiddleware
+from shared.http.middleware import AuthenticationMiddleware, RequestIdMiddleware, send_problem
+
+_CREDENTIAL_PATHS = frozenset({"/auth/login", "/auth/refresh"})
 
 
 class GatewayDispatcher:
     def __init__(self, app: ASGIApp, proxy_state: dict[str, Any], verifier: TokenVerifier) -> None:
         self.app = app
+        self.proxy_state = proxy_state
 
         async def forward(scope: Scope, receive: Receive, send: Send) -> None:
             await proxy_state["proxy"](scope, receive, send)
@@ -30,7 +33,26 @@ class GatewayDispatcher:
         return getattr(self.app, name)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == ScopeType.HTTP and scope["path"].startswith("/api/"):
+        if scope["type"] != ScopeType.HTTP:
+            await self.app(scope, receive, send)
+        elif scope["path"].startswith("/api/"):
             await self.api(scope, receive, send)
+        elif scope["path"] in _CREDENTIAL_PATHS and await self._too_many_from_address(scope, send):
+            return
         else:
             await self.app(scope, receive, send)
+
+    async def _too_many_from_address(self, scope: Scope, send: Send) -> bool:
+        """Password and refresh-token guessing is limited per client address, before any hashing work."""
+        proxy = self.proxy_state.get("proxy")
+        client = scope.get("client")
+        if proxy is None or not client:
+            return False
+        exceeded, retry_after = proxy.limiter.check([(f"ip:{client[0]}", proxy.settings.anonymous_rate_per_minute)])
+        if not exceeded:
+            return False
+        await send_problem(
+            send, 429, "Too Many Requests", f"too many attempts from this address; retry in {retry_after} s",
+            headers=[(b"retry-after", str(retry_after).encode())],
+        )  # fmt: skip
+        return True

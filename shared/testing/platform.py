@@ -96,6 +96,8 @@ def platform(server_env: dict[str, str]) -> Iterator[RunningPlatform]:
         "REDCELL_JWT__JWKS_URL": f"{gateway_url}/.well-known/jwks.json",
         "REDCELL_GATEWAY__UPSTREAMS": json.dumps({s: f"http://127.0.0.1:{ports[s]}" for s in services}),
         "REDCELL_WORKER__HEARTBEAT_TIMEOUT_MS": "3000",
+        # every test logs in from 127.0.0.1; the per-address limit has its own test
+        "REDCELL_GATEWAY__ANONYMOUS_RATE_PER_MINUTE": "100000",
     }
     running = Platform(base_env=env, log_dir=Path(tempfile.mkdtemp(prefix="redcell-e2e-")))
     running.ports.update(ports)

@@ -175,6 +175,7 @@ def main() -> None:
         ),
         "REDCELL_GATEWAY__TENANT_RATE_PER_MINUTE": "100000000",
         "REDCELL_GATEWAY__USER_RATE_PER_MINUTE": "100000000",
+        "REDCELL_GATEWAY__ANONYMOUS_RATE_PER_MINUTE": "100000000",
     }
     platform = Platform(base_env=env, log_dir=root)
     platform.ports.update(gateway=gateway_port, orgtree=orgtree_port)

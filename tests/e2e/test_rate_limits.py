@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import tempfile
 import time
 import uuid
+from pathlib import Path
 
 import httpx
 
+from shared import local_servers
 from shared.local_servers import free_ports
 from tests.e2e.conftest import PASSWORD, RunningPlatform, auth, login
 
@@ -47,3 +52,25 @@ def test_a_user_over_the_limit_gets_429_with_retry_after(platform: RunningPlatfo
     # another user is not affected by this user's limit
     assert httpx.get(f"{base}/api/orgtree/nodes", headers=auth(fresh_user(platform))).status_code == 200
     process.stop()
+
+
+def test_password_guessing_from_one_address_is_limited(platform: RunningPlatform) -> None:
+    # its own Redis: every other test's logins also come from 127.0.0.1
+    port, redis_port = free_ports(2)
+    redis_pid = local_servers.start_redis(Path(tempfile.mkdtemp(prefix="redcell-rl-")), redis_port, durable=False)
+    process = platform.platform.add(
+        "api-gateway-guarded", "api", "gateway", "--port", str(port),
+        env={"REDCELL_GATEWAY__ANONYMOUS_RATE_PER_MINUTE": "5", "REDCELL_REDIS__URL": f"redis://127.0.0.1:{redis_port}/0"},
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    platform.platform.wait_ready(base, process)
+    if time.time() % 60 > 55:
+        time.sleep(61 - time.time() % 60)
+    guesses = [
+        httpx.post(f"{base}/auth/login", json={"username": f"guess-{i}", "password": "x" * 12}).status_code
+        for i in range(8)
+    ]
+    assert guesses[:5] == [401] * 5
+    assert set(guesses[5:]) == {429}
+    process.stop()
+    os.kill(redis_pid, signal.SIGTERM)
