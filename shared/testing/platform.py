@@ -11,6 +11,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -70,6 +71,17 @@ def login(gateway: str, username: str, password: str = PASSWORD, **extra: str) -
 
 def auth(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
+
+
+def new_user(gateway: str, admin_token: str, prefix: str, roles: list[str], scope: str | None = None) -> str:
+    """A new user of the admin's district, added through the API; returns the username."""
+    username = f"{prefix}-{uuid.uuid4().hex[:8]}"
+    body: dict[str, object] = {"username": username, "password": PASSWORD, "roles": roles}
+    if scope is not None:
+        body["scope"] = scope
+    added = httpx.post(f"{gateway}/admin/users", headers=auth(admin_token), json=body)
+    assert added.status_code == 201, added.text
+    return username
 
 
 def wait_for_root(gateway: str, token: str, timeout_s: float = 30) -> dict[str, str]:

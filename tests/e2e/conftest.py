@@ -1,5 +1,5 @@
 """End-to-end tests use the kernel's ``platform`` fixture (shared/testing/platform.py)."""
 
-from shared.testing.platform import PASSWORD, RunningPlatform, auth, login, redcell, wait_for_root
+from shared.testing.platform import PASSWORD, RunningPlatform, auth, login, new_user, redcell, wait_for_root
 
-__all__ = ["PASSWORD", "RunningPlatform", "auth", "login", "redcell", "wait_for_root"]
+__all__ = ["PASSWORD", "RunningPlatform", "auth", "login", "new_user", "redcell", "wait_for_root"]

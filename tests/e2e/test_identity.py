@@ -17,7 +17,7 @@ from gateway.identity.keys import KeyRing
 from shared.db.engine import make_engine, make_sessionmaker
 from shared.db.urls import admin_url, plain_dsn
 from shared.settings import Settings
-from tests.e2e.conftest import PASSWORD, RunningPlatform, auth, login
+from tests.e2e.conftest import PASSWORD, RunningPlatform, auth, login, new_user
 
 
 def gateway_key(settings: Settings) -> tuple[str, Ed25519PrivateKey]:
@@ -124,13 +124,7 @@ def test_street_admin_sees_only_the_street(platform: RunningPlatform) -> None:
         assert created.status_code == 201, created.text
         streets.append(created.json())
     yaoxi, haicheng = streets
-    username = f"yaoxi-{uuid.uuid4().hex[:6]}"
-    added = httpx.post(
-        f"{platform.gateway}/admin/users",
-        headers=auth(a.token),
-        json={"username": username, "password": PASSWORD, "roles": ["street_admin"], "scope": yaoxi["path"]},
-    )
-    assert added.status_code == 201, added.text
+    username = new_user(platform.gateway, a.token, "yaoxi", ["street_admin"], scope=yaoxi["path"])
     street_token = login(platform.gateway, username)["accessToken"]
     get = lambda node: httpx.get(f"{platform.gateway}/api/orgtree/nodes/{node}", headers=auth(street_token))  # noqa: E731
     assert get(yaoxi["id"]).status_code == 200

@@ -14,7 +14,7 @@ from gateway.identity.keys import KeyRing, retire_signing_key, rotate_signing_ke
 from shared.auth.verify import InvalidTokenError, JwksKeySource, TokenVerifier
 from shared.db.engine import make_engine, make_sessionmaker
 from shared.settings import Settings
-from tests.e2e.conftest import PASSWORD, RunningPlatform, auth, login
+from tests.e2e.conftest import PASSWORD, RunningPlatform, auth, login, new_user
 
 
 def test_rotated_keys_verify_until_retired(platform: RunningPlatform, settings: Settings) -> None:
@@ -53,13 +53,7 @@ def test_rotated_keys_verify_until_retired(platform: RunningPlatform, settings: 
 
 
 def test_an_administrator_with_totp_needs_the_code(platform: RunningPlatform) -> None:
-    username = f"totp-admin-{uuid.uuid4().hex[:6]}"
-    added = httpx.post(
-        f"{platform.gateway}/admin/users",
-        headers=auth(platform.b.token),
-        json={"username": username, "password": PASSWORD, "roles": ["district_admin"]},
-    )
-    assert added.status_code == 201, added.text
+    username = new_user(platform.gateway, platform.b.token, "totp-admin", ["district_admin"])
     token = login(platform.gateway, username)["accessToken"]
     enrolled = httpx.post(f"{platform.gateway}/auth/totp/enroll", headers=auth(token))
     assert enrolled.status_code == 200
@@ -72,13 +66,8 @@ def test_an_administrator_with_totp_needs_the_code(platform: RunningPlatform) ->
     assert without.status_code == 401
     assert without.json()["detail"] == "one-time code required"
     login(platform.gateway, username, otp=totp.now())
-    member_token = platform.a.token  # TOTP enrolment is for administrators only; a plain member is refused
-    member = f"member-{uuid.uuid4().hex[:6]}"
-    httpx.post(
-        f"{platform.gateway}/admin/users",
-        headers=auth(member_token),
-        json={"username": member, "password": PASSWORD, "roles": ["member"]},
-    )
+    # TOTP enrolment is for administrators only; a plain member is refused
+    member = new_user(platform.gateway, platform.a.token, "member", ["member"])
     refused = httpx.post(
         f"{platform.gateway}/auth/totp/enroll", headers=auth(login(platform.gateway, member)["accessToken"])
     )

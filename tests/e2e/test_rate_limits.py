@@ -6,26 +6,18 @@ import os
 import signal
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
 import httpx
 
 from shared import local_servers
 from shared.local_servers import free_ports
-from tests.e2e.conftest import PASSWORD, RunningPlatform, auth, login
+from tests.e2e.conftest import RunningPlatform, auth, login, new_user
 
 
 def fresh_user(platform: RunningPlatform) -> str:
     """A new member of district B, so earlier tests' requests do not count against this one."""
-    username = f"limited-{uuid.uuid4().hex[:8]}"
-    added = httpx.post(
-        f"{platform.gateway}/admin/users",
-        headers=auth(platform.b.token),
-        json={"username": username, "password": PASSWORD, "roles": ["member"]},
-    )
-    assert added.status_code == 201, added.text
-    return login(platform.gateway, username)["accessToken"]
+    return login(platform.gateway, new_user(platform.gateway, platform.b.token, "limited", ["member"]))["accessToken"]
 
 
 def test_a_user_over_the_limit_gets_429_with_retry_after(platform: RunningPlatform) -> None:
