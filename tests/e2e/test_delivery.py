@@ -143,10 +143,13 @@ def test_kill_9_of_relay_and_worker_mid_flight_loses_nothing_and_duplicates_noth
     procs.log_dir.mkdir(parents=True, exist_ok=True)
     platform.platform.processes["relay-gateway"].stop()
     try:
-        ids = provision(settings, 300)  # a backlog, so both processes die with work in flight
+        ids = provision(settings, 500)  # a backlog, so both processes die with work in flight
         relay = procs.add("relay-gateway", "relay", "gateway")
         worker = procs.add("worker-orgtree", "worker", "orgtree")
-        time.sleep(1.5)
+        deadline = time.monotonic() + 60
+        while not asyncio.run(_effects(settings, ids))[0]:  # kill as soon as the first effects land
+            assert time.monotonic() < deadline, worker.log_tail()
+            time.sleep(0.05)
         relay.kill(signal.SIGKILL)
         worker.kill(signal.SIGKILL)
         done_before_restart = len(asyncio.run(_effects(settings, ids))[0])
