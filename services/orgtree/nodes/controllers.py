@@ -9,7 +9,7 @@ from litestar.params import FromPath, JSONBody, Parameter, QueryParameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.orgtree.models import OrgNode
-from services.orgtree.nodes.schemas import Node, NodeCreate, NodePage, NodeRename
+from services.orgtree.nodes.schemas import Node, NodeCreate, NodeMove, NodePage, NodeRename, SubtreeCount
 from services.orgtree.nodes.services import NodeService
 from shared.auth.principal import Role
 from shared.http.guards import principal_of, requires_role, requires_tenant
@@ -53,6 +53,32 @@ class NodeController(Controller):
         self, request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession], node_id: FromPath[UUID]
     ) -> Node:
         return to_schema(await NodeService(db_session, principal_of(request)).get(node_id))
+
+    @get("/{node_id:uuid}/ancestors", operation_id="GetNodeAncestors", summary="Breadcrumbs, top first")
+    async def ancestors(
+        self, request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession], node_id: FromPath[UUID]
+    ) -> list[Node]:
+        return [to_schema(n) for n in await NodeService(db_session, principal_of(request)).ancestors(node_id)]
+
+    @get("/{node_id:uuid}/subtree-count", operation_id="CountSubtree", summary="Units in the subtree, itself included")
+    async def subtree_count(
+        self, request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession], node_id: FromPath[UUID]
+    ) -> SubtreeCount:
+        service = NodeService(db_session, principal_of(request))
+        return SubtreeCount(node_id=node_id, nodes=await service.count_subtree(await service.get(node_id)))
+
+    @post(
+        "/{node_id:uuid}/move", operation_id="MoveNode", summary="Move a unit and its subtree under another parent",
+        status_code=200, guards=[requires_role(*EDITORS)],
+    )  # fmt: skip
+    async def move_node(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[AsyncSession],
+        node_id: FromPath[UUID],
+        data: JSONBody[NodeMove],
+    ) -> Node:
+        return to_schema(await NodeService(db_session, principal_of(request)).move(node_id, data.new_parent_id))
 
     @post("/", operation_id="CreateNode", summary="Add a child unit", guards=[requires_role(*EDITORS)])
     async def create_node(

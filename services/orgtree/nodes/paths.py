@@ -19,6 +19,12 @@ def root_path(segment: str) -> str:
     return f"/{segment}/"
 
 
+def ancestor_paths(path: str) -> list[str]:
+    """``/a/b/c/`` -> ``["/a/", "/a/b/", "/a/b/c/"]``: every ancestor's path, root first, the node last."""
+    segments = path.strip("/").split("/")
+    return ["/" + "/".join(segments[: i + 1]) + "/" for i in range(len(segments))]
+
+
 def subtree_upper_bound(path: str) -> str:
     """Exclusive upper bound of ``path``'s subtree: '~' sorts after every segment character in C collation."""
     return path + "~"

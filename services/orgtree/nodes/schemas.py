@@ -30,6 +30,15 @@ class NodeRename(msgspec.Struct, rename="camel", kw_only=True, forbid_unknown_fi
     name: Name
 
 
+class NodeMove(msgspec.Struct, rename="camel", kw_only=True, forbid_unknown_fields=True):
+    new_parent_id: UUID
+
+
+class SubtreeCount(msgspec.Struct, rename="camel", kw_only=True):
+    node_id: UUID
+    nodes: int
+
+
 class NodePage(msgspec.Struct, rename="camel", kw_only=True):
     items: list[Node]
     total: int

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from sqlalchemy import func, select
+from sqlalchemy import func, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.orgtree.models import OrgNode, TreeKind
-from services.orgtree.nodes.paths import child_path, new_segment, root_path, subtree_upper_bound
+from services.orgtree.nodes.paths import ancestor_paths, child_path, new_segment, root_path, subtree_upper_bound
 from shared import audit
 from shared.auth.principal import Principal
 from shared.http.problems import ProblemError
@@ -65,6 +65,39 @@ class NodeService:
         node.name = name.strip()
         await self.session.flush()
         await audit.record(self.session, "orgtree.node.renamed", subject_type="org_node", subject_id=str(node.id))
+        return node
+
+    async def ancestors(self, node_id: UUID) -> list[OrgNode]:
+        """Breadcrumbs from the top the caller may see down to the node (one index probe per level)."""
+        node = await self.get(node_id)
+        visible = [p for p in ancestor_paths(node.path) if self.principal.may_see_path(p)]
+        rows = await self.session.scalars(select(OrgNode).where(OrgNode.path.in_(visible)).order_by(OrgNode.path))
+        return list(rows)
+
+    async def move(self, node_id: UUID, new_parent_id: UUID) -> OrgNode:
+        """Re-hang a subtree: one range UPDATE rewrites every descendant's path prefix."""
+        node = await self.get(node_id)
+        parent = await self.get(new_parent_id)
+        if node.parent_id is None:
+            raise ProblemError(409, "a district's root cannot be moved", title="Conflict")
+        if parent.path.startswith(node.path):
+            raise ProblemError(409, "a unit cannot move under itself or its own descendants", title="Conflict")
+        if parent.tree != node.tree:
+            raise ProblemError(409, "a unit cannot move to the other tree", title="Conflict")
+        old_path, old_parent = node.path, node.parent_id
+        new_path = child_path(parent.path, old_path.rstrip("/").rsplit("/", 1)[1])
+        await self.session.execute(
+            update(OrgNode)
+            .where(OrgNode.path >= old_path, OrgNode.path < subtree_upper_bound(old_path))
+            .values(path=literal(new_path) + func.substr(OrgNode.path, len(old_path) + 1))
+            .execution_options(synchronize_session=False)
+        )
+        await self.session.execute(update(OrgNode).where(OrgNode.id == node.id).values(parent_id=parent.id))
+        await self.session.refresh(node)
+        await audit.record(
+            self.session, "orgtree.node.moved", subject_type="org_node", subject_id=str(node.id),
+            detail={"from_parent": str(old_parent), "to_parent": str(parent.id)},
+        )  # fmt: skip
         return node
 
     async def count_subtree(self, node: OrgNode) -> int:
