@@ -5,7 +5,19 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint, func
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+)
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -22,6 +34,7 @@ class Tenant(Base):
     """A district (区/县). Platform-level registry: no tenant_id, read by the gateway's system role."""
 
     __tablename__ = "tenant"
+    __table_args__ = (CheckConstraint("slug ~ '^[a-z][a-z0-9-]{2,62}$'", name="slug_format"),)
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid7)
     slug: Mapped[str] = mapped_column(String(63), unique=True, nullable=False)
@@ -32,7 +45,11 @@ class Tenant(Base):
 
 
 class UserAccount(Base):
+    """One login for a person, platform-level: a city hotline operator may hold several districts' memberships."""
+
     __tablename__ = "user_account"
+    # Stored lower-case, so the unique constraint is case-insensitive.
+    __table_args__ = (CheckConstraint("username = lower(username)", name="username_lower"),)
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid7)
     username: Mapped[str] = mapped_column(String(80), unique=True, nullable=False)  # stored lower-case
@@ -42,6 +59,7 @@ class UserAccount(Base):
     locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     totp_secret: Mapped[bytes | None] = mapped_column(LargeBinary)  # AES-GCM under the master key
     totp_enabled: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    totp_last_step: Mapped[int | None] = mapped_column(BigInteger)  # a code is accepted once (no replay)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 
@@ -70,11 +88,12 @@ class RefreshToken(Base):
     token_hash: Mapped[bytes] = mapped_column(LargeBinary, unique=True, nullable=False)
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    replaced_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("refresh_token.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 
 class SigningKey(Base):
-    """Ed25519 keys; the newest active one signs, every unretired one is in the JWKS."""
+    """Ed25519 keys: the latest activated one signs; every unretired one (staged ones too) is in the JWKS."""
 
     __tablename__ = "signing_key"
 
@@ -83,4 +102,5 @@ class SigningKey(Base):
     private_key: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)  # PEM, AES-GCM under the master key
     public_jwk: Mapped[dict[str, str]] = mapped_column(JSONB, nullable=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    activated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, server_default=func.now())
     retired_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -4,13 +4,12 @@ from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 from litestar import Controller, Request, get, post
-from litestar.datastructures import State
+from litestar.datastructures import CacheControlHeader, State
 from litestar.params import JSONBody
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway.identity.schemas import LoginRequest, Me, OtpRequest, RefreshRequest, TokenResponse, TotpEnrolment
-from gateway.identity.services import Identity, IssuedTokens
-from shared.auth.principal import ADMIN_ROLES
+from gateway.identity.services import TOTP_ROLES, Identity, IssuedTokens
 from shared.http.guards import principal_of, requires_role
 from shared.http.problems import ProblemError
 
@@ -43,6 +42,7 @@ def _tokens(issued: IssuedTokens) -> TokenResponse:
 class AuthController(Controller):
     path = "/auth"
     tags = ["Authentication"]
+    cache_control = CacheControlHeader(no_store=True)  # tokens and one-time-code seeds must not be cached
 
     @post("/login", operation_id="Login", summary="Exchange a password (and one-time code) for tokens", status_code=200)
     async def login(self, state: State, data: JSONBody[LoginRequest]) -> TokenResponse:
@@ -68,13 +68,13 @@ class AuthController(Controller):
             scope=p.scope,
         )
 
-    @post("/totp/enroll", operation_id="EnrollTotp", status_code=200, guards=[requires_role(*ADMIN_ROLES)])
+    @post("/totp/enroll", operation_id="EnrollTotp", status_code=200, guards=[requires_role(*TOTP_ROLES)])
     async def enroll_totp(self, request: Request[Any, Any, Any], state: State) -> TotpEnrolment:
         p = principal_of(request)
-        uri = await run_identity(state, lambda i: i.enroll_totp(p.user_id, str(p.user_id)))
+        uri = await run_identity(state, lambda i: i.enroll_totp(p.user_id))
         return TotpEnrolment(provisioning_uri=uri)
 
-    @post("/totp/confirm", operation_id="ConfirmTotp", status_code=204, guards=[requires_role(*ADMIN_ROLES)])
+    @post("/totp/confirm", operation_id="ConfirmTotp", status_code=204, guards=[requires_role(*TOTP_ROLES)])
     async def confirm_totp(self, request: Request[Any, Any, Any], state: State, data: JSONBody[OtpRequest]) -> None:
         p = principal_of(request)
         await run_identity(state, lambda i: i.confirm_totp(p.user_id, data.otp))

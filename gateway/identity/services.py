@@ -1,9 +1,15 @@
-"""Login, lockout, one-time codes, access tokens and rotating refresh tokens."""
+"""Login, lockout, one-time codes, access tokens and rotating refresh tokens.
+
+Every refusal of a login looks the same to the caller (one status, one message, comparable time) whether
+the username is unknown, the password wrong or the account locked, so responses reveal no usernames.
+Only after the password is proven does the answer say more ("one-time code required", "name a district").
+"""
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
+import hmac
 import secrets
 import time
 import uuid
@@ -21,17 +27,22 @@ from gateway.identity.keys import KeyRing
 from gateway.identity.sealing import seal, unseal
 from gateway.models import Membership, RefreshToken, Tenant, UserAccount
 from shared import audit
-from shared.auth.principal import Role
+from shared.auth.principal import ADMIN_ROLES, Role
+from shared.db.base import uuid7
 from shared.http.problems import ProblemError
 from shared.settings import Settings
+from shared.tenancy import tenant_scope
 
-MAX_FAILED_LOGINS = 5
+MAX_FAILED_LOGINS = 5  # consecutive failures (wrong password or one-time code) before a lockout
 LOCKOUT = timedelta(minutes=15)
-TOTP_ROLES = frozenset({Role.DISTRICT_ADMIN, Role.PLATFORM_OPERATOR})
+# Roles that may protect their login with a one-time code (platform operator, district and street admins).
+TOTP_ROLES = ADMIN_ROLES
+TOTP_ISSUER = "Redcell"
 _hasher = PasswordHasher()
-# Verifying against this keeps an unknown username as slow as a wrong password (no timing oracle).
-_DUMMY_HASH = _hasher.hash("not-a-real-password")
-_BAD_LOGIN = "username or password is wrong"
+# Verifying against this keeps an unknown or locked user as slow as a wrong password (no timing oracle).
+_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+BAD_LOGIN = "username or password is wrong"
+BAD_REFRESH = "refresh token is not valid"
 
 
 def hash_password(password: str) -> str:
@@ -46,19 +57,45 @@ def _digest(token: str) -> bytes:
     return hashlib.sha256(token.encode()).digest()
 
 
-@dataclass
+def _unauthorized(detail: str) -> ProblemError:
+    return ProblemError(401, detail, title="Unauthorized")
+
+
+def _matching_step(seed: str, otp: str, now: datetime) -> int | None:
+    """The time step whose code is ``otp`` (this step or one either side, for clock drift)."""
+    totp = pyotp.TOTP(seed)
+    step = totp.timecode(now)
+    for candidate in (step, step - 1, step + 1):
+        if hmac.compare_digest(totp.generate_otp(candidate), otp):
+            return candidate
+    return None
+
+
+@dataclass(frozen=True)
 class IssuedTokens:
     access_token: str
     refresh_token: str
     expires_in: int
-    tenant: str | None
+    tenant: str | None  # the district's slug; None for a platform operator
+    refresh_id: uuid.UUID
 
 
 class Identity:
+    """Identity operations over one system-role session; the caller commits, refusals included."""
+
     def __init__(self, session: AsyncSession, settings: Settings, keys: KeyRing) -> None:
         self.session = session
         self.settings = settings
         self.keys = keys
+
+    async def _audit(self, action: str, user: UserAccount | None = None, **detail: object) -> None:
+        await audit.record(
+            self.session,
+            action,
+            subject_type="user" if user else None,
+            subject_id=str(user.id) if user else None,
+            detail=dict(detail) or None,
+        )
 
     async def login(self, username: str, password: str, tenant_slug: str | None, otp: str | None) -> IssuedTokens:
         user = await self.session.scalar(
@@ -67,50 +104,59 @@ class Identity:
         if user is None:
             with contextlib.suppress(VerificationError):
                 _hasher.verify(_DUMMY_HASH, password)
-            await audit.record(self.session, "auth.login.failed", detail={"reason": "unknown user"})
-            raise ProblemError(401, _BAD_LOGIN, title="Unauthorized")
+            await self._audit("auth.login.failed", reason="unknown user")
+            raise _unauthorized(BAD_LOGIN)
         if user.locked_until is not None and user.locked_until > _now():
-            await audit.record(self.session, "auth.login.locked", subject_type="user", subject_id=str(user.id))
-            raise ProblemError(401, _BAD_LOGIN, title="Unauthorized")
+            with contextlib.suppress(VerificationError):  # the right password does not help while locked
+                _hasher.verify(_DUMMY_HASH, password)
+            await self._audit("auth.login.locked", user)
+            raise _unauthorized(BAD_LOGIN)
         try:
             _hasher.verify(user.password_hash, password)
         except (VerificationError, InvalidHashError):
-            user.failed_logins += 1
-            if user.failed_logins >= MAX_FAILED_LOGINS:
-                user.locked_until = _now() + LOCKOUT
-                user.failed_logins = 0
-                await audit.record(self.session, "auth.user.locked", subject_type="user", subject_id=str(user.id))
-            await audit.record(self.session, "auth.login.failed", subject_type="user", subject_id=str(user.id))
-            raise ProblemError(401, _BAD_LOGIN, title="Unauthorized") from None
+            await self._failed(user, "wrong password")
+            raise _unauthorized(BAD_LOGIN) from None
         if user.totp_enabled:
-            if not otp:
-                raise ProblemError(401, "one-time code required", title="Unauthorized")
-            if not pyotp.TOTP(self._totp_seed(user)).verify(otp, valid_window=1):
-                await audit.record(self.session, "auth.login.bad_otp", subject_type="user", subject_id=str(user.id))
-                raise ProblemError(401, "one-time code is wrong", title="Unauthorized")
-        if _hasher.check_needs_rehash(user.password_hash):
+            await self._check_login_otp(user, otp)
+        if _hasher.check_needs_rehash(user.password_hash):  # hashing parameters were raised since
             user.password_hash = hash_password(password)
         user.failed_logins = 0
         user.locked_until = None
         tenant, membership = await self._choose_membership(user, tenant_slug)
         tokens = await self._issue(user, tenant, membership, family=uuid.uuid4())
-        await audit.record(
-            self.session,
-            "auth.login.succeeded",
-            subject_type="user",
-            subject_id=str(user.id),
-            detail={"tenant": tenant.slug if tenant else None},
-        )
+        with tenant_scope(tenant.id if tenant else None):  # the district's auditors see its logins
+            await self._audit("auth.login.succeeded", user)
         return tokens
+
+    async def _failed(self, user: UserAccount, reason: str) -> None:
+        user.failed_logins += 1
+        await self._audit("auth.login.failed", user, reason=reason)
+        if user.failed_logins >= MAX_FAILED_LOGINS:
+            user.locked_until = _now() + LOCKOUT
+            user.failed_logins = 0
+            await self._audit("auth.user.locked", user, minutes=int(LOCKOUT.total_seconds() // 60))
+
+    async def _check_login_otp(self, user: UserAccount, otp: str | None) -> None:
+        if not otp:
+            await self._audit("auth.login.failed", user, reason="one-time code missing")
+            raise _unauthorized("one-time code required")
+        step = _matching_step(self._totp_seed(user), otp, _now())
+        # A code already used (or an older one) is refused: a code seen over a shoulder cannot be replayed.
+        if step is None or (user.totp_last_step is not None and step <= user.totp_last_step):
+            await self._failed(user, "wrong one-time code")
+            raise _unauthorized("one-time code is wrong")
+        user.totp_last_step = step
 
     async def _choose_membership(
         self, user: UserAccount, tenant_slug: str | None
     ) -> tuple[Tenant | None, Membership | None]:
+        # The system role reads memberships of every district: the user has not chosen one yet.
         rows = (
             await self.session.execute(
                 select(Tenant, Membership)
                 .join(Membership, Membership.tenant_id == Tenant.id)
                 .where(Membership.user_id == user.id, Tenant.status == "active")
+                .order_by(Tenant.slug)
             )
         ).all()
         if tenant_slug is not None:
@@ -120,7 +166,8 @@ class Identity:
         if not rows and user.is_platform_operator and tenant_slug is None:
             return None, None
         if not rows:
-            raise ProblemError(401, _BAD_LOGIN, title="Unauthorized")
+            await self._audit("auth.login.failed", user, reason="no district")
+            raise _unauthorized(BAD_LOGIN)
         raise ProblemError(
             422,
             "this user belongs to several districts: name one in 'tenant'",
@@ -128,7 +175,9 @@ class Identity:
         )
 
     def _totp_seed(self, user: UserAccount) -> str:
-        assert user.totp_secret is not None
+        if user.totp_secret is None:
+            msg = "no one-time-code secret enrolled"
+            raise ProblemError(409, msg, title="Conflict")
         return unseal(self.settings, f"totp:{user.id}", user.totp_secret).decode()
 
     async def _issue(
@@ -152,47 +201,56 @@ class Identity:
             "exp": now + self.settings.jwt.access_ttl_s,
         }
         access = jwt.encode(claims, key, algorithm="EdDSA", headers={"kid": kid})
-        refresh = secrets.token_urlsafe(32)
-        self.session.add(
-            RefreshToken(
-                user_id=user.id,
-                tenant_id=tenant.id if tenant else None,
-                family_id=family,
-                token_hash=_digest(refresh),
-                expires_at=_now() + timedelta(seconds=self.settings.jwt.refresh_ttl_s),
-            )
+        refresh = secrets.token_urlsafe(32)  # opaque; only its SHA-256 is stored
+        row = RefreshToken(
+            id=uuid7(),
+            user_id=user.id,
+            tenant_id=tenant.id if tenant else None,
+            family_id=family,
+            token_hash=_digest(refresh),
+            expires_at=_now() + timedelta(seconds=self.settings.jwt.refresh_ttl_s),
         )
+        self.session.add(row)
         await self.session.flush()
-        return IssuedTokens(access, refresh, self.settings.jwt.access_ttl_s, tenant.slug if tenant else None)
+        return IssuedTokens(access, refresh, self.settings.jwt.access_ttl_s, tenant.slug if tenant else None, row.id)
 
     async def refresh(self, refresh_token: str) -> IssuedTokens:
         row = await self.session.scalar(
             select(RefreshToken).where(RefreshToken.token_hash == _digest(refresh_token)).with_for_update()
         )
         if row is None or row.expires_at <= _now():
-            raise ProblemError(401, "refresh token is not valid", title="Unauthorized")
-        if row.revoked_at is not None:  # reuse of a rotated token: someone copied it, kill the family
+            raise _unauthorized(BAD_REFRESH)
+        if row.revoked_at is not None:  # a rotated-away token came back: someone copied it, end the session
             await self._revoke_family(row.family_id)
-            await audit.record(self.session, "auth.refresh.reused", subject_type="user", subject_id=str(row.user_id))
-            raise ProblemError(401, "refresh token is not valid", title="Unauthorized")
-        row.revoked_at = _now()
+            with tenant_scope(row.tenant_id):
+                await audit.record(
+                    self.session, "auth.refresh.reused", subject_type="user", subject_id=str(row.user_id)
+                )
+            raise _unauthorized(BAD_REFRESH)
         user = await self.session.get(UserAccount, row.user_id)
         tenant = await self.session.get(Tenant, row.tenant_id) if row.tenant_id else None
         membership = None
-        if tenant is not None:
+        if tenant is not None:  # roles and scope are read afresh: a changed membership shows at the next refresh
             membership = await self.session.scalar(
                 select(Membership).where(Membership.tenant_id == tenant.id, Membership.user_id == row.user_id)
             )
             if membership is None or tenant.status != "active":
-                raise ProblemError(401, "refresh token is not valid", title="Unauthorized")
-        assert user is not None
-        return await self._issue(user, tenant, membership, family=row.family_id)
+                await self._revoke_family(row.family_id)
+                raise _unauthorized(BAD_REFRESH)
+        if user is None:
+            raise _unauthorized(BAD_REFRESH)
+        issued = await self._issue(user, tenant, membership, family=row.family_id)
+        row.revoked_at = _now()
+        row.replaced_by = issued.refresh_id
+        return issued
 
     async def logout(self, refresh_token: str) -> None:
+        """Ends the whole session (the token's family). Unknown tokens are ignored: logout never fails."""
         row = await self.session.scalar(select(RefreshToken).where(RefreshToken.token_hash == _digest(refresh_token)))
         if row is not None:
             await self._revoke_family(row.family_id)
-            await audit.record(self.session, "auth.logout", subject_type="user", subject_id=str(row.user_id))
+            with tenant_scope(row.tenant_id):
+                await audit.record(self.session, "auth.logout", subject_type="user", subject_id=str(row.user_id))
 
     async def _revoke_family(self, family: uuid.UUID) -> None:
         await self.session.execute(
@@ -201,19 +259,31 @@ class Identity:
             .values(revoked_at=_now())
         )
 
-    async def enroll_totp(self, user_id: uuid.UUID, username: str) -> str:
+    async def enroll_totp(self, user_id: uuid.UUID) -> str:
+        """Start (or restart, while unconfirmed) enrolment; returns the otpauth:// URI for an authenticator app.
+
+        Once confirmed, enrolment is refused: otherwise a stolen access token could replace the second factor.
+        """
         user = await self.session.get(UserAccount, user_id, with_for_update=True)
-        assert user is not None
+        if user is None:
+            raise _unauthorized("authentication required")
+        if user.totp_enabled:
+            raise ProblemError(409, "one-time codes are already enabled for this account", title="Conflict")
         seed = pyotp.random_base32()
         user.totp_secret = seal(self.settings, f"totp:{user.id}", seed.encode())
-        user.totp_enabled = False
-        return pyotp.TOTP(seed).provisioning_uri(name=username, issuer_name="Redcell")
+        user.totp_last_step = None
+        await self._audit("auth.totp.enrolment_started", user)
+        return pyotp.TOTP(seed).provisioning_uri(name=user.username, issuer_name=TOTP_ISSUER)
 
     async def confirm_totp(self, user_id: uuid.UUID, otp: str) -> None:
         user = await self.session.get(UserAccount, user_id, with_for_update=True)
         if user is None or user.totp_secret is None:
             raise ProblemError(409, "start enrolment first", title="Conflict")
-        if not pyotp.TOTP(self._totp_seed(user)).verify(otp, valid_window=1):
+        if user.totp_enabled:
+            raise ProblemError(409, "one-time codes are already enabled for this account", title="Conflict")
+        if _matching_step(self._totp_seed(user), otp, _now()) is None:
             raise ProblemError(422, "one-time code is wrong", errors=[{"field": "body.otp", "message": "wrong code"}])
+        # Confirming is not a login (the caller already holds a token), so its code stays usable for the
+        # next login; replay protection starts with the first login that uses a code.
         user.totp_enabled = True
-        await audit.record(self.session, "auth.totp.enabled", subject_type="user", subject_id=str(user.id))
+        await self._audit("auth.totp.enabled", user)

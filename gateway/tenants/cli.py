@@ -1,10 +1,12 @@
-"""What ``redcell tenant`` and ``redcell demo`` call."""
+"""What ``redcell tenant`` and ``redcell demo`` call: each opens a system-role engine, does one transaction
+and closes it. Provisioning is cross-tenant work by nature (a district that does not exist yet has no
+tenant to bind), so it is done on the system role, explicitly and audited."""
 
 from __future__ import annotations
 
 from sqlalchemy import select
 
-from gateway.models import Tenant
+from gateway.models import Tenant, UserAccount
 from gateway.tenants.services import create_platform_operator, provision_tenant
 from shared.db.engine import make_engine, make_sessionmaker
 from shared.settings import Settings
@@ -18,6 +20,7 @@ async def create_tenant_cli(  # noqa: PLR0917 - mirrors the CLI flags
     admin_username: str | None,
     admin_password: str | None,
 ) -> Tenant:
+    """Provision a district (idempotent on ``slug``: an existing one is returned, no second event)."""
     engine = make_engine(settings, "gateway", "system", pool_size=1)
     try:
         async with make_sessionmaker(engine)() as session, session.begin():
@@ -43,10 +46,10 @@ async def list_tenants(settings: Settings) -> list[Tenant]:
         await engine.dispose()
 
 
-async def create_platform_operator_cli(settings: Settings, username: str, password: str) -> None:
+async def create_platform_operator_cli(settings: Settings, username: str, password: str) -> UserAccount:
     engine = make_engine(settings, "gateway", "system", pool_size=1)
     try:
         async with make_sessionmaker(engine)() as session, session.begin():
-            await create_platform_operator(session, username, password)
+            return await create_platform_operator(session, username, password)
     finally:
         await engine.dispose()

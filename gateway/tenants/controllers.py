@@ -5,11 +5,11 @@ from typing import Any
 from litestar import Controller, Request, get, post
 from litestar.datastructures import State
 from litestar.di import NamedDependency
-from litestar.params import JSONBody
+from litestar.params import FromPath, JSONBody
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gateway.models import Membership, Tenant
+from gateway.models import Membership, Tenant, UserAccount
 from gateway.tenants.schemas import MembershipCreate, TenantCreate, TenantRead, UserCreate, UserRead
 from gateway.tenants.services import add_membership, add_user, provision_tenant
 from shared.auth.principal import Role
@@ -47,14 +47,14 @@ class PlatformTenantController(Controller):
             return _read(tenant)
 
     @post("/{slug:str}/members", operation_id="AddDistrictMember", summary="Give an existing user a district")
-    async def add_member(self, state: State, slug: str, data: JSONBody[MembershipCreate]) -> UserRead:
+    async def add_member(self, state: State, slug: FromPath[str], data: JSONBody[MembershipCreate]) -> UserRead:
         session: AsyncSession
         async with state.system_sessions() as session, session.begin():
             tenant = await session.scalar(select(Tenant).where(Tenant.slug == slug))
             if tenant is None:
                 raise ProblemError(404, f"no district {slug}", title="Not Found")
             user = await add_membership(session, tenant, data.username, roles=list(data.roles), scope=data.scope)
-        return UserRead(user_id=str(user.id), roles=list(data.roles), scope=data.scope)
+        return UserRead(user_id=str(user.id), username=user.username, roles=list(data.roles), scope=data.scope)
 
     @get("/", operation_id="ListTenants", summary="List districts")
     async def list(self, state: State) -> list[TenantRead]:
@@ -75,22 +75,31 @@ class DistrictUserController(Controller):
         self,
         request: Request[Any, Any, Any],
         state: State,
-        db_session: NamedDependency[AsyncSession],
         data: JSONBody[UserCreate],
     ) -> UserRead:
         principal = principal_of(request)
         session: AsyncSession
         # user_account is platform-level (one login, several districts), so creation uses the system role;
-        # the membership it writes is bound to the caller's tenant.
+        # the membership it writes is bound to the caller's tenant, taken from the verified token only.
+        # A taken username answers 409: unavoidable with unique logins, and only district admins can ask.
         async with state.system_sessions() as session, session.begin():
             tenant = await session.get(Tenant, principal.tenant_id)
-            assert tenant is not None
+            if tenant is None:
+                raise ProblemError(404, "no such district", title="Not Found")
             user = await add_user(
                 session, tenant, data.username, data.password, roles=list(data.roles), scope=data.scope
             )
-        return UserRead(user_id=str(user.id), roles=list(data.roles), scope=data.scope)
+        return UserRead(user_id=str(user.id), username=user.username, roles=list(data.roles), scope=data.scope)
 
     @get("/", operation_id="ListDistrictUsers", summary="Users of the caller's district")
     async def list(self, db_session: NamedDependency[AsyncSession]) -> list[UserRead]:
-        rows = await db_session.scalars(select(Membership).order_by(Membership.created_at))
-        return [UserRead(user_id=str(m.user_id), roles=list(m.roles), scope=m.scope) for m in rows]
+        # App role, tenant bound from the token: RLS on membership is what confines the list to this district.
+        rows = await db_session.execute(
+            select(Membership, UserAccount.username)
+            .join(UserAccount, UserAccount.id == Membership.user_id)
+            .order_by(Membership.created_at)
+        )
+        return [
+            UserRead(user_id=str(m.user_id), username=username, roles=list(m.roles), scope=m.scope)
+            for m, username in rows
+        ]

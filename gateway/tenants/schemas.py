@@ -42,5 +42,6 @@ class MembershipCreate(msgspec.Struct, rename="camel", kw_only=True, forbid_unkn
 
 class UserRead(msgspec.Struct, rename="camel", kw_only=True):
     user_id: str
+    username: str
     roles: list[str]
     scope: str | None

@@ -17,6 +17,7 @@ from shared.messaging.outbox import publish
 from shared.tenancy import tenant_scope
 
 SLUG = re.compile(r"^[a-z][a-z0-9-]{2,62}$")
+MIN_PASSWORD = 10
 
 
 async def provision_tenant(
@@ -28,7 +29,12 @@ async def provision_tenant(
     admin_username: str | None = None,
     admin_password: str | None = None,
 ) -> tuple[Tenant, bool]:
-    """Create a district (system role). Idempotent on slug: returns (tenant, created)."""
+    """Create a district on a system-role session; returns ``(tenant, created)``.
+
+    Idempotent on the slug: an existing district is returned unchanged with ``created=False`` and no second
+    ``TenantProvisioned`` event (the CLI and the demo loader may run twice; the HTTP API answers 409).
+    The tenant row, its first district administrator, the outbox event and the audit row commit together.
+    """
     if not SLUG.match(slug):
         raise ProblemError(
             422, "invalid slug", errors=[{"field": "body.slug", "message": "lower-case letters, digits, -"}]
@@ -36,19 +42,36 @@ async def provision_tenant(
     existing = await session.scalar(select(Tenant).where(Tenant.slug == slug))
     if existing is not None:
         return existing, False
+    if admin_username and (admin_password is None or len(admin_password) < MIN_PASSWORD):
+        raise ProblemError(
+            422,
+            "the administrator needs a password",
+            errors=[{"field": "body.adminPassword", "message": f"at least {MIN_PASSWORD} characters"}],
+        )
+    if admin_password and not admin_username:
+        raise ProblemError(
+            422, "a password without a username", errors=[{"field": "body.adminUsername", "message": "required"}]
+        )
+    if admin_username and await _username_taken(session, admin_username):
+        raise ProblemError(409, "this username is taken", errors=[{"field": "body.adminUsername", "message": "taken"}])
     tenant = Tenant(slug=slug, name=name.strip(), parent_region=parent_region, status="active")
     session.add(tenant)
     await session.flush()
     with tenant_scope(tenant.id):
-        if admin_username:
+        if admin_username and admin_password:
             await add_user(
-                session, tenant, admin_username, admin_password or "", roles=[Role.DISTRICT_ADMIN.value], scope=None
+                session, tenant, admin_username, admin_password, roles=[Role.DISTRICT_ADMIN.value], scope=None
             )
         await publish(
             session, TenantProvisioned(tenant_id=tenant.id, slug=slug, name=tenant.name, parent_region=parent_region)
         )
         await audit.record(session, "tenant.provisioned", subject_type="tenant", subject_id=str(tenant.id))
     return tenant, True
+
+
+async def _username_taken(session: AsyncSession, username: str) -> bool:
+    found = await session.scalar(select(UserAccount.id).where(UserAccount.username == username.strip().lower()))
+    return found is not None
 
 
 async def add_user(
@@ -62,10 +85,9 @@ async def add_user(
 ) -> UserAccount:
     """A new user with a membership in ``tenant``. An existing username is refused: a district
     administrator cannot claim another district's account (see ``add_membership``)."""
-    if len(password) < 10:
-        raise ProblemError(
-            422, "password too short", errors=[{"field": "body.password", "message": "at least 10 characters"}]
-        )
+    if len(password) < MIN_PASSWORD:
+        message = f"at least {MIN_PASSWORD} characters"
+        raise ProblemError(422, "password too short", errors=[{"field": "body.password", "message": message}])
     _check_roles(roles)
     user, created = await _user(session, username, password, platform_operator=False)
     if not created:
@@ -125,5 +147,14 @@ async def _user(
 
 
 async def create_platform_operator(session: AsyncSession, username: str, password: str) -> UserAccount:
-    user, _ = await _user(session, username, password, platform_operator=True)
+    """A platform operator (no district, no business data). Idempotent for an existing operator; an existing
+    district user is refused rather than silently promoted."""
+    if len(password) < MIN_PASSWORD:
+        msg = f"the password needs at least {MIN_PASSWORD} characters"
+        raise ProblemError(422, msg, errors=[{"field": "password", "message": msg}])
+    user, created = await _user(session, username, password, platform_operator=True)
+    if not created and not user.is_platform_operator:
+        raise ProblemError(409, "this username belongs to a district user", title="Conflict")
+    if created:
+        await audit.record(session, "user.platform_operator_created", subject_type="user", subject_id=str(user.id))
     return user

@@ -1,7 +1,6 @@
 """dramatiq entry module of ``redcell worker orgtree``: the broker first, then every actor."""
 
 from shared.messaging.broker import declare_broker
-
 from shared.settings import get_settings
 
 broker = declare_broker(get_settings())
