@@ -1,67 +1,103 @@
 """Idempotent consumers: one actor per service queue, an inbox row committed with the effect.
 
-dramatiq delivers at least once; the inbox (consumer, envelope id) primary key makes the second
-delivery find its row and do nothing, because the effect and the inbox row commit together.
+dramatiq delivers at least once; the inbox (consumer, envelope id) primary key makes a second
+delivery find its row and do nothing, because the effect and the inbox row commit together. Two
+deliveries running at once serialise on that key: the second waits for the first to commit.
 """
 
 from __future__ import annotations
 
+import importlib
 import signal
+import threading
 from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
 import dramatiq
 import msgspec
 from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from shared.contracts.base import Envelope, Event
 from shared.contracts.routing import EVENTS_ACTOR, events_queue
 from shared.db.engine import make_engine, make_sessionmaker
 from shared.db.kernel import inbox_message
-from shared.logging import get_logger
-from shared.settings import Settings, get_settings
+from shared.logging import configure_logging, get_logger
+from shared.settings import DbRole, Settings, get_settings
 from shared.tenancy import tenant_scope
 
 log = get_logger(__name__)
 E = TypeVar("E", bound=Event)
-Handler = Callable[[AsyncSession, Any], Awaitable[None]]
+Handler = Callable[[AsyncSession, E], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class _Registration(Generic[E]):
+    event_type: type[E]
+    handler: Handler[E]
+    role: DbRole
 
 
 class EventConsumer:
-    def __init__(self, service: str, settings: Settings | None = None) -> None:
+    """The handlers of one service's queue. Engines are made on first use, never at import."""
+
+    def __init__(
+        self,
+        service: str,
+        settings: Settings | None = None,
+        *,
+        max_retries: int = 25,
+        min_backoff_ms: int = 500,
+        max_backoff_ms: int = 300_000,
+    ) -> None:
         self.service = service
         self._settings = settings
-        self._handlers: dict[str, tuple[type[Event], Handler, bool]] = {}
-        self._engines: dict[str, AsyncEngine] = {}
-        self._actor: Any = None
+        # 25 tries backing off to 5 min (with dramatiq's jitter, 60-70 min in all): a consumer's database
+        # may be away for about an hour before a message lands in the dead-letter queue.
+        self._retries = (max_retries, min_backoff_ms, max_backoff_ms)
+        self._handlers: dict[str, _Registration[Any]] = {}
+        self._engines: dict[DbRole, AsyncEngine] = {}
+        self._sessions: dict[DbRole, async_sessionmaker[AsyncSession]] = {}
+        self._actor: dramatiq.Actor[[dict[str, Any]], None] | None = None
 
-    def on(self, event_type: type[E], *, system: bool = False) -> Callable[[Handler], Handler]:
-        """Register a handler. ``system=True`` runs it on the cross-tenant role (platform events only)."""
+    @property
+    def settings(self) -> Settings:
+        return self._settings or get_settings()
 
-        def register(handler: Handler) -> Handler:
-            self._handlers[event_type.NAME] = (event_type, handler, system)
+    def on(self, event_type: type[E], *, system: bool = False) -> Callable[[Handler[E]], Handler[E]]:
+        """Register the handler of ``event_type``; ``system=True`` runs it on the cross-tenant role
+        (platform events such as provisioning only)."""
+
+        def register(handler: Handler[E]) -> Handler[E]:
+            if event_type.NAME in self._handlers:
+                msg = f"{self.service} already handles {event_type.NAME}"
+                raise ValueError(msg)
+            self._handlers[event_type.NAME] = _Registration(event_type, handler, "system" if system else "app")
             return handler
 
         return register
 
-    def _engine(self, role: str) -> AsyncEngine:
-        if role not in self._engines:  # created lazily in the worker, never at import
-            self._engines[role] = make_engine(self._settings or get_settings(), self.service, role, pool_size=4)  # type: ignore[arg-type]
-        return self._engines[role]
+    def _sessionmaker(self, role: DbRole) -> async_sessionmaker[AsyncSession]:
+        if role not in self._sessions:
+            settings = self.settings
+            # One connection per worker thread is all the actor can use at once.
+            engine = make_engine(settings, self.service, role, pool_size=settings.worker.threads, max_overflow=2)
+            self._engines[role] = engine
+            self._sessions[role] = make_sessionmaker(engine)
+        return self._sessions[role]
 
     async def handle(self, raw: dict[str, Any]) -> bool:
-        """Apply one envelope; False if it was already applied (or is not ours)."""
+        """Apply one envelope; False if it was applied before or no handler wants it."""
         envelope = msgspec.convert(raw, Envelope, strict=False)
-        registered = self._handlers.get(envelope.event)
-        if registered is None:
-            log.info("event ignored: no handler", event_name=envelope.event)
+        registration = self._handlers.get(envelope.event)
+        if registration is None:  # acknowledged: a subscription without a handler must not clog the queue
+            log.warning("event ignored: no handler", event_name=envelope.event, message_id=str(envelope.id))
             return False
-        event_type, handler, system = registered
-        event = msgspec.convert({**envelope.payload, "tenant_id": envelope.tenant_id}, event_type, strict=False)
+        fields = {**envelope.payload, "tenant_id": envelope.tenant_id}
+        event = msgspec.convert(fields, registration.event_type, strict=False)
         with tenant_scope(envelope.tenant_id):
-            sessions = make_sessionmaker(self._engine("system" if system else "app"))
-            async with sessions() as session, session.begin():
+            async with self._sessionmaker(registration.role)() as session, session.begin():
                 inserted = await session.execute(
                     pg_insert(inbox_message)
                     .values(
@@ -76,43 +112,54 @@ class EventConsumer:
                 if inserted.first() is None:
                     log.info("event already applied", event_name=envelope.event, message_id=str(envelope.id))
                     return False
-                await handler(session, event)
+                await registration.handler(session, event)  # same transaction as the inbox row
         return True
 
-    @property
-    def actor(self) -> Any:
-        """The service's one dramatiq actor; declared on first access (after the broker exists)."""
+    def declare(self, broker: dramatiq.Broker | None = None) -> dramatiq.Actor[[dict[str, Any]], None]:
+        """Declare the service's one actor on ``broker`` (default: the global one, so call
+        ``declare_broker`` first). Idempotent."""
         if self._actor is None:
+            max_retries, min_backoff, max_backoff = self._retries
 
             async def handle_event(envelope: dict[str, Any]) -> None:
                 await self.handle(envelope)
 
-            handle_event.__name__ = EVENTS_ACTOR
-            declare: Any = dramatiq.actor
-            self._actor = declare(
-                handle_event,
+            declare = dramatiq.actor(
                 actor_name=EVENTS_ACTOR,
                 queue_name=events_queue(self.service),
-                max_retries=20,
-                min_backoff=200,
-                max_backoff=60_000,
+                broker=broker,
+                # An envelope that does not decode never will: dead-letter it at once, no retries.
+                throws=(msgspec.ValidationError,),
+                max_retries=max_retries,
+                min_backoff=min_backoff,
+                max_backoff=max_backoff,
             )
+            self._actor = declare(handle_event)
         return self._actor
+
+    @property
+    def actor(self) -> dramatiq.Actor[[dict[str, Any]], None]:
+        return self.declare()
+
+    async def dispose(self) -> None:
+        """Close the engines (tests; a worker process simply exits)."""
+        for engine in self._engines.values():
+            await engine.dispose()
+        self._engines.clear()
+        self._sessions.clear()
 
 
 def run_worker(module: str) -> None:
-    """One worker process for ``module`` (scale with replicas), with the measured settings of
-    architecture.md section 4: a 100 ms worker timeout and a 15 s heartbeat."""
-    import importlib
-    import threading
-
-    from shared.logging import configure_logging
-
+    """``redcell worker <service>``: one worker process for ``module``, which must declare the broker
+    (``broker = declare_broker(...)``) and its actors. Scale with replicas. Uses the measured settings
+    of architecture.md section 4 (100 ms worker timeout, short heartbeat) and stops on SIGTERM or
+    SIGINT after the messages in hand, leaving prefetched ones to the queue."""
     settings = get_settings()
-    configure_logging(module.rsplit(".", 2)[-2] + "-worker", json=settings.log_json, level=settings.log_level)
-    imported = importlib.import_module(module)
+    name = module.rsplit(".", 2)[-2] if module.count(".") else module
+    configure_logging(f"{name}-worker", json=settings.log_json, level=settings.log_level)
+    broker: dramatiq.Broker = importlib.import_module(module).broker
     worker = dramatiq.Worker(
-        imported.broker, worker_timeout=settings.worker.worker_timeout_ms, worker_threads=settings.worker.threads
+        broker, worker_timeout=settings.worker.worker_timeout_ms, worker_threads=settings.worker.threads
     )
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -122,7 +169,8 @@ def run_worker(module: str) -> None:
 
         start_http_server(settings.worker.metrics_port)
     worker.start()
-    log.info("worker started", module=module, queues=sorted(imported.broker.get_declared_queues()))
+    log.info("worker started", module=module, queues=sorted(broker.get_declared_queues()))
     stop.wait()
+    log.info("worker stopping", module=module)
     worker.stop(timeout=10_000)
-    imported.broker.close()
+    broker.close()

@@ -1,9 +1,10 @@
 """``redcell relay <service>``: publish committed outbox rows to the subscribers' queues.
 
 Woken by LISTEN/NOTIFY (the outbox insert trigger) with a short poll as the fallback. Rows are
-claimed with ``FOR UPDATE SKIP LOCKED`` so several relays can run; a row is marked published only
-after every subscriber's message is in Redis. A crash in between re-sends it: consumers are
-idempotent by envelope id, so that is harmless. Redis being down leaves the rows waiting.
+claimed in order with ``FOR UPDATE SKIP LOCKED`` so several relays can run side by side; a row is
+marked published in the claiming transaction, after every subscriber's message is in Redis. A crash
+in between re-sends it under the same message id: consumers dedupe on the envelope id, so that is
+harmless. Redis being down leaves the rows unpublished, with ``attempts`` and ``last_error`` set.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import asyncio
 import contextlib
 import signal
 import uuid
-from datetime import datetime
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import asyncpg
@@ -30,119 +31,147 @@ from shared.settings import Settings, get_settings
 
 log = get_logger(__name__)
 
+Routes = Callable[[str], Sequence[str]]  # event name -> subscribing services
+
 _CLAIM = """
 SELECT id, tenant_id, event, payload, request_id, created_at
 FROM outbox_message WHERE published_at IS NULL
 ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED
 """
+_MARK_PUBLISHED = "UPDATE outbox_message SET published_at = now() WHERE id = ANY($1::uuid[])"
+_MARK_FAILED = "UPDATE outbox_message SET attempts = attempts + 1, last_error = $2 WHERE id = $1"
+_FIRST_BACKOFF_S = 0.1
+_REDIS_TIMEOUT_S = 10.0  # a Redis that stops answering fails the publish instead of hanging the relay
+_COMMAND_TIMEOUT_S = 30.0  # likewise for PostgreSQL: a hung connection is replaced
 
 
 def message_for(row: Any, service: str) -> dramatiq.Message[Any]:
-    payload = row["payload"] if isinstance(row["payload"], dict) else msgspec.json.decode(row["payload"])
+    """The dramatiq message carrying outbox ``row`` to ``service``'s queue."""
+    raw = row["payload"]
+    # asyncpg returns jsonb as text; with a codec it is a dict, copied because "version" is popped
+    payload: dict[str, Any] = msgspec.json.decode(raw) if isinstance(raw, str | bytes) else dict(raw)
     version = int(payload.pop("version", 1))
     envelope = Envelope(
         id=row["id"],
         event=row["event"],
         version=version,
         tenant_id=row["tenant_id"],
-        occurred_at=row["created_at"] if isinstance(row["created_at"], datetime) else datetime.now(),
+        occurred_at=row["created_at"],
         payload=payload,
         request_id=row["request_id"],
     )
+    options = {"tenant_id": str(row["tenant_id"]) if row["tenant_id"] else None, "request_id": row["request_id"]}
     return dramatiq.Message(
         queue_name=events_queue(service),
         actor_name=EVENTS_ACTOR,
         args=(msgspec.to_builtins(envelope),),
         kwargs={},
-        options={"tenant_id": str(row["tenant_id"]) if row["tenant_id"] else None, "request_id": row["request_id"]},
+        options={key: value for key, value in options.items() if value is not None},
         # Deterministic per (event, subscriber): a re-send is recognisably the same message.
         message_id=str(uuid.uuid5(row["id"], service)),
     )
 
 
-class RelayPublishError(Exception):
-    """The broker refused a message; the outbox row stays unpublished."""
-
-
 class OutboxRelay:
-    def __init__(self, settings: Settings, service: str, broker: RedisBroker | None = None) -> None:
+    def __init__(
+        self, settings: Settings, service: str, *, broker: RedisBroker | None = None, routes: Routes = subscribers
+    ) -> None:
         self.settings = settings
         self.service = service
-        self.broker = broker or make_broker(settings)
-        self.dsn = plain_dsn(database_url(settings, service, "system"))
+        self.broker = broker or make_broker(settings, socket_timeout_s=_REDIS_TIMEOUT_S)
+        self.routes = routes
+        self.dsn = plain_dsn(database_url(settings, service, "system"))  # BYPASSRLS: every tenant's rows
         self._wake = asyncio.Event()
+        self._reconnect_backoff = _FIRST_BACKOFF_S
 
-    async def publish_batch(self, conn: asyncpg.Connection) -> int:
-        """Publish one batch; returns how many rows were published. Raises if the broker failed."""
-        error: BaseException | None = None
+    def _send(self, rows: Sequence[Any]) -> tuple[list[uuid.UUID], BaseException | None]:
+        """Enqueue rows in order (on a thread: redis-py blocks); stop at the first failure."""
+        sent: list[uuid.UUID] = []
+        for row in rows:
+            try:
+                for service in self.routes(row["event"]):
+                    self.broker.enqueue(message_for(row, service))
+            except Exception as exc:  # Redis down or refusing: this row and the rest wait
+                return sent, exc
+            sent.append(row["id"])
+        return sent, None
+
+    async def publish_batch(self, conn: asyncpg.Connection) -> tuple[int, BaseException | None]:
+        """Claim, send and mark one batch; returns (rows published, the broker's error if it failed)."""
         async with conn.transaction():
             rows = await conn.fetch(_CLAIM, self.settings.relay.batch_size)
-            published: list[uuid.UUID] = []
-            for row in rows:
-                try:
-                    for service in subscribers(row["event"]):
-                        await asyncio.to_thread(self.broker.enqueue, message_for(row, service))
-                except Exception as exc:
-                    error = exc
-                    await conn.execute(
-                        "UPDATE outbox_message SET attempts = attempts + 1, last_error = $2 WHERE id = $1",
-                        row["id"],
-                        f"{type(exc).__name__}: {exc}"[:500],
-                    )
-                    break
-                published.append(row["id"])
-            if published:
-                await conn.execute(
-                    "UPDATE outbox_message SET published_at = now() WHERE id = ANY($1::uuid[])", published
-                )
-        if error is not None:
-            raise RelayPublishError(str(error)) from error
-        return len(published)
+            if not rows:
+                return 0, None
+            sent, error = await asyncio.to_thread(self._send, rows)
+            if sent:
+                await conn.execute(_MARK_PUBLISHED, sent)
+            if error is not None:
+                # The failed row keeps its claim only until this commit; the next cycle tries it again.
+                await conn.execute(_MARK_FAILED, rows[len(sent)]["id"], f"{type(error).__name__}: {error}"[:500])
+        return len(sent), error
 
     async def run(self, stop: asyncio.Event) -> None:
-        backoff = 0.1
+        """Publish until ``stop`` is set; survives PostgreSQL and Redis outages."""
         while not stop.is_set():
             try:
-                conn: asyncpg.Connection = await asyncpg.connect(self.dsn)
-            except (OSError, asyncpg.PostgresError) as exc:
-                log.warning("relay cannot reach PostgreSQL; retrying", error=str(exc))
+                await self._serve(stop)
+                return
+            except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+                log.warning("relay lost PostgreSQL; reconnecting", service=self.service, error=str(exc))
+            except Exception:  # a bug must not stop publishing for good: log it and start over
+                log.exception("relay failed unexpectedly; restarting", service=self.service)
+            await self._sleep(stop, self._reconnect_backoff)
+            self._reconnect_backoff = min(self._reconnect_backoff * 2, self.settings.relay.retry_backoff_max_s)
+
+    async def _serve(self, stop: asyncio.Event) -> None:
+        conn: asyncpg.Connection = await asyncpg.connect(
+            self.dsn,
+            timeout=self.settings.pg.connect_timeout_s,
+            command_timeout=_COMMAND_TIMEOUT_S,
+            server_settings={"application_name": f"redcell-{self.service}-relay"},
+        )
+        try:
+            # Wake on a dropped connection too: idle in LISTEN, nothing else would notice.
+            conn.add_termination_listener(lambda _conn: self._wake.set())
+            await conn.add_listener(outbox_channel(self.service), lambda *_: self._wake.set())
+            log.info("relay listening", service=self.service, channel=outbox_channel(self.service))
+            self._reconnect_backoff = _FIRST_BACKOFF_S
+            await self._publish_until_stopped(conn, stop)
+        finally:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(conn.close(), timeout=2)
+
+    async def _publish_until_stopped(self, conn: asyncpg.Connection, stop: asyncio.Event) -> None:
+        backoff = _FIRST_BACKOFF_S
+        while not stop.is_set():
+            if conn.is_closed():
+                raise asyncpg.InterfaceError("the LISTEN connection was closed")
+            # Cleared before the claim: a NOTIFY for a row committed after it wakes the next wait.
+            self._wake.clear()
+            count, error = await self.publish_batch(conn)
+            if error is not None:
+                log.warning("relay cannot publish; will retry", service=self.service, error=str(error))
                 await self._sleep(stop, backoff)
                 backoff = min(backoff * 2, self.settings.relay.retry_backoff_max_s)
                 continue
-            try:
-                await conn.add_listener(outbox_channel(self.service), lambda *_: self._wake.set())
-                log.info("relay listening", service=self.service)
-                backoff = 0.1
-                while not stop.is_set():
-                    try:
-                        count = await self.publish_batch(conn)
-                    except RelayPublishError as exc:  # the broker (Redis) failed: rows stay unpublished
-                        log.warning("relay cannot publish; retrying", error=str(exc))
-                        await self._sleep(stop, backoff)
-                        backoff = min(backoff * 2, self.settings.relay.retry_backoff_max_s)
-                        continue
-                    backoff = 0.1
-                    if count == self.settings.relay.batch_size:
-                        continue  # more waiting: no sleep
-                    self._wake.clear()
-                    await self._sleep(stop, self.settings.relay.poll_interval_s, wake=True)
-            except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError) as exc:
-                log.warning("relay lost PostgreSQL; reconnecting", error=str(exc))
-                await self._sleep(stop, backoff)
-            finally:
-                with contextlib.suppress(Exception):
-                    await conn.close()
+            backoff = _FIRST_BACKOFF_S
+            if count < self.settings.relay.batch_size:  # a full batch means more may wait: go again
+                await self._sleep(stop, self.settings.relay.poll_interval_s, wake=True)
 
     async def _sleep(self, stop: asyncio.Event, seconds: float, *, wake: bool = False) -> None:
         waiters = [asyncio.ensure_future(stop.wait())]
         if wake:
             waiters.append(asyncio.ensure_future(self._wake.wait()))
-        _done, pending = await asyncio.wait(waiters, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
-        for task in [*pending, *_done]:
-            task.cancel()
+        await asyncio.wait(waiters, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
+        for waiter in waiters:
+            waiter.cancel()
+
+    def close(self) -> None:
+        self.broker.close()
 
 
-def run_relay(service: str) -> None:
+def run_relay(service: str, *, routes: Routes = subscribers) -> None:
+    """``redcell relay <service>``: runs until SIGTERM or SIGINT, finishing the batch in hand."""
     settings = get_settings()
     configure_logging(f"{service}-relay", json=settings.log_json, level=settings.log_level)
 
@@ -151,6 +180,11 @@ def run_relay(service: str) -> None:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, stop.set)
-        await OutboxRelay(settings, service).run(stop)
+        relay = OutboxRelay(settings, service, routes=routes)
+        try:
+            await relay.run(stop)
+        finally:
+            relay.close()
+        log.info("relay stopped", service=service)
 
     asyncio.run(main())

@@ -1,0 +1,55 @@
+"""The kerneltest consumer: handlers whose effect is an audit row that tests can count."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from uuid import UUID
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shared import audit
+from shared.messaging.consumer import EventConsumer
+from shared.messaging.context import current_request_id
+from shared.settings import Settings
+from shared.tenancy import current_tenant
+from tests.messaging.probe import SERVICE, PlatformProbe, ProbeHappened
+
+EFFECT = "effect"
+
+
+class ProbeFailedOnceError(RuntimeError):
+    pass
+
+
+def build_consumer(settings: Settings | None = None) -> EventConsumer:
+    consumer = EventConsumer(SERVICE, settings)
+    failed: set[UUID] = set()  # per process: "fail once" means once per worker process
+
+    @consumer.on(ProbeHappened)
+    async def apply_probe(session: AsyncSession, event: ProbeHappened) -> None:
+        started_at = time.time()  # wall clock, comparable with the producer's on the same host
+        tenant = current_tenant.get()
+        await audit.record(
+            session,
+            EFFECT,
+            subject_type="probe",
+            subject_id=str(event.probe_id),
+            detail={
+                "started_at": started_at,
+                "tenant_seen": str(tenant) if tenant else None,
+                "request_id_seen": current_request_id.get(),
+            },
+        )
+        if event.hold_ms:
+            await asyncio.sleep(event.hold_ms / 1000)
+        if event.fail_once and event.probe_id not in failed:
+            failed.add(event.probe_id)
+            msg = f"probe {event.probe_id} fails its first application"
+            raise ProbeFailedOnceError(msg)
+
+    @consumer.on(PlatformProbe, system=True)
+    async def apply_platform_probe(session: AsyncSession, event: PlatformProbe) -> None:
+        await audit.record(session, EFFECT, subject_type="platform-probe", subject_id=str(event.probe_id))
+
+    return consumer

@@ -1,0 +1,122 @@
+"""EventConsumer.handle: the inbox row and the effect commit together, so redelivery changes nothing."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+import msgspec
+import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+
+from shared.contracts.base import Envelope, Event, payload_of
+from shared.messaging.consumer import EventConsumer
+from tests.messaging.consumer_app import ProbeFailedOnceError
+from tests.messaging.probe import PlatformProbe, ProbeHappened
+from tests.messaging.support import effect_rows, effects, inbox_count
+
+
+def envelope_of(event: Event, *, request_id: str | None = None) -> dict[str, Any]:
+    """What the relay puts on the queue (JSON builtins)."""
+    envelope = Envelope(
+        id=uuid.uuid4(),
+        event=event.NAME,
+        version=event.VERSION,
+        tenant_id=event.tenant_id,
+        occurred_at=datetime.now(UTC),
+        payload=payload_of(event),
+        request_id=request_id,
+    )
+    built: dict[str, Any] = msgspec.to_builtins(envelope)
+    return built
+
+
+def probe() -> tuple[uuid.UUID, uuid.UUID, dict[str, Any]]:
+    tenant, probe_id = uuid.uuid4(), uuid.uuid4()
+    return tenant, probe_id, envelope_of(ProbeHappened(tenant_id=tenant, probe_id=probe_id))
+
+
+async def test_the_same_envelope_twice_applies_once(consumer: EventConsumer, kernel_system_engine: AsyncEngine) -> None:
+    tenant, probe_id, envelope = probe()
+    assert await consumer.handle(envelope) is True
+    assert await consumer.handle(envelope) is False
+    assert await effects(kernel_system_engine, [probe_id]) == {str(probe_id): 1}
+    assert await inbox_count(kernel_system_engine, [uuid.UUID(envelope["id"])]) == 1
+    (row,) = await effect_rows(kernel_system_engine, [probe_id])
+    # the handler ran in the envelope's tenant: RLS accepted the row, and the context said so
+    assert row["tenant_id"] == tenant
+    assert row["detail"]["tenant_seen"] == str(tenant)
+
+
+async def test_concurrent_deliveries_of_one_envelope_apply_once(
+    consumer: EventConsumer, kernel_system_engine: AsyncEngine
+) -> None:
+    _tenant, probe_id, envelope = probe()
+    slow = envelope_of(ProbeHappened(tenant_id=uuid.UUID(envelope["tenant_id"]), probe_id=probe_id, hold_ms=300))
+    slow["id"] = envelope["id"]  # the same envelope, held open: the second delivery waits on the inbox key
+    results = await asyncio.gather(*(consumer.handle(slow) for _ in range(3)))
+    assert sorted(results) == [False, False, True]
+    assert await effects(kernel_system_engine, [probe_id]) == {str(probe_id): 1}
+
+
+async def test_a_failing_handler_leaves_no_inbox_row_so_the_retry_applies_it(
+    consumer: EventConsumer, kernel_system_engine: AsyncEngine
+) -> None:
+    tenant, probe_id = uuid.uuid4(), uuid.uuid4()
+    envelope = envelope_of(ProbeHappened(tenant_id=tenant, probe_id=probe_id, fail_once=True))
+    with pytest.raises(ProbeFailedOnceError):
+        await consumer.handle(envelope)
+    assert await effects(kernel_system_engine, [probe_id]) == {}
+    assert await inbox_count(kernel_system_engine, [uuid.UUID(envelope["id"])]) == 0
+    assert await consumer.handle(envelope) is True  # the retry
+    assert await effects(kernel_system_engine, [probe_id]) == {str(probe_id): 1}
+
+
+async def test_a_platform_event_runs_on_the_system_role(
+    consumer: EventConsumer, kernel_system_engine: AsyncEngine
+) -> None:
+    probe_id = uuid.uuid4()
+    envelope = envelope_of(PlatformProbe(probe_id=probe_id))
+    assert await consumer.handle(envelope) is True  # the app role's RLS would refuse a tenant-less row
+    assert await consumer.handle(envelope) is False
+    (row,) = await effect_rows(kernel_system_engine, [probe_id])
+    assert row["tenant_id"] is None
+
+
+async def test_an_unknown_event_is_acknowledged_without_an_inbox_row(
+    consumer: EventConsumer, kernel_system_engine: AsyncEngine
+) -> None:
+    _tenant, _probe, envelope = probe()
+    envelope["event"] = "kerneltest.NobodyHandlesThis"
+    assert await consumer.handle(envelope) is False
+    assert await inbox_count(kernel_system_engine, [uuid.UUID(envelope["id"])]) == 0
+
+
+async def test_an_envelope_that_does_not_decode_raises_what_the_actor_does_not_retry(
+    consumer: EventConsumer,
+) -> None:
+    _tenant, _probe, envelope = probe()
+    del envelope["id"]
+    with pytest.raises(msgspec.ValidationError):  # the actor's ``throws``: dead-lettered at once
+        await consumer.handle(envelope)
+
+
+def test_one_handler_per_event_and_service() -> None:
+    consumer = EventConsumer("kerneltest")
+
+    @consumer.on(ProbeHappened)
+    async def first(session: AsyncSession, event: ProbeHappened) -> None:
+        return None
+
+    with pytest.raises(ValueError, match="already handles"):
+
+        @consumer.on(ProbeHappened)
+        async def second(session: AsyncSession, event: ProbeHappened) -> None:
+            return None
+
+
+def test_no_engine_is_made_before_the_first_message() -> None:
+    consumer = EventConsumer("kerneltest")  # no settings: would read the environment, but not yet
+    assert consumer._engines == {}
