@@ -7,6 +7,7 @@ Driven through the ``redcell`` command only, so the kernel imports no component 
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -133,3 +134,4 @@ def platform(server_env: dict[str, str]) -> Iterator[RunningPlatform]:
         yield RunningPlatform(running, urls, districts[0], districts[1])
     finally:
         running.stop_all()
+        shutil.rmtree(running.log_dir, ignore_errors=True)  # the session's temporary folders go with it

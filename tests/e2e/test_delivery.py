@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import shutil
 import os
 import signal
 import tempfile
@@ -106,6 +107,7 @@ def own_redis(platform: RunningPlatform) -> Iterator[OwnRedis]:
     yield redis
     with contextlib.suppress(ProcessLookupError, ChildProcessError):
         redis.kill()
+    shutil.rmtree(root, ignore_errors=True)
 
 
 def pipeline(platform: RunningPlatform, redis_port: int, name: str) -> Platform:
