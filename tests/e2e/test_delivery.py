@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import shutil
 import os
+import shutil
 import signal
 import tempfile
 import time
