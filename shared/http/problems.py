@@ -39,6 +39,15 @@ class ProblemError(HTTPException):
         self.title = title
 
 
+def invalid(field: str, message: str, detail: str | None = None) -> ProblemError:
+    """A 422 naming the one field that is wrong (``field`` in the API's camelCase)."""
+    return ProblemError(422, detail or f"{field}: {message}", errors=[{"field": field, "message": message}])
+
+
+def conflict(detail: str) -> ProblemError:
+    return ProblemError(409, detail, title="Conflict")
+
+
 def problem(
     status: int, title: str, detail: str | None, request: Request[Any, Any, Any] | None, **extra: Any
 ) -> Response[bytes]:

@@ -10,7 +10,8 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from services.orgtree.events import consumer
-from services.orgtree.models import OrgNode
+from services.orgtree.levels.templates import PARTY, RURAL
+from services.orgtree.models import OrgLevel, OrgNode
 from services.orgtree.tenants.actors import create_district_root  # noqa: F401 - registers the handler
 from shared.contracts.base import Envelope, payload_of
 from shared.contracts.tenants import TenantProvisioned
@@ -38,12 +39,14 @@ async def test_a_redelivered_event_changes_nothing(settings: Settings, orgtree_d
     with tenant_scope(tenant):
         async with make_sessionmaker(orgtree_db)() as session:
             roots = await session.scalars(select(OrgNode).where(OrgNode.parent_id.is_(None)))
-            names = [r.name for r in roots]
-    assert names == ["怀宁县"]
-    # a second, distinct delivery of provisioning (e.g. re-provisioning) still leaves one root
+            names = sorted((r.tree, r.name) for r in roots)
+    assert names == [("administrative", "怀宁县"), ("party", "中共怀宁县委员会")]
+    # a second, distinct delivery of provisioning (e.g. re-provisioning) still leaves one root per tree
     again = {**envelope, "id": str(uuid.uuid4())}
     assert await consumer.handle(again) is True
     with tenant_scope(tenant):
         async with make_sessionmaker(orgtree_db)() as session:
             count = await session.scalar(select(func.count()).select_from(OrgNode))
-    assert count == 1
+            levels = await session.scalar(select(func.count()).select_from(OrgLevel))
+    assert count == 2
+    assert levels == len(RURAL) + len(PARTY)

@@ -17,6 +17,9 @@ class Node(msgspec.Struct, rename="camel", kw_only=True):
     level: str
     name: str
     path: str
+    linked_node_id: UUID | None
+    formation_basis: str | None
+    flags: list[str]
     created_at: datetime
 
 
@@ -24,6 +27,8 @@ class NodeCreate(msgspec.Struct, rename="camel", kw_only=True, forbid_unknown_fi
     parent_id: UUID
     level: Level
     name: Name
+    linked_node_id: UUID | None = None  # party units: the administrative unit they serve (ORG-02)
+    formation_basis: str | None = None  # grids: how the grid was formed (ORG-06)
 
 
 class NodeRename(msgspec.Struct, rename="camel", kw_only=True, forbid_unknown_fields=True):
@@ -37,6 +42,9 @@ class NodeMove(msgspec.Struct, rename="camel", kw_only=True, forbid_unknown_fiel
 class SubtreeCount(msgspec.Struct, rename="camel", kw_only=True):
     node_id: UUID
     nodes: int
+    members: int
+    households: int
+    by_level: dict[str, int]
 
 
 class NodePage(msgspec.Struct, rename="camel", kw_only=True):
@@ -44,3 +52,19 @@ class NodePage(msgspec.Struct, rename="camel", kw_only=True):
     total: int
     limit: int
     offset: int
+
+
+class SubtreePage(msgspec.Struct, rename="camel", kw_only=True):
+    """A keyset page: pass ``nextAfter`` as ``after`` for the next page (None: this was the last)."""
+
+    items: list[Node]
+    next_after: str | None
+
+
+class NodeVersion(msgspec.Struct, rename="camel", kw_only=True):
+    node_id: UUID
+    parent_id: UUID | None
+    level: str
+    name: str
+    valid_from: datetime
+    valid_to: datetime | None

@@ -1,17 +1,70 @@
-"""Node rules: scope confinement, child creation, renames. RLS keeps tenants apart underneath."""
+"""Node rules: scope confinement, level schema, child creation, renames, moves, subtree queries, history.
+
+RLS keeps districts apart underneath; these rules keep a scoped caller inside its subtree (GW-04).
+"""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from uuid import UUID
 
-from sqlalchemy import func, literal, select, update
+from sqlalchemy import ColumnElement, and_, func, literal, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
 
-from services.orgtree.models import OrgNode, TreeKind
+from services.orgtree.levels.services import district_settings, load_schema, seed_district
+from services.orgtree.models import (
+    CadrePosting,
+    GridLeader,
+    Grouping,
+    Household,
+    Member,
+    OrgNode,
+    OrgNodeVersion,
+    TreeKind,
+)
 from services.orgtree.nodes.paths import ancestor_paths, child_path, new_segment, root_path, subtree_upper_bound
 from shared import audit
 from shared.auth.principal import Principal
-from shared.http.problems import ProblemError
+from shared.contracts.orgtree import GridCreated
+from shared.http.problems import ProblemError, conflict, invalid
+from shared.messaging.outbox import publish
+
+FORMATION_BASES = {
+    "production_team": "生产队",
+    "villager_group": "村民小组",
+    "geography": "地理位置(楼栋、巷弄)",
+    "surname": "同姓",
+    "interest": "兴趣相近",
+    "acquaintance": "熟人",
+    "volunteer_organisation": "志愿组织",
+}
+NODE_FLAGS = {
+    "no_party_group": "未建网格党小组",  # ORG-04 non-compliance, set by the system
+    "red_flag_community": "红旗社区",
+    "demo_site": "示范点",
+    "strongest_branch": "最强党支部",
+}
+# Copies of node paths held by other rows: a move rewrites them with the nodes' own paths.
+PATH_COPIES: tuple[InstrumentedAttribute[str] | InstrumentedAttribute[str | None], ...] = (
+    Member.grid_path, Member.branch_path, Household.grid_path, GridLeader.grid_path,
+    CadrePosting.village_path, Grouping.anchor_path,
+)  # fmt: skip
+
+
+def not_found() -> ProblemError:
+    return ProblemError(404, "no such org node in this district", title="Not Found")
+
+
+def in_subtree(
+    column: InstrumentedAttribute[str] | InstrumentedAttribute[str | None], path: str
+) -> ColumnElement[bool]:
+    """``column`` lies in the subtree at ``path``: a btree range, so the (tenant_id, path) index serves it."""
+    return and_(column >= path, column < subtree_upper_bound(path))
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
 
 
 class NodeService:
@@ -23,7 +76,13 @@ class NodeService:
         """The node, if it exists in this tenant and lies in the caller's scope; else 404 (no existence oracle)."""
         node = await self.session.get(OrgNode, node_id)
         if node is None or not self.principal.may_see_path(node.path):
-            raise ProblemError(404, "no such org node in this district", title="Not Found")
+            raise not_found()
+        return node
+
+    async def get_in_tree(self, node_id: UUID, tree: str, field: str) -> OrgNode:
+        node = await self.get(node_id)
+        if node.tree != tree:
+            raise invalid(field, f"not a unit of the {tree} tree")
         return node
 
     async def list_children(self, parent_id: UUID | None, *, limit: int, offset: int) -> tuple[list[OrgNode], int]:
@@ -40,30 +99,122 @@ class NodeService:
         )
         return list(rows), int(total or 0)
 
-    async def create_child(self, parent_id: UUID, level: str, name: str) -> OrgNode:
-        parent = await self.get(parent_id)
-        node = OrgNode(
-            parent_id=parent.id,
-            tree=parent.tree,
-            level=level,
-            name=name.strip(),
-            path=child_path(parent.path, new_segment()),
+    async def subtree(
+        self,
+        node_id: UUID,
+        *,
+        level: str | None = None,
+        flag: str | None = None,
+        after: str | None = None,
+        limit: int = 50,
+    ) -> list[OrgNode]:
+        """Units under ``node_id`` (itself excluded) in path order; ``after`` is the last path of the previous page."""
+        node = await self.get(node_id)
+        query = select(OrgNode).where(
+            OrgNode.path > (after if after and after > node.path else node.path),
+            OrgNode.path < subtree_upper_bound(node.path),
         )
+        if level is not None:
+            query = query.where(OrgNode.level == level)
+        if flag is not None:
+            query = query.where(OrgNode.flags.any(flag))  # type: ignore[arg-type]
+        return list(await self.session.scalars(query.order_by(OrgNode.path).limit(limit)))
+
+    async def search(self, text: str, *, within: UUID | None, limit: int) -> list[OrgNode]:
+        """Units whose name contains ``text``, inside ``within`` (default: the caller's scope)."""
+        query = select(OrgNode).where(OrgNode.name.contains(text.strip(), autoescape=True))
+        if within is not None:
+            query = query.where(in_subtree(OrgNode.path, (await self.get(within)).path))
+        elif self.principal.scope is not None:
+            query = query.where(in_subtree(OrgNode.path, self.principal.scope))
+        return list(await self.session.scalars(query.order_by(OrgNode.path).limit(limit)))
+
+    async def create_child(
+        self,
+        parent_id: UUID,
+        level: str,
+        name: str,
+        *,
+        linked_node_id: UUID | None = None,
+        formation_basis: str | None = None,
+    ) -> OrgNode:
+        parent = await self.get(parent_id)
+        schema = await load_schema(self.session, parent.tree)
+        spec = schema.check_child(parent.level, level)
+        if formation_basis is not None and not spec.is_grid:
+            raise invalid("formationBasis", f"'{level}' is not a grid level", "only grids record a formation basis")
+        linked = None
+        if linked_node_id is not None:
+            if parent.tree != TreeKind.PARTY:
+                raise invalid(
+                    "linkedNodeId", "allowed on party units only", "only party units link to an administrative unit"
+                )
+            linked = await self.get_in_tree(linked_node_id, TreeKind.ADMINISTRATIVE, "linkedNodeId")
+        if formation_basis is not None and formation_basis not in FORMATION_BASES:
+            raise invalid("formationBasis", f"not one of: {', '.join(FORMATION_BASES)}")
+        node = await self._insert(parent, level, name, linked_id=linked.id if linked else None)
+        node.formation_basis = formation_basis
+        await audit.record(
+            self.session, "orgtree.node.created", subject_type="org_node", subject_id=str(node.id),
+            detail={"parent_id": str(parent.id), "level": level},
+        )  # fmt: skip
+        if spec.is_grid:
+            group = await self._ensure_grid_party_group(node)
+            await publish(self.session, GridCreated(
+                tenant_id=node.tenant_id, grid_id=node.id, parent_id=parent.id, level=level,
+                party_group_id=group.id if group else None,
+            ))  # fmt: skip
+        return node
+
+    async def _insert(self, parent: OrgNode, level: str, name: str, *, linked_id: UUID | None = None) -> OrgNode:
+        node = OrgNode(
+            parent_id=parent.id, tree=parent.tree, level=level, name=name.strip(),
+            path=child_path(parent.path, new_segment()), linked_node_id=linked_id, flags=[],
+        )  # fmt: skip
         self.session.add(node)
         await self.session.flush()
-        await audit.record(
-            self.session,
-            "orgtree.node.created",
-            subject_type="org_node",
-            subject_id=str(node.id),
-            detail={"parent_id": str(parent.id), "level": level},
-        )
+        await self._open_version(node)
         return node
+
+    async def _ensure_grid_party_group(self, grid: OrgNode) -> OrgNode | None:
+        """ORG-04: with dual-network fusion each grid gets exactly one party group, under the party unit
+        linked to the grid's village or community; without such a unit the grid is flagged non-compliant."""
+        if not (await district_settings(self.session)).dual_network:
+            return None
+        branch = await self.session.scalar(
+            select(OrgNode)
+            .where(OrgNode.tree == TreeKind.PARTY, OrgNode.linked_node_id == grid.parent_id)
+            .order_by(OrgNode.path.desc())
+            .limit(1)
+        )
+        party_schema = await load_schema(self.session, TreeKind.PARTY)
+        group_level = party_schema.levels.get("party_group")
+        if branch is None or group_level is None or branch.level not in group_level.parent_codes:
+            grid.flags = [*grid.flags, "no_party_group"]
+            await self.session.flush()
+            return None
+        return await self._insert(branch, "party_group", f"{grid.name}党小组", linked_id=grid.id)
+
+    async def _open_version(self, node: OrgNode, at: datetime | None = None) -> None:
+        self.session.add(OrgNodeVersion(
+            node_id=node.id, parent_id=node.parent_id, tree=node.tree, level=node.level, name=node.name,
+            valid_from=at or now(),
+        ))  # fmt: skip
+        await self.session.flush()
+
+    async def _close_version(self, node_id: UUID, at: datetime) -> None:
+        await self.session.execute(
+            update(OrgNodeVersion)
+            .where(OrgNodeVersion.node_id == node_id, OrgNodeVersion.valid_to.is_(None))
+            .values(valid_to=at)
+        )
 
     async def rename(self, node_id: UUID, name: str) -> OrgNode:
         node = await self.get(node_id)
         node.name = name.strip()
-        await self.session.flush()
+        at = now()
+        await self._close_version(node.id, at)
+        await self._open_version(node, at)
         await audit.record(self.session, "orgtree.node.renamed", subject_type="org_node", subject_id=str(node.id))
         return node
 
@@ -75,50 +226,95 @@ class NodeService:
         return list(rows)
 
     async def move(self, node_id: UUID, new_parent_id: UUID) -> OrgNode:
-        """Re-hang a subtree: one range UPDATE rewrites every descendant's path prefix."""
+        """Re-hang a subtree: one range UPDATE per table rewrites every path under the old prefix."""
         node = await self.get(node_id)
         parent = await self.get(new_parent_id)
         if node.parent_id is None:
-            raise ProblemError(409, "a district's root cannot be moved", title="Conflict")
+            raise conflict("a district's root cannot be moved")
         if parent.path.startswith(node.path):
-            raise ProblemError(409, "a unit cannot move under itself or its own descendants", title="Conflict")
+            raise conflict("a unit cannot move under itself or its own descendants")
         if parent.tree != node.tree:
-            raise ProblemError(409, "a unit cannot move to the other tree", title="Conflict")
+            raise conflict("a unit cannot move to the other tree")
+        (await load_schema(self.session, node.tree)).check_child(parent.level, node.level)
         old_path, old_parent = node.path, node.parent_id
         new_path = child_path(parent.path, old_path.rstrip("/").rsplit("/", 1)[1])
-        await self.session.execute(
-            update(OrgNode)
-            .where(OrgNode.path >= old_path, OrgNode.path < subtree_upper_bound(old_path))
-            .values(path=literal(new_path) + func.substr(OrgNode.path, len(old_path) + 1))
-            .execution_options(synchronize_session=False)
-        )
+        for column in (OrgNode.path, *PATH_COPIES):
+            await self.session.execute(
+                update(column.class_)
+                .where(in_subtree(column, old_path))
+                .values({column.key: literal(new_path) + func.substr(column, len(old_path) + 1)})
+                .execution_options(synchronize_session=False)
+            )
         await self.session.execute(update(OrgNode).where(OrgNode.id == node.id).values(parent_id=parent.id))
         await self.session.refresh(node)
+        at = now()
+        await self._close_version(node.id, at)
+        await self._open_version(node, at)
         await audit.record(
             self.session, "orgtree.node.moved", subject_type="org_node", subject_id=str(node.id),
             detail={"from_parent": str(old_parent), "to_parent": str(parent.id)},
         )  # fmt: skip
         return node
 
-    async def count_subtree(self, node: OrgNode) -> int:
-        total = await self.session.scalar(
-            select(func.count())
-            .select_from(OrgNode)
-            .where(OrgNode.path >= node.path, OrgNode.path < subtree_upper_bound(node.path))
+    async def remove(self, node_id: UUID) -> None:
+        """Remove an empty unit; its history stays. Units with children, members or households are refused."""
+        node = await self.get(node_id)
+        if node.parent_id is None:
+            raise conflict("a district's root cannot be removed")
+        counts = await self.counts(node)
+        if counts["nodes"] > 1 or counts["members"] or counts["households"]:
+            raise conflict("only an empty unit can be removed: move its units, members and households first")
+        await self.session.execute(update(OrgNode).where(OrgNode.linked_node_id == node.id).values(linked_node_id=None))
+        await self._close_version(node.id, now())
+        await self.session.delete(node)
+        await self.session.flush()
+        await audit.record(self.session, "orgtree.node.removed", subject_type="org_node", subject_id=str(node.id))
+
+    async def counts(self, node: OrgNode) -> dict[str, int]:
+        """Units, members and households in the subtree: three index-only range counts."""
+        member_path = Member.grid_path if node.tree == TreeKind.ADMINISTRATIVE else Member.branch_path
+        units = select(func.count()).select_from(OrgNode).where(in_subtree(OrgNode.path, node.path))
+        members = select(func.count()).select_from(Member).where(in_subtree(member_path, node.path))
+        households = select(func.count()).select_from(Household).where(in_subtree(Household.grid_path, node.path))
+        row = (await self.session.execute(
+            select(units.scalar_subquery(), members.scalar_subquery(), households.scalar_subquery())
+        )).one()  # fmt: skip
+        return {"nodes": int(row[0]), "members": int(row[1]), "households": int(row[2])}
+
+    async def count_by_level(self, node: OrgNode) -> dict[str, int]:
+        rows = await self.session.execute(
+            select(OrgNode.level, func.count()).where(in_subtree(OrgNode.path, node.path)).group_by(OrgNode.level)
         )
-        return int(total or 0)
+        return {level: int(n) for level, n in rows.all()}
+
+    async def children_as_of(self, node_id: UUID, at: datetime) -> list[OrgNodeVersion]:
+        """The units that hung directly under ``node_id`` at ``at``, with the names they had then."""
+        node = await self.get(node_id)
+        rows = await self.session.scalars(
+            select(OrgNodeVersion)
+            .where(
+                OrgNodeVersion.parent_id == node.id,
+                OrgNodeVersion.valid_from <= at,
+                or_(OrgNodeVersion.valid_to.is_(None), OrgNodeVersion.valid_to > at),
+            )
+            .order_by(OrgNodeVersion.name)
+        )
+        return list(rows)
 
 
-async def ensure_tenant_root(session: AsyncSession, name: str) -> OrgNode:
-    """The district's administrative root; created once however often provisioning is delivered."""
-    existing = await session.scalar(
-        select(OrgNode).where(OrgNode.parent_id.is_(None), OrgNode.tree == TreeKind.ADMINISTRATIVE)
-    )
-    if existing is not None:
-        return existing
-    root = OrgNode(
-        parent_id=None, tree=TreeKind.ADMINISTRATIVE, level="district", name=name, path=root_path(new_segment())
-    )
-    session.add(root)
+async def ensure_tenant_root(session: AsyncSession, name: str, template: str = "rural") -> OrgNode:
+    """The district's two roots, levels, settings and posts; created once however often provisioning arrives."""
+    await seed_district(session, template)
+    roots = {row.tree: row for row in await session.scalars(select(OrgNode).where(OrgNode.parent_id.is_(None)))}
+    if TreeKind.PARTY not in roots:
+        party = OrgNode(parent_id=None, tree=TreeKind.PARTY, level="district_committee",
+                        name=f"中共{name}委员会", path=root_path(new_segment()), flags=[])  # fmt: skip
+        session.add(party)
+    if TreeKind.ADMINISTRATIVE not in roots:
+        roots[TreeKind.ADMINISTRATIVE] = OrgNode(
+            parent_id=None, tree=TreeKind.ADMINISTRATIVE, level="district", name=name,
+            path=root_path(new_segment()), flags=[],
+        )  # fmt: skip
+        session.add(roots[TreeKind.ADMINISTRATIVE])
     await session.flush()
-    return root
+    return roots[TreeKind.ADMINISTRATIVE]

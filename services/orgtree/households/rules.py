@@ -1,0 +1,50 @@
+"""Field rules for households, shared by the API and the bulk importer."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.orgtree.models import Household
+from shared.privacy import blind_index, data_key, encrypt, mask_address, mask_name, mask_phone, normalize_phone
+from shared.tenancy import require_tenant
+
+HOUSEHOLD_CATEGORIES = {
+    "processing": "加工户",
+    "planting": "种植户",
+    "migrant_worker": "外出务工户",
+    "low_income": "低保户",
+    "five_guarantees": "五保户",
+    "extremely_poor": "特困户",
+    "problem": "问题户",
+    "disabled": "残疾人户",
+    "empty_nest": "空巢老人户",
+    "living_alone": "独居老人户",
+}
+# GW-08: categories that reveal income, health or conflict; masked in exports and lists below the district.
+RESTRICTED_CATEGORIES = frozenset({"low_income", "five_guarantees", "extremely_poor", "problem", "disabled"})
+PLAQUES = {"party_member_home": "党员之家", "communist_household": "共产党员户"}
+HOUSEHOLD_EVENT_KINDS = {
+    "hospitalised": "住院",
+    "moved": "搬迁",
+    "conflict": "矛盾纠纷",
+    "bereavement": "家有丧事",
+    "hardship": "生活困难",
+    "other": "其他",
+}
+
+
+async def protect_household(
+    session: AsyncSession, household: Household, *, head_name: str | None, address: str | None, phone: str | None
+) -> None:
+    keys = await data_key(session, require_tenant())
+    if head_name is not None:
+        household.head_name_cipher = encrypt(keys, "household.head_name", head_name.strip())
+        household.head_name_masked = mask_name(head_name)
+    if address is not None:
+        household.address_cipher = encrypt(keys, "household.address", address.strip())
+        household.address_masked = mask_address(address)
+    if phone is not None:
+        number = normalize_phone(phone)
+        household.phone_cipher = encrypt(keys, "household.phone", number)
+        household.phone_index = blind_index(keys, "household.phone", number, normalize_phone)
+        household.phone_masked = mask_phone(number)

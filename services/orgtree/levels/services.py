@@ -1,0 +1,92 @@
+"""The district's level schema and settings: what may hang under what, and the per-district ranges."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.orgtree.levels.templates import ADMINISTRATIVE_TEMPLATES, EIGHT_POSTS, PARTY, LevelSpec
+from services.orgtree.models import DistrictSettings, OrgLevel, OrgNode, Post, TreeKind
+from shared.http.problems import ProblemError
+
+
+@dataclass(frozen=True)
+class LevelSchema:
+    """One tree's levels by code."""
+
+    levels: dict[str, OrgLevel]
+
+    def require(self, code: str, field: str = "level") -> OrgLevel:
+        level = self.levels.get(code)
+        if level is None:
+            known = ", ".join(sorted(self.levels))
+            raise ProblemError(422, f"unknown level '{code}'; this district's levels are: {known}",
+                               errors=[{"field": field, "message": f"not one of: {known}"}])  # fmt: skip
+        return level
+
+    def check_child(self, parent_level: str, child_level: str) -> OrgLevel:
+        level = self.require(child_level)
+        if parent_level not in level.parent_codes:
+            allowed = ", ".join(level.parent_codes) or "nothing (it is a root level)"
+            raise ProblemError(
+                422, f"a '{child_level}' cannot hang under a '{parent_level}'",
+                errors=[{"field": "level", "message": f"'{child_level}' hangs under: {allowed}"}],
+            )  # fmt: skip
+        return level
+
+
+async def load_schema(session: AsyncSession, tree: str) -> LevelSchema:
+    rows = await session.scalars(select(OrgLevel).where(OrgLevel.tree == tree).order_by(OrgLevel.rank))
+    return LevelSchema({row.code: row for row in rows})
+
+
+def _level_rows(tree: str, specs: tuple[LevelSpec, ...]) -> list[OrgLevel]:
+    return [
+        OrgLevel(
+            tree=tree, code=s.code, label=s.label, parent_codes=list(s.parents), is_grid=s.is_grid,
+            is_village=s.is_village, holds_members=s.holds_members, rank=rank,
+        )
+        for rank, s in enumerate(specs)
+    ]  # fmt: skip
+
+
+async def replace_schema(session: AsyncSession, tree: str, specs: tuple[LevelSpec, ...]) -> LevelSchema:
+    """Swap a tree's levels; refused while any unit uses a level the new schema drops."""
+    codes = {s.code for s in specs}
+    unknown_parents = sorted({p for s in specs for p in s.parents} - codes)
+    if unknown_parents:
+        message = f"unknown parents: {', '.join(unknown_parents)}"
+        raise ProblemError(422, "a level names a parent level that is not in the schema",
+                           errors=[{"field": "levels", "message": message}])  # fmt: skip
+    if not any(not s.parents for s in specs):
+        raise ProblemError(422, "the schema needs a root level (one without parents)",
+                           errors=[{"field": "levels", "message": "no level without parents"}])  # fmt: skip
+    in_use = set(await session.scalars(select(OrgNode.level).where(OrgNode.tree == tree).distinct()))
+    dropped = sorted(in_use - codes)
+    if dropped:
+        raise ProblemError(409, f"units still use the levels {', '.join(dropped)}; move or remove them first",
+                           title="Conflict")  # fmt: skip
+    await session.execute(delete(OrgLevel).where(OrgLevel.tree == tree))
+    session.add_all(_level_rows(tree, specs))
+    await session.flush()
+    return await load_schema(session, tree)
+
+
+async def district_settings(session: AsyncSession) -> DistrictSettings:
+    settings: DistrictSettings | None = await session.scalar(select(DistrictSettings))
+    if settings is None:
+        raise ProblemError(404, "this district has not been provisioned in the org tree", title="Not Found")
+    return settings
+
+
+async def seed_district(session: AsyncSession, template: str = "rural") -> None:
+    """Levels, settings and the post catalogue a new district starts with; does nothing the second time."""
+    if await session.scalar(select(func.count()).select_from(DistrictSettings)):
+        return
+    session.add(DistrictSettings())
+    session.add_all(_level_rows(TreeKind.ADMINISTRATIVE, ADMINISTRATIVE_TEMPLATES[template]))
+    session.add_all(_level_rows(TreeKind.PARTY, PARTY))
+    session.add_all(Post(code=code, label=label) for code, label in EIGHT_POSTS)
+    await session.flush()

@@ -1,0 +1,1 @@
+"""Party members: profile, personal data, posts, grid attachment and formal membership."""

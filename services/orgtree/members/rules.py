@@ -1,0 +1,135 @@
+"""Field rules for members, shared by the API and the bulk importer so both refuse the same input alike."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.orgtree.models import Member
+from shared.privacy import (
+    blind_index,
+    data_key,
+    encrypt,
+    id_card_birth_date,
+    mask_id_card,
+    mask_phone,
+    normalize_id_card,
+    normalize_phone,
+    validate_id_card,
+    validate_mobile,
+)
+from shared.tenancy import require_tenant
+
+CLASSIFICATIONS = {"self_managed": "自管党员", "in_service": "在职党员", "mobile": "流动党员"}
+MEMBER_FLAGS = {
+    "mobile": "流动党员",
+    "lost_contact": "失联党员",
+    "warned": "被警示党员",
+    "unqualified": "不合格党员",
+    "without_office": "无职党员",
+    "activist": "入党积极分子",
+}
+INFO_CARD_FIELDS = {
+    "basic_situation": "基本情况",
+    "development_capacity": "发展能力",
+    "technical_specialties": "技术特长",
+    "service_willingness": "服务意愿",
+}
+POST_METHODS = {"self_nomination": "个人自荐", "democratic_nomination": "支部民主推荐"}
+TRANSFER_REASONS = {
+    "joined": "入党/接收",
+    "ordinary": "正常转接",
+    "unqualified_after_reeducation": "教育后仍不合格,转入街道机关支部",
+    "regrouped_by_location": "按地域重新编组",
+    "regrouped_by_workplace": "按单位重新编组",
+    "regrouped_by_interest": "按兴趣重新编组",
+    "regrouped_by_business": "按行业重新编组",
+    "removed": "出党/除名/去世",
+}
+
+
+@dataclass
+class FieldErrors:
+    """Problems found in one input, as ``{field, message}`` pairs of the problem+json ``errors`` list."""
+
+    items: list[dict[str, str]] = field(default_factory=list)
+
+    def add(self, name: str, message: str) -> None:
+        self.items.append({"field": name, "message": message})
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+
+def check_choice(errors: FieldErrors, name: str, value: str | None, allowed: dict[str, str]) -> None:
+    if value is not None and value not in allowed:
+        errors.add(name, f"'{value}' is not one of: {', '.join(allowed)}")
+
+
+def check_choices(errors: FieldErrors, name: str, values: list[str], allowed: dict[str, str] | frozenset[str]) -> None:
+    unknown = sorted(set(values) - set(allowed))
+    if unknown:
+        errors.add(name, f"unknown values {', '.join(unknown)}; allowed: {', '.join(allowed)}")
+
+
+def check_id_card(errors: FieldErrors, name: str, value: str | None) -> None:
+    if value is not None and not validate_id_card(value):
+        errors.add(name, "not a valid 18-character resident ID number (GB 11643 check character or birth date wrong)")
+
+
+def check_mobile(errors: FieldErrors, name: str, value: str | None) -> None:
+    if value is not None and not validate_mobile(value):
+        errors.add(name, "not a mainland mobile number (11 digits starting 13-19)")
+
+
+def check_member_fields(
+    errors: FieldErrors,
+    *,
+    id_card: str | None,
+    phone: str | None,
+    classification: str,
+    flags: list[str],
+    info_card: dict[str, str],
+    post_code: str | None,
+    post_method: str | None,
+    posts: set[str],
+) -> None:
+    """Everything about a member that can be judged without the tree."""
+    check_id_card(errors, "idCard", id_card)
+    check_mobile(errors, "phone", phone)
+    check_choice(errors, "classification", classification, CLASSIFICATIONS)
+    check_choices(errors, "flags", flags, MEMBER_FLAGS)
+    check_choices(errors, "infoCard", list(info_card), INFO_CARD_FIELDS)
+    if post_code is not None and post_code not in posts:
+        errors.add("postCode", f"'{post_code}' is not in this district's post catalogue: {', '.join(sorted(posts))}")
+    if (post_code is None) != (post_method is None):
+        errors.add("postMethod", "a post and how it was claimed go together (both or neither)")
+    check_choice(errors, "postMethod", post_method, POST_METHODS)
+
+
+async def protect_member(session: AsyncSession, member: Member, *, id_card: str | None, phone: str | None) -> None:
+    """Encrypt, index and mask the member's ID number and phone (architecture.md section 5)."""
+    keys = await data_key(session, require_tenant())
+    if id_card is not None:
+        number = normalize_id_card(id_card)
+        member.id_card_cipher = encrypt(keys, "member.id_card", number)
+        member.id_card_index = blind_index(keys, "member.id_card", number, normalize_id_card)
+        member.id_card_masked = mask_id_card(number)
+        member.birth_date = id_card_birth_date(number)
+        member.gender = "male" if int(number[16]) % 2 else "female"
+    if phone is not None:
+        number = normalize_phone(phone)
+        member.phone_cipher = encrypt(keys, "member.phone", number)
+        member.phone_index = blind_index(keys, "member.phone", number, normalize_phone)
+        member.phone_masked = mask_phone(number)
+
+
+async def phone_lookup_key(session: AsyncSession, field_name: str, phone: str) -> bytes:
+    keys = await data_key(session, require_tenant())
+    return blind_index(keys, field_name, normalize_phone(phone), normalize_phone)
+
+
+async def id_card_lookup_key(session: AsyncSession, id_card: str) -> bytes:
+    keys = await data_key(session, require_tenant())
+    return blind_index(keys, "member.id_card", normalize_id_card(id_card), normalize_id_card)

@@ -1,0 +1,109 @@
+"""Events the orgtree service publishes (EVT-10, EVT-11, EVT-12). Ids and non-personal facts only."""
+
+from __future__ import annotations
+
+from datetime import date
+from uuid import UUID
+
+from shared.contracts.base import Event, event_type
+
+
+@event_type
+class MemberCreated(Event, frozen=True, kw_only=True):
+    NAME = "orgtree.MemberCreated"
+    VERSION = 1
+
+    member_id: UUID
+    grid_id: UUID | None
+    branch_id: UUID
+    classification: str
+
+
+@event_type
+class MemberUpdated(Event, frozen=True, kw_only=True):
+    """Profile fields changed; ``changed`` names them (camelCase API names), never their values."""
+
+    NAME = "orgtree.MemberUpdated"
+    VERSION = 1
+
+    member_id: UUID
+    grid_id: UUID | None
+    changed: list[str]
+
+
+@event_type
+class MemberTransferred(Event, frozen=True, kw_only=True):
+    """Formal membership moved to another party unit (ORG-17); dispatch reassigns, training moves records."""
+
+    NAME = "orgtree.MemberTransferred"
+    VERSION = 1
+
+    member_id: UUID
+    from_branch_id: UUID
+    to_branch_id: UUID
+    transferred_on: date
+    reason: str
+
+
+@event_type
+class MemberRemoved(Event, frozen=True, kw_only=True):
+    NAME = "orgtree.MemberRemoved"
+    VERSION = 1
+
+    member_id: UUID
+    reason: str
+
+
+@event_type
+class GridCreated(Event, frozen=True, kw_only=True):
+    NAME = "orgtree.GridCreated"
+    VERSION = 1
+
+    grid_id: UUID
+    parent_id: UUID
+    level: str
+    party_group_id: UUID | None  # the grid's party group when the district runs dual-network fusion
+
+
+@event_type
+class GridLeaderChanged(Event, frozen=True, kw_only=True):
+    """Who leads a grid now (``member_id`` None: vacant); dispatch routes grid cases to this member."""
+
+    NAME = "orgtree.GridLeaderChanged"
+    VERSION = 1
+
+    grid_id: UUID
+    member_id: UUID | None
+    previous_member_id: UUID | None
+
+
+@event_type
+class HouseholdLinked(Event, frozen=True, kw_only=True):
+    NAME = "orgtree.HouseholdLinked"
+    VERSION = 1
+
+    household_id: UUID
+    member_id: UUID
+
+
+@event_type
+class HouseholdUnlinked(Event, frozen=True, kw_only=True):
+    NAME = "orgtree.HouseholdUnlinked"
+    VERSION = 1
+
+    household_id: UUID
+    member_id: UUID
+
+
+@event_type
+class HouseholdEventRecorded(Event, frozen=True, kw_only=True):
+    """A household needs a visit (hospitalised, moved, conflict...); the note stays in orgtree."""
+
+    NAME = "orgtree.HouseholdEventRecorded"
+    VERSION = 1
+
+    event_id: UUID
+    household_id: UUID
+    kind: str
+    occurred_on: date
+    linked_member_ids: list[UUID]
