@@ -7,7 +7,16 @@ from pathlib import Path
 from litestar import Litestar
 
 from services.orgtree import SERVICE
+from services.orgtree.bulk.controllers import BulkController
+from services.orgtree.cadres.controllers import CadreController
+from services.orgtree.grids.controllers import GridLeaderController
+from services.orgtree.groupings.controllers import GroupingController
+from services.orgtree.households.controllers import HouseholdController
+from services.orgtree.levels.controllers import DistrictSetupController
+from services.orgtree.links.controllers import GuidanceController, HouseholdLinkController
+from services.orgtree.members.controllers import MemberController
 from services.orgtree.nodes.controllers import NodeController
+from services.orgtree.reports.controllers import ReportController
 from shared.auth.verify import TokenVerifier
 from shared.http.app import build_app
 from shared.settings import Settings, get_settings
@@ -18,9 +27,24 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 def create_app(settings: Settings | None = None, *, verifier: TokenVerifier | None = None) -> Litestar:
     return build_app(
         SERVICE,
-        [NodeController],
+        [
+            NodeController,
+            DistrictSetupController,
+            MemberController,
+            HouseholdController,
+            HouseholdLinkController,
+            GuidanceController,
+            GridLeaderController,
+            CadreController,
+            GroupingController,
+            ReportController,
+            BulkController,
+        ],
         settings or get_settings(),
         title="Redcell orgtree",
         verifier=verifier,
-        openapi_description="The district's organisation trees: streets, communities, grids, party units.",
+        openapi_description=(
+            "The district's two organisation trees (streets, communities, grids; party units), its members, "
+            "the households they serve, and the reports built on them."
+        ),
     )

@@ -133,8 +133,8 @@ class Member(TenantScoped, Timestamped, Base):
     __table_args__ = (
         UniqueConstraint("tenant_id", "id_card_index", name="uq_member_tenant_id_card_index"),
         UniqueConstraint("tenant_id", "user_id", name="uq_member_tenant_user_id"),
-        Index("ix_member_tenant_grid_path", "tenant_id", "grid_path"),
-        Index("ix_member_tenant_branch_path", "tenant_id", "branch_path"),
+        Index("ix_member_tenant_grid_path", "tenant_id", "grid_path", "id"),
+        Index("ix_member_tenant_branch_path", "tenant_id", "branch_path", "id"),
         Index("ix_member_tenant_phone_index", "tenant_id", "phone_index"),
     )
 
@@ -196,7 +196,7 @@ class Household(TenantScoped, Timestamped, Base):
 
     __tablename__ = "household"
     __table_args__ = (
-        Index("ix_household_tenant_grid_path", "tenant_id", "grid_path"),
+        Index("ix_household_tenant_grid_path", "tenant_id", "grid_path", "id"),
         Index("ix_household_tenant_phone_index", "tenant_id", "phone_index"),
     )
 

@@ -39,9 +39,15 @@ class ProblemError(HTTPException):
         self.title = title
 
 
+def field_name(field: str) -> str:
+    """Errors name fields as Litestar's validation does: ``body.gridId``, ``query.after``; a bare name is the body's."""
+    return field if "." in field else f"body.{field}"
+
+
 def invalid(field: str, message: str, detail: str | None = None) -> ProblemError:
     """A 422 naming the one field that is wrong (``field`` in the API's camelCase)."""
-    return ProblemError(422, detail or f"{field}: {message}", errors=[{"field": field, "message": message}])
+    name = field_name(field)
+    return ProblemError(422, detail or f"{name}: {message}", errors=[{"field": name, "message": message}])
 
 
 def conflict(detail: str) -> ProblemError:

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.orgtree.levels.templates import ADMINISTRATIVE_TEMPLATES, EIGHT_POSTS, PARTY, LevelSpec
 from services.orgtree.models import DistrictSettings, OrgLevel, OrgNode, Post, TreeKind
-from shared.http.problems import ProblemError
+from shared.http.problems import ProblemError, field_name
 
 
 @dataclass(frozen=True)
@@ -23,7 +23,7 @@ class LevelSchema:
         if level is None:
             known = ", ".join(sorted(self.levels))
             raise ProblemError(422, f"unknown level '{code}'; this district's levels are: {known}",
-                               errors=[{"field": field, "message": f"not one of: {known}"}])  # fmt: skip
+                               errors=[{"field": field_name(field), "message": f"not one of: {known}"}])  # fmt: skip
         return level
 
     def check_child(self, parent_level: str, child_level: str) -> OrgLevel:
@@ -32,7 +32,7 @@ class LevelSchema:
             allowed = ", ".join(level.parent_codes) or "nothing (it is a root level)"
             raise ProblemError(
                 422, f"a '{child_level}' cannot hang under a '{parent_level}'",
-                errors=[{"field": "level", "message": f"'{child_level}' hangs under: {allowed}"}],
+                errors=[{"field": "body.level", "message": f"'{child_level}' hangs under: {allowed}"}],
             )  # fmt: skip
         return level
 
@@ -59,10 +59,10 @@ async def replace_schema(session: AsyncSession, tree: str, specs: tuple[LevelSpe
     if unknown_parents:
         message = f"unknown parents: {', '.join(unknown_parents)}"
         raise ProblemError(422, "a level names a parent level that is not in the schema",
-                           errors=[{"field": "levels", "message": message}])  # fmt: skip
+                           errors=[{"field": "body.levels", "message": message}])  # fmt: skip
     if not any(not s.parents for s in specs):
         raise ProblemError(422, "the schema needs a root level (one without parents)",
-                           errors=[{"field": "levels", "message": "no level without parents"}])  # fmt: skip
+                           errors=[{"field": "body.levels", "message": "no level without parents"}])  # fmt: skip
     in_use = set(await session.scalars(select(OrgNode.level).where(OrgNode.tree == tree).distinct()))
     dropped = sorted(in_use - codes)
     if dropped:

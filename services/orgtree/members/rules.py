@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.orgtree.models import Member
+from shared.http.problems import field_name
 from shared.privacy import (
     blind_index,
     data_key,
@@ -45,8 +46,9 @@ TRANSFER_REASONS = {
     "regrouped_by_workplace": "按单位重新编组",
     "regrouped_by_interest": "按兴趣重新编组",
     "regrouped_by_business": "按行业重新编组",
-    "removed": "出党/除名/去世",
+    "removed": "离开本区名册",
 }
+REMOVAL_REASONS = {"transferred_out": "转出本区", "deceased": "去世", "expelled": "开除党籍", "struck_off": "除名/退党"}
 
 
 @dataclass
@@ -56,7 +58,7 @@ class FieldErrors:
     items: list[dict[str, str]] = field(default_factory=list)
 
     def add(self, name: str, message: str) -> None:
-        self.items.append({"field": name, "message": message})
+        self.items.append({"field": field_name(name), "message": message})
 
     def __bool__(self) -> bool:
         return bool(self.items)

@@ -132,7 +132,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_household")),
     )
-    op.create_index("ix_household_tenant_grid_path", "household", ["tenant_id", "grid_path"], unique=False)
+    op.create_index("ix_household_tenant_grid_path", "household", ["tenant_id", "grid_path", "id"], unique=False)
     op.create_index(op.f("ix_household_tenant_id"), "household", ["tenant_id"], unique=False)
     op.create_index("ix_household_tenant_phone_index", "household", ["tenant_id", "phone_index"], unique=False)
     op.create_table(
@@ -171,8 +171,8 @@ def upgrade() -> None:
         sa.UniqueConstraint("tenant_id", "id_card_index", name="uq_member_tenant_id_card_index"),
         sa.UniqueConstraint("tenant_id", "user_id", name="uq_member_tenant_user_id"),
     )
-    op.create_index("ix_member_tenant_branch_path", "member", ["tenant_id", "branch_path"], unique=False)
-    op.create_index("ix_member_tenant_grid_path", "member", ["tenant_id", "grid_path"], unique=False)
+    op.create_index("ix_member_tenant_branch_path", "member", ["tenant_id", "branch_path", "id"], unique=False)
+    op.create_index("ix_member_tenant_grid_path", "member", ["tenant_id", "grid_path", "id"], unique=False)
     op.create_index(op.f("ix_member_tenant_id"), "member", ["tenant_id"], unique=False)
     op.create_index("ix_member_tenant_phone_index", "member", ["tenant_id", "phone_index"], unique=False)
     op.create_table(

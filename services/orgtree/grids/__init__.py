@@ -1,0 +1,1 @@
+"""Grid leadership: one red-collar leader or grid party group leader per grid (ORG-03)."""

@@ -1,0 +1,143 @@
+"""Report queries: each one a handful of range-bounded aggregates, never a walk over rows in Python."""
+
+from __future__ import annotations
+
+from datetime import date
+from uuid import UUID
+
+from sqlalchemy import ColumnElement, and_, distinct, exists, func, select, true
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.orgtree.levels.services import district_settings
+from services.orgtree.members.services import MemberService
+from services.orgtree.models import (
+    CadrePosting,
+    GridLeader,
+    GuidanceContact,
+    GuidanceLink,
+    Household,
+    HouseholdLink,
+    Member,
+)
+from services.orgtree.nodes.services import in_subtree
+from services.orgtree.reports.schemas import (
+    CadreGuidance,
+    GuidanceReport,
+    MemberLinkCount,
+    NetworkRollup,
+    RedCellCoverage,
+    UnpostedMember,
+)
+from shared.auth.principal import Principal
+
+OUTSIDE_RANGE_SHOWN = 200
+
+
+class ReportService:
+    def __init__(self, session: AsyncSession, principal: Principal) -> None:
+        self.session = session
+        self.principal = principal
+        self.nodes = MemberService(session, principal).nodes
+
+    async def _scope(self, node_id: UUID | None) -> str | None:
+        return (await self.nodes.get(node_id)).path if node_id is not None else self.principal.scope
+
+    @staticmethod
+    def _within(column: object, path: str | None) -> ColumnElement[bool]:
+        return in_subtree(column, path) if path is not None else true()  # type: ignore[arg-type]
+
+    async def network(self, node_id: UUID) -> NetworkRollup:
+        path = (await self.nodes.get(node_id)).path
+
+        def postings(kind: str) -> ColumnElement[int]:
+            return (
+                select(func.count(distinct(CadrePosting.member_id)))
+                .where(CadrePosting.kind == kind, in_subtree(CadrePosting.village_path, path))
+                .scalar_subquery()
+            )
+
+        def rows_under(column: ColumnElement[str | None]) -> ColumnElement[int]:
+            return select(func.count()).where(in_subtree(column, path)).scalar_subquery()  # type: ignore[arg-type]
+
+        row = (await self.session.execute(select(
+            postings("stationed"), postings("village"),
+            rows_under(GridLeader.grid_path), rows_under(Member.grid_path), rows_under(Household.grid_path),
+        ))).one()  # fmt: skip
+        return NetworkRollup(node_id=node_id, stationed_cadres=row[0], village_cadres=row[1],
+                             red_collar_leaders=row[2], members=row[3], households=row[4])  # fmt: skip
+
+    async def coverage(self, node_id: UUID | None) -> RedCellCoverage:
+        path = await self._scope(node_id)
+        settings = await district_settings(self.session)
+        links = func.count(HouseholdLink.id)
+        per_member = (
+            select(Member.id, Member.name, links.label("n"))
+            .outerjoin(HouseholdLink, HouseholdLink.member_id == Member.id)
+            .where(self._within(Member.grid_path, path))
+            .group_by(Member.id, Member.name)
+            .subquery()
+        )
+        outside = ~per_member.c.n.between(settings.household_links_min, settings.household_links_max)
+        members, outside_count = (await self.session.execute(
+            select(func.count(), func.count().filter(outside)).select_from(per_member)
+        )).one()  # fmt: skip
+        shown = await self.session.execute(
+            select(per_member.c.id, per_member.c.name, per_member.c.n).where(outside)
+            .order_by(per_member.c.n, per_member.c.name).limit(OUTSIDE_RANGE_SHOWN)
+        )  # fmt: skip
+        households_in = self._within(Household.grid_path, path)
+        served = exists().where(HouseholdLink.household_id == Household.id)
+        total, unserved = (await self.session.execute(
+            select(func.count(), func.count().filter(~served)).select_from(Household).where(households_in)
+        )).one()  # fmt: skip
+        return RedCellCoverage(
+            node_id=node_id, links_min=settings.household_links_min, links_max=settings.household_links_max,
+            members=members, members_outside_range=outside_count,
+            outside_range=[MemberLinkCount(member_id=i, name=n, households=c) for i, n, c in shown.all()],
+            households=total, unserved_households=unserved,
+            coverage_percent=round(100.0 * (total - unserved) / total, 1) if total else 0.0,
+        )  # fmt: skip
+
+    async def guidance(self, month: date, node_id: UUID | None) -> GuidanceReport:
+        """Cadres with a guided member contacted fewer times than required in ``month``, or guiding too few/many."""
+        path = await self._scope(node_id)
+        settings = await district_settings(self.session)
+        start = month.replace(day=1)
+        end = date(start.year + start.month // 12, start.month % 12 + 1, 1)
+        contacts = (
+            select(GuidanceContact.link_id, func.count().label("n"))
+            .where(GuidanceContact.contacted_on >= start, GuidanceContact.contacted_on < end)
+            .group_by(GuidanceContact.link_id)
+            .subquery()
+        )
+        below = func.coalesce(contacts.c.n, 0) < settings.guidance_contacts_per_month
+        rows = await self.session.execute(
+            select(Member.id, Member.name, func.count(GuidanceLink.id), func.count().filter(below))
+            .join(GuidanceLink, GuidanceLink.cadre_id == Member.id)
+            .outerjoin(contacts, contacts.c.link_id == GuidanceLink.id)
+            .where(and_(self._within(Member.grid_path, path) | self._within(Member.branch_path, path)))
+            .group_by(Member.id, Member.name)
+            .order_by(Member.name)
+        )
+        report = []
+        for cadre_id, name, guided, below_count in rows.all():
+            outside = not settings.guided_members_min <= guided <= settings.guided_members_max
+            if below_count or outside:
+                report.append(CadreGuidance(cadre_id=cadre_id, name=name, guided_members=guided,
+                                            links_below_minimum=below_count, outside_range=outside))  # fmt: skip
+        return GuidanceReport(
+            month=start.strftime("%Y-%m"), contacts_required=settings.guidance_contacts_per_month,
+            guided_min=settings.guided_members_min, guided_max=settings.guided_members_max,
+            cadres_below_minimum=report,
+        )  # fmt: skip
+
+    async def unposted(self, node_id: UUID | None, limit: int) -> list[UnpostedMember]:
+        """ORG-14: members without office who have not yet claimed a post."""
+        path = await self._scope(node_id)
+        rows = await self.session.execute(
+            select(Member.id, Member.name, Member.grid_id)
+            .where(Member.flags.any("without_office"), Member.post_code.is_(None),  # type: ignore[arg-type]
+                   self._within(Member.grid_path, path) | self._within(Member.branch_path, path))
+            .order_by(Member.name).limit(limit)
+        )  # fmt: skip
+        return [UnpostedMember(member_id=i, name=n, grid_id=g) for i, n, g in rows.all()]
