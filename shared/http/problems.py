@@ -95,6 +95,7 @@ def _field_errors(extra: Any) -> list[dict[str, str]]:
                 elif key == "data":  # the body as a whole
                     key = None
                 source = item.get("source")
+                source = getattr(source, "value", source)  # ParamType.QUERY -> "query"
                 field = ".".join(str(p) for p in (source, key) if p) or "body"
                 errors.append({"field": field, "message": message})
     return errors

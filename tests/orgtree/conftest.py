@@ -57,5 +57,7 @@ async def client(settings: Settings, issuer: TestIssuer, orgtree_db: AsyncEngine
         yield test_client
 
 
-def bearer(issuer: TestIssuer, tenant: uuid.UUID, roles: list[str], scope: str | None = None) -> dict[str, str]:
-    return {"Authorization": f"Bearer {issuer.token(tenant=tenant, roles=roles, scope=scope)}"}
+def bearer(
+    issuer: TestIssuer, tenant: uuid.UUID, roles: list[str], scope: str | None = None, user_id: uuid.UUID | None = None
+) -> dict[str, str]:
+    return {"Authorization": f"Bearer {issuer.token(tenant=tenant, roles=roles, scope=scope, user_id=user_id)}"}

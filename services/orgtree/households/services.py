@@ -91,7 +91,7 @@ class HouseholdService:
         if scope is not None:
             query = query.where(in_subtree(Household.grid_path, scope))
         if category is not None:
-            query = query.where(Household.categories.any(category))  # type: ignore[arg-type]
+            query = query.where(Household.categories.contains([category]))
         if unserved:
             query = query.where(~exists().where(HouseholdLink.household_id == Household.id))
         if after is not None:

@@ -97,7 +97,7 @@ class MemberService:
         if scope_path is not None:
             query = query.where(in_subtree(column, scope_path))
         if flag is not None:
-            query = query.where(Member.flags.any(flag))  # type: ignore[arg-type]
+            query = query.where(Member.flags.contains([flag]))
         if classification is not None:
             query = query.where(Member.classification == classification)
         if name is not None:

@@ -117,7 +117,7 @@ class NodeService:
         if level is not None:
             query = query.where(OrgNode.level == level)
         if flag is not None:
-            query = query.where(OrgNode.flags.any(flag))  # type: ignore[arg-type]
+            query = query.where(OrgNode.flags.contains([flag]))
         return list(await self.session.scalars(query.order_by(OrgNode.path).limit(limit)))
 
     async def search(self, text: str, *, within: UUID | None, limit: int) -> list[OrgNode]:

@@ -136,7 +136,7 @@ class ReportService:
         path = await self._scope(node_id)
         rows = await self.session.execute(
             select(Member.id, Member.name, Member.grid_id)
-            .where(Member.flags.any("without_office"), Member.post_code.is_(None),  # type: ignore[arg-type]
+            .where(Member.flags.contains(["without_office"]), Member.post_code.is_(None),
                    self._within(Member.grid_path, path) | self._within(Member.branch_path, path))
             .order_by(Member.name).limit(limit)
         )  # fmt: skip
