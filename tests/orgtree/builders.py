@@ -65,7 +65,7 @@ class Slice:
     organ_branch: dict[str, Any]
     members: list[dict[str, Any]] = field(default_factory=list)
 
-    async def member(self, serial: int, grid: dict[str, Any] | None | str = "default", **extra: Any) -> dict[str, Any]:
+    async def member(self, serial: int, grid: dict[str, Any] | str | None = "default", **extra: Any) -> dict[str, Any]:
         """A member of the village branch, in ``grid`` (default: the first grid; None: no grid)."""
         grid_id = self.grid["id"] if grid == "default" else grid["id"] if isinstance(grid, dict) else None
         body = {"name": f"党员{serial}", "branchId": self.branch["id"], "idCard": id_card(serial),

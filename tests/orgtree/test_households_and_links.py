@@ -16,8 +16,10 @@ async def test_household_personal_data_is_masked_and_restricted_categories_hidde
     client: AsyncTestClient, issuer: TestIssuer, district_a: District
 ) -> None:
     s = await build_slice(client, issuer, district_a)
-    household = await s.household("上河一组3号", headName="王建国", address="浙江省温州市龙湾区瑶溪街道上河村3号",
-                                  phone=mobile(500), categories=["low_income", "empty_nest"], isMemberHub=True)  # fmt: skip
+    household = await s.household(
+        "上河一组3号", headName="王建国", address="浙江省温州市龙湾区瑶溪街道上河村3号", phone=mobile(500),
+        categories=["low_income", "empty_nest"], isMemberHub=True,
+    )  # fmt: skip
     assert household["headName"] == "王**"
     assert household["phone"] == "138****0500"
     assert "上河村3号" not in household["address"]

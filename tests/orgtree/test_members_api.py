@@ -48,7 +48,8 @@ async def test_reveal_needs_a_purpose_and_is_audited(
     engine = make_engine(settings, "orgtree", "system")
     async with engine.connect() as connection:
         rows = (await connection.execute(text(
-            "SELECT purpose FROM audit_event WHERE tenant_id = :t AND action = 'personal_data.revealed' AND subject_id = :s"
+            "SELECT purpose FROM audit_event WHERE tenant_id = :t AND action = 'personal_data.revealed' "
+            "AND subject_id = :s"
         ), {"t": district_a.id, "s": member["id"]})).all()  # fmt: skip
     await engine.dispose()
     assert [r[0] for r in rows] == ["组织关系转接核实"]

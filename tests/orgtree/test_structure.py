@@ -18,7 +18,13 @@ async def test_rural_and_urban_level_schemas_load_in_two_districts(
     rural = Api(client, bearer(issuer, district_a.id, ["district_admin"]))
     urban = Api(client, bearer(issuer, district_b.id, ["district_admin"]))
     schema = await urban.call("PUT", "/levels/administrative", 200, json={"template": "urban"})
-    assert [level["code"] for level in schema["levels"]] == ["district", "street", "community", "building", "mall_group"]
+    assert [level["code"] for level in schema["levels"]] == [
+        "district",
+        "street",
+        "community",
+        "building",
+        "mall_group",
+    ]
     b_root = {"id": str(district_b.root.id)}
     street = await urban.unit(b_root, "street", "某街道")
     community = await urban.unit(street, "community", "某社区")
@@ -127,7 +133,9 @@ async def test_network_rollup_counts_the_chain_under_a_street(
     for household in range(7):
         await s.household(f"户{household}", grid=s.grid if household % 2 else s.grid2)
     await s.household("永中户", grid=s.far_grid)
-    await s.admin.post("/cadre-postings", {"kind": "stationed", "memberId": cadres[0]["id"], "villageId": s.village["id"]})
+    await s.admin.post(
+        "/cadre-postings", {"kind": "stationed", "memberId": cadres[0]["id"], "villageId": s.village["id"]}
+    )
     await s.admin.post("/cadre-postings", {"kind": "stationed", "memberId": cadres[0]["id"],
                                           "villageId": s.village2["id"]})  # fmt: skip
     await s.admin.post("/cadre-postings", {"kind": "village", "memberId": cadres[1]["id"], "villageId": s.village["id"],
@@ -176,8 +184,9 @@ async def test_courtyards_group_a_member_household_and_its_neighbours(
     contact = await s.member(110)
     hub = await s.household("党员户", plaque="communist_household", plaqueIssuedOn="2014-07-01")
     plain = await s.household("普通户")
-    refused = await s.admin.post("/groupings", {"kind": "four_harmony_courtyard", "name": "x", "anchorId": s.village["id"],
-                                               "hubHouseholdId": plain["id"]}, 422)  # fmt: skip
+    refused = await s.admin.post("/groupings", {
+        "kind": "four_harmony_courtyard", "name": "x", "anchorId": s.village["id"], "hubHouseholdId": plain["id"],
+    }, 422)  # fmt: skip
     assert refused["errors"][0]["field"] == "body.hubHouseholdId"
     courtyard = await s.admin.post("/groupings", {
         "kind": "four_harmony_courtyard", "name": "上河四和院", "anchorId": s.village["id"],
