@@ -133,7 +133,6 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_household")),
     )
     op.create_index("ix_household_tenant_grid_path", "household", ["tenant_id", "grid_path", "id"], unique=False)
-    op.create_index(op.f("ix_household_tenant_id"), "household", ["tenant_id"], unique=False)
     op.create_index("ix_household_tenant_phone_index", "household", ["tenant_id", "phone_index"], unique=False)
     op.create_table(
         "member",
@@ -173,7 +172,6 @@ def upgrade() -> None:
     )
     op.create_index("ix_member_tenant_branch_path", "member", ["tenant_id", "branch_path", "id"], unique=False)
     op.create_index("ix_member_tenant_grid_path", "member", ["tenant_id", "grid_path", "id"], unique=False)
-    op.create_index(op.f("ix_member_tenant_id"), "member", ["tenant_id"], unique=False)
     op.create_index("ix_member_tenant_phone_index", "member", ["tenant_id", "phone_index"], unique=False)
     op.create_table(
         "cadre_posting",
@@ -361,11 +359,14 @@ def upgrade() -> None:
         ["id"],
         ondelete="SET NULL",
     )
+    # The big tables' composite indexes all lead with tenant_id; a bare tenant_id index only misleads the planner.
+    op.drop_index("ix_org_node_tenant_id", table_name="org_node")
     for table in NEW_TABLES:
         enable_tenant_rls(table)
 
 
 def downgrade() -> None:
+    op.create_index("ix_org_node_tenant_id", "org_node", ["tenant_id"])
     op.drop_constraint(op.f("fk_org_node_linked_node_id_org_node"), "org_node", type_="foreignkey")
     op.drop_column("org_node", "flags")
     op.drop_column("org_node", "formation_basis")
@@ -393,12 +394,10 @@ def downgrade() -> None:
     op.drop_index(op.f("ix_cadre_posting_tenant_id"), table_name="cadre_posting")
     op.drop_table("cadre_posting")
     op.drop_index("ix_member_tenant_phone_index", table_name="member")
-    op.drop_index(op.f("ix_member_tenant_id"), table_name="member")
     op.drop_index("ix_member_tenant_grid_path", table_name="member")
     op.drop_index("ix_member_tenant_branch_path", table_name="member")
     op.drop_table("member")
     op.drop_index("ix_household_tenant_phone_index", table_name="household")
-    op.drop_index(op.f("ix_household_tenant_id"), table_name="household")
     op.drop_index("ix_household_tenant_grid_path", table_name="household")
     op.drop_table("household")
     op.drop_index(op.f("ix_post_tenant_id"), table_name="post")
