@@ -124,11 +124,19 @@ def cmd_keys(args: argparse.Namespace) -> None:
         print(line)
 
 
+# Each service's part of the demo districts, loaded after the gateway has created them.
+DEMO_LOADERS = ("services.orgtree.demo.loader",)
+
+
 def cmd_demo(_: argparse.Namespace) -> None:
     from shared.settings import get_settings
 
-    demo: Any = importlib.import_module("gateway.demo")
-    for line in asyncio.run(demo.load_demo(get_settings())):
+    settings = get_settings()
+    gateway_demo: Any = importlib.import_module("gateway.demo")
+    lines, districts = asyncio.run(gateway_demo.load_demo(settings))
+    for module in DEMO_LOADERS:
+        lines += asyncio.run(importlib.import_module(module).load_demo(settings, districts))
+    for line in lines:
         print(line)
 
 

@@ -110,6 +110,8 @@ class Proxy:
         self.limiter = limiter
         self.settings = settings
         self.max_body_bytes = max_body_bytes
+        self._timeout = aiohttp.ClientTimeout(total=None, sock_connect=5, sock_read=settings.upstream_timeout_s)
+        self._upload_timeout = aiohttp.ClientTimeout(total=None, sock_connect=5, sock_read=settings.upload_timeout_s)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         method: str = cast("Any", scope)["method"]
@@ -130,8 +132,10 @@ class Proxy:
 
         headers = self._forward_headers(scope)
         content_length = next((int(v) for k, v in scope["headers"] if k == b"content-length" and v.isdigit()), None)
-        if content_length is not None and content_length > self.max_body_bytes:
-            await send_problem(send, 413, "Content Too Large", f"request body exceeds {self.max_body_bytes} bytes")
+        upload_limit = next((n for prefix, n in self.settings.upload_routes.items() if path.startswith(prefix)), None)
+        limit = upload_limit or self.max_body_bytes
+        if content_length is not None and content_length > limit:
+            await send_problem(send, 413, "Content Too Large", f"request body exceeds {limit} bytes")
             return
         body: Any
         if content_length is not None and content_length <= _SMALL_BODY:
@@ -144,8 +148,9 @@ class Proxy:
         started = time.perf_counter()
         status = "5xx"
         try:
+            timeout = self._upload_timeout if upload_limit else self._timeout
             async with self.upstreams.session.request(
-                method, url, headers=headers, data=body, allow_redirects=False
+                method, url, headers=headers, data=body, allow_redirects=False, timeout=timeout
             ) as response:
                 status = f"{response.status // 100}xx"
                 await self._relay_response(response, send)

@@ -22,6 +22,10 @@ class ProxySettings(BaseSettings):
     user_rate_per_minute: int = 1_200
     anonymous_rate_per_minute: int = 60  # per client IP, on login and other public endpoints
     cors_origins: list[str] = Field(default_factory=list)
+    # Path prefixes that take large uploads (bulk imports): their body limit, and how long the service may
+    # work on one before answering (a 100,000-member import takes about 30 s on two cores).
+    upload_routes: dict[str, int] = Field(default_factory=lambda: {"/api/orgtree/imports/": 64 * 1024 * 1024})
+    upload_timeout_s: float = 300.0
 
 
 @lru_cache(maxsize=1)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
 from uuid import UUID
 
 from sqlalchemy import insert
@@ -15,6 +17,16 @@ from shared.messaging.context import current_request_id
 _REQUEST_ID_MAX = 64  # outbox_message.request_id; a longer id must not fail the business transaction
 
 
+def _row(event: Event, request_id: str | None) -> dict[str, Any]:
+    return {
+        "id": uuid7(),  # time-ordered: the outbox index appends
+        "tenant_id": event.tenant_id,
+        "event": event.NAME,
+        "payload": {"version": event.VERSION, **payload_of(event)},
+        "request_id": request_id[:_REQUEST_ID_MAX] if request_id else None,
+    }
+
+
 async def publish(session: AsyncSession, event: Event, *, request_id: str | None = None) -> UUID:
     """Add ``event`` to the outbox in the caller's transaction; returns the envelope id consumers dedupe on.
 
@@ -22,15 +34,14 @@ async def publish(session: AsyncSession, event: Event, *, request_id: str | None
     the event's tenant's (RLS checks it against the transaction's tenant); the request id defaults
     to the one of the current unit of work.
     """
-    message_id = uuid7()  # time-ordered: the outbox index appends
-    request_id = request_id or current_request_id.get()
-    await session.execute(
-        insert(outbox_message).values(
-            id=message_id,
-            tenant_id=event.tenant_id,
-            event=event.NAME,
-            payload={"version": event.VERSION, **payload_of(event)},
-            request_id=request_id[:_REQUEST_ID_MAX] if request_id else None,
-        )
-    )
+    row = _row(event, request_id or current_request_id.get())
+    await session.execute(insert(outbox_message).values(**row))
+    message_id: UUID = row["id"]
     return message_id
+
+
+async def publish_many(session: AsyncSession, events: Sequence[Event]) -> None:
+    """``publish`` for a batch (bulk imports, demo data): one multi-row INSERT, the same rows."""
+    if events:
+        request_id = current_request_id.get()
+        await session.execute(insert(outbox_message), [_row(event, request_id) for event in events])

@@ -65,3 +65,17 @@ def test_a_large_body_streams_through_to_the_service(platform: RunningPlatform) 
     )  # fmt: skip
     assert response.status_code == 422  # the service read it all and judged the name too long
     assert "name" in response.json()["detail"]
+
+
+def test_a_bulk_import_may_exceed_the_ordinary_body_limit(platform: RunningPlatform) -> None:
+    a = platform.a
+    rows = "".join(f"党员{i},110105194912310021\n" for i in range(60_000)).encode()  # ~2 MiB of CSV
+    header = "姓名,身份证号\n".encode()
+    ordinary = httpx.post(f"{platform.gateway}/api/orgtree/nodes", headers=auth(a.token), content=header + rows)
+    assert ordinary.status_code == 413
+    imported = httpx.post(
+        f"{platform.gateway}/api/orgtree/imports/members?dryRun=true",
+        headers={**auth(a.token), "content-type": "text/csv"}, content=header + rows, timeout=120,
+    )  # fmt: skip
+    assert imported.status_code == 422  # read in full by the service, which reports the file's problems
+    assert imported.json()["errors"]

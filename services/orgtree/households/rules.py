@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.orgtree.models import Household
-from shared.privacy import blind_index, data_key, encrypt, mask_address, mask_name, mask_phone, normalize_phone
+from shared.privacy import (
+    TenantKeys,
+    blind_index,
+    data_key,
+    encrypt,
+    mask_address,
+    mask_name,
+    mask_phone,
+    normalize_phone,
+)
 from shared.tenancy import require_tenant
 
 HOUSEHOLD_CATEGORIES = {
@@ -33,18 +44,40 @@ HOUSEHOLD_EVENT_KINDS = {
 }
 
 
+HOUSEHOLD_PERSONAL_COLUMNS = (
+    "head_name_cipher", "head_name_masked", "address_cipher", "address_masked", "phone_cipher", "phone_index",
+    "phone_masked",
+)  # fmt: skip
+
+
+def household_personal_columns(
+    keys: TenantKeys, *, head_name: str | None, address: str | None, phone: str | None
+) -> dict[str, Any]:
+    """The stored form of a household's head, address and phone; only the columns of the values given."""
+    columns: dict[str, Any] = {}
+    if head_name is not None:
+        columns |= {
+            "head_name_cipher": encrypt(keys, "household.head_name", head_name.strip()),
+            "head_name_masked": mask_name(head_name),
+        }
+    if address is not None:
+        columns |= {
+            "address_cipher": encrypt(keys, "household.address", address.strip()),
+            "address_masked": mask_address(address),
+        }
+    if phone is not None:
+        number = normalize_phone(phone)
+        columns |= {
+            "phone_cipher": encrypt(keys, "household.phone", number),
+            "phone_index": blind_index(keys, "household.phone", number, normalize_phone),
+            "phone_masked": mask_phone(number),
+        }
+    return columns
+
+
 async def protect_household(
     session: AsyncSession, household: Household, *, head_name: str | None, address: str | None, phone: str | None
 ) -> None:
     keys = await data_key(session, require_tenant())
-    if head_name is not None:
-        household.head_name_cipher = encrypt(keys, "household.head_name", head_name.strip())
-        household.head_name_masked = mask_name(head_name)
-    if address is not None:
-        household.address_cipher = encrypt(keys, "household.address", address.strip())
-        household.address_masked = mask_address(address)
-    if phone is not None:
-        number = normalize_phone(phone)
-        household.phone_cipher = encrypt(keys, "household.phone", number)
-        household.phone_index = blind_index(keys, "household.phone", number, normalize_phone)
-        household.phone_masked = mask_phone(number)
+    for name, value in household_personal_columns(keys, head_name=head_name, address=address, phone=phone).items():
+        setattr(household, name, value)

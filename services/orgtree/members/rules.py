@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.orgtree.models import Member
 from shared.http.problems import field_name
 from shared.privacy import (
+    TenantKeys,
     blind_index,
     data_key,
     encrypt,
@@ -110,21 +112,42 @@ def check_member_fields(
     check_choice(errors, "postMethod", post_method, POST_METHODS)
 
 
-async def protect_member(session: AsyncSession, member: Member, *, id_card: str | None, phone: str | None) -> None:
-    """Encrypt, index and mask the member's ID number and phone (architecture.md section 5)."""
-    keys = await data_key(session, require_tenant())
+MEMBER_PERSONAL_COLUMNS = (
+    "id_card_cipher", "id_card_index", "id_card_masked", "birth_date", "gender", "phone_cipher", "phone_index",
+    "phone_masked",
+)  # fmt: skip
+
+
+def member_personal_columns(keys: TenantKeys, *, id_card: str | None, phone: str | None) -> dict[str, Any]:
+    """The stored form of a member's ID number and phone: encrypted, blind-indexed, masked (architecture.md 5).
+
+    Only the columns of the values given are returned, so an update leaves the others as they are.
+    """
+    columns: dict[str, Any] = {}
     if id_card is not None:
         number = normalize_id_card(id_card)
-        member.id_card_cipher = encrypt(keys, "member.id_card", number)
-        member.id_card_index = blind_index(keys, "member.id_card", number, normalize_id_card)
-        member.id_card_masked = mask_id_card(number)
-        member.birth_date = id_card_birth_date(number)
-        member.gender = "male" if int(number[16]) % 2 else "female"
+        columns |= {
+            "id_card_cipher": encrypt(keys, "member.id_card", number),
+            "id_card_index": blind_index(keys, "member.id_card", number, normalize_id_card),
+            "id_card_masked": mask_id_card(number),
+            "birth_date": id_card_birth_date(number),
+            "gender": "male" if int(number[16]) % 2 else "female",
+        }
     if phone is not None:
         number = normalize_phone(phone)
-        member.phone_cipher = encrypt(keys, "member.phone", number)
-        member.phone_index = blind_index(keys, "member.phone", number, normalize_phone)
-        member.phone_masked = mask_phone(number)
+        columns |= {
+            "phone_cipher": encrypt(keys, "member.phone", number),
+            "phone_index": blind_index(keys, "member.phone", number, normalize_phone),
+            "phone_masked": mask_phone(number),
+        }
+    return columns
+
+
+async def protect_member(session: AsyncSession, member: Member, *, id_card: str | None, phone: str | None) -> None:
+    """Set the member's personal columns from clear values (the tenant's keys looked up, usually cached)."""
+    keys = await data_key(session, require_tenant())
+    for name, value in member_personal_columns(keys, id_card=id_card, phone=phone).items():
+        setattr(member, name, value)
 
 
 async def phone_lookup_key(session: AsyncSession, field_name: str, phone: str) -> bytes:

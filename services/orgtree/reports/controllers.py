@@ -21,7 +21,7 @@ class ReportController(Controller):
     guards = [requires_tenant, requires_role(*STAFF)]
 
     @get("/network/{node_id:uuid}", operation_id="NetworkRollup",
-         summary="Stationed cadres – village cadres – red-collar leaders – members – households under a unit")  # fmt: skip
+         summary="Stationed and village cadres, red-collar leaders, members, households under a unit")  # fmt: skip
     async def network(
         self, request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession], node_id: FromPath[UUID]
     ) -> NetworkRollup:

@@ -7,6 +7,7 @@ from uuid import UUID
 
 from sqlalchemy import ColumnElement, and_, distinct, exists, func, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
 
 from services.orgtree.levels.services import district_settings
 from services.orgtree.members.services import MemberService
@@ -56,8 +57,8 @@ class ReportService:
                 .scalar_subquery()
             )
 
-        def rows_under(column: ColumnElement[str | None]) -> ColumnElement[int]:
-            return select(func.count()).where(in_subtree(column, path)).scalar_subquery()  # type: ignore[arg-type]
+        def rows_under(column: InstrumentedAttribute[str] | InstrumentedAttribute[str | None]) -> ColumnElement[int]:
+            return select(func.count()).where(in_subtree(column, path)).scalar_subquery()
 
         row = (await self.session.execute(select(
             postings("stationed"), postings("village"),

@@ -1,0 +1,171 @@
+"""Reading and writing sheets: .xlsx through openpyxl's streaming modes, .csv as UTF-8 (GB18030 accepted).
+
+The format of an upload is decided by its bytes, not by the client's Content-Type: a ZIP container is
+read as .xlsx, anything else as CSV. Exports are written to a spooled temporary file (memory up to a
+few MiB, then disk) and streamed from there, so a large export never sits in memory whole.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import tempfile
+import zipfile
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import IO, Any, Literal
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.utils.exceptions import InvalidFileException
+
+from services.orgtree.bulk.columns import safe_text
+from shared.http.problems import ProblemError
+
+ExportFormat = Literal["xlsx", "csv"]
+XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
+MEDIA_TYPES: dict[str, str] = {"xlsx": XLSX_MEDIA_TYPE, "csv": CSV_MEDIA_TYPE}
+_ZIP_MAGIC = b"PK\x03\x04"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # legacy .xls
+_BOM = "\ufeff"
+SPOOL_BYTES = 8 * 1024 * 1024
+CHUNK_BYTES = 64 * 1024
+
+Cells = Sequence[object]
+
+
+def file_problem(message: str) -> ProblemError:
+    return ProblemError(422, message, errors=[{"field": "file", "message": message}], title="Unreadable file")
+
+
+@dataclass
+class Table:
+    """A sheet: its header cells and its data rows as (row number as Excel shows it, cells)."""
+
+    file_format: ExportFormat
+    headers: list[str | None]
+    rows: Iterator[tuple[int, Cells]]
+
+
+def open_table(body: bytes, sheet_title: str) -> Table:
+    if not body.strip():
+        raise file_problem("the request body is empty; send the .xlsx or .csv file as the body")
+    if body.startswith(_ZIP_MAGIC):
+        return _open_xlsx(body, sheet_title)
+    if body.startswith(_OLE_MAGIC):
+        raise file_problem("legacy .xls files are not read; save the sheet as .xlsx or .csv")
+    return _open_csv(body)
+
+
+def _open_xlsx(body: bytes, sheet_title: str) -> Table:
+    try:
+        workbook = load_workbook(io.BytesIO(body), read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
+        raise file_problem(f"not a readable .xlsx file ({type(exc).__name__})") from None
+    # The sheet named like the kind (an export's), else the first one.
+    sheet = workbook[sheet_title] if sheet_title in workbook.sheetnames else workbook.worksheets[0]
+    sheet.reset_dimensions()  # do not trust a writer's <dimension>: read every row there is
+    rows = sheet.iter_rows(values_only=True)
+    header = next(rows, ())
+
+    def data() -> Iterator[tuple[int, Cells]]:
+        try:
+            yield from enumerate(rows, start=2)
+        finally:
+            workbook.close()
+
+    return Table("xlsx", [_header(cell) for cell in header], data())
+
+
+def _open_csv(body: bytes) -> Table:
+    try:
+        content = body.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:  # what Excel on a Chinese Windows writes as "CSV"
+            content = body.decode("gb18030")
+        except UnicodeDecodeError:
+            raise file_problem("a .csv file must be UTF-8 (or GB18030) text") from None
+    reader = csv.reader(io.StringIO(content, newline=""))
+    try:
+        header = next(reader, [])
+    except csv.Error as exc:
+        raise file_problem(f"not a readable .csv file: {exc}") from None
+
+    def data() -> Iterator[tuple[int, Cells]]:
+        try:
+            for cells in reader:
+                yield reader.line_num, cells
+        except csv.Error as exc:
+            raise file_problem(f"line {reader.line_num} of the .csv file is malformed: {exc}") from None
+
+    return Table("csv", [_header(cell) for cell in header], data())
+
+
+def _header(cell: object) -> str | None:
+    if cell is None:
+        return None
+    # "姓名*" and "姓名 " are the same column; templates mark required columns with a star.
+    return str(cell).strip().rstrip("*").strip() or None
+
+
+class SheetWriter:
+    """Rows into a spooled file as .xlsx (write-only workbook) or .csv (UTF-8 with BOM so Excel reads it)."""
+
+    def __init__(self, file_format: ExportFormat, title: str, headers: Sequence[str]) -> None:
+        self.file_format = file_format
+        self.rows = 0
+        self._spool: IO[bytes] = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 - streamed later
+        if file_format == "xlsx":
+            self._workbook = Workbook(write_only=True)
+            self._sheet = self._workbook.create_sheet(title)
+            self._sheet.append(list(headers))
+        else:
+            self._text = io.TextIOWrapper(self._spool, encoding="utf-8", newline="", write_through=True)
+            self._text.write(_BOM)
+            self._csv = csv.writer(self._text)
+            self._csv.writerow(headers)
+
+    def append(self, cells: Sequence[object]) -> None:
+        self.rows += 1
+        if self.file_format == "xlsx":
+            self._sheet.append([self._xlsx_cell(value) for value in cells])
+        else:
+            self._csv.writerow([self._csv_cell(value) for value in cells])
+
+    def _xlsx_cell(self, value: object) -> Any:
+        if isinstance(value, str) and value.startswith("="):
+            cell = WriteOnlyCell(self._sheet, value=value)
+            cell.data_type = "s"  # text, never a formula
+            return cell
+        return value
+
+    @staticmethod
+    def _csv_cell(value: object) -> str:
+        if value is None:
+            return ""
+        if isinstance(value, date):
+            return value.isoformat()
+        return safe_text(str(value))
+
+    def finish(self) -> IO[bytes]:
+        """The finished file, positioned at its start; the caller closes it."""
+        if self.file_format == "xlsx":
+            self._workbook.save(self._spool)
+        else:
+            self._text.flush()
+            self._text.detach()
+        self._spool.seek(0)
+        return self._spool
+
+    def discard(self) -> None:
+        self._spool.close()
+
+
+def iter_chunks(spool: IO[bytes]) -> Iterator[bytes]:
+    try:
+        while chunk := spool.read(CHUNK_BYTES):
+            yield chunk
+    finally:
+        spool.close()

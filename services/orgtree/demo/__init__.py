@@ -1,0 +1,1 @@
+"""Demo districts of section 8 of the domain digest, with synthetic people, for `make dev`."""

@@ -1,0 +1,71 @@
+"""``redcell demo load`` for orgtree: the trees, people and households of the demo districts."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.orgtree.demo import districts
+from services.orgtree.demo.builder import DemoBuilder
+from services.orgtree.models import Member, OrgNode, TreeKind
+from services.orgtree.nodes.services import ensure_tenant_root
+from shared import audit
+from shared.db.engine import make_engine, make_sessionmaker
+from shared.settings import Settings
+from shared.tenancy import tenant_scope
+
+Build = Callable[[DemoBuilder, OrgNode, OrgNode, AsyncSession], Awaitable[None]]
+
+
+async def _yaoxi(b: DemoBuilder, root: OrgNode, party: OrgNode, _: AsyncSession) -> None:
+    await districts.yaoxi(b, root, party)
+
+
+async def _ouhai(b: DemoBuilder, root: OrgNode, party: OrgNode, _: AsyncSession) -> None:
+    await districts.ouhai(b, root, party)
+
+
+# slug: (ID-number region code, builder)
+DEMO_TREES: dict[str, tuple[str, Build]] = {
+    "wenzhou-longwan": ("330303", _yaoxi),
+    "wenzhou-ouhai": ("330304", _ouhai),
+    "huaining-county": ("340822", districts.huaining),
+}
+
+
+async def load_district(session: AsyncSession, slug: str, name: str) -> bool:
+    """Build one demo district's trees in the caller's transaction; False when it already has them."""
+    root = await ensure_tenant_root(session, name)
+    if await session.scalar(select(func.count()).select_from(OrgNode).where(OrgNode.parent_id == root.id)):
+        return False
+    party = await session.scalar(select(OrgNode).where(OrgNode.parent_id.is_(None), OrgNode.tree == TreeKind.PARTY))
+    if party is None:  # ensure_tenant_root has just made it
+        raise RuntimeError("the district has no party root")
+    region, build = DEMO_TREES[slug]
+    await build(DemoBuilder(session, region, seed=sum(map(ord, slug))), root, party, session)
+    await audit.record(session, "orgtree.demo.loaded", subject_type="org_node", subject_id=str(root.id))
+    return True
+
+
+async def load_demo(settings: Settings, tenants: list[dict[str, Any]]) -> list[str]:
+    engine = make_engine(settings, "orgtree", "app")
+    lines = []
+    try:
+        for tenant in tenants:
+            if tenant["slug"] not in DEMO_TREES:
+                continue
+            started = time.perf_counter()
+            with tenant_scope(UUID(str(tenant["id"]))), audit.actor_scope("system:demo"):
+                async with make_sessionmaker(engine)() as session, session.begin():
+                    loaded = await load_district(session, tenant["slug"], tenant["name"])
+                    members = await session.scalar(select(func.count()).select_from(Member))
+            state = f"loaded in {time.perf_counter() - started:.1f} s" if loaded else "already loaded"
+            lines.append(f"org tree of {tenant['name']}: {members} members ({state})")
+    finally:
+        await engine.dispose()
+    return lines
