@@ -14,7 +14,7 @@ from services.orgtree.groupings.controllers import GroupingController
 from services.orgtree.households.controllers import HouseholdController
 from services.orgtree.levels.controllers import DistrictSetupController
 from services.orgtree.links.controllers import GuidanceController, HouseholdLinkController
-from services.orgtree.members.controllers import MemberController
+from services.orgtree.members.controllers import MemberController, PostController
 from services.orgtree.nodes.controllers import NodeController
 from services.orgtree.reports.controllers import ReportController
 from shared.auth.verify import TokenVerifier
@@ -34,6 +34,7 @@ def create_app(settings: Settings | None = None, *, verifier: TokenVerifier | No
             HouseholdController,
             HouseholdLinkController,
             GuidanceController,
+            PostController,
             GridLeaderController,
             CadreController,
             GroupingController,

@@ -158,3 +158,43 @@ async def test_another_districts_member_is_404_and_untouched(
     foreign_branch = await other.post("/members", {"name": "x", "branchId": s.branch["id"]}, expect=404)
     assert foreign_branch["status"] == 404
     assert (await s.admin.get(f"/members/{member['id']}"))["name"] == "党员13"
+
+
+async def test_a_branch_roll_as_of_a_date_includes_members_since_removed(
+    client: AsyncTestClient, issuer: TestIssuer, district_a: District
+) -> None:
+    s = await build_slice(client, issuer, district_a)
+    stays = await s.member(14, joinedOn="2010-01-01")
+    leaves = await s.member(15, joinedOn="2012-01-01")
+    moves = await s.member(16, joinedOn="2011-01-01")
+    await s.admin.post(f"/members/{moves['id']}/transfers", {
+        "toBranchId": s.organ_branch["id"], "transferredOn": "2020-06-01", "reason": "ordinary",
+    })  # fmt: skip
+    await s.admin.post(f"/members/{leaves['id']}/removal", {"reason": "transferred_out", "removedOn": "2022-01-01"},
+                       204)  # fmt: skip
+
+    async def roll(day: str) -> set[tuple[str, str | None]]:
+        rows = await s.admin.get("/members/roll", branchId=s.branch["id"], asOf=day)
+        return {(r["memberId"], r["name"]) for r in rows}
+
+    assert await roll("2010-06-01") == {(stays["id"], "党员14")}
+    assert await roll("2019-01-01") == {(stays["id"], "党员14"), (leaves["id"], None), (moves["id"], "党员16")}
+    assert await roll("2023-01-01") == {(stays["id"], "党员14")}
+    await s.admin.get("/members/roll", branchId=s.village["id"], asOf="2020-01-01", expect=422)
+
+
+async def test_the_post_catalogue_starts_with_the_eight_posts(
+    client: AsyncTestClient, issuer: TestIssuer, district_a: District
+) -> None:
+    s = await build_slice(client, issuer, district_a)
+    posts = await s.admin.get("/posts")
+    assert len(posts) == 8
+    assert {"code": "dispute_mediator", "label": "矛盾纠纷调解员"} in posts
+    await s.admin.post("/posts", {"code": "river_keeper", "label": "河道巡查员"})
+    await s.admin.post("/posts", {"code": "river_keeper", "label": "重复"}, 409)
+    member = await s.member(17, postCode="river_keeper", postMethod="democratic_nomination")
+    assert member["postCode"] == "river_keeper"
+    street_admin = Api(client, bearer(issuer, district_a.id, ["street_admin"], scope=s.street["path"]))
+    await street_admin.post("/posts", {"code": "x", "label": "x"}, 403)
+    unposted = await s.member(18, flags=["without_office"])
+    assert [m["memberId"] for m in await s.admin.get("/reports/unposted-members")] == [unposted["id"]]

@@ -7,6 +7,7 @@ from uuid import UUID
 from litestar import Controller, Request, get, patch, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, Parameter, QueryParameter
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.orgtree.access import READERS, ROLL_KEEPERS
@@ -17,15 +18,21 @@ from services.orgtree.members.schemas import (
     MembershipAsOf,
     MemberUpdate,
     MemberView,
+    PostCreate,
+    PostView,
     RemovalRequest,
     Revealed,
     RevealRequest,
+    RollEntry,
     TransferRequest,
     TransferView,
 )
 from services.orgtree.members.services import MemberService, encode_cursor
-from services.orgtree.models import Member, MembershipTransfer, TreeKind
+from services.orgtree.models import Member, MembershipTransfer, Post, TreeKind
+from shared import audit
+from shared.auth.principal import Role
 from shared.http.guards import principal_of, requires_role, requires_tenant
+from shared.http.problems import conflict
 
 
 def to_view(member: Member) -> MemberView:
@@ -150,6 +157,17 @@ class MemberController(Controller):
         branch = await MemberService(db_session, principal_of(request)).branch_as_of(member_id, as_of)
         return MembershipAsOf(member_id=member_id, as_of=as_of, branch_id=branch)
 
+    @get("/roll", operation_id="BranchRollAsOf", summary="The members of a party unit on a past date")
+    async def roll_as_of(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[AsyncSession],
+        branch_id: Annotated[UUID, QueryParameter(name="branchId")],
+        as_of: Annotated[date, QueryParameter(name="asOf")],
+    ) -> list[RollEntry]:
+        rows = await MemberService(db_session, principal_of(request)).roll_as_of(branch_id, as_of)
+        return [RollEntry(member_id=member_id, name=name) for member_id, name in rows]
+
     @post("/{member_id:uuid}/removal", operation_id="RemoveMember", status_code=204,
           summary="Take a member off the district's rolls", guards=[requires_role(*ROLL_KEEPERS)])  # fmt: skip
     async def remove(
@@ -160,3 +178,27 @@ class MemberController(Controller):
         data: JSONBody[RemovalRequest],
     ) -> None:
         await MemberService(db_session, principal_of(request)).remove(member_id, data)
+
+
+class PostController(Controller):
+    """The district's post catalogue (ORG-14), seeded with the eight posts; district admins may add posts."""
+
+    path = "/api/orgtree/posts"
+    tags = ["Members"]
+    guards = [requires_tenant, requires_role(*READERS)]
+
+    @get("/", operation_id="ListPosts", summary="Posts members may claim")
+    async def list_posts(self, db_session: NamedDependency[AsyncSession]) -> list[PostView]:
+        rows = await db_session.scalars(select(Post).order_by(Post.code))
+        return [PostView(code=p.code, label=p.label) for p in rows]
+
+    @post(
+        "/", operation_id="AddPost", summary="Add a post to the catalogue", guards=[requires_role(Role.DISTRICT_ADMIN)]
+    )
+    async def add_post(self, db_session: NamedDependency[AsyncSession], data: JSONBody[PostCreate]) -> PostView:
+        if await db_session.scalar(select(Post.id).where(Post.code == data.code)):
+            raise conflict(f"the post '{data.code}' is already in the catalogue")
+        db_session.add(Post(code=data.code, label=data.label.strip()))
+        await db_session.flush()
+        await audit.record(db_session, "orgtree.post.added", subject_type="post", subject_id=data.code)
+        return PostView(code=data.code, label=data.label.strip())

@@ -110,3 +110,18 @@ class RemovalRequest(msgspec.Struct, rename="camel", kw_only=True, forbid_unknow
     reason: str
     removed_on: date
     note: Text | None = None
+
+
+class RollEntry(msgspec.Struct, rename="camel", kw_only=True):
+    member_id: UUID
+    name: str | None  # None: the member has since left the district's rolls
+
+
+class PostView(msgspec.Struct, rename="camel", kw_only=True):
+    code: str
+    label: str
+
+
+class PostCreate(msgspec.Struct, rename="camel", kw_only=True, forbid_unknown_fields=True):
+    code: Annotated[str, msgspec.Meta(min_length=1, max_length=40, pattern=r"^[a-z][a-z_]*$")]
+    label: Annotated[str, msgspec.Meta(min_length=1, max_length=40, pattern=r"\S")]

@@ -7,6 +7,7 @@ from uuid import UUID
 
 import msgspec
 from sqlalchemy import delete, select, tuple_
+from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.orgtree.access import is_staff, missing, sees_any
@@ -304,6 +305,25 @@ class MemberService:
             .order_by(MembershipTransfer.transferred_on.desc(), MembershipTransfer.recorded_at.desc()).limit(1)
         )  # fmt: skip
         return last.to_branch_id if last else None
+
+    async def roll_as_of(self, branch_id: UUID, on: date) -> list[tuple[UUID, str | None]]:
+        """Who belonged to a party unit on a date, from the transfer history (removed members included)."""
+        branch = await self.nodes.get_in_tree(branch_id, TreeKind.PARTY, "branchId")
+        latest = (
+            select(MembershipTransfer.member_id, MembershipTransfer.to_branch_id)
+            .where(MembershipTransfer.transferred_on <= on)
+            .ext(distinct_on(MembershipTransfer.member_id))
+            .order_by(MembershipTransfer.member_id, MembershipTransfer.transferred_on.desc(),
+                      MembershipTransfer.recorded_at.desc())
+            .subquery()
+        )  # fmt: skip
+        rows = await self.session.execute(
+            select(latest.c.member_id, Member.name)
+            .outerjoin(Member, Member.id == latest.c.member_id)
+            .where(latest.c.to_branch_id == branch.id)
+            .order_by(Member.name)
+        )
+        return [(member_id, name) for member_id, name in rows.all()]
 
     async def remove(self, member_id: UUID, data: RemovalRequest) -> None:
         """Take a member off the rolls: links go, the transfer history stays (to: none)."""
