@@ -91,8 +91,9 @@ def wait_for_root(gateway: str, token: str, timeout_s: float = 30) -> dict[str, 
     response = None
     while time.monotonic() < deadline:
         response = httpx.get(f"{gateway}/api/orgtree/nodes", headers=auth(token))
-        if response.status_code == 200 and response.json()["items"]:
-            item: dict[str, str] = response.json()["items"][0]
+        roots = [r for r in response.json()["items"] if r["tree"] == "administrative"] if response.is_success else []
+        if roots:
+            item: dict[str, str] = roots[0]
             return item
         time.sleep(0.1)
     msg = f"the district's root never appeared in orgtree; last answer: {response and response.text}"

@@ -53,7 +53,8 @@ async def _effects(settings: Settings, ids: list[uuid.UUID]) -> tuple[dict[uuid.
     conn = await asyncpg.connect(plain_dsn(admin_url(settings, "redcell_orgtree")))
     try:
         rows = await conn.fetch(
-            "SELECT tenant_id, count(*) AS n FROM org_node WHERE parent_id IS NULL AND tenant_id = ANY($1::uuid[]) "
+            "SELECT tenant_id, count(*) AS n FROM org_node WHERE parent_id IS NULL AND tree = 'administrative' "
+            "AND tenant_id = ANY($1::uuid[]) "
             "GROUP BY tenant_id",
             ids,
         )

@@ -13,7 +13,9 @@ def test_each_district_sees_only_its_own_root(platform: RunningPlatform) -> None
     for district in (platform.a, platform.b):
         response = httpx.get(f"{platform.gateway}/api/orgtree/nodes", headers=auth(district.token))
         assert response.status_code == 200
-        assert [item["id"] for item in response.json()["items"]] == [district.root_id]
+        items = response.json()["items"]
+        assert [item["id"] for item in items if item["tree"] == "administrative"] == [district.root_id]
+        assert len(items) == 2  # its administrative and party roots, nothing of the other district
 
 
 def test_another_districts_id_is_404_and_writes_into_it_are_refused(platform: RunningPlatform) -> None:
@@ -43,7 +45,9 @@ def test_fifty_concurrent_requests_alternating_districts_never_cross(platform: R
                 district = districts[i % 2]
                 response = await client.get("/api/orgtree/nodes", headers=auth(district.token))
                 assert response.status_code == 200
-                return district.root_id, [item["id"] for item in response.json()["items"]]
+                items = response.json()["items"]
+                assert len(items) == 2
+                return district.root_id, [item["id"] for item in items if item["tree"] == "administrative"]
 
             results: list[tuple[str, list[str]]] = []
             for _ in range(4):

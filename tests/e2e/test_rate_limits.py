@@ -16,8 +16,9 @@ from tests.e2e.conftest import RunningPlatform, auth, login, new_user
 
 
 def fresh_user(platform: RunningPlatform) -> str:
-    """A new member of district B, so earlier tests' requests do not count against this one."""
-    return login(platform.gateway, new_user(platform.gateway, platform.b.token, "limited", ["member"]))["accessToken"]
+    """A new hotline operator of district B, so earlier tests' requests do not count against this one."""
+    user = new_user(platform.gateway, platform.b.token, "limited", ["hotline_operator"])
+    return login(platform.gateway, user)["accessToken"]
 
 
 def test_a_user_over_the_limit_gets_429_with_retry_after(platform: RunningPlatform) -> None:

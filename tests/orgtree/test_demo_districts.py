@@ -28,7 +28,7 @@ async def test_demo_districts_reproduce_the_seeds(
     assert all("already loaded" in line for line in again)
     longwan, ouhai, huaining = (Api(client, bearer(issuer, uuid.UUID(t["id"]), ["district_admin"])) for t in tenants)
 
-    yaoxi = (await longwan.get("/nodes/search", q="瑶溪街道"))[0]
+    yaoxi = next(n for n in await longwan.get("/nodes/search", q="瑶溪街道") if n["level"] == "street")
     rollup = await longwan.get(f"/reports/network/{yaoxi['id']}")
     assert [rollup[k] for k in ("stationedCadres", "villageCadres", "redCollarLeaders", "members", "households")] == [
         49, 92, 206, 963, 6833,
