@@ -209,4 +209,3 @@ async def test_the_relay_listens_again_after_postgresql_drops_its_connection(
     await wait_until(reconnected, "the relay reconnecting", pipeline=pipeline)
     probes, outbox = await publish_probes(kernel_app_engine, uuid.uuid4(), 3, per_transaction=1)
     await assert_exactly_once(kernel_system_engine, probes, outbox, settings.redis.url, pipeline)
-
