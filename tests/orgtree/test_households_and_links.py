@@ -144,3 +144,17 @@ async def test_a_household_event_names_the_members_to_visit(
     assert events[0]["kind"] == "hospitalised"
     assert "王大爷" not in str(events)
     assert [e["kind"] for e in await s.admin.get(f"/households/{household['id']}/events")] == ["hospitalised"]
+
+
+async def test_district_settings_refuse_an_upside_down_range(
+    client: AsyncTestClient, issuer: TestIssuer, district_a: District
+) -> None:
+    s = await build_slice(client, issuer, district_a)
+    before = await s.admin.get("/settings")
+    refused = await s.admin.call("PATCH", "/settings", 422, json={"householdLinksMin": 12})
+    assert refused["errors"][0]["field"] == "body.householdLinksMin"
+    negative = await s.admin.call("PATCH", "/settings", 422, json={"guidedMembersMax": -1})
+    assert negative["status"] == 422
+    assert await s.admin.get("/settings") == before
+    cadre = Api(client, bearer(issuer, district_a.id, ["community_cadre"], scope=s.village["path"]))
+    await cadre.call("PATCH", "/settings", 403, json={"dualNetwork": True})
