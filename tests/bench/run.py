@@ -251,6 +251,23 @@ def main() -> None:
         from tests.bench.report import write_report
 
         write_report(args.write, results)
+    # --- orgtree at 1,000,000 members per district (tests/bench/bench_orgtree.py) -----------------------
+    # Runs after the sections above, on its own servers; prints its JSON and appends its own section.
+    from tests.bench.bench_orgtree import main_with as orgtree_bench
+
+    orgtree_bench(quick=args.quick, write=args.write)
+    # --- bulk import of members (tests/bench/bench_import.py), in its own process for a clean peak RSS ----
+    members = "20000" if args.quick else "100000"
+    done = subprocess.run(
+        [sys.executable, "-m", "tests.bench.bench_import", "--members", members],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    imported = json.loads(done.stdout)
+    print(json.dumps({"bulk_import": imported}, indent=2, ensure_ascii=False))
+    if args.write:
+        from tests.bench.bench_import import write_section as write_import_section
+
+        write_import_section(args.write, imported)
 
 
 if __name__ == "__main__":
