@@ -8,9 +8,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, and_, any_, func, literal, or_, select, true, update
+from sqlalchemy import ColumnElement, and_, func, literal, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import InstrumentedAttribute, aliased
+from sqlalchemy.orm import InstrumentedAttribute
 
 from services.orgtree.levels.services import district_settings, load_schema, seed_district
 from services.orgtree.models import (
@@ -23,7 +23,7 @@ from services.orgtree.models import (
     OrgNodeVersion,
     TreeKind,
 )
-from services.orgtree.nodes.paths import SEGMENT_HEX, child_path, new_segment, root_path, subtree_upper_bound
+from services.orgtree.nodes.paths import ancestor_paths, child_path, new_segment, root_path, subtree_upper_bound
 from shared import audit
 from shared.auth.principal import Principal
 from shared.contracts.orgtree import GridCreated
@@ -46,7 +46,6 @@ NODE_FLAGS = {
     "strongest_branch": "最强党支部",
 }
 # Copies of node paths held by other rows: a move rewrites them with the nodes' own paths.
-SEGMENT_STEP = SEGMENT_HEX + 1  # a segment and its closing slash
 PATH_COPIES: tuple[InstrumentedAttribute[str] | InstrumentedAttribute[str | None], ...] = (
     Member.grid_path, Member.branch_path, Household.grid_path, GridLeader.grid_path,
     CadrePosting.village_path, Grouping.anchor_path,
@@ -220,26 +219,12 @@ class NodeService:
         return node
 
     async def ancestors(self, node_id: UUID) -> list[OrgNode]:
-        """Breadcrumbs from the top the caller may see down to the node, in one statement.
-
-        The node's path names every ancestor's path (its prefixes at segment boundaries), so one
-        index probe per level finds them without first fetching the node.
-        """
-        node = aliased(OrgNode)
-        depth = (func.length(node.path) - 1).op("/")(SEGMENT_STEP)  # integer division: segments in the path
-        level = func.generate_series(1, depth).table_valued("k").render_derived()
-        prefixes = (
-            select(func.left(node.path, 1 + SEGMENT_STEP * level.c.k))
-            .select_from(node)
-            .join(level, true())
-            .where(node.id == node_id)
-        )
-        rows = list(await self.session.scalars(
-            select(OrgNode).where(OrgNode.path == any_(func.array(prefixes.scalar_subquery()))).order_by(OrgNode.path)
-        ))  # fmt: skip
-        if not rows or rows[-1].id != node_id or not self.principal.may_see_path(rows[-1].path):
-            raise not_found()
-        return [row for row in rows if self.principal.may_see_path(row.path)]
+        """Breadcrumbs from the top the caller may see down to the node: the node, then one probe of the path
+        index for all its prefixes. (Measured: faster than deriving the prefixes inside one statement.)"""
+        node = await self.get(node_id)
+        visible = [p for p in ancestor_paths(node.path) if self.principal.may_see_path(p)]
+        rows = await self.session.scalars(select(OrgNode).where(OrgNode.path.in_(visible)).order_by(OrgNode.path))
+        return list(rows)
 
     async def move(self, node_id: UUID, new_parent_id: UUID) -> OrgNode:
         """Re-hang a subtree: one range UPDATE per table rewrites every path under the old prefix."""
