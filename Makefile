@@ -13,7 +13,7 @@ help: ## List targets
 $(STAMP): pyproject.toml requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -c requirements.lock -e '.[dev]'
+	$(BIN)/python -m pip install -q -c requirements.lock -e '.[dev,local]'
 	@touch $(STAMP)
 
 install: $(STAMP) ## Create the virtual environment and install the locked dependencies
@@ -40,7 +40,7 @@ bench: $(STAMP) ## Benchmarks; figures go to docs/benchmarks.md
 	$(BIN)/python -m tests.bench.run --write docs/benchmarks.md
 
 lock: ## Re-resolve requirements.lock from pyproject.toml
-	$(BIN)/pip-compile -q --extra dev --strip-extras --no-emit-index-url --no-emit-find-links \
+	$(BIN)/pip-compile -q --extra dev --extra local --strip-extras --no-emit-index-url --no-emit-find-links \
 	  --no-emit-trusted-host --allow-unsafe -o requirements.lock pyproject.toml
 
 .PHONY: help install dev down test lint bench lock

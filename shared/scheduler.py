@@ -21,9 +21,13 @@ from sqlalchemy import text
 
 from shared.db.engine import make_engine
 from shared.logging import configure_logging, get_logger
+from shared.probes import Heartbeat, dependency_checks, start_probes
 from shared.settings import Settings, get_settings
 
 log = get_logger(__name__)
+
+# Sweeps run inline in the loop, so a tick may last as long as the longest sweep: /livez allows for one.
+_STALE_AFTER_S = 300.0
 
 
 @dataclass(frozen=True)
@@ -79,11 +83,15 @@ async def _run_due(job: Job, settings: Settings, redis: Redis) -> None:
     log.info("scheduled job ran", job=job.name, handled=handled, ms=round((time.perf_counter() - started) * 1000, 1))
 
 
-async def scheduler_loop(jobs: list[Job], settings: Settings, stop: asyncio.Event, tick_s: float = 1.0) -> None:
+async def scheduler_loop(
+    jobs: list[Job], settings: Settings, stop: asyncio.Event, tick_s: float = 1.0, heartbeat: Heartbeat | None = None
+) -> None:
     redis = Redis.from_url(settings.redis.url)
     try:
         next_run = dict.fromkeys((job.name for job in jobs), 0.0)
         while not stop.is_set():
+            if heartbeat is not None:
+                heartbeat.beat()
             now = time.monotonic()
             for job in jobs:
                 if now >= next_run[job.name]:
@@ -110,6 +118,13 @@ def run_scheduler(modules: list[str]) -> None:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, stop.set)
-        await scheduler_loop(jobs, settings, stop)
+        heartbeat = Heartbeat(stale_after_s=_STALE_AFTER_S)
+        # Redis only: each sweep's database belongs to its service and is that service's readiness.
+        probes = start_probes(settings, alive=heartbeat.alive, readiness=dependency_checks(settings, None))
+        try:
+            await scheduler_loop(jobs, settings, stop, heartbeat=heartbeat)
+        finally:
+            if probes is not None:
+                probes.stop()
 
     asyncio.run(main())

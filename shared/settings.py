@@ -91,6 +91,9 @@ class Settings(BaseSettings):
     # Largest request body a service accepts, in bytes.
     max_body_bytes: int = 1_048_576
     readiness_timeout_s: float = 2.0
+    # Port of the worker's, relay's and scheduler's /livez, /readyz and /metrics (shared/probes.py);
+    # 0, the default for development, starts no probe server.
+    probe_port: int = 0
 
     @field_validator("master_key")
     @classmethod

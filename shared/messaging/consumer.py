@@ -24,6 +24,7 @@ from shared.contracts.routing import EVENTS_ACTOR, events_queue
 from shared.db.engine import make_engine, make_sessionmaker
 from shared.db.kernel import inbox_message
 from shared.logging import configure_logging, get_logger
+from shared.probes import dependency_checks, start_probes
 from shared.settings import DbRole, Settings, get_settings
 from shared.tenancy import tenant_scope
 
@@ -149,6 +150,16 @@ class EventConsumer:
         self._sessions.clear()
 
 
+def worker_threads_alive(worker: dramatiq.Worker) -> bool:
+    """The worker's liveness: started, and none of its worker or consumer threads has died.
+
+    dramatiq restarts a consumer that loses Redis inside its thread, so a dead thread means a bug that
+    only a restart cures. list() copies in one step: the worker adds consumer threads as it boots.
+    """
+    threads = [*list(worker.workers), *list(worker.consumers.values())]
+    return bool(threads) and all(thread.is_alive() for thread in threads)
+
+
 def run_worker(module: str) -> None:
     """``redcell worker <service>``: one worker process for ``module``, which must declare the broker
     (``broker = declare_broker(...)``) and its actors. Scale with replicas. Uses the measured settings
@@ -157,20 +168,31 @@ def run_worker(module: str) -> None:
     settings = get_settings()
     name = module.rsplit(".", 2)[-2] if module.count(".") else module
     configure_logging(f"{name}-worker", json=settings.log_json, level=settings.log_level)
-    broker: dramatiq.Broker = importlib.import_module(module).broker
+    entry = importlib.import_module(module)
+    broker: dramatiq.Broker = entry.broker
+    # The database the worker's handlers use, if it has any (the gateway's worker consumes nothing yet).
+    consumer = getattr(entry, "consumer", None)
+    database = consumer.service if isinstance(consumer, EventConsumer) else None
     worker = dramatiq.Worker(
         broker, worker_timeout=settings.worker.worker_timeout_ms, worker_threads=settings.worker.threads
     )
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
-    if settings.worker.metrics_port:
+
+    # Before worker.start(): a taken probe port fails the process before it takes any message.
+    probes = start_probes(
+        settings, alive=lambda: worker_threads_alive(worker), readiness=dependency_checks(settings, database, "app")
+    )
+    if settings.worker.metrics_port and settings.worker.metrics_port != settings.probe_port:
         from prometheus_client import start_http_server
 
-        start_http_server(settings.worker.metrics_port)
+        start_http_server(settings.worker.metrics_port)  # the probe port serves /metrics as well
     worker.start()
     log.info("worker started", module=module, queues=sorted(broker.get_declared_queues()))
     stop.wait()
     log.info("worker stopping", module=module)
+    if probes is not None:
+        probes.stop()
     worker.stop(timeout=10_000)
     broker.close()

@@ -27,6 +27,7 @@ from shared.db.migrations import outbox_channel
 from shared.db.urls import database_url, plain_dsn
 from shared.logging import configure_logging, get_logger
 from shared.messaging.broker import make_broker
+from shared.probes import Heartbeat, dependency_checks, start_probes
 from shared.settings import Settings, get_settings
 
 log = get_logger(__name__)
@@ -74,12 +75,20 @@ def message_for(row: Any, service: str) -> dramatiq.Message[Any]:
 
 class OutboxRelay:
     def __init__(
-        self, settings: Settings, service: str, *, broker: RedisBroker | None = None, routes: Routes = subscribers
+        self,
+        settings: Settings,
+        service: str,
+        *,
+        broker: RedisBroker | None = None,
+        routes: Routes = subscribers,
+        heartbeat: Heartbeat | None = None,
     ) -> None:
         self.settings = settings
         self.service = service
         self.broker = broker or make_broker(settings, socket_timeout_s=_REDIS_TIMEOUT_S)
         self.routes = routes
+        # Beaten on every turn of either loop, idle or retrying an outage: /livez fails only on a hang.
+        self.heartbeat = heartbeat or Heartbeat()
         self.dsn = plain_dsn(database_url(settings, service, "system"))  # BYPASSRLS: every tenant's rows
         self._wake = asyncio.Event()
         self._reconnect_backoff = _FIRST_BACKOFF_S
@@ -113,6 +122,7 @@ class OutboxRelay:
     async def run(self, stop: asyncio.Event) -> None:
         """Publish until ``stop`` is set; survives PostgreSQL and Redis outages."""
         while not stop.is_set():
+            self.heartbeat.beat()
             try:
                 await self._serve(stop)
                 return
@@ -144,6 +154,7 @@ class OutboxRelay:
     async def _publish_until_stopped(self, conn: asyncpg.Connection, stop: asyncio.Event) -> None:
         backoff = _FIRST_BACKOFF_S
         while not stop.is_set():
+            self.heartbeat.beat()
             if conn.is_closed():
                 raise asyncpg.InterfaceError("the LISTEN connection was closed")
             # Cleared before the claim: a NOTIFY for a row committed after it wakes the next wait.
@@ -180,10 +191,14 @@ def run_relay(service: str, *, routes: Routes = subscribers) -> None:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, stop.set)
-        relay = OutboxRelay(settings, service, routes=routes)
+        heartbeat = Heartbeat()
+        relay = OutboxRelay(settings, service, routes=routes, heartbeat=heartbeat)
+        probes = start_probes(settings, alive=heartbeat.alive, readiness=dependency_checks(settings, service, "system"))
         try:
             await relay.run(stop)
         finally:
+            if probes is not None:
+                probes.stop()
             relay.close()
         log.info("relay stopped", service=service)
 
