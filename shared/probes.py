@@ -12,7 +12,7 @@ import asyncio
 import json
 import threading
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Callable, Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlsplit
@@ -22,12 +22,11 @@ from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, generate_latest
 from redis.asyncio import Redis
 
 from shared.db.urls import database_url, plain_dsn
+from shared.http.readiness import ReadinessCheck, run_checks
 from shared.logging import get_logger
 from shared.settings import DbRole, Settings
 
 log = get_logger(__name__)
-
-ReadinessCheck = Callable[[], Awaitable[Any]]
 
 
 class Heartbeat:
@@ -74,24 +73,6 @@ def dependency_checks(settings: Settings, service: str | None, role: DbRole = "a
 
     checks["redis"] = redis
     return checks
-
-
-async def run_checks(checks: Mapping[str, ReadinessCheck], timeout_s: float) -> tuple[bool, dict[str, Any]]:
-    """Every check at once, each with a time-out; (all passed, per-check results as ``/readyz`` shows them)."""
-
-    async def run(check: ReadinessCheck) -> dict[str, Any]:
-        started = time.perf_counter()
-        try:
-            await asyncio.wait_for(check(), timeout_s)
-        except TimeoutError:
-            return {"ok": False, "error": f"timed out after {timeout_s:.1f} s"}
-        except Exception as exc:
-            return {"ok": False, "error": type(exc).__name__}  # no messages: they may name hosts or users
-        return {"ok": True, "ms": round((time.perf_counter() - started) * 1000, 1)}
-
-    names = list(checks)
-    results = dict(zip(names, await asyncio.gather(*(run(checks[n]) for n in names)), strict=True))
-    return all(r["ok"] for r in results.values()), results
 
 
 class ProbeServer(ThreadingHTTPServer):

@@ -19,9 +19,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from shared.auth.verify import JwksKeySource, TokenVerifier
 from shared.db.engine import make_engine, make_sessionmaker
-from shared.http.health import ReadinessCheck, health_handlers
+from shared.http.health import health_handlers
 from shared.http.middleware import AuthenticationMiddleware, RequestIdMiddleware
 from shared.http.problems import EXCEPTION_HANDLERS
+from shared.http.readiness import ReadinessCheck
 from shared.logging import configure_logging
 from shared.settings import Settings
 
