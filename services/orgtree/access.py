@@ -6,8 +6,14 @@ sees their own record and the households they serve. Anything outside is reporte
 
 from __future__ import annotations
 
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from shared.auth.principal import Principal, Role
-from shared.http.problems import ProblemError
+from shared.http.problems import ProblemError, invalid
+from shared.privacy import data_key, reveal
+from shared.tenancy import require_tenant
 
 STAFF = (Role.DISTRICT_ADMIN, Role.STREET_ADMIN, Role.COMMUNITY_CADRE, Role.GRID_LEADER, Role.HOTLINE_OPERATOR)
 EDITORS = (Role.DISTRICT_ADMIN, Role.STREET_ADMIN, Role.COMMUNITY_CADRE)
@@ -27,3 +33,17 @@ def sees_any(principal: Principal, *paths: str | None) -> bool:
 
 def missing(what: str) -> ProblemError:
     return ProblemError(404, f"no such {what} in this district", title="Not Found")
+
+
+async def reveal_field(
+    session: AsyncSession, row: Any, fields: dict[str, tuple[str, str]], *, field: str, purpose: str, subject_type: str
+) -> str:
+    """The clear value of one of ``row``'s encrypted ``fields`` (API name -> (cipher field, column)), audited."""
+    if field not in fields:
+        raise invalid("field", f"one of: {', '.join(fields)}")
+    key, column = fields[field]
+    ciphertext: bytes | None = getattr(row, column)
+    if ciphertext is None:
+        raise ProblemError(404, f"this {subject_type} has no {field} on record", title="Not Found")
+    keys = await data_key(session, require_tenant())
+    return await reveal(session, keys, key, ciphertext, purpose=purpose, subject_type=subject_type, subject_id=row.id)

@@ -45,6 +45,7 @@ from shared.privacy import id_card_check_digit
 from shared.settings import Settings
 from shared.tenancy import tenant_scope
 from shared.testing.plugin import prepare_database, settings_for
+from tests.bench.report import replace_section
 
 MB = 1024 * 1024
 VILLAGES = 10
@@ -177,7 +178,6 @@ SECTION = "## Bulk import of members from .xlsx"
 
 
 def write_section(path: Path, r: dict[str, Any]) -> None:
-    """Replace this section of the report (up to the next top-level heading) or append it."""
     goal_mb = r["goal"]["peak_rss_mb"]
     section = f"""{SECTION}
 
@@ -193,14 +193,7 @@ and phones encrypted and blind-indexed, `MemberCreated` events written), commit 
 | Python CPU time of the import | {r["import_cpu_s_python"]} s | |
 | building the file (not part of the import) | {r["build_file_s"]} s | |
 """
-    text = path.read_text() if path.exists() else ""
-    start = text.find(SECTION)
-    if start < 0:
-        text = text.rstrip("\n") + ("\n\n" if text else "") + section
-    else:
-        end = text.find("\n## ", start + len(SECTION))
-        text = text[:start] + section + ("\n" + text[end + 1 :] if end >= 0 else "")
-    path.write_text(text)
+    replace_section(path, SECTION, section)
 
 
 if __name__ == "__main__":

@@ -54,6 +54,7 @@ from shared.db.urls import database_url, plain_dsn
 from shared.settings import Settings
 from shared.tenancy import tenant_scope
 from tests.bench.orgtree_data import SERVICE, District, Shape, Unit, generate
+from tests.bench.report import replace_section
 
 SECTION = "## Org tree at 1,000,000 members per district"
 GOALS_MS = {"subtree_page": 10.0, "street_counts": 50.0, "ancestors": 2.0, "move_community": 100.0}
@@ -614,17 +615,7 @@ or its plan (see the plans above). Deriving the ancestors' paths inside one stat
 
 
 def write_section(path: Path, r: dict[str, Any]) -> None:
-    """Replace this section of the report (up to the next top-level heading) or append it."""
-    text = path.read_text() if path.exists() else ""
-    section = render(r)
-    start = text.find(SECTION)
-    if start < 0:
-        text = text.rstrip("\n") + ("\n\n" if text else "") + section
-    else:
-        end = text.find("\n## ", start + len(SECTION))
-        text = text[:start] + section + ("\n" + text[end + 1 :] if end >= 0 else "")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text)
+    replace_section(path, SECTION, render(r))
 
 
 # ---- standalone ------------------------------------------------------------------------------------

@@ -66,3 +66,17 @@ Raw results:
 """
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text)
+
+
+def replace_section(path: Path, heading: str, section: str) -> None:
+    """Put ``section`` (starting with ``heading``) in the report: in place of its old text, up to the next
+    top-level heading, or at the end; the other sections stay as they are."""
+    text = path.read_text() if path.exists() else ""
+    start = text.find(heading)
+    if start < 0:
+        text = text.rstrip("\n") + ("\n\n" if text else "") + section
+    else:
+        end = text.find("\n## ", start + len(heading))
+        text = text[:start] + section + ("\n" + text[end + 1 :] if end >= 0 else "")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)

@@ -528,3 +528,15 @@ async def test_imports_take_bodies_larger_than_the_apps_default_limit(
         "/api/orgtree/nodes", content=big, headers={**bearer(issuer, district_a.id, ADMIN), "Content-Type": "text/csv"}
     )
     assert nodes.status_code == 413  # other routes keep the small limit
+
+
+async def test_an_import_over_its_own_limit_is_413_and_stores_nothing(
+    client: AsyncTestClient, issuer: TestIssuer, district_a: District
+) -> None:
+    headers = bearer(issuer, district_a.id, ADMIN)
+    too_big = b"\xef\xbb\xbf" + b"x" * (64 * 1024 * 1024)  # one byte over the import limit with the BOM
+    response = await post_file(client, headers, "members", too_big)
+    assert response.status_code == 413
+    assert response.headers["content-type"].startswith("application/problem+json")
+    listed = await client.get("/api/orgtree/members", headers=headers)
+    assert listed.json()["items"] == []

@@ -74,3 +74,58 @@ async def test_a_member_sees_self_and_linked_households_only(
     await member.post("/members", {"name": "x", "branchId": s.branch["id"]}, 403)
     await member.get("/nodes", expect=403)
     await member.get("/reports/red-cell-coverage", expect=403)
+
+
+async def test_another_districts_households_grids_links_and_reports_are_404(
+    client: AsyncTestClient, issuer: TestIssuer, district_a: District, district_b: District
+) -> None:
+    s = await build_slice(client, issuer, district_a)
+    member, other_member = await s.member(66), await s.member(67)
+    household = await s.household("甲区户", phone="13800000066")
+    await s.admin.post(f"/members/{member['id']}/households", {"householdId": household["id"]})
+    guidance = await s.admin.post("/guidance-links", {"cadreId": member["id"], "memberId": other_member["id"]})
+    posting = await s.admin.post("/cadre-postings", {"kind": "stationed", "memberId": member["id"],
+                                                    "villageId": s.village["id"]})  # fmt: skip
+    courtyard = await s.admin.post(
+        "/groupings", {"kind": "red_cell_cluster", "name": "甲区团", "anchorId": s.village["id"]}
+    )
+    b = Api(client, bearer(issuer, district_b.id, ["district_admin"]))
+    await b.get(f"/households/{household['id']}", expect=404)
+    await b.call("PATCH", f"/households/{household['id']}", 404, json={"label": "改"})
+    await b.post(f"/households/{household['id']}/reveal", {"field": "phone", "purpose": "核实"}, 404)
+    await b.post(f"/households/{household['id']}/events", {"kind": "moved", "occurredOn": "2026-01-01"}, 404)
+    await b.get(f"/households/{household['id']}/members", expect=404)
+    assert await b.post("/households/lookup", {"phone": "13800000066"}, 200) == []
+    await b.post("/households", {"gridId": s.grid["id"], "label": "越区"}, 404)
+    await b.get(f"/members/{member['id']}/households", expect=404)
+    await b.call("DELETE", f"/members/{member['id']}/households/{household['id']}", 404)
+    await b.call("PUT", f"/grids/{s.grid['id']}/leader", 404, json={"memberId": member["id"]})
+    await b.get(f"/grids/{s.grid['id']}/leader", expect=404)
+    await b.post(f"/guidance-links/{guidance['id']}/contacts", {"contactedOn": "2026-01-01", "channel": "visit"}, 404)
+    await b.call("DELETE", f"/cadre-postings/{posting['id']}", 404)
+    await b.get(f"/groupings/{courtyard['id']}", expect=404)
+    await b.get(f"/reports/network/{s.street['id']}", expect=404)
+    await b.get("/reports/red-cell-coverage", within=s.street["id"], expect=404)
+    await b.get(f"/nodes/{s.street['id']}/subtree", expect=404)
+    await b.get("/members/roll", branchId=s.branch["id"], asOf="2026-01-01", expect=404)
+    # nothing of district A changed
+    assert [h["id"] for h in await s.admin.get(f"/members/{member['id']}/households")] == [household["id"]]
+    assert (await s.admin.get(f"/households/{household['id']}"))["label"] == "甲区户"
+    await s.admin.get(f"/grids/{s.grid['id']}/leader", expect=404)  # B's appointment did not land
+    assert await s.admin.get(f"/guidance-links/{guidance['id']}/contacts") == []
+    assert len(await s.admin.get("/cadre-postings")) == 1
+
+
+async def test_missing_fields_are_named(client: AsyncTestClient, issuer: TestIssuer, district_a: District) -> None:
+    s = await build_slice(client, issuer, district_a)
+    cases = [
+        ("/households", {"label": "无网格"}, "gridId"),
+        ("/members", {"name": "无支部"}, "branchId"),
+        ("/cadre-postings", {"kind": "stationed", "villageId": s.village["id"]}, "memberId"),
+        ("/groupings", {"kind": "four_harmony_courtyard", "name": "x"}, "anchorId"),
+        ("/guidance-links", {"cadreId": s.branch["id"]}, "memberId"),
+    ]
+    for path, body, field in cases:
+        problem = await s.admin.post(path, body, 422)
+        assert field in problem["detail"], path
+    assert (await s.admin.get("/households", within=s.street["id"]))["items"] == []

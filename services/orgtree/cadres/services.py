@@ -56,7 +56,7 @@ class CadreService:
         return row
 
     async def within(self, node_id: UUID | None, kind: str | None) -> list[CadrePosting]:
-        scope = (await self.members.nodes.get(node_id)).path if node_id else self.principal.scope
+        scope = await self.members.nodes.scope_path(node_id)
         query = select(CadrePosting)
         if scope is not None:
             query = query.where(in_subtree(CadrePosting.village_path, scope))

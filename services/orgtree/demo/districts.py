@@ -31,7 +31,7 @@ def some_categories(b: DemoBuilder) -> list[str]:
     return [c for c in HOUSEHOLD_CATEGORIES if b.rng.random() < 0.04]
 
 
-async def yaoxi(b: DemoBuilder, root: OrgNode, party_root: OrgNode) -> None:
+async def yaoxi(b: DemoBuilder, root: OrgNode, party_root: OrgNode, _session: AsyncSession) -> None:
     """Longwan's Yaoxi Street [000]: exactly 49 – 92 – 206 – 963 – 6,833 (ORG-12)."""
     street = b.unit(root, "street", "瑶溪街道")
     committee = b.unit(party_root, "street_working_committee", "瑶溪街道党工委", linked=street)
@@ -74,7 +74,7 @@ OUHAI_NAMED = {  # street: (village or community, level) [004]
 }
 
 
-async def ouhai(b: DemoBuilder, root: OrgNode, party_root: OrgNode) -> None:
+async def ouhai(b: DemoBuilder, root: OrgNode, party_root: OrgNode, _session: AsyncSession) -> None:
     """Ouhai [004]: 13 towns and streets, 286 Four-Harmony Courtyards (a member household + 5–10 linked)."""
     streets = list(OUHAI_NAMED) + [f"示例街道{numbered(i + 1)}{SYNTHETIC}" for i in range(8)]
     villages: list[tuple[OrgNode, OrgNode]] = []

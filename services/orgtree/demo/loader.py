@@ -22,18 +22,10 @@ from shared.tenancy import tenant_scope
 Build = Callable[[DemoBuilder, OrgNode, OrgNode, AsyncSession], Awaitable[None]]
 
 
-async def _yaoxi(b: DemoBuilder, root: OrgNode, party: OrgNode, _: AsyncSession) -> None:
-    await districts.yaoxi(b, root, party)
-
-
-async def _ouhai(b: DemoBuilder, root: OrgNode, party: OrgNode, _: AsyncSession) -> None:
-    await districts.ouhai(b, root, party)
-
-
 # slug: (ID-number region code, builder)
 DEMO_TREES: dict[str, tuple[str, Build]] = {
-    "wenzhou-longwan": ("330303", _yaoxi),
-    "wenzhou-ouhai": ("330304", _ouhai),
+    "wenzhou-longwan": ("330303", districts.yaoxi),
+    "wenzhou-ouhai": ("330304", districts.ouhai),
     "huaining-county": ("340822", districts.huaining),
 }
 

@@ -40,13 +40,11 @@ class GridLeaderService:
         member = await self.members.get(data.member_id)
         if member.grid_id != grid.id:
             raise invalid("memberId", "the leader must be a member attached to this grid")
-        if await self.session.scalar(select(GridLeader.id).where(GridLeader.grid_id == grid.id)):
-            raise conflict("this grid already has its leader; vacate the post before appointing another")
         row = GridLeader(grid_id=grid.id, grid_path=grid.path, member_id=member.id, kind=data.kind,
                          since=data.since or date.today())  # fmt: skip
         self.session.add(row)
         try:
-            async with self.session.begin_nested():  # a concurrent appointment loses on the unique key
+            async with self.session.begin_nested():  # a taken post, or a concurrent appointment, fails the unique key
                 await self.session.flush()
         except IntegrityError:
             raise conflict("this grid already has its leader; vacate the post before appointing another") from None

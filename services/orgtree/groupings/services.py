@@ -41,7 +41,7 @@ class GroupingService:
         return list(rows)
 
     async def within(self, node_id: UUID | None, kind: str | None) -> list[Grouping]:
-        scope = (await self.members.nodes.get(node_id)).path if node_id else self.principal.scope
+        scope = await self.members.nodes.scope_path(node_id)
         query = select(Grouping)
         if scope is not None:
             query = query.where(in_subtree(Grouping.anchor_path, scope))

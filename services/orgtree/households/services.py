@@ -9,7 +9,7 @@ import msgspec
 from sqlalchemy import exists, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.orgtree.access import is_staff, missing, sees_any
+from services.orgtree.access import is_staff, missing, reveal_field, sees_any
 from services.orgtree.households.rules import (
     HOUSEHOLD_CATEGORIES,
     HOUSEHOLD_EVENT_KINDS,
@@ -27,8 +27,6 @@ from shared.auth.principal import Principal, Role
 from shared.contracts.orgtree import HouseholdEventRecorded
 from shared.http.problems import ProblemError, invalid
 from shared.messaging.outbox import publish
-from shared.privacy import data_key, reveal
-from shared.tenancy import require_tenant
 
 REVEALABLE = {
     "headName": ("household.head_name", "head_name_cipher"),
@@ -86,7 +84,7 @@ class HouseholdService:
                 .where(HouseholdLink.member_id == me.id).order_by(Household.grid_path, Household.id)
             )  # fmt: skip
             return list(rows)
-        scope = (await self.members.nodes.get(within)).path if within is not None else self.principal.scope
+        scope = await self.members.nodes.scope_path(within)
         query = select(Household)
         if scope is not None:
             query = query.where(in_subtree(Household.grid_path, scope))
@@ -159,15 +157,9 @@ class HouseholdService:
 
     async def reveal(self, household_id: UUID, field: str, purpose: str) -> str:
         household = await self.get(household_id)
-        if field not in REVEALABLE:
-            raise invalid("field", f"one of: {', '.join(REVEALABLE)}")
-        key, attribute = REVEALABLE[field]
-        ciphertext: bytes | None = getattr(household, attribute)
-        if ciphertext is None:
-            raise ProblemError(404, f"this household has no {field} on record", title="Not Found")
-        keys = await data_key(self.session, require_tenant())
-        return await reveal(self.session, keys, key, ciphertext, purpose=purpose,
-                            subject_type="household", subject_id=household.id)  # fmt: skip
+        return await reveal_field(
+            self.session, household, REVEALABLE, field=field, purpose=purpose, subject_type="household"
+        )
 
     async def record_event(self, household_id: UUID, data: HouseholdEventCreate) -> HouseholdEvent:
         """EVT-12: dispatch turns this into a visit for the members who serve the household."""

@@ -18,6 +18,7 @@ from shared.auth.principal import Role
 from shared.http.guards import requires_role, requires_tenant
 from shared.http.problems import invalid
 
+API_NAMES = {f.name: f.encode_name for f in msgspec.structs.fields(SettingsUpdate)}
 Tree = Annotated[str, Parameter(pattern="^(administrative|party)$")]
 
 
@@ -90,13 +91,8 @@ class DistrictSetupController(Controller):
             setattr(row, name, value)
         for prefix in ("household_links", "guided_members"):
             if getattr(row, f"{prefix}_min") > getattr(row, f"{prefix}_max"):
-                raise invalid(f"{_camel(prefix)}Min", "is above the maximum")
+                raise invalid(API_NAMES[f"{prefix}_min"], "is above the maximum")
         await db_session.flush()
         await audit.record(db_session, "orgtree.settings.updated", subject_type="district_settings",
                            subject_id=str(row.id), detail={"fields": sorted(changes)})  # fmt: skip
         return settings_view(row)
-
-
-def _camel(name: str) -> str:
-    first, *rest = name.split("_")
-    return first + "".join(part.title() for part in rest)

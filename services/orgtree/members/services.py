@@ -10,7 +10,7 @@ from sqlalchemy import delete, select, tuple_
 from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.orgtree.access import is_staff, missing, sees_any
+from services.orgtree.access import is_staff, missing, reveal_field, sees_any
 from services.orgtree.levels.services import load_schema
 from services.orgtree.members.rules import (
     REMOVAL_REASONS,
@@ -31,8 +31,6 @@ from shared.auth.principal import Principal
 from shared.contracts.orgtree import MemberCreated, MemberRemoved, MemberTransferred, MemberUpdated
 from shared.http.problems import ProblemError, conflict, invalid
 from shared.messaging.outbox import publish
-from shared.privacy import data_key, reveal
-from shared.tenancy import require_tenant
 
 REVEALABLE = {"idCard": ("member.id_card", "id_card_cipher"), "phone": ("member.phone", "phone_cipher")}
 CURSOR_SEPARATOR = "|"
@@ -126,15 +124,7 @@ class MemberService:
 
     async def reveal(self, member_id: UUID, field: str, purpose: str) -> str:
         member = await self.get(member_id)
-        if field not in REVEALABLE:
-            raise invalid("field", f"one of: {', '.join(REVEALABLE)}")
-        key, attribute = REVEALABLE[field]
-        ciphertext: bytes | None = getattr(member, attribute)
-        if ciphertext is None:
-            raise ProblemError(404, f"this member has no {field} on record", title="Not Found")
-        keys = await data_key(self.session, require_tenant())
-        return await reveal(self.session, keys, key, ciphertext, purpose=purpose,
-                            subject_type="member", subject_id=member.id)  # fmt: skip
+        return await reveal_field(self.session, member, REVEALABLE, field=field, purpose=purpose, subject_type="member")
 
     # -- writing -------------------------------------------------------------------------------
 

@@ -79,6 +79,10 @@ class NodeService:
             raise not_found()
         return node
 
+    async def scope_path(self, within: UUID | None) -> str | None:
+        """The subtree a listing covers: the unit ``within`` (if the caller sees it), else the caller's scope."""
+        return (await self.get(within)).path if within is not None else self.principal.scope
+
     async def get_in_tree(self, node_id: UUID, tree: str, field: str) -> OrgNode:
         node = await self.get(node_id)
         if node.tree != tree:

@@ -40,9 +40,6 @@ class ReportService:
         self.principal = principal
         self.nodes = MemberService(session, principal).nodes
 
-    async def _scope(self, node_id: UUID | None) -> str | None:
-        return (await self.nodes.get(node_id)).path if node_id is not None else self.principal.scope
-
     @staticmethod
     def _within(column: object, path: str | None) -> ColumnElement[bool]:
         return in_subtree(column, path) if path is not None else true()  # type: ignore[arg-type]
@@ -68,7 +65,7 @@ class ReportService:
                              red_collar_leaders=row[2], members=row[3], households=row[4])  # fmt: skip
 
     async def coverage(self, node_id: UUID | None) -> RedCellCoverage:
-        path = await self._scope(node_id)
+        path = await self.nodes.scope_path(node_id)
         settings = await district_settings(self.session)
         links = func.count(HouseholdLink.id)
         per_member = (
@@ -101,7 +98,7 @@ class ReportService:
 
     async def guidance(self, month: date, node_id: UUID | None) -> GuidanceReport:
         """Cadres with a guided member contacted fewer times than required in ``month``, or guiding too few/many."""
-        path = await self._scope(node_id)
+        path = await self.nodes.scope_path(node_id)
         settings = await district_settings(self.session)
         start = month.replace(day=1)
         end = date(start.year + start.month // 12, start.month % 12 + 1, 1)
@@ -134,7 +131,7 @@ class ReportService:
 
     async def unposted(self, node_id: UUID | None, limit: int) -> list[UnpostedMember]:
         """ORG-14: members without office who have not yet claimed a post."""
-        path = await self._scope(node_id)
+        path = await self.nodes.scope_path(node_id)
         rows = await self.session.execute(
             select(Member.id, Member.name, Member.grid_id)
             .where(Member.flags.contains(["without_office"]), Member.post_code.is_(None),
