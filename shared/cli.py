@@ -28,8 +28,9 @@ from typing import Any
 COMPONENTS: dict[str, str] = {
     "gateway": "gateway",
     "orgtree": "services.orgtree",
+    "dispatch": "services.dispatch",
 }
-DEFAULT_PORTS = {"gateway": 8000, "orgtree": 8101}
+DEFAULT_PORTS = {"gateway": 8000, "orgtree": 8101, "dispatch": 8102}
 
 
 def _package(component: str) -> str:

@@ -14,7 +14,7 @@ class ProxySettings(BaseSettings):
     )
 
     # service name -> base URL of its API
-    upstreams: dict[str, str] = Field(default_factory=lambda: {"orgtree": "http://127.0.0.1:8101"})
+    upstreams: dict[str, str] = Field(default_factory=lambda: {"orgtree": "http://127.0.0.1:8101", "dispatch": "http://127.0.0.1:8102"})
     upstream_timeout_s: float = 30.0
     upstream_connections: int = 200
     # Requests per minute; a district's hotline floor and one busy operator both fit well inside.

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 from uuid import UUID
 
+import msgspec
+
 from shared.contracts.base import Event, event_type
 
 
@@ -17,6 +19,7 @@ class MemberCreated(Event, frozen=True, kw_only=True):
     grid_id: UUID | None
     branch_id: UUID
     classification: str
+    user_id: UUID | None = None  # the member's gateway account, which answers dispatch offers
 
 
 @event_type
@@ -29,6 +32,7 @@ class MemberUpdated(Event, frozen=True, kw_only=True):
     member_id: UUID
     grid_id: UUID | None
     changed: list[str]
+    user_id: UUID | None = None
 
 
 @event_type
@@ -54,6 +58,14 @@ class MemberRemoved(Event, frozen=True, kw_only=True):
     reason: str
 
 
+class UnitRef(msgspec.Struct, frozen=True, kw_only=True):
+    """A unit of the administrative tree: id, level code and display name (no personal data)."""
+
+    id: UUID
+    level: str
+    name: str
+
+
 @event_type
 class GridCreated(Event, frozen=True, kw_only=True):
     NAME = "orgtree.GridCreated"
@@ -63,6 +75,20 @@ class GridCreated(Event, frozen=True, kw_only=True):
     parent_id: UUID
     level: str
     party_group_id: UUID | None  # the grid's party group when the district runs dual-network fusion
+    name: str = ""
+    path: str = ""  # the grid's tree path: tokens' scopes are paths, so dispatch confines cadres by it
+    ancestors: list[UnitRef] = []  # root first, down to the parent: the escalation ladder follows them
+
+
+@event_type
+class HouseholdPlaced(Event, frozen=True, kw_only=True):
+    """A household was registered in, or moved to, a grid; dispatch routes its tickets by it."""
+
+    NAME = "orgtree.HouseholdPlaced"
+    VERSION = 1
+
+    household_id: UUID
+    grid_id: UUID
 
 
 @event_type

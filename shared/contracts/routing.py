@@ -6,7 +6,20 @@ EVENTS_ACTOR = "handle_event"
 
 # event name -> consuming services
 _SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
-    "gateway.TenantProvisioned": ("orgtree",),
+    "gateway.TenantProvisioned": ("orgtree", "dispatch"),
+    # dispatch keeps its directory (grids, households, red-cell links, member volunteers) in step
+    "orgtree.GridCreated": ("dispatch",),
+    "orgtree.GridLeaderChanged": ("dispatch",),
+    "orgtree.HouseholdPlaced": ("dispatch",),
+    "orgtree.HouseholdLinked": ("dispatch",),
+    "orgtree.HouseholdUnlinked": ("dispatch",),
+    "orgtree.MemberCreated": ("dispatch",),
+    "orgtree.MemberUpdated": ("dispatch",),
+    "orgtree.MemberTransferred": ("dispatch",),
+    "orgtree.MemberRemoved": ("dispatch",),
+    # dispatch routes and delivers off the request path, through its own queue
+    "dispatch.TicketCreated": ("dispatch",),
+    "dispatch.NotificationQueued": ("dispatch",),
 }
 
 

@@ -10,6 +10,7 @@ from typing import Any
 from pydantic import BaseModel, SecretStr
 
 from gateway.proxy.settings import ProxySettings
+from services.dispatch.settings import DispatchProcessSettings
 from shared.settings import Settings
 
 EXAMPLE = Path(__file__).parents[2] / "deploy" / "env.example"
@@ -36,8 +37,10 @@ def example() -> dict[str, str]:
 
 def test_every_setting_is_listed_with_its_real_default() -> None:
     listed = example()
-    variables = dict(settings_variables(Settings, "REDCELL_")) | dict(
-        settings_variables(ProxySettings, "REDCELL_GATEWAY__")
+    variables = (
+        dict(settings_variables(Settings, "REDCELL_"))
+        | dict(settings_variables(ProxySettings, "REDCELL_GATEWAY__"))
+        | dict(settings_variables(DispatchProcessSettings, "REDCELL_DISPATCH__"))
     )
     missing = sorted(set(variables) - set(listed))
     assert not missing, f"deploy/env.example does not list {missing}"

@@ -29,9 +29,16 @@ from services.orgtree.models import (
     OrgNode,
     OrgNodeVersion,
 )
-from services.orgtree.nodes.paths import child_path, new_segment
+from services.orgtree.nodes.paths import ancestor_paths, child_path, new_segment
 from shared.contracts.base import Event
-from shared.contracts.orgtree import GridCreated, GridLeaderChanged, HouseholdLinked, MemberCreated
+from shared.contracts.orgtree import (
+    GridCreated,
+    GridLeaderChanged,
+    HouseholdLinked,
+    HouseholdPlaced,
+    MemberCreated,
+    UnitRef,
+)
 from shared.db.base import uuid7
 from shared.messaging.outbox import publish_many
 from shared.privacy import id_card_check_digit
@@ -54,6 +61,7 @@ class DemoBuilder:
     serial: int = 0
     events: list[Event] = field(default_factory=list)
     pending: list[object] = field(default_factory=list)
+    units: dict[str, OrgNode] = field(default_factory=dict)  # by path: a grid's chain for GridCreated
 
     def __post_init__(self) -> None:
         self.rng = random.Random(self.seed)  # synthetic demo data, reproducible
@@ -66,6 +74,7 @@ class DemoBuilder:
 
     def unit(self, parent: OrgNode, level: str, name: str, *, linked: OrgNode | None = None,
              basis: str | None = None) -> OrgNode:  # fmt: skip
+        self.units.setdefault(parent.path, parent)
         node = OrgNode(
             id=uuid7(), tenant_id=parent.tenant_id, parent_id=parent.id, tree=parent.tree, level=level, name=name,
             path=child_path(parent.path, new_segment()), linked_node_id=linked.id if linked else None,
@@ -81,8 +90,12 @@ class DemoBuilder:
     def grid(self, village: OrgNode, name: str, basis: str, party_group_of: OrgNode | None = None) -> OrgNode:
         grid = self.unit(village, "grid", name, basis=basis)
         group = self.unit(party_group_of, "party_group", f"{name}党小组", linked=grid) if party_group_of else None
-        self.events.append(GridCreated(tenant_id=grid.tenant_id, grid_id=grid.id, parent_id=village.id, level="grid",
-                                       party_group_id=group.id if group else None))  # fmt: skip
+        chain = [self.units[p] for p in ancestor_paths(village.path) if p in self.units]
+        self.events.append(GridCreated(
+            tenant_id=grid.tenant_id, grid_id=grid.id, parent_id=village.id, level="grid",
+            party_group_id=group.id if group else None, name=grid.name, path=grid.path,
+            ancestors=[UnitRef(id=unit.id, level=unit.level, name=unit.name) for unit in chain],
+        ))  # fmt: skip
         return grid
 
     async def member(self, branch: OrgNode, grid: OrgNode | None, **fields: object) -> Member:
@@ -105,7 +118,8 @@ class DemoBuilder:
             transferred_on=member.joined_on or born, reason="joined", recorded_at=datetime.now(UTC),
         ))  # fmt: skip
         self.events.append(MemberCreated(tenant_id=member.tenant_id, member_id=member.id, grid_id=member.grid_id,
-                                         branch_id=branch.id, classification=member.classification))  # fmt: skip
+                                         branch_id=branch.id, classification=member.classification,
+                                         user_id=member.user_id))  # fmt: skip
         return member
 
     async def household(self, grid: OrgNode, label: str, **fields: object) -> Household:
@@ -117,6 +131,7 @@ class DemoBuilder:
         await protect_household(self.session, household, head_name=self.person_name(),
                                 address=f"{grid.name}{label}", phone=self.phone(200_000_000))  # fmt: skip
         self.pending.append(household)
+        self.events.append(HouseholdPlaced(tenant_id=household.tenant_id, household_id=household.id, grid_id=grid.id))
         return household
 
     def link(self, member: Member, household: Household) -> None:

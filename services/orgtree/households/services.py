@@ -24,7 +24,7 @@ from services.orgtree.models import Household, HouseholdEvent, HouseholdLink, Me
 from services.orgtree.nodes.services import in_subtree
 from shared import audit
 from shared.auth.principal import Principal, Role
-from shared.contracts.orgtree import HouseholdEventRecorded
+from shared.contracts.orgtree import HouseholdEventRecorded, HouseholdPlaced
 from shared.http.problems import ProblemError, invalid
 from shared.messaging.outbox import publish
 
@@ -114,6 +114,8 @@ class HouseholdService:
         await self.session.flush()
         await audit.record(self.session, "orgtree.household.created", subject_type="household",
                            subject_id=str(household.id))  # fmt: skip
+        await publish(self.session, HouseholdPlaced(tenant_id=household.tenant_id, household_id=household.id,
+                                                    grid_id=grid.id))  # fmt: skip
         return household
 
     async def update(self, household_id: UUID, data: HouseholdUpdate) -> Household:

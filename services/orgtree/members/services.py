@@ -189,7 +189,7 @@ class MemberService:
         await audit.record(self.session, "orgtree.member.created", subject_type="member", subject_id=str(member.id))
         await publish(self.session, MemberCreated(
             tenant_id=member.tenant_id, member_id=member.id, grid_id=member.grid_id, branch_id=branch.id,
-            classification=member.classification,
+            classification=member.classification, user_id=member.user_id,
         ))  # fmt: skip
         return member
 
@@ -237,6 +237,7 @@ class MemberService:
                            detail={"fields": api_names})  # fmt: skip
         await publish(self.session, MemberUpdated(
             tenant_id=member.tenant_id, member_id=member.id, grid_id=member.grid_id, changed=api_names,
+            user_id=member.user_id,
         ))  # fmt: skip
         return member
 

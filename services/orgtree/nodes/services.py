@@ -26,7 +26,7 @@ from services.orgtree.models import (
 from services.orgtree.nodes.paths import ancestor_paths, child_path, new_segment, root_path, subtree_upper_bound
 from shared import audit
 from shared.auth.principal import Principal
-from shared.contracts.orgtree import GridCreated
+from shared.contracts.orgtree import GridCreated, UnitRef
 from shared.http.problems import ProblemError, conflict, invalid
 from shared.messaging.outbox import publish
 
@@ -164,9 +164,13 @@ class NodeService:
         )  # fmt: skip
         if spec.is_grid:
             group = await self._ensure_grid_party_group(node)
+            chain = await self.session.scalars(
+                select(OrgNode).where(OrgNode.path.in_(ancestor_paths(parent.path))).order_by(OrgNode.path)
+            )
             await publish(self.session, GridCreated(
                 tenant_id=node.tenant_id, grid_id=node.id, parent_id=parent.id, level=level,
-                party_group_id=group.id if group else None,
+                party_group_id=group.id if group else None, name=node.name, path=node.path,
+                ancestors=[UnitRef(id=unit.id, level=unit.level, name=unit.name) for unit in chain],
             ))  # fmt: skip
         return node
 

@@ -1,0 +1,20 @@
+"""Who may do what on the hotline (GW-04), on top of RLS's district boundary."""
+
+from __future__ import annotations
+
+from shared.auth.principal import Principal, Role
+from shared.http.problems import ProblemError
+
+# Hotline staff: operators run the floor; cadres follow their subtree's cases.
+OPERATORS = (Role.DISTRICT_ADMIN, Role.HOTLINE_OPERATOR)
+STAFF = (*OPERATORS, Role.STREET_ADMIN, Role.COMMUNITY_CADRE, Role.GRID_LEADER)
+PROVIDERS = (Role.VOLUNTEER, Role.MEMBER)
+
+
+def is_operator(principal: Principal) -> bool:
+    return principal.has_role(*OPERATORS)
+
+
+def missing(what: str) -> ProblemError:
+    """Another district's object, or one the caller may not see: the same 404 (no existence oracle)."""
+    return ProblemError(404, f"no such {what} in this district", title="Not Found")

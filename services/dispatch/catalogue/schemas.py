@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+from datetime import date, time
+from typing import Annotated
+from uuid import UUID
+
+import msgspec
+
+Minutes = Annotated[int, msgspec.Meta(ge=1, le=365 * 24 * 60)]
+
+
+class ItemView(msgspec.Struct, rename="camel", kw_only=True):
+    id: UUID
+    code: str
+    name: str
+    handling: str
+    skill: str | None
+
+
+class CategoryView(msgspec.Struct, rename="camel", kw_only=True):
+    id: UUID
+    code: str
+    name: str
+    mode: str
+    sign_for_minutes: int | None
+    arrival_minutes: int | None
+    resolution_minutes: int | None
+    working_time: bool
+    items: list[ItemView]
+
+
+class CategoryUpdate(msgspec.Struct, rename="camel", kw_only=True, forbid_unknown_fields=True):
+    mode: str | msgspec.UnsetType = msgspec.UNSET
+    sign_for_minutes: Minutes | msgspec.UnsetType | None = msgspec.UNSET
+    arrival_minutes: Minutes | msgspec.UnsetType | None = msgspec.UNSET
+    resolution_minutes: Minutes | msgspec.UnsetType | None = msgspec.UNSET
+    working_time: bool | msgspec.UnsetType = msgspec.UNSET
+
+
+class LadderLevelView(msgspec.Struct, rename="camel", kw_only=True):
+    rank: int
+    code: str
+    name: str
+    org_level: str
+    resolution_minutes: int | None
+    issues_referral: bool
+
+
+class SettingsView(msgspec.Struct, rename="camel", kw_only=True):
+    hotline_number: str
+    arrival_limit_minutes: int
+    offer_timeout_seconds: int
+    duplicate_window_days: int
+    red_after_minutes: int
+    working_weekdays: list[int]
+    work_starts: time
+    work_ends: time
+    timezone: str
+    webhook_url: str | None
+
+
+class SettingsUpdate(msgspec.Struct, rename="camel", kw_only=True, forbid_unknown_fields=True):
+    hotline_number: Annotated[str, msgspec.Meta(pattern=r"^[0-9]{3,20}$")] | msgspec.UnsetType = msgspec.UNSET
+    arrival_limit_minutes: Annotated[int, msgspec.Meta(ge=1, le=24 * 60)] | msgspec.UnsetType = msgspec.UNSET
+    offer_timeout_seconds: Annotated[int, msgspec.Meta(ge=10, le=24 * 3600)] | msgspec.UnsetType = msgspec.UNSET
+    duplicate_window_days: Annotated[int, msgspec.Meta(ge=1, le=90)] | msgspec.UnsetType = msgspec.UNSET
+    red_after_minutes: Annotated[int, msgspec.Meta(ge=0, le=90 * 24 * 60)] | msgspec.UnsetType = msgspec.UNSET
+    working_weekdays: list[Annotated[int, msgspec.Meta(ge=1, le=7)]] | msgspec.UnsetType = msgspec.UNSET
+    work_starts: time | msgspec.UnsetType = msgspec.UNSET
+    work_ends: time | msgspec.UnsetType = msgspec.UNSET
+    webhook_url: Annotated[str, msgspec.Meta(pattern=r"^https?://", max_length=500)] | msgspec.UnsetType | None = (
+        msgspec.UNSET
+    )
+
+
+class CalendarDaySet(msgspec.Struct, rename="camel", kw_only=True, forbid_unknown_fields=True):
+    is_working: bool
+    label: Annotated[str, msgspec.Meta(max_length=60)] = ""
+
+
+class CalendarDayView(msgspec.Struct, rename="camel", kw_only=True):
+    day: date
+    is_working: bool
+    label: str

@@ -1,0 +1,97 @@
+"""Which clocks run for a ticket in each status, as ``deadline`` rows (architecture.md section 4).
+
+Entering ``routing`` starts the sign-for clock; signing for it stops that and starts the arrival clock
+(orders with an arrival limit); arriving stops the arrival clock. The resolution clock of the current
+ladder level runs from intake (or from escalation) until the ticket is resolved. Leaving the open
+states cancels whatever still runs; reopening starts the resolution clock again.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.dispatch.clocks.calendar import add_working_minutes
+from services.dispatch.models import Deadline, DeadlineKind, LadderLevel, ServiceCategory, Ticket, TicketStatus
+
+S = TicketStatus
+K = DeadlineKind
+
+
+def now() -> datetime:
+    """The one clock of the service (tests of time limits move deadlines, not this)."""
+    return datetime.now(UTC)
+
+
+async def running(session: AsyncSession, ticket: Ticket) -> list[Deadline]:
+    rows = await session.scalars(
+        select(Deadline).where(
+            Deadline.ticket_id == ticket.id, Deadline.fired_at.is_(None), Deadline.cancelled_at.is_(None)
+        )
+    )
+    return list(rows)
+
+
+async def stop(session: AsyncSession, ticket: Ticket, *kinds: str) -> None:
+    """The clocks of ``kinds`` (all when empty) are met or no longer apply."""
+    query = update(Deadline).where(
+        Deadline.ticket_id == ticket.id, Deadline.fired_at.is_(None), Deadline.cancelled_at.is_(None)
+    )
+    if kinds:
+        query = query.where(Deadline.kind.in_(kinds))
+    await session.execute(query.values(cancelled_at=now()))
+
+
+async def due_after(session: AsyncSession, start: datetime, minutes: int, *, working_time: bool) -> datetime:
+    """When a limit of ``minutes`` that starts at ``start`` runs out (on the working calendar if asked)."""
+    if not working_time:
+        return start + timedelta(minutes=minutes)
+    return await add_working_minutes(session, start, minutes)
+
+
+async def start(session: AsyncSession, ticket: Ticket, kind: str, minutes: int | None, *, working_time: bool) -> None:
+    if minutes is None:
+        return
+    begun = now()
+    session.add(Deadline(
+        ticket_id=ticket.id, kind=kind, level_rank=ticket.level_rank, started_at=begun,
+        due_at=await due_after(session, begun, minutes, working_time=working_time),
+    ))  # fmt: skip
+
+
+async def _category(session: AsyncSession, ticket: Ticket) -> ServiceCategory | None:
+    return await session.get(ServiceCategory, ticket.category_id) if ticket.category_id else None
+
+
+async def start_resolution(session: AsyncSession, ticket: Ticket) -> None:
+    """The current ladder level's resolution clock: the level's own limit, else the category's."""
+    await stop(session, ticket, K.RESOLUTION, K.RED)
+    level = await session.scalar(select(LadderLevel).where(LadderLevel.rank == ticket.level_rank))
+    category = await _category(session, ticket)
+    minutes = level.resolution_minutes if level and level.resolution_minutes else None
+    working = False
+    if minutes is None and category is not None:
+        minutes, working = category.resolution_minutes, category.working_time
+    await start(session, ticket, K.RESOLUTION, minutes, working_time=working)
+
+
+async def on_status(session: AsyncSession, ticket: Ticket, before: str) -> None:
+    after = ticket.status
+    category = await _category(session, ticket)
+    working = category.working_time if category else False
+    if after == S.ROUTING and before != S.ROUTING:
+        await stop(session, ticket, K.SIGN_FOR, K.ARRIVAL)
+        await start(session, ticket, K.SIGN_FOR, category.sign_for_minutes if category else None,
+                    working_time=working)  # fmt: skip
+    elif after == S.ASSIGNED and before in (S.NEW, S.ROUTING):
+        await stop(session, ticket, K.SIGN_FOR)
+        if ticket.provider_id is not None and category is not None:
+            await start(session, ticket, K.ARRIVAL, category.arrival_minutes, working_time=False)
+    elif after == S.ON_SITE:
+        await stop(session, ticket, K.ARRIVAL)
+    elif after in (S.RESOLVED, S.CLOSED, S.CANCELLED, S.MERGED):
+        await stop(session, ticket)
+    if before in (S.RESOLVED, S.CLOSED) and after in (S.ASSIGNED, S.ROUTING):  # reopened
+        await start_resolution(session, ticket)

@@ -1,0 +1,36 @@
+"""Put a message in the delivery log; the worker delivers it after commit (outbox → queue → channel)."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.dispatch.clocks.timers import now
+from services.dispatch.models import Notification
+from shared.contracts.dispatch import NotificationQueued
+from shared.messaging.outbox import publish
+from shared.tenancy import require_tenant
+
+
+async def queue_notification(
+    session: AsyncSession,
+    *,
+    template: str,
+    recipient_kind: str,
+    channel: str,
+    recipient_id: UUID | None = None,
+    ticket_id: UUID | None = None,
+    offer_id: UUID | None = None,
+    params: dict[str, Any] | None = None,
+) -> Notification:
+    """``params`` must hold no personal data: the channel decrypts a phone number at the moment of sending."""
+    row = Notification(
+        template=template, recipient_kind=recipient_kind, recipient_id=recipient_id, channel=channel,
+        ticket_id=ticket_id, offer_id=offer_id, params=params or {}, next_attempt_at=now(),
+    )  # fmt: skip
+    session.add(row)
+    await session.flush()
+    await publish(session, NotificationQueued(tenant_id=require_tenant(), notification_id=row.id))
+    return row
