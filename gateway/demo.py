@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from gateway.tenants.cli import create_platform_operator_cli, create_tenant_cli
+from gateway.tenants.cli import create_district_user_cli, create_platform_operator_cli, create_tenant_cli
 from shared.settings import Settings
 
 DEMO_DISTRICTS = [
@@ -17,6 +17,8 @@ DEMO_DISTRICTS = [
     ("huaining-county", "怀宁县", "安庆市", "huaining-admin", "huaining-admin-pass"),
 ]
 OPERATOR = ("platform-operator", "platform-operator-pass")
+# A Wenzhou city hotline operator answering for two districts: one login, one token per district.
+HOTLINE = ("wenzhou-hotline", "wenzhou-hotline-pass", ["wenzhou-longwan", "wenzhou-ouhai"])
 
 
 async def load_demo(settings: Settings) -> tuple[list[str], list[dict[str, Any]]]:
@@ -26,6 +28,9 @@ async def load_demo(settings: Settings) -> tuple[list[str], list[dict[str, Any]]
         tenant = await create_tenant_cli(settings, slug, name, region, admin, password)
         districts.append({"id": str(tenant.id), "slug": tenant.slug, "name": tenant.name})
         lines.append(f"district {name} ({tenant.slug}): login {admin} / {password}")
+    username, password, slugs = HOTLINE
+    await create_district_user_cli(settings, username, password, ["hotline_operator"], slugs)
+    lines.append(f"hotline operator (龙湾区 and 瓯海区): login {username} / {password}")
     await create_platform_operator_cli(settings, *OPERATOR)
     lines.append(f"platform operator: login {OPERATOR[0]} / {OPERATOR[1]}")
     lines.append("gateway: http://127.0.0.1:8000  (API description: http://127.0.0.1:8000/schema)")

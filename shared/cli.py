@@ -126,7 +126,7 @@ def cmd_keys(args: argparse.Namespace) -> None:
 
 
 # Each service's part of the demo districts, loaded after the gateway has created them.
-DEMO_LOADERS = ("services.orgtree.demo.loader",)
+DEMO_LOADERS = ("services.orgtree.demo.loader", "services.dispatch.demo.loader")
 
 
 def cmd_demo(_: argparse.Namespace) -> None:

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from gateway.models import Tenant, UserAccount
-from gateway.tenants.services import create_platform_operator, provision_tenant
+from gateway.models import Membership, Tenant, UserAccount
+from gateway.tenants.services import add_membership, add_user, create_platform_operator, provision_tenant
 from shared.db.engine import make_engine, make_sessionmaker
 from shared.settings import Settings
 
@@ -51,5 +51,33 @@ async def create_platform_operator_cli(settings: Settings, username: str, passwo
     try:
         async with make_sessionmaker(engine)() as session, session.begin():
             return await create_platform_operator(session, username, password)
+    finally:
+        await engine.dispose()
+
+
+async def create_district_user_cli(
+    settings: Settings, username: str, password: str, roles: list[str], slugs: list[str]
+) -> UserAccount:
+    """A user with the same roles in each of ``slugs`` (e.g. a city hotline operator serving two districts).
+    Idempotent: memberships the user already has are left as they are."""
+    engine = make_engine(settings, "gateway", "system", pool_size=1)
+    try:
+        async with make_sessionmaker(engine)() as session, session.begin():
+            user = await session.scalar(select(UserAccount).where(UserAccount.username == username))
+            for slug in slugs:
+                tenant = await session.scalar(select(Tenant).where(Tenant.slug == slug))
+                if tenant is None:
+                    msg = f"no district {slug!r}"
+                    raise LookupError(msg)
+                if user is None:
+                    user = await add_user(session, tenant, username, password, roles=roles, scope=None)
+                elif not await session.scalar(
+                    select(Membership.id).where(Membership.user_id == user.id, Membership.tenant_id == tenant.id)
+                ):
+                    await add_membership(session, tenant, username, roles=roles, scope=None)
+            if user is None:
+                msg = "no districts given"
+                raise ValueError(msg)
+            return user
     finally:
         await engine.dispose()

@@ -109,6 +109,8 @@ def platform(server_env: dict[str, str]) -> Iterator[RunningPlatform]:
         **server_env,
         "REDCELL_JWT__JWKS_URL": f"{gateway_url}/.well-known/jwks.json",
         "REDCELL_GATEWAY__UPSTREAMS": json.dumps({s: f"http://127.0.0.1:{ports[s]}" for s in services}),
+        # the hotline desk's caller lookup asks orgtree directly
+        "REDCELL_DISPATCH__ORGTREE_URL": f"http://127.0.0.1:{ports.get('orgtree', 0)}",
         "REDCELL_WORKER__HEARTBEAT_TIMEOUT_MS": "3000",
         # every test logs in from 127.0.0.1; the per-address limit has its own test
         "REDCELL_GATEWAY__ANONYMOUS_RATE_PER_MINUTE": "100000",

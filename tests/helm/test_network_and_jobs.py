@@ -32,7 +32,10 @@ def test_service_apis_accept_only_the_gateway_and_declared_callers() -> None:
     docs = render({"services": {"training": {"enabled": True, "calls": ["orgtree"]}}})
     orgtree_in = named(docs, "NetworkPolicy", "orgtree-api-ingress")["spec"]["ingress"]
     assert len(orgtree_in) == 1
-    assert peers_components(orgtree_in[0]) == {"gateway", "training-api", "training-worker"}
+    # dispatch's caller lookup is a declared call in the chart's defaults
+    assert peers_components(orgtree_in[0]) == {
+        "gateway", "training-api", "training-worker", "dispatch-api", "dispatch-worker",
+    }  # fmt: skip
     training_in = named(docs, "NetworkPolicy", "training-api-ingress")["spec"]["ingress"]
     assert peers_components(training_in[0]) == {"gateway"}  # orgtree declared no call to training
     training_out = named(docs, "NetworkPolicy", "training-api-egress")["spec"]["egress"]
@@ -41,11 +44,19 @@ def test_service_apis_accept_only_the_gateway_and_declared_callers() -> None:
     assert all(not peers_components(rule) for rule in orgtree_out)  # no service edges of its own
 
 
+def test_a_caller_is_told_where_the_called_service_is(default_docs: list[Doc]) -> None:
+    containers = {name: spec["containers"][0] for name, spec in pod_specs(default_docs)}
+    env = {e["name"]: e.get("value") for e in containers[f"{FULLNAME}-dispatch-api"].get("env", [])}
+    assert env["REDCELL_DISPATCH__ORGTREE_URL"] == f"http://{FULLNAME}-orgtree-api"
+    orgtree_env = {e["name"] for e in containers[f"{FULLNAME}-orgtree-api"].get("env", [])}
+    assert not any(name.endswith("_URL") and name.startswith("REDCELL_ORGTREE__") for name in orgtree_env)
+
+
 def test_gateway_reaches_the_service_apis_and_its_data_stores(default_docs: list[Doc]) -> None:
     egress = named(default_docs, "NetworkPolicy", "gateway-egress")["spec"]["egress"]
-    ports = sorted(rule["ports"][0]["port"] for rule in egress)
-    assert ports == [5432, 6379, 8000]
-    assert {"orgtree-api"} in [peers_components(rule) for rule in egress]
+    assert {rule["ports"][0]["port"] for rule in egress} == {5432, 6379, 8000}
+    services = [peers_components(rule) for rule in egress if rule["ports"][0]["port"] == 8000]
+    assert sorted(map(sorted, services)) == [["dispatch-api"], ["orgtree-api"]]
 
 
 def test_data_store_egress_uses_the_operators_peers(production_docs: list[Doc]) -> None:
@@ -63,7 +74,7 @@ def test_data_store_egress_uses_the_operators_peers(production_docs: list[Doc]) 
 
 def test_one_migration_hook_job_per_component_as_its_owner(docs: list[Doc]) -> None:
     jobs = {j["metadata"]["name"]: j for j in of_kind(docs, "Job") if j["metadata"]["name"].endswith("-migrate")}
-    assert set(jobs) == {f"{FULLNAME}-gateway-migrate", f"{FULLNAME}-orgtree-migrate"}
+    assert set(jobs) == {f"{FULLNAME}-{c}-migrate" for c in ("gateway", "orgtree", "dispatch")}
     for name, job in jobs.items():
         component = name.removeprefix(f"{FULLNAME}-").removesuffix("-migrate")
         annotations = job["metadata"]["annotations"]

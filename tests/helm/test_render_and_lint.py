@@ -18,7 +18,10 @@ def test_lint_is_clean(overlay: str) -> None:
 
 
 def test_every_component_has_its_workload(docs: list[Doc]) -> None:
-    components = {"gateway", "gateway-relay", "orgtree-api", "orgtree-worker", "orgtree-relay", "scheduler"}
+    components = {
+        "gateway", "gateway-relay", "orgtree-api", "orgtree-worker", "orgtree-relay", "dispatch-api",
+        "dispatch-worker", "dispatch-relay", "scheduler",
+    }  # fmt: skip
     for kind in ("Deployment", "Service", "ServiceAccount"):
         names = {d["metadata"]["name"] for d in of_kind(docs, kind)}
         assert names == {f"{FULLNAME}-{c}" for c in components}, kind

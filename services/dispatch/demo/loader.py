@@ -1,0 +1,96 @@
+"""``redcell demo load`` for dispatch: each demo district's hotline setup, its non-member providers, a few
+calls waiting at the desk and published micro-wishes. Member volunteers, grids and households arrive from
+orgtree's events once the worker runs, so the calls here are not placed yet: the desk places them."""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.dispatch.catalogue.services import seed_district
+from services.dispatch.clocks.timers import now
+from services.dispatch.models import (
+    MicroWish,
+    Provider,
+    ProviderKind,
+    ServiceCategory,
+    ServiceItem,
+    Ticket,
+    WishStatus,
+)
+from services.dispatch.tickets.schemas import TicketCreate
+from services.dispatch.tickets.services import TicketService
+from shared import audit
+from shared.auth.principal import Principal, Role
+from shared.db.engine import make_engine, make_sessionmaker
+from shared.settings import Settings
+from shared.tenancy import tenant_scope
+
+SYNTHETIC = "（示例）"  # marks names the seeds do not give
+
+# Jiaxing's provider kinds [001/JX]; 红船服务队 and 骆叶青志愿者工作室 are named in the seed.
+PROVIDERS = (
+    (ProviderKind.PROFESSIONAL_TEAM, "红船服务队", ["electrical", "appliance"], None),
+    (ProviderKind.EXPERT_STUDIO, "骆叶青志愿者工作室", ["care", "policy"], None),
+    (ProviderKind.PROFESSIONAL_TEAM, f"法律援助服务队{SYNTHETIC}", ["legal", "mediation"], None),
+    (ProviderKind.FRANCHISE_FIRM, f"安心家政{SYNTHETIC}", ["housekeeping"], "low_fee"),
+    (ProviderKind.SKILLED_RESIDENT, f"水电师傅{SYNTHETIC}", ["plumbing", "electrical"], "free"),
+)
+
+CALLS = (
+    ("phone", "楼道灯坏了，晚上老人上下楼不方便", "citizen_life", "electrical", "13800000001"),
+    ("phone", "独居老人想预约陪同就医", "citizen_life", "escort_medical", "13800000002"),
+    ("walk_in", "咨询老年卡办理需要哪些材料", "affairs", "senior_card", "13800000003"),
+)
+
+WISHES = (
+    ("wall", "希望有一台收音机听戏", Decimal("80.00")),
+    ("visit", "孙子上学需要一个新书包", Decimal("120.00")),
+)
+
+
+async def load_district(session: AsyncSession, tenant_id: uuid.UUID) -> bool:
+    await seed_district(session)
+    if await session.scalar(select(func.count()).select_from(Provider).where(Provider.member_id.is_(None))):
+        return False
+    for kind, name, skills, fee_mode in PROVIDERS:
+        session.add(Provider(kind=kind, name=name, skills=skills, fee_mode=fee_mode, on_duty=True, active=True))
+    desk = TicketService(session, Principal(user_id=uuid.UUID(int=0), tenant_id=tenant_id,
+                                            roles=frozenset({Role.HOTLINE_OPERATOR})))  # fmt: skip
+    codes = dict(await _catalogue(session))
+    for channel, title, category, item, phone in CALLS:
+        await desk.create(TicketCreate(
+            channel=channel, title=title, category_id=codes[category], item_id=codes[item], caller_phone=phone,
+        ))  # fmt: skip
+    for source, title, value in WISHES:
+        session.add(MicroWish(source=source, title=title, value_yuan=value, status=WishStatus.PUBLISHED,
+                              published_at=now(), beneficiary_masked="王**"))  # fmt: skip
+    await audit.record(session, "dispatch.demo.loaded", subject_type="dispatch_settings", subject_id=str(tenant_id))
+    return True
+
+
+async def _catalogue(session: AsyncSession) -> list[tuple[str, uuid.UUID]]:
+    categories = [(row.code, row.id) for row in await session.scalars(select(ServiceCategory))]
+    items = [(row.code, row.id) for row in await session.scalars(select(ServiceItem))]
+    return categories + items
+
+
+async def load_demo(settings: Settings, tenants: list[dict[str, Any]]) -> list[str]:
+    engine = make_engine(settings, "dispatch", "app")
+    lines = []
+    try:
+        for tenant in tenants:
+            tenant_id = uuid.UUID(str(tenant["id"]))
+            with tenant_scope(tenant_id), audit.actor_scope("system:demo"):
+                async with make_sessionmaker(engine)() as session, session.begin():
+                    loaded = await load_district(session, tenant_id)
+                    tickets = await session.scalar(select(func.count()).select_from(Ticket))
+            state = "loaded" if loaded else "already loaded"
+            lines.append(f"hotline of {tenant['name']}: catalogue, providers, {tickets} tickets ({state})")
+    finally:
+        await engine.dispose()
+    return lines
