@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from redis.asyncio import Redis
+from redis.exceptions import RedisError
 from sqlalchemy import text
 
 from shared.db.engine import make_engine
@@ -98,7 +99,7 @@ async def scheduler_loop(
                     next_run[job.name] = now + job.interval_s
                     try:
                         await _run_due(job, settings, redis)
-                    except OSError:
+                    except (OSError, RedisError):  # redis-py's ConnectionError is not an OSError
                         log.warning("scheduler cannot reach Redis; will retry", job=job.name)
                         next_run[job.name] = now + tick_s
             with contextlib.suppress(TimeoutError):

@@ -18,7 +18,7 @@ from shared.local_servers import free_ports
 from shared.messaging.consumer import worker_threads_alive
 from shared.messaging.relay import OutboxRelay
 from shared.probes import Heartbeat, ProbeServer, ReadinessCheck, dependency_checks, serve_probes
-from shared.scheduler import scheduler_loop
+from shared.scheduler import Job, scheduler_loop
 from shared.settings import RedisSettings, RelaySettings, Settings
 from shared.testing.platform import redcell
 from shared.testing.processes import Platform, RunningProcess
@@ -165,6 +165,31 @@ async def test_the_scheduler_beats_its_heartbeat_each_tick(settings: Settings) -
     finally:
         stop.set()
         await asyncio.wait_for(task, 5)
+
+
+async def test_the_scheduler_outlives_redis_being_away_and_runs_its_jobs_once_redis_is_back(
+    settings: Settings,
+) -> None:
+    runs: list[float] = []
+
+    async def job(_: Settings) -> int:
+        runs.append(time.monotonic())
+        return 0
+
+    away = settings.model_copy(update={"redis": RedisSettings(url=f"redis://127.0.0.1:{free_ports(1)[0]}/0")})
+    stop = asyncio.Event()
+    task = asyncio.create_task(scheduler_loop([Job("probe.job", 0.05, job)], away, stop, tick_s=0.05))
+    await asyncio.sleep(0.5)
+    assert not task.done(), task  # a refused connection to Redis must not end the loop
+    assert runs == []  # no lock, no run: another replica may hold it
+    stop.set()
+    await asyncio.wait_for(task, 5)
+    stop = asyncio.Event()
+    task = asyncio.create_task(scheduler_loop([Job("probe.job", 0.05, job)], settings, stop, tick_s=0.05))
+    await asyncio.sleep(0.5)
+    stop.set()
+    await asyncio.wait_for(task, 5)
+    assert runs
 
 
 def test_a_worker_is_alive_while_all_its_dramatiq_threads_run() -> None:
