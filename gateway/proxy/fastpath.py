@@ -25,8 +25,10 @@ class GatewayDispatcher:
         async def forward(scope: Scope, receive: Receive, send: Send) -> None:
             await proxy_state["proxy"](scope, receive, send)
 
+        # Public routes (residents' endpoints) pass without a token; the proxy limits them per address.
+        public: tuple[str, ...] = proxy_state.get("public_routes", ())
         self.api = RequestIdMiddleware(
-            AuthenticationMiddleware(forward, verifier, public_prefixes=()), trust_forwarded_for=False
+            AuthenticationMiddleware(forward, verifier, public_prefixes=public), trust_forwarded_for=False
         )
 
     def __getattr__(self, name: str) -> Any:  # tests and tools reach the Litestar app's attributes

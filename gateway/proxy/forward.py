@@ -7,6 +7,8 @@ again themselves: the gateway is not the only line of defence.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import time
 from collections.abc import AsyncIterator
 from typing import Any, cast
@@ -112,6 +114,9 @@ class Proxy:
         self.max_body_bytes = max_body_bytes
         self._timeout = aiohttp.ClientTimeout(total=None, sock_connect=5, sock_read=settings.upstream_timeout_s)
         self._upload_timeout = aiohttp.ClientTimeout(total=None, sock_connect=5, sock_read=settings.upload_timeout_s)
+        self._stream_timeout = aiohttp.ClientTimeout(total=None, sock_connect=5, sock_read=settings.stream_timeout_s)
+        self._public = tuple(settings.public_routes)
+        self._streams = tuple(settings.stream_routes)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         method: str = cast("Any", scope)["method"]
@@ -124,10 +129,14 @@ class Proxy:
             await send_problem(send, 404, "Not Found", f"no service is routed at /api/{service}")
             return
         principal = scope.get("user")
-        if not isinstance(principal, Principal):  # the auth middleware guarantees this; keep the proxy safe alone
+        if isinstance(principal, Principal):
+            if await self._over_limit(principal, send):
+                return
+        elif self.is_public(scope["path"]):
+            if await self._over_address_limit(scope, send):
+                return
+        else:  # the auth middleware guarantees a principal off public routes; keep the proxy safe alone
             await send_problem(send, 401, "Unauthorized", "a bearer token is required")
-            return
-        if await self._over_limit(principal, send):
             return
 
         headers = self._forward_headers(scope)
@@ -147,13 +156,17 @@ class Proxy:
         url = base + path + ("?" + scope["query_string"].decode("latin-1") if scope.get("query_string") else "")
         started = time.perf_counter()
         status = "5xx"
+        streaming = path.startswith(self._streams)
         try:
-            timeout = self._upload_timeout if upload_limit else self._timeout
+            timeout = self._stream_timeout if streaming else self._upload_timeout if upload_limit else self._timeout
             async with self.upstreams.session.request(
                 method, url, headers=headers, data=body, allow_redirects=False, timeout=timeout
             ) as response:
                 status = f"{response.status // 100}xx"
-                await self._relay_response(response, send)
+                if streaming:
+                    await self._relay_stream(response, receive, send)
+                else:
+                    await self._relay_response(response, send)
         except TimeoutError:
             log.warning("upstream timed out", service=service)
             await send_problem(send, 504, "Gateway Timeout", f"the {service} service did not answer in time")
@@ -180,6 +193,22 @@ class Proxy:
         )
         return True
 
+    def is_public(self, path: str) -> bool:
+        """A public route, and no dot segment that could climb out of it in the service behind."""
+        return path.startswith(self._public) and ".." not in path.split("/")
+
+    async def _over_address_limit(self, scope: Scope, send: Send) -> bool:
+        exceeded, retry_after = self.limiter.check(
+            [(f"ip:{_client_ip(scope)}", self.settings.anonymous_rate_per_minute)]
+        )
+        if not exceeded:
+            return False
+        await send_problem(
+            send, 429, "Too Many Requests", f"too many requests from this address; retry in {retry_after} s",
+            headers=[(b"retry-after", str(retry_after).encode())],
+        )  # fmt: skip
+        return True
+
     def _forward_headers(self, scope: Scope) -> list[tuple[str, str]]:
         headers = [
             (k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"] if k.lower() not in _HOP_BY_HOP
@@ -203,3 +232,30 @@ class Proxy:
         async for chunk in response.content.iter_any():
             await send({"type": "http.response.body", "body": chunk, "more_body": True})
         await send({"type": "http.response.body", "body": b"", "more_body": False})
+
+    async def _relay_stream(self, response: aiohttp.ClientResponse, receive: Receive, send: Send) -> None:
+        """An endless response (server-sent events): each chunk goes on as it arrives, and the upstream
+        request ends when the client disconnects (nothing else would notice until the next heartbeat failed)."""
+        raw_headers = [
+            (k.lower(), v) for k, v in response.raw_headers if k.decode("latin-1").lower() not in _RESPONSE_DROP
+        ]
+        await send({"type": "http.response.start", "status": response.status, "headers": raw_headers})
+
+        async def relay() -> None:
+            with contextlib.suppress(TimeoutError, aiohttp.ClientPayloadError, aiohttp.ClientConnectionError):
+                async for chunk in response.content.iter_any():
+                    await send({"type": "http.response.body", "body": chunk, "more_body": True})
+
+        async def client_gone() -> None:
+            while (await receive())["type"] != "http.disconnect":
+                pass
+
+        tasks = [asyncio.ensure_future(relay()), asyncio.ensure_future(client_gone())]
+        try:
+            await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+        with contextlib.suppress(OSError):  # the client may be gone already
+            await send({"type": "http.response.body", "body": b"", "more_body": False})

@@ -28,7 +28,8 @@ class ProxyWiring:
 
 
 def proxy_wiring(settings: Settings, proxy_settings: ProxySettings) -> ProxyWiring:
-    state: dict[str, Any] = {}
+    # Known before the lifespan runs: the dispatcher lets these through without a token (fastpath.py).
+    state: dict[str, Any] = {"public_routes": tuple(proxy_settings.public_routes)}
     upstreams = Upstreams(proxy_settings)
     schema = MergedSchema(proxy_settings.upstreams)
 

@@ -14,7 +14,9 @@ class ProxySettings(BaseSettings):
     )
 
     # service name -> base URL of its API
-    upstreams: dict[str, str] = Field(default_factory=lambda: {"orgtree": "http://127.0.0.1:8101", "dispatch": "http://127.0.0.1:8102"})
+    upstreams: dict[str, str] = Field(
+        default_factory=lambda: {"orgtree": "http://127.0.0.1:8101", "dispatch": "http://127.0.0.1:8102"}
+    )
     upstream_timeout_s: float = 30.0
     upstream_connections: int = 200
     # Requests per minute; a district's hotline floor and one busy operator both fit well inside.
@@ -26,6 +28,13 @@ class ProxySettings(BaseSettings):
     # work on one before answering (a 100,000-member import takes about 30 s on two cores).
     upload_routes: dict[str, int] = Field(default_factory=lambda: {"/api/orgtree/imports/": 64 * 1024 * 1024})
     upload_timeout_s: float = 300.0
+    # Path prefixes open without a token (the residents' public endpoints), limited per client address at
+    # anonymous_rate_per_minute; the service behind decides what each one allows.
+    public_routes: list[str] = Field(default_factory=lambda: ["/api/dispatch/public/"])
+    # Long-lived responses (server-sent events): relayed chunk by chunk as they come, ended when the client
+    # goes, with this read timeout instead of upstream_timeout_s (the services send a heartbeat every 15 s).
+    stream_routes: list[str] = Field(default_factory=lambda: ["/api/dispatch/stream"])
+    stream_timeout_s: float = 60.0
 
 
 @lru_cache(maxsize=1)

@@ -8,25 +8,53 @@ from litestar import Litestar
 
 from services.dispatch import SERVICE
 from services.dispatch.catalogue.controllers import CatalogueController
+from services.dispatch.clocks.controllers import DeadlineController
+from services.dispatch.closure.controllers import ClosureController
+from services.dispatch.escalation.controllers import ExtensionController, LadderController, ReferralController
+from services.dispatch.notifications.controllers import LiveController, NotificationController
+from services.dispatch.notifications.controllers import lifespan as notifications_lifespan
+from services.dispatch.public.controllers import PublicController
+from services.dispatch.reports.controllers import ReportController
+from services.dispatch.routing.controllers import DispatchOrderController, OfferController, ProviderController
 from services.dispatch.tickets.controllers import CallerController, TicketController
+from services.dispatch.timebank.controllers import TimeBankController
+from services.dispatch.wishes.controllers import WishController, wish_dependencies
 from shared.auth.verify import TokenVerifier
-from shared.http.app import build_app
+from shared.http.app import PUBLIC_PREFIXES, build_app
 from shared.settings import Settings, get_settings
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
 def create_app(settings: Settings | None = None, *, verifier: TokenVerifier | None = None) -> Litestar:
+    settings = settings or get_settings()
     return build_app(
         SERVICE,
         [
+            NotificationController,
+            LiveController,
+            PublicController,
             CatalogueController,
             TicketController,
             CallerController,
+            DispatchOrderController,
+            OfferController,
+            ProviderController,
+            DeadlineController,
+            LadderController,
+            ReferralController,
+            ExtensionController,
+            ClosureController,
+            ReportController,
+            TimeBankController,
+            WishController,
         ],
-        settings or get_settings(),
+        settings,
         title="Redcell dispatch",
         verifier=verifier,
+        public_prefixes=(*PUBLIC_PREFIXES, "/api/dispatch/public/"),  # residents: public/controllers.py
+        lifespan=[notifications_lifespan(settings)],
+        dependencies=wish_dependencies(settings),  # the evidence photos' object store
         openapi_description=(
             "The district's hotline: tickets from residents' calls and visits, routing to volunteers and units, "
             "time limits and escalation up the tree, callbacks, the time bank and micro-wishes."

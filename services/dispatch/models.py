@@ -228,6 +228,7 @@ class OfferStatus(StrEnum):
     DECLINED = "declined"
     EXPIRED = "expired"
     WITHDRAWN = "withdrawn"  # another provider won the claim, or the ticket moved on
+    RETURNED = "returned"  # accepted, then handed back (退单): the ticket is not offered to them again
 
 
 class Offer(TenantScoped, Base):
@@ -236,6 +237,15 @@ class Offer(TenantScoped, Base):
     __tablename__ = "offer"
     __table_args__ = (
         Index("ix_offer_ticket", "tenant_id", "ticket_id"),
+        # Two routing runs racing on one ticket cannot put the same order to a provider twice.
+        Index(
+            "uq_offer_open_ticket_provider",
+            "tenant_id",
+            "ticket_id",
+            "provider_id",
+            unique=True,
+            postgresql_where=text("status = 'open'"),
+        ),
         Index("ix_offer_provider_open", "tenant_id", "provider_id", postgresql_where=text("status = 'open'")),
         # The offer time-out sweep reads only open offers by due time, across districts.
         Index("ix_offer_open_expiry", "expires_at", postgresql_where=text("status = 'open'")),
@@ -356,6 +366,8 @@ class Ticket(TenantScoped, Timestamped, Base):
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     merged_into_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("ticket.id", ondelete="RESTRICT"))
     created_by: Mapped[uuid.UUID | None] = mapped_column()  # operator user id; None: the resident
+    # SHA-256 of the follow token a resident got from the public endpoint (public/; migration 0005).
+    follow_token_hash: Mapped[str | None] = mapped_column(String(64))
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
 
     __mapper_args__ = {"version_id_col": version}
@@ -440,6 +452,7 @@ class Extension(TenantScoped, Base):
     status: Mapped[str] = mapped_column(String(10), nullable=False, default="pending")  # approved | rejected
     decided_by: Mapped[uuid.UUID | None] = mapped_column()
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    decision_note: Mapped[str | None] = mapped_column(Text)  # why it was approved or refused (migration 0003)
 
 
 class ReferralNotice(TenantScoped, Base):

@@ -7,7 +7,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from services.dispatch.catalogue.services import seed_district
@@ -107,3 +107,134 @@ def bearer(issuer: TestIssuer, tenant: uuid.UUID | None, roles: list[str], scope
 
 def operator(issuer: TestIssuer, district: District, user_id: uuid.UUID | None = None) -> dict[str, str]:
     return bearer(issuer, district.id, ["hotline_operator"], user_id=user_id or uuid.uuid4())
+
+
+# --- clocks and escalation (test_clocks.py, test_escalation.py, test_deadline_restart.py) ----------------
+
+
+def staff(issuer: TestIssuer, district: District, role: str = "district_admin",
+          user_id: uuid.UUID | None = None) -> dict[str, str]:  # fmt: skip
+    return bearer(issuer, district.id, [role], user_id=user_id or uuid.uuid4())
+
+
+def ticket_body(district: District, **overrides: object) -> dict[str, object]:
+    """A 96345 call about a household of the district's first grid (citizen life: one day to resolve)."""
+    body: dict[str, object] = {
+        "channel": "phone", "title": "楼道灯坏了", "description": "三楼楼道灯不亮,老人夜里摸黑",
+        "categoryId": str(district.categories["citizen_life"]), "householdId": str(district.households[0]),
+    }  # fmt: skip
+    body.update(overrides)
+    return body
+
+
+async def open_ticket(client: Any, issuer: TestIssuer, district: District, **overrides: object) -> dict[str, Any]:
+    """A ticket recorded at the desk, through the API; returns its view."""
+    response = await client.post("/api/dispatch/tickets", json=ticket_body(district, **overrides),
+                                 headers=operator(issuer, district))  # fmt: skip
+    assert response.status_code == 201, response.text
+    ticket: dict[str, Any] = response.json()["ticket"]
+    return ticket
+
+
+async def make_overdue(district: District, ticket_id: object, kind: str, minutes: int = 1) -> int:
+    """Let the ticket's waiting clock of ``kind`` run out ``minutes`` ago (as the app role, RLS applies)."""
+
+    async def move_back(session: AsyncSession) -> int:
+        result = await session.execute(
+            text("UPDATE deadline SET due_at = now() - make_interval(mins => :m) WHERE ticket_id = :t AND kind = :k "
+                 "AND fired_at IS NULL AND cancelled_at IS NULL"),
+            {"m": minutes, "t": uuid.UUID(str(ticket_id)), "k": kind},
+        )  # fmt: skip
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+    moved: int = await district.run(move_back)
+    return moved
+
+
+async def events_of(district: District, event: str, ticket_id: object) -> list[dict[str, Any]]:
+    """Payloads of one event type about one ticket in the district's outbox, oldest first."""
+
+    async def read(session: AsyncSession) -> list[dict[str, Any]]:
+        rows = await session.execute(
+            text("SELECT payload FROM outbox_message WHERE event = :e AND payload->>'ticket_id' = :t ORDER BY id"),
+            {"e": event, "t": str(ticket_id)},
+        )
+        return [dict(row[0]) for row in rows]
+
+    found: list[dict[str, Any]] = await district.run(read)
+    return found
+
+
+# --- routing and the directory (test_routing.py, test_claim_race.py, test_directory.py) ---------------
+
+
+def as_provider(issuer: TestIssuer, district: District, provider: Provider, role: str = "volunteer") -> dict[str, str]:
+    """The token of the account that answers ``provider``'s offers."""
+    return bearer(issuer, district.id, [role], user_id=provider.user_id)
+
+
+async def deliver(district: District, event: str, settings: Any) -> int:
+    """Apply the district's outbox rows of ``event`` through dispatch's consumer, as relay and worker would;
+    returns how many were applied now (the inbox skips those applied before)."""
+    import services.dispatch.directory.actors
+    import services.dispatch.routing.actors  # noqa: F401 - register their handlers on the consumer
+    from services.dispatch.events import consumer
+
+    async def read(session: AsyncSession) -> list[Any]:
+        rows = await session.execute(
+            text("SELECT id, event, payload, tenant_id, created_at FROM outbox_message WHERE event = :e ORDER BY seq"),
+            {"e": event},
+        )
+        return list(rows)
+
+    consumer._settings = settings
+    applied = 0
+    for row in await district.run(read):
+        payload = dict(row.payload)
+        version = int(payload.pop("version", 1))
+        envelope = {"id": str(row.id), "event": row.event, "version": version, "tenant_id": str(row.tenant_id),
+                    "occurred_at": row.created_at.isoformat(), "payload": payload}  # fmt: skip
+        applied += await consumer.handle(envelope)
+    return applied
+
+
+# --- closure, rates, time bank and wishes (test_closure.py, test_rates.py, test_timebank.py, test_wishes.py) ---
+
+
+async def put_ticket(district: District, *, grid: int = 0, category: str | None = "citizen_life",
+                     **values: Any) -> uuid.UUID:  # fmt: skip
+    """A ticket written straight to the database in whatever state ``values`` give (default: a unit-owned
+    ticket signed for in the district's first grid); routing and clocks are tested apart."""
+    from services.dispatch.models import Ticket
+
+    async def add(session: AsyncSession) -> uuid.UUID:
+        grid_id = district.grids[grid]
+        fields: dict[str, Any] = {
+            "number": f"T{uuid.uuid4().hex[:12]}", "channel": "phone", "title": "楼道灯坏了", "status": "assigned",
+            "category_id": district.categories[category] if category else None, "grid_id": grid_id,
+            "grid_path": district.grid_paths[grid_id], "unit_id": grid_id, "level_rank": 0,
+        }  # fmt: skip
+        ticket = Ticket(**(fields | values))
+        session.add(ticket)
+        await session.flush()
+        return ticket.id
+
+    ticket_id: uuid.UUID = await district.run(add)
+    return ticket_id
+
+
+async def set_ticket(district: District, ticket_id: object, **values: Any) -> None:
+    """Change a ticket's columns directly (e.g. hand it to a provider as routing would have)."""
+    from services.dispatch.models import Ticket
+
+    async def change(session: AsyncSession) -> None:
+        ticket = await session.get(Ticket, uuid.UUID(str(ticket_id)))
+        assert ticket is not None
+        for key, value in values.items():
+            setattr(ticket, key, value)
+
+    await district.run(change)
+
+
+def volunteer(issuer: TestIssuer, district: District, user_id: uuid.UUID) -> dict[str, str]:
+    return bearer(issuer, district.id, ["volunteer"], user_id=user_id)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -44,3 +44,14 @@ async def add_working_minutes(session: AsyncSession, start: datetime, minutes: i
         if day > horizon:
             msg = "no working time within a year of the start; check the district's calendar"
             raise ValueError(msg)
+
+
+async def district_zone(session: AsyncSession) -> ZoneInfo:
+    """The district's time zone (Asia/Shanghai until a district says otherwise)."""
+    settings = await session.scalar(select(DispatchSettings))
+    return ZoneInfo(settings.timezone if settings is not None else "Asia/Shanghai")
+
+
+async def end_of_day(session: AsyncSession, day: date) -> datetime:
+    """The first instant after ``day`` in the district: a deadline "by 12 May" runs until midnight local time."""
+    return datetime.combine(day + timedelta(days=1), time(0, 0), await district_zone(session))

@@ -51,14 +51,20 @@ async def due_after(session: AsyncSession, start: datetime, minutes: int, *, wor
     return await add_working_minutes(session, start, minutes)
 
 
+def add(session: AsyncSession, ticket: Ticket, kind: str, due_at: datetime, *,
+        started_at: datetime | None = None) -> Deadline:  # fmt: skip
+    """A clock of ``kind`` for the ticket's current ladder level, due at ``due_at``."""
+    deadline = Deadline(ticket_id=ticket.id, kind=kind, level_rank=ticket.level_rank,
+                        started_at=started_at or now(), due_at=due_at)  # fmt: skip
+    session.add(deadline)
+    return deadline
+
+
 async def start(session: AsyncSession, ticket: Ticket, kind: str, minutes: int | None, *, working_time: bool) -> None:
     if minutes is None:
         return
     begun = now()
-    session.add(Deadline(
-        ticket_id=ticket.id, kind=kind, level_rank=ticket.level_rank, started_at=begun,
-        due_at=await due_after(session, begun, minutes, working_time=working_time),
-    ))  # fmt: skip
+    add(session, ticket, kind, await due_after(session, begun, minutes, working_time=working_time), started_at=begun)
 
 
 async def _category(session: AsyncSession, ticket: Ticket) -> ServiceCategory | None:

@@ -1,1 +1,15 @@
-"""Event handlers of the dispatch service (routing)."""
+"""Event handlers of the dispatch service (routing): a new or reclassified ticket is routed off the request path."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.dispatch.events import consumer
+from services.dispatch.routing.services import route_ticket
+from shared.contracts.dispatch import TicketCreated
+
+
+@consumer.on(TicketCreated)
+async def route_created_ticket(session: AsyncSession, event: TicketCreated) -> None:
+    """Replays are harmless: a ticket already out on offer, signed for or closed is left as it is."""
+    await route_ticket(session, event.ticket_id)

@@ -1,4 +1,4 @@
-"""Schema changes for clocks and escalation (empty until that area needs one).
+"""Clocks and escalation: the decision note of an extension request.
 
 Revision ID: 0003
 Revises: 0002
@@ -7,6 +7,9 @@ Create Date: 2026-12-02
 
 from collections.abc import Sequence
 
+import sqlalchemy as sa
+from alembic import op
+
 revision: str = "0003"
 down_revision: str | None = "0002"
 branch_labels: str | Sequence[str] | None = None
@@ -14,8 +17,8 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    pass
+    op.add_column("extension", sa.Column("decision_note", sa.Text(), nullable=True))
 
 
 def downgrade() -> None:
-    pass
+    op.drop_column("extension", "decision_note")

@@ -1,4 +1,4 @@
-"""Schema changes for notifications and the public endpoint (empty until that area needs one).
+"""Notifications and the public endpoint: the follow token of a resident's request.
 
 Revision ID: 0005
 Revises: 0004
@@ -7,6 +7,9 @@ Create Date: 2026-12-02
 
 from collections.abc import Sequence
 
+import sqlalchemy as sa
+from alembic import op
+
 revision: str = "0005"
 down_revision: str | None = "0004"
 branch_labels: str | Sequence[str] | None = None
@@ -14,8 +17,8 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    pass
+    op.add_column("ticket", sa.Column("follow_token_hash", sa.String(length=64), nullable=True))
 
 
 def downgrade() -> None:
-    pass
+    op.drop_column("ticket", "follow_token_hash")

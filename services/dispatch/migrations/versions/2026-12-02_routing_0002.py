@@ -1,4 +1,4 @@
-"""Schema changes for routing and providers (empty until that area needs one).
+"""Routing: at most one open offer per ticket and provider (two routing runs racing cannot double an order).
 
 Revision ID: 0002
 Revises: 0001
@@ -7,6 +7,9 @@ Create Date: 2026-12-02
 
 from collections.abc import Sequence
 
+import sqlalchemy as sa
+from alembic import op
+
 revision: str = "0002"
 down_revision: str | None = "0001"
 branch_labels: str | Sequence[str] | None = None
@@ -14,8 +17,14 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    pass
+    op.create_index(
+        "uq_offer_open_ticket_provider",
+        "offer",
+        ["tenant_id", "ticket_id", "provider_id"],
+        unique=True,
+        postgresql_where=sa.text("status = 'open'"),
+    )
 
 
 def downgrade() -> None:
-    pass
+    op.drop_index("uq_offer_open_ticket_provider", table_name="offer")

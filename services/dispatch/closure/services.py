@@ -1,0 +1,224 @@
+"""From done to closed (DSP-06, DSP-07, DSP-18, DSP-19, DSP-20): the handler resolves, the served person gives
+feedback, the hotline calls back (or waives the call with a reason), and only then may an operator close.
+
+Feedback and callbacks count only when given after the latest resolution: a ticket reopened by a
+dissatisfied resident needs fresh ones once it is resolved again.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.dispatch.access import STAFF, is_operator
+from services.dispatch.clocks.timers import now
+from services.dispatch.closure.schemas import CallbackCreate, FeedbackCreate, ResolutionCreate
+from services.dispatch.escalation.services import check_can_resolve
+from services.dispatch.models import Callback, Feedback, Provider, Ticket, TicketStatus
+from services.dispatch.notifications.queue import queue_notification
+from services.dispatch.tickets.history import record
+from services.dispatch.tickets.intake import FieldErrors
+from services.dispatch.tickets.services import TicketService
+from services.dispatch.tickets.transitions import LABELS, move
+from services.dispatch.timebank.services import credit_service
+from shared import audit
+from shared.auth.principal import Principal
+from shared.contracts.dispatch import ServiceCompleted, TicketClosed, TicketResolved
+from shared.http.problems import ProblemError, conflict
+from shared.messaging.outbox import publish
+from shared.tenancy import require_tenant
+
+S = TicketStatus
+CALLBACK_OUTCOMES = ("reached", "unreachable")
+MAX_MATERIAL_COST = Decimal(100_000)
+REOPEN_REASON = "群众对办理结果不满意"
+
+
+def forbidden(detail: str) -> ProblemError:
+    return ProblemError(403, detail, title="Forbidden")
+
+
+def waiting_for(feedback: Feedback | None, callback: Callback | None) -> list[str]:
+    waiting = []
+    if feedback is None or not feedback.satisfied:
+        waiting.append("feedback")
+    if callback is None:
+        waiting.append("callback")
+    return waiting
+
+
+class ClosureService:
+    def __init__(self, session: AsyncSession, principal: Principal) -> None:
+        self.session = session
+        self.principal = principal
+        self.tickets = TicketService(session, principal)
+
+    async def _provider(self, ticket: Ticket) -> Provider | None:
+        return await self.session.get(Provider, ticket.provider_id) if ticket.provider_id else None
+
+    async def _notify_resident(self, ticket: Ticket, template: str) -> None:
+        if ticket.caller_phone_cipher is not None:  # the SMS channel decrypts the number when it sends
+            await queue_notification(self.session, template=template, recipient_kind="resident", channel="sms",
+                                     ticket_id=ticket.id, params={"number": ticket.number})  # fmt: skip
+
+    async def resolve(self, ticket_id: UUID, data: ResolutionCreate) -> Ticket:
+        ticket = await self.tickets.get(ticket_id, for_update=True)
+        explanation = (data.explanation or "").strip()
+        errors = FieldErrors()
+        if data.unsolvable and not explanation:
+            errors.add("explanation", "an unsolvable case needs the explanation given to the resident")
+        cost = data.material_cost
+        if cost is not None and not (cost.is_finite() and 0 <= cost <= MAX_MATERIAL_COST):
+            errors.add("materialCost", f"between 0 and {MAX_MATERIAL_COST} yuan")
+        errors.raise_if_any("the resolution has invalid fields")
+        provider = await self._provider(ticket)
+        if provider is not None:
+            if provider.user_id != self.principal.user_id:
+                raise forbidden("only the provider who signed for this order can report it done")
+        elif not self.principal.has_role(*STAFF):
+            raise forbidden("only hotline staff can resolve a case handled by a unit")
+        if ticket.status not in (S.ASSIGNED, S.ON_SITE):
+            raise conflict(f"only a ticket signed for or on site can be resolved (now: {LABELS[ticket.status]})")
+        # A street-level case with a referral notice needs the responsible unit's closure note (DSP-15).
+        await check_can_resolve(self.session, ticket)
+
+        stamp = now()
+        note = data.note.strip()
+        gifts = (data.gifts_accepted or "").strip() or None
+        minutes = data.service_minutes or 0
+        ticket.resolution_note = note
+        ticket.completed_at = stamp
+        ticket.resolved_at = stamp
+        ticket.resolved_by = self.principal.user_id
+        ticket.service_minutes = data.service_minutes
+        ticket.material_cost = data.material_cost
+        ticket.gifts_accepted = gifts
+        details: dict[str, Any] = {"note": note, "unsolvable": data.unsolvable, "serviceMinutes": minutes}
+        if data.material_cost is not None:
+            details["materialCost"] = str(data.material_cost)
+        if data.unsolvable:
+            details["explanation"] = explanation
+        reason = explanation if data.unsolvable else None
+        await move(self.session, ticket, S.RESOLVED, "resolved", reason=reason, details=details)
+        if gifts:  # DSP-06: no meals or gifts; anything recorded goes to review
+            await record(self.session, ticket, "pledge_flagged", reason=gifts, details={"giftsAccepted": gifts})
+        await publish(self.session, TicketResolved(
+            tenant_id=require_tenant(), ticket_id=ticket.id, level=ticket.level_rank, provider_id=ticket.provider_id,
+        ))  # fmt: skip
+        if provider is not None and minutes > 0:
+            points = await credit_service(self.session, ticket.id, provider.id, minutes)
+            if points is not None:  # a replayed completion credits nothing and announces nothing
+                await publish(self.session, ServiceCompleted(
+                    tenant_id=require_tenant(), ticket_id=ticket.id, provider_id=provider.id,
+                    member_id=provider.member_id, minutes=minutes, points=points,
+                ))  # fmt: skip
+        await self._notify_resident(ticket, "ticket_resolved")
+        await audit.record(self.session, "dispatch.ticket.resolved", subject_type="ticket", subject_id=str(ticket.id),
+                           detail={"unsolvable": data.unsolvable, "giftsFlagged": bool(gifts)})  # fmt: skip
+        return ticket
+
+    async def feedback(self, ticket_id: UUID, data: FeedbackCreate) -> tuple[Feedback, Ticket]:
+        ticket = await self.tickets.get(ticket_id, for_update=True)
+        me = self.principal.user_id
+        provider = await self._provider(ticket)
+        if me == ticket.resolved_by or (provider is not None and provider.user_id == me):
+            raise forbidden("the handler cannot rate their own work")
+        if me != ticket.caller_user_id and not is_operator(self.principal):
+            raise forbidden("feedback comes from the served resident, or an operator taking it down")
+        if ticket.status != S.RESOLVED:
+            raise conflict(f"feedback is taken once the ticket is resolved (now: {LABELS[ticket.status]})")
+        comment = (data.comment or "").strip() or None
+        row = Feedback(
+            ticket_id=ticket.id, satisfied=data.satisfied, handler_score=data.handler_score,
+            station_score=data.station_score, process_score=data.process_score, result_score=data.result_score,
+            comment=comment, given_by=me, given_at=now(),
+        )  # fmt: skip
+        self.session.add(row)
+        await self.session.flush()
+        await record(self.session, ticket, "feedback", details={"feedbackId": str(row.id), "satisfied": data.satisfied})
+        if not data.satisfied:
+            # Back to the handler; the resolution clock starts again and the old resolution stays in history.
+            await move(self.session, ticket, S.ASSIGNED, "reopened", reason=comment or REOPEN_REASON,
+                       details={"feedbackId": str(row.id)})  # fmt: skip
+        await audit.record(self.session, "dispatch.ticket.feedback", subject_type="ticket", subject_id=str(ticket.id),
+                           detail={"satisfied": data.satisfied})  # fmt: skip
+        return row, ticket
+
+    async def callback(self, ticket_id: UUID, data: CallbackCreate) -> Callback:
+        ticket = await self.tickets.get(ticket_id, for_update=True)
+        reason = (data.waiver_reason or "").strip()
+        errors = FieldErrors()
+        if data.waived:
+            if len(reason) < 2:
+                errors.add("waiverReason", "a waived callback needs its reason")
+            if data.outcome is not None:
+                errors.add("outcome", "a waived callback has no outcome")
+        elif data.outcome is None:
+            errors.add("outcome", "one of: reached, unreachable (or waived with a waiverReason)")
+        else:
+            errors.choice("outcome", data.outcome, CALLBACK_OUTCOMES)
+        errors.raise_if_any("the callback has invalid fields")
+        if ticket.status != S.RESOLVED:
+            raise conflict(f"a callback follows a resolved ticket (now: {LABELS[ticket.status]})")
+        outcome = "waived" if data.waived else str(data.outcome)
+        row = Callback(ticket_id=ticket.id, outcome=outcome, note=(data.note or "").strip() or None,
+                       waiver_reason=reason or None, by_user=self.principal.user_id, at=now())  # fmt: skip
+        self.session.add(row)
+        await self.session.flush()
+        await record(self.session, ticket, "callback_waived" if data.waived else "callback", reason=reason or None,
+                     details={"outcome": outcome})  # fmt: skip
+        await audit.record(self.session, "dispatch.ticket.callback", subject_type="ticket", subject_id=str(ticket.id),
+                           detail={"outcome": outcome})  # fmt: skip
+        return row
+
+    async def _since_resolution(self, ticket: Ticket) -> tuple[Feedback | None, Callback | None]:
+        """The latest feedback and the latest reached or waived callback given after the latest resolution."""
+        feedback_query = select(Feedback).where(Feedback.ticket_id == ticket.id)
+        callback_query = select(Callback).where(Callback.ticket_id == ticket.id,
+                                                Callback.outcome.in_(("reached", "waived")))  # fmt: skip
+        if ticket.resolved_at is not None:
+            feedback_query = feedback_query.where(Feedback.given_at >= ticket.resolved_at)
+            callback_query = callback_query.where(Callback.at >= ticket.resolved_at)
+        feedback = await self.session.scalar(
+            feedback_query.order_by(Feedback.given_at.desc(), Feedback.id.desc()).limit(1)
+        )
+        callback = await self.session.scalar(callback_query.order_by(Callback.at.desc(), Callback.id.desc()).limit(1))
+        return feedback, callback
+
+    async def awaiting(self, ticket: Ticket) -> list[str]:
+        if ticket.status != S.RESOLVED:
+            return []
+        return waiting_for(*await self._since_resolution(ticket))
+
+    async def close(self, ticket_id: UUID) -> Ticket:
+        ticket = await self.tickets.get(ticket_id, for_update=True)
+        if ticket.status != S.RESOLVED:
+            raise conflict(f"only a resolved ticket can be closed (now: {LABELS[ticket.status]})")
+        feedback, callback = await self._since_resolution(ticket)
+        if feedback is None or not feedback.satisfied or callback is None:
+            waiting = waiting_for(feedback, callback)
+            raise conflict("the ticket cannot be closed yet: " + "; ".join(f"awaiting {w}" for w in waiting))
+        ticket.closed_at = now()
+        await move(self.session, ticket, S.CLOSED, "closed", details={"callbackWaived": callback.outcome == "waived"})
+        await publish(self.session, TicketClosed(
+            tenant_id=require_tenant(), ticket_id=ticket.id, satisfied=feedback.satisfied,
+            handler_score=feedback.handler_score, provider_id=ticket.provider_id, unit_id=ticket.unit_id,
+            callback_waived=callback.outcome == "waived",
+        ))  # fmt: skip
+        await self._notify_resident(ticket, "ticket_closed")
+        await audit.record(self.session, "dispatch.ticket.closed", subject_type="ticket", subject_id=str(ticket.id))
+        return ticket
+
+    async def status(self, ticket_id: UUID) -> tuple[Ticket, list[str], list[Feedback], list[Callback]]:
+        ticket = await self.tickets.get(ticket_id)
+        feedback = await self.session.scalars(
+            select(Feedback).where(Feedback.ticket_id == ticket.id).order_by(Feedback.given_at.desc())
+        )
+        callbacks = await self.session.scalars(
+            select(Callback).where(Callback.ticket_id == ticket.id).order_by(Callback.at.desc())
+        )
+        return ticket, await self.awaiting(ticket), list(feedback), list(callbacks)

@@ -1,0 +1,1 @@
+"""The escalation ladder (DSP-14), referral notices (DSP-15) and extensions of time limits."""

@@ -1,0 +1,144 @@
+"""The delivery log for operators, the live ticket stream for staff, and the development SMS outbox (DSP-18)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from dataclasses import dataclass
+from typing import Annotated, Any
+from uuid import UUID
+
+import msgspec
+from litestar import Controller, Litestar, Request, get
+from litestar.datastructures import State
+from litestar.di import NamedDependency
+from litestar.params import QueryParameter
+from litestar.response import ServerSentEvent
+from redis.asyncio import Redis
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.dispatch import SERVICE
+from services.dispatch.access import OPERATORS, STAFF
+from services.dispatch.models import Notification
+from services.dispatch.notifications.channels import (
+    DEV_OUTBOX_MAX,
+    SIGNATURE_HEADER,
+    dev_outbox_key,
+    webhook_secret,
+)
+from services.dispatch.notifications.delivery import OWED
+from services.dispatch.notifications.schemas import DevOutboxEntry, NotificationView, WebhookSecretView
+from services.dispatch.notifications.stream import TicketStream
+from services.dispatch.tickets.services import TicketService
+from shared import audit
+from shared.auth.principal import Role
+from shared.db.urls import database_url, plain_dsn
+from shared.http.guards import principal_of, requires_role, requires_tenant
+from shared.http.problems import ProblemError
+from shared.settings import Settings
+from shared.tenancy import require_tenant
+
+AnyRequest = Request[Any, Any, Any]
+STATUSES = ("pending", "retrying", "delivered", "skipped", "dead")
+Status = Annotated[str | None, QueryParameter(name="status", pattern="^(" + "|".join(STATUSES) + ")$")]
+Limit = Annotated[int, QueryParameter(name="limit", ge=1, le=200)]
+
+
+@dataclass(frozen=True)
+class Runtime:
+    """What these routes need beyond a database session, opened with the app (``app.state.notifications``)."""
+
+    settings: Settings
+    stream: TicketStream
+    redis: Redis
+
+
+def lifespan(settings: Settings) -> Callable[[Litestar], AbstractAsyncContextManager[None]]:
+    """The live stream's LISTEN connection (the app role's own, outside the pool) and a Redis client."""
+
+    @asynccontextmanager
+    async def run(app: Litestar) -> AsyncIterator[None]:
+        dsn = plain_dsn(database_url(settings, SERVICE, "app"))
+        stream = TicketStream(dsn, connect_timeout_s=settings.pg.connect_timeout_s)
+        redis = Redis.from_url(settings.redis.url, socket_timeout=2, socket_connect_timeout=2)
+        app.state.notifications = Runtime(settings, stream, redis)
+        await stream.start()
+        try:
+            yield
+        finally:
+            await stream.stop()
+            await redis.aclose()
+
+    return run
+
+
+def runtime(state: State) -> Runtime:
+    value: Runtime = state.notifications
+    return value
+
+
+def notification_view(row: Notification) -> NotificationView:
+    return NotificationView(
+        id=row.id, ticket_id=row.ticket_id, offer_id=row.offer_id, recipient_kind=row.recipient_kind,
+        template=row.template, channel=row.channel, status=row.status, attempts=row.attempts,
+        created_at=row.created_at, first_attempt_at=row.first_attempt_at,
+        next_attempt_at=row.next_attempt_at if row.status in OWED else None, delivered_at=row.delivered_at,
+        last_error=row.last_error,
+    )  # fmt: skip
+
+
+class NotificationController(Controller):
+    path = "/api/dispatch/notifications"
+    tags = ["Notifications"]
+    guards = [requires_tenant]
+
+    @get("/", operation_id="ListNotifications", guards=[requires_role(*OPERATORS)],
+         summary="The delivery log, newest first: template, channel, status and attempts (no numbers)")  # fmt: skip
+    async def list_notifications(
+        self, request: AnyRequest, db_session: NamedDependency[AsyncSession],
+        ticket_id: Annotated[UUID | None, QueryParameter(name="ticketId")] = None, status: Status = None,
+        limit: Limit = 50,
+    ) -> list[NotificationView]:  # fmt: skip
+        query = select(Notification)
+        if ticket_id is not None:
+            ticket = await TicketService(db_session, principal_of(request)).get(ticket_id)  # 404 if not ours
+            query = query.where(Notification.ticket_id == ticket.id)
+        if status is not None:
+            query = query.where(Notification.status == status)
+        rows = await db_session.scalars(query.order_by(Notification.created_at.desc(), Notification.id.desc())
+                                        .limit(limit))  # fmt: skip
+        return [notification_view(row) for row in rows]
+
+    @get("/webhook-secret", operation_id="GetWebhookSecret", guards=[requires_role(Role.DISTRICT_ADMIN)],
+         summary="The key the district's system verifies webhook signatures with (audited)")  # fmt: skip
+    async def get_webhook_secret(self, state: State, db_session: NamedDependency[AsyncSession]) -> WebhookSecretView:
+        secret = webhook_secret(runtime(state).settings, require_tenant())
+        await audit.record(db_session, "dispatch.webhook_secret.read", subject_type="dispatch_settings",
+                           subject_id=str(require_tenant()))  # fmt: skip
+        return WebhookSecretView(secret=secret.hex(), header=SIGNATURE_HEADER,
+                                 scheme="t=<unix seconds>,v1=hex(HMAC-SHA256(secret, '<t>.' + body))")  # fmt: skip
+
+
+class LiveController(Controller):
+    path = "/api/dispatch"
+    tags = ["Notifications"]
+    guards = [requires_tenant]
+
+    @get("/stream", operation_id="StreamTicketChanges", guards=[requires_role(*STAFF)],
+         summary="Server-sent events of the district's ticket changes (heartbeat comment every 15 s)")  # fmt: skip
+    async def stream(self, request: AnyRequest, state: State) -> ServerSentEvent:
+        live = runtime(state).stream
+        # no-transform and X-Accel-Buffering: proxies in front must pass events on as they come.
+        headers = {"Cache-Control": "no-cache, no-transform", "X-Accel-Buffering": "no"}
+        return ServerSentEvent(live.events(principal_of(request)), headers=headers)
+
+    @get("/dev-outbox", operation_id="ListDevOutbox", guards=[requires_role(Role.DISTRICT_ADMIN)],
+         summary="Development only: the SMS texts the local channel would have sent, newest first")  # fmt: skip
+    async def dev_outbox(self, state: State) -> list[DevOutboxEntry]:
+        live = runtime(state)
+        if live.settings.env == "prod":
+            raise ProblemError(404, "the development outbox does not exist in production", title="Not Found")
+        raw = await live.redis.lrange(dev_outbox_key(require_tenant()), 0, DEV_OUTBOX_MAX - 1)
+        return [msgspec.convert(json.loads(item), DevOutboxEntry) for item in raw]

@@ -1,0 +1,51 @@
+"""The zh-CN texts of the notifications (DSP-18), rendered at send time from the delivery log's params.
+
+Areas that queue a message name one of ``TEMPLATES``; a missing optional param falls back to a general
+wording rather than failing the delivery.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+Render = Callable[[str, str, Mapping[str, Any]], str]  # (hotline number, ticket number, params) -> text
+
+
+def _code(hotline: str, number: str, params: Mapping[str, Any]) -> str:
+    minutes = params.get("ttlMinutes")
+    valid = f"{minutes}分钟内有效，" if minutes else ""
+    return f"【{hotline}】您的验证码为{params['code']}，{valid}请勿告诉他人。"
+
+
+def _routed(hotline: str, number: str, params: Mapping[str, Any]) -> str:
+    return f"【{hotline}】您的工单{number}已派单，志愿者将尽快与您联系。"
+
+
+def _resolved(hotline: str, number: str, params: Mapping[str, Any]) -> str:
+    # DSP-18: the status message carries the request for the resident's opinion.
+    return f"【{hotline}】您的工单{number}已办结，请对本次服务作出评价，如有意见请致电{hotline}。"
+
+
+def _closed(hotline: str, number: str, params: Mapping[str, Any]) -> str:
+    return f"【{hotline}】您的工单{number}已关闭，感谢您对{hotline}志愿服务的支持。"
+
+
+def _offer(hotline: str, number: str, params: Mapping[str, Any]) -> str:
+    minutes = params.get("expiresInMinutes")
+    within = f"请在{minutes}分钟内" if minutes else "请尽快"
+    return f"【{hotline}】您有新的派单{number}，{within}登录系统签收或婉拒。"
+
+
+TEMPLATES: dict[str, Render] = {
+    "verification_code": _code,
+    "ticket_routed": _routed,
+    "ticket_resolved": _resolved,
+    "ticket_closed": _closed,
+    "offer_made": _offer,
+}
+
+
+def render(template: str, *, hotline: str, number: str | None, params: Mapping[str, Any]) -> str:
+    """The message text; KeyError for a template this service does not know."""
+    return TEMPLATES[template](hotline, number or "", params)

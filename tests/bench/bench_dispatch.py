@@ -1,0 +1,345 @@
+"""The hotline under load, through the gateway, with every process running, side by side in one run.
+
+    .venv/bin/python -m tests.bench.bench_dispatch [--quick] [--write docs/benchmarks.md]
+
+Starts its own servers and the gateway, dispatch's API, relay and worker, the gateway's relay and the
+scheduler as real processes, provisions a district through the gateway (dispatch seeds its hotline from
+the ``TenantProvisioned`` event), puts one grid with households and 20 member volunteers in its
+directory, then measures:
+
+* ticket creation through the gateway at a fixed arrival rate (open loop: requests leave on schedule
+  whether or not earlier ones have answered), client-side latency;
+* ticket committed → first offer notification started: the ticket row's ``created_at`` (its transaction's
+  start, so this overstates a little) to the delivery log's ``first_attempt_at`` of the first
+  ``offer_made`` message (set by the worker as it begins sending);
+* escalation after its due time: red-warning deadlines due over the next minute are swept by the scheduler,
+  while the worker is killed with SIGKILL and Redis is killed and restarted in the middle of the run;
+  ``fired_at - due_at`` per deadline, and escalations per ticket (must be exactly one each).
+
+Figures only: the goals are printed beside them, never asserted. Not collected by pytest.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import platform as host
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import asyncpg
+import httpx
+import jwt
+import psutil
+
+from services.dispatch.models import DirectoryGrid, DirectoryHousehold, Provider, ProviderKind
+from shared import local_servers
+from shared.db.engine import make_engine, make_sessionmaker
+from shared.db.urls import admin_url, plain_dsn
+from shared.local_servers import free_ports
+from shared.settings import Settings
+from shared.tenancy import tenant_scope
+from shared.testing.plugin import settings_for
+from shared.testing.processes import Platform
+from tests.bench.report import replace_section
+
+SECTION = "## Dispatch hotline"
+PASSWORD = "bench-password-123"
+GOALS = {"create_p99_ms": 50.0, "offer_p99_ms": 200.0, "escalation_p99_s": 60.0}
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))] if ordered else float("nan")
+
+
+async def directory(settings: Settings, tenant: uuid.UUID, households: int, volunteers: int) -> dict[str, Any]:
+    """One grid of the district with its households and member volunteers, as orgtree's events would leave it."""
+    engine = make_engine(settings, "dispatch", "app", pool_size=1)
+    grid = uuid.uuid4()
+    chain = [
+        {"id": str(uuid.uuid4()), "level": "district", "name": "压测区"},
+        {"id": str(uuid.uuid4()), "level": "street", "name": "压测街道"},
+        {"id": str(uuid.uuid4()), "level": "village", "name": "压测村"},
+    ]
+    homes = [uuid.uuid4() for _ in range(households)]
+    with tenant_scope(tenant):
+        async with make_sessionmaker(engine)() as session, session.begin():
+            session.add(DirectoryGrid(grid_id=grid, name="第1网格", path="/bench/grid/", ancestors=chain))
+            session.add_all(DirectoryHousehold(household_id=h, grid_id=grid) for h in homes)
+            session.add_all(
+                Provider(kind=ProviderKind.MEMBER_VOLUNTEER, name="党员志愿者", member_id=uuid.uuid4(),
+                         user_id=uuid.uuid4(), grid_id=grid, skills=["plumbing"] if i % 2 else ["care"])
+                for i in range(volunteers)
+            )  # fmt: skip
+    await engine.dispose()
+    return {"grid": grid, "households": homes}
+
+
+async def create_tickets(gateway: str, token: str, body: dict[str, Any], rate: float, seconds: float) -> dict[str, Any]:
+    """Open loop at ``rate``/s: each request leaves at its scheduled time."""
+    headers = {"Authorization": f"Bearer {token}"}
+    latencies: list[float] = []
+    ids: list[str] = []
+    errors: list[int] = []
+    connector = aiohttp.TCPConnector(limit=200)
+    async with aiohttp.ClientSession(connector=connector) as session:
+        for _ in range(20):  # warm-up: connections, caches, the first RLS plans
+            async with session.post(f"{gateway}/api/dispatch/tickets", json=body, headers=headers) as r:
+                await r.read()
+
+        async def one() -> None:
+            started = time.perf_counter()
+            async with session.post(f"{gateway}/api/dispatch/tickets", json=body, headers=headers) as r:
+                payload = await r.json()
+                elapsed = (time.perf_counter() - started) * 1000
+            if r.status == 201:
+                latencies.append(elapsed)
+                ids.append(payload["ticket"]["id"])
+            else:
+                errors.append(r.status)
+
+        tasks = []
+        start = time.perf_counter()
+        for i in range(int(rate * seconds)):
+            delay = start + i / rate - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            tasks.append(asyncio.create_task(one()))
+        await asyncio.gather(*tasks)
+        wall = time.perf_counter() - start
+    return {
+        "rate_per_s": rate, "seconds": round(wall, 1), "created": len(ids), "errors": len(errors),
+        "p50_ms": round(pct(latencies, 50), 1), "p99_ms": round(pct(latencies, 99), 1),
+        "max_ms": round(max(latencies), 1) if latencies else None, "ids": ids,
+    }  # fmt: skip
+
+
+async def offer_latency(settings: Settings, ids: list[str], wait_s: float = 120) -> dict[str, Any]:
+    conn = await asyncpg.connect(plain_dsn(admin_url(settings, "redcell_dispatch")))
+    try:
+        deadline = time.monotonic() + wait_s
+        rows: list[Any] = []
+        while time.monotonic() < deadline:
+            rows = await conn.fetch(
+                """SELECT t.id, t.created_at, min(n.first_attempt_at) AS started
+                   FROM ticket t JOIN notification n ON n.ticket_id = t.id AND n.template = 'offer_made'
+                   WHERE t.id = ANY($1::uuid[]) AND n.first_attempt_at IS NOT NULL GROUP BY t.id""",
+                ids,
+            )
+            if len(rows) == len(ids):
+                break
+            await asyncio.sleep(1)
+        lat = [(r["started"] - r["created_at"]).total_seconds() * 1000 for r in rows]
+    finally:
+        await conn.close()
+    return {
+        "tickets": len(ids), "offered": len(lat), "p50_ms": round(pct(lat, 50), 1),
+        "p99_ms": round(pct(lat, 99), 1), "max_ms": round(max(lat), 1) if lat else None,
+    }  # fmt: skip
+
+
+async def escalations(
+    settings: Settings, platform: Platform, state: local_servers.ServerState, *, root: Path, tenant: uuid.UUID,
+    ids: list[str], spread_s: float,
+) -> dict[str, Any]:  # fmt: skip
+    """Red deadlines due across ``spread_s``; SIGKILL the worker and restart Redis while they fall due."""
+    conn = await asyncpg.connect(plain_dsn(admin_url(settings, "redcell_dispatch")))
+    try:
+        now = datetime.now(UTC)
+        lead = 10.0
+        deadlines = [
+            (uuid.uuid4(), uuid.UUID(t), now + timedelta(seconds=lead + spread_s * i / len(ids)))
+            for i, t in enumerate(ids)
+        ]
+        await conn.executemany(
+            "INSERT INTO deadline (id, tenant_id, ticket_id, kind, level_rank, started_at, due_at) "
+            "VALUES ($1, $2, $3, 'red', 0, now(), $4)",
+            [(d, tenant, t, due) for d, t, due in deadlines],
+        )
+        t0 = time.monotonic()
+        events: list[str] = []
+
+        async def at(offset: float) -> None:
+            await asyncio.sleep(max(0.0, t0 + offset - time.monotonic()))
+
+        await at(lead + spread_s * 0.3)
+        platform.processes["worker-dispatch"].kill()  # SIGKILL: messages in hand are redelivered later
+        events.append(f"worker killed (SIGKILL) at +{time.monotonic() - t0:.1f} s")
+        await at(lead + spread_s * 0.4)
+        local_servers._terminate(state.redis_pid)
+        events.append(f"Redis stopped at +{time.monotonic() - t0:.1f} s")
+        await asyncio.sleep(3)
+        state.redis_pid = local_servers.start_redis(root / "redis", state.redis_port, durable=False)
+        local_servers.wait_for_port(state.redis_port, what="redis")
+        events.append(f"Redis restarted at +{time.monotonic() - t0:.1f} s")
+        await at(lead + spread_s * 0.55)
+        platform.add("worker-dispatch", "worker", "dispatch")
+        events.append(f"worker restarted at +{time.monotonic() - t0:.1f} s")
+        await at(lead + spread_s + 90)
+        fired = {
+            r["id"]: r["fired_at"]
+            for r in await conn.fetch(
+                "SELECT id, fired_at FROM deadline WHERE id = ANY($1::uuid[])", [d for d, _, _ in deadlines]
+            )
+        }
+        counts = {
+            r["ticket_id"]: r["n"]
+            for r in await conn.fetch(
+                "SELECT ticket_id, count(*) AS n FROM ticket_history WHERE action = 'escalated' "
+                "AND ticket_id = ANY($1::uuid[]) GROUP BY ticket_id", [t for _, t, _ in deadlines],
+            )
+        }  # fmt: skip
+    finally:
+        await conn.close()
+    late = [(fired[d] - due).total_seconds() for d, _, due in deadlines if fired.get(d) is not None]
+    return {
+        "deadlines": len(deadlines), "fired": len(late), "missed": len(deadlines) - len(late),
+        "escalated_once": sum(1 for _, t, _ in deadlines if counts.get(t) == 1),
+        "escalated_twice_or_more": sum(1 for _, t, _ in deadlines if counts.get(t, 0) > 1),
+        "p50_s": round(pct(late, 50), 2), "p99_s": round(pct(late, 99), 2),
+        "max_s": round(max(late), 2) if late else None, "disruptions": events,
+    }  # fmt: skip
+
+
+def wait_for_hotline(gateway: str, token: str, timeout_s: float = 60) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        answer = httpx.get(f"{gateway}/api/dispatch/catalogue", headers={"Authorization": f"Bearer {token}"})
+        if answer.status_code == 200:
+            return
+        time.sleep(0.5)
+    msg = "the district's hotline was never set up (TenantProvisioned not consumed)"
+    raise TimeoutError(msg)
+
+
+def main_with(*, quick: bool = False, write: Path | None = None) -> dict[str, Any]:
+    root = Path(tempfile.mkdtemp(prefix="redcell-bench-dispatch-"))
+    state = local_servers.up(root, durable=False)
+    settings = settings_for(state)
+    gateway_port, dispatch_port = free_ports(2)
+    env = {
+        **state.env(), "REDCELL_ENV": "test", "REDCELL_LOG_LEVEL": "WARNING",
+        "REDCELL_JWT__JWKS_URL": f"http://127.0.0.1:{gateway_port}/.well-known/jwks.json",
+        "REDCELL_GATEWAY__UPSTREAMS": json.dumps({"dispatch": f"http://127.0.0.1:{dispatch_port}"}),
+        "REDCELL_GATEWAY__TENANT_RATE_PER_MINUTE": "100000000",
+        "REDCELL_GATEWAY__USER_RATE_PER_MINUTE": "100000000",
+        "REDCELL_WORKER__HEARTBEAT_TIMEOUT_MS": "15000",
+    }  # fmt: skip
+    platform = Platform(base_env=env, log_dir=root)
+    platform.ports.update(gateway=gateway_port, dispatch=dispatch_port)
+    results: dict[str, Any] = {}
+    try:
+        subprocess.run([sys.executable, "-m", "shared.cli", "migrate", "--bootstrap"], env=platform.env(), check=True,
+                       capture_output=True)  # fmt: skip
+        gateway = platform.add_api("gateway")
+        platform.add_api("dispatch")
+        platform.add("relay-gateway", "relay", "gateway")
+        platform.add("relay-dispatch", "relay", "dispatch")
+        platform.add("worker-dispatch", "worker", "dispatch")
+        platform.add("scheduler", "scheduler")
+        subprocess.run(
+            [sys.executable, "-m", "shared.cli", "tenant", "create", "--slug", "bench-hotline", "--name", "压测区",
+             "--admin-username", "bench-hotline-admin", "--admin-password", PASSWORD],
+            env=platform.env(), check=True, capture_output=True,
+        )  # fmt: skip
+        login = httpx.post(f"{gateway}/auth/login", json={"username": "bench-hotline-admin", "password": PASSWORD})
+        token = login.json()["accessToken"]
+        tenant = uuid.UUID(str(jwt.decode(token, options={"verify_signature": False})["tenant"]))
+        wait_for_hotline(gateway, token)
+        catalogue = httpx.get(f"{gateway}/api/dispatch/catalogue", headers={"Authorization": f"Bearer {token}"}).json()
+        life = next(c for c in catalogue if c["code"] == "citizen_life")
+        place = asyncio.run(directory(settings, tenant, households=50, volunteers=20))
+        body = {
+            "channel": "phone", "title": "水管漏水", "categoryId": life["id"],
+            "itemId": next(i["id"] for i in life["items"] if i["code"] == "plumbing"),
+            "callerPhone": "13800000000", "householdId": str(place["households"][0]),
+        }  # fmt: skip
+        seconds = 10 if quick else 30
+        created = asyncio.run(create_tickets(gateway, token, body, 50, seconds))
+        ids = created.pop("ids")
+        results["ticket_creation"] = created
+        results["offer_notification"] = asyncio.run(offer_latency(settings, ids))
+        sample = ids[: 100 if quick else 300]
+        results["escalation"] = asyncio.run(
+            escalations(
+                settings, platform, state, root=root, tenant=tenant, ids=sample, spread_s=30.0 if quick else 60.0
+            )
+        )
+        results["host"] = {
+            "cpus": psutil.cpu_count(), "python": host.python_version(),
+            "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        }  # fmt: skip
+    finally:
+        platform.stop_all()
+        local_servers.down(root, remove=True)
+    print(json.dumps({"dispatch": results}, indent=2, ensure_ascii=False))
+    if write is not None:
+        replace_section(write, SECTION, render(results))
+    return results
+
+
+def render(r: dict[str, Any]) -> str:
+    c, o, e = r["ticket_creation"], r["offer_notification"], r["escalation"]
+    disruptions = "; ".join(e["disruptions"])
+    create_p99 = f"**{c['p99_ms']}** (goal ≤ {GOALS['create_p99_ms']:g})"
+    offer_p99 = f"**{o['p99_ms']}** (goal ≤ {GOALS['offer_p99_ms']:g})"
+    escalation_p99 = f"**{e['p99_s']}** (goal ≤ {GOALS['escalation_p99_s']:g})"
+    counts = (
+        f"{e['deadlines']} | {e['fired']} | **{e['missed']}** | {e['escalated_once']} | {e['escalated_twice_or_more']}"
+    )
+    return f"""{SECTION}
+
+Measured by `make bench` ({r["host"]["date"]}, {r["host"]["cpus"]} cores) with `tests/bench/bench_dispatch.py`:
+the gateway, dispatch's API, relay and worker, the gateway's relay and the scheduler as real processes on the
+same two cores as PostgreSQL, Redis, SeaweedFS and the load generator.
+
+**Ticket creation through the gateway**, open loop at {c["rate_per_s"]:g} tickets/s for {c["seconds"]} s
+(`POST /api/dispatch/tickets`: JWT checked twice, caller's phone encrypted and indexed, household placed, number
+drawn, resolution clock started, history, audit and outbox rows, one transaction):
+
+| created | errors | p50 (ms) | p99 (ms) | max (ms) |
+|---|---|---|---|---|
+| {c["created"]} | {c["errors"]} | {c["p50_ms"]} | {create_p99} | {c["max_ms"]} |
+
+**Ticket committed → first offer notification started** (the ticket's transaction timestamp to the worker
+beginning to send the first `offer_made` message: outbox → relay → queue → routing → delivery log → outbox →
+relay → queue → delivery):
+
+| tickets | offered | p50 (ms) | p99 (ms) | max (ms) |
+|---|---|---|---|---|
+| {o["tickets"]} | {o["offered"]} | {o["p50_ms"]} | {offer_p99} | {o["max_ms"]} |
+
+**Escalation after its due time**: {e["deadlines"]} red-warning deadlines falling due over a minute, swept by the
+scheduler; during the run: {disruptions}.
+
+| deadlines | fired | missed | escalated exactly once | more than once | p50 (s) | p99 (s) | max (s) |
+|---|---|---|---|---|---|---|---|
+| {counts} | {e["p50_s"]} | {escalation_p99} | {e["max_s"]} |
+
+Raw results:
+
+```json
+{json.dumps(r, indent=2, ensure_ascii=False)}
+```
+"""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--write", type=Path)
+    parser.add_argument("--quick", action="store_true")
+    args = parser.parse_args()
+    main_with(quick=args.quick, write=args.write)
+
+
+if __name__ == "__main__":
+    main()
