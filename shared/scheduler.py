@@ -12,20 +12,26 @@ import contextlib
 import importlib
 import signal
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any, TypeVar
+from uuid import UUID
 
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
-from sqlalchemy import text
+from sqlalchemy import Executable, Row, text
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from shared.db.engine import make_engine
+from shared.audit import actor_scope
+from shared.db.engine import make_engine, make_sessionmaker
 from shared.logging import configure_logging, get_logger
 from shared.probes import Heartbeat, dependency_checks, start_probes
 from shared.settings import Settings, get_settings
+from shared.tenancy import tenant_scope
 
 log = get_logger(__name__)
+T = TypeVar("T")
 
 # Sweeps run inline in the loop, so a tick may last as long as the longest sweep: /livez allows for one.
 _STALE_AFTER_S = 300.0
@@ -54,6 +60,46 @@ def prune_published_outbox(service: str, keep: timedelta = timedelta(days=7)) ->
             await engine.dispose()
 
     return Job(f"{service}.prune_outbox", 3600, run)
+
+
+async def due_across_districts(settings: Settings, service: str, query: Executable) -> list[Row[Any]]:
+    """What ``query`` finds due in every district, read on ``service``'s system role (finding crosses districts;
+    acting on a row does not: see ``apply_each``)."""
+    engine = make_engine(settings, service, "system", pool_size=1, max_overflow=0)
+    try:
+        async with engine.connect() as conn:
+            return list(await conn.execute(query))
+    finally:
+        await engine.dispose()
+
+
+async def apply_each(
+    settings: Settings,
+    service: str,
+    due: Sequence[tuple[UUID, T]],
+    apply: Callable[[AsyncSession, T], Awaitable[int]],
+    *,
+    actor: str,
+) -> int:
+    """``apply`` each (tenant, item) in its own transaction, in that district's scope on the application role, so
+    RLS holds for everything it writes. One failing item is logged and left for the next sweep; the rest go on.
+    ``apply`` must lock and re-check its row (two sweeps may race) and return how many it handled."""
+    if not due:
+        return 0
+    engine = make_engine(settings, service, "app", pool_size=1, max_overflow=0)
+    sessions = make_sessionmaker(engine)
+    handled = 0
+    try:
+        for tenant_id, item in due:
+            with tenant_scope(tenant_id), actor_scope(actor):
+                try:
+                    async with sessions() as session, session.begin():
+                        handled += await apply(session, item)
+                except Exception:
+                    log.exception("sweep could not apply an item", service=service, tenant=str(tenant_id))
+    finally:
+        await engine.dispose()
+    return handled
 
 
 def load_jobs(modules: list[str]) -> list[Job]:

@@ -29,16 +29,12 @@ from services.dispatch.clocks.timers import now
 from services.dispatch.escalation.services import AUTO_REASON, SYSTEM_ACTOR, escalate, level_at
 from services.dispatch.models import OPEN_STATUSES, Deadline, DeadlineKind, DispatchSettings, Ticket
 from services.dispatch.tickets.history import record
-from shared import audit
 from shared.contracts.dispatch import TicketOverdue
-from shared.db.engine import make_engine, make_sessionmaker
-from shared.logging import get_logger
 from shared.messaging.outbox import publish
-from shared.scheduler import Job
+from shared.scheduler import Job, apply_each, due_across_districts
 from shared.settings import Settings
-from shared.tenancy import require_tenant, tenant_scope
+from shared.tenancy import require_tenant
 
-log = get_logger(__name__)
 K = DeadlineKind
 
 SWEEP_INTERVAL_S = 5.0
@@ -108,42 +104,20 @@ async def fire(session: AsyncSession, deadline_id: UUID, ticket_id: UUID) -> boo
     return True
 
 
-async def due_deadlines(settings: Settings, limit: int = BATCH) -> list[tuple[UUID, UUID, UUID]]:
-    """(deadline, tenant, ticket) of every waiting deadline that is due, across districts, oldest first."""
-    engine = make_engine(settings, SERVICE, "system", pool_size=1, max_overflow=0)
-    try:
-        async with engine.connect() as conn:
-            rows = await conn.execute(
-                select(Deadline.id, Deadline.tenant_id, Deadline.ticket_id)
-                .where(Deadline.fired_at.is_(None), Deadline.cancelled_at.is_(None), Deadline.due_at <= func.now())
-                .order_by(Deadline.due_at)
-                .limit(limit)
-            )
-            return [(row[0], row[1], row[2]) for row in rows]
-    finally:
-        await engine.dispose()
-
-
 async def sweep_deadlines(settings: Settings) -> int:
     """One run of the sweep; returns how many deadlines it fired."""
-    due = await due_deadlines(settings)
-    if not due:
-        return 0
-    engine = make_engine(settings, SERVICE, "app", pool_size=1, max_overflow=0)
-    sessions = make_sessionmaker(engine)
-    fired = 0
-    try:
-        for deadline_id, tenant_id, ticket_id in due:
-            with tenant_scope(tenant_id), audit.actor_scope(SYSTEM_ACTOR):
-                try:
-                    async with sessions() as session, session.begin():
-                        fired += await fire(session, deadline_id, ticket_id)
-                except Exception:
-                    # One broken row must not hold up every other district's clocks; it is retried next run.
-                    log.exception("deadline could not be fired", deadline=str(deadline_id), tenant=str(tenant_id))
-    finally:
-        await engine.dispose()
-    return fired
+    due = await due_across_districts(settings, SERVICE, (
+        select(Deadline.tenant_id, Deadline.id, Deadline.ticket_id)
+        .where(Deadline.fired_at.is_(None), Deadline.cancelled_at.is_(None), Deadline.due_at <= func.now())
+        .order_by(Deadline.due_at)
+        .limit(BATCH)
+    ))  # fmt: skip
+
+    async def fire_row(session: AsyncSession, ids: tuple[UUID, UUID]) -> int:
+        return await fire(session, *ids)
+
+    rows = [(row.tenant_id, (row.id, row.ticket_id)) for row in due]
+    return await apply_each(settings, SERVICE, rows, fire_row, actor=SYSTEM_ACTOR)
 
 
 JOBS: list[Job] = [Job(f"{SERVICE}.deadlines", SWEEP_INTERVAL_S, sweep_deadlines)]

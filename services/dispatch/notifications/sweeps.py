@@ -17,8 +17,7 @@ from services.dispatch import SERVICE
 from services.dispatch.clocks.timers import now
 from services.dispatch.models import Notification
 from services.dispatch.notifications.delivery import Delivery, deliver_many
-from shared.db.engine import make_engine
-from shared.scheduler import Job
+from shared.scheduler import Job, due_across_districts
 from shared.settings import Settings
 
 INTERVAL_S = 5.0
@@ -28,21 +27,16 @@ BATCH = 200
 
 async def due_notifications(settings: Settings, limit: int = BATCH) -> list[tuple[UUID, UUID]]:
     current = now()
-    engine = make_engine(settings, SERVICE, "system", pool_size=1, max_overflow=0)
-    try:
-        async with engine.connect() as conn:
-            rows = await conn.execute(
-                select(Notification.tenant_id, Notification.id)
-                .where(or_(
-                    and_(Notification.status == "retrying", Notification.next_attempt_at <= current),
-                    and_(Notification.status == "pending", Notification.next_attempt_at <= current - PENDING_GRACE),
-                ))
-                .order_by(Notification.next_attempt_at)
-                .limit(limit)
-            )  # fmt: skip
-            return [(row.tenant_id, row.id) for row in rows]
-    finally:
-        await engine.dispose()
+    rows = await due_across_districts(settings, SERVICE, (
+        select(Notification.tenant_id, Notification.id)
+        .where(or_(
+            and_(Notification.status == "retrying", Notification.next_attempt_at <= current),
+            and_(Notification.status == "pending", Notification.next_attempt_at <= current - PENDING_GRACE),
+        ))
+        .order_by(Notification.next_attempt_at)
+        .limit(limit)
+    ))  # fmt: skip
+    return [(row.tenant_id, row.id) for row in rows]
 
 
 async def retry_deliveries(settings: Settings) -> int:

@@ -5,13 +5,12 @@ from __future__ import annotations
 from uuid import UUID
 
 from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.dispatch import SERVICE
 from services.dispatch.routing.services import expire_offer
-from shared.db.engine import make_engine, make_sessionmaker
-from shared.scheduler import Job
+from shared.scheduler import Job, apply_each, due_across_districts
 from shared.settings import Settings
-from shared.tenancy import tenant_scope
 
 ACTOR = "system:dispatch-scheduler"
 BATCH = 500
@@ -22,34 +21,15 @@ _DUE = text(
 )
 
 
-async def due_offers(settings: Settings) -> list[tuple[UUID, UUID]]:
-    """Open offers past their time, every district's: read on the system role, nothing else done with it."""
-    engine = make_engine(settings, SERVICE, "system", pool_size=1, max_overflow=0)
-    try:
-        async with engine.connect() as connection:
-            rows = await connection.execute(_DUE, {"n": BATCH})
-            return [(row[0], row[1]) for row in rows]
-    finally:
-        await engine.dispose()
-
-
 async def expire_offers(settings: Settings) -> int:
     """Each expiry in its own transaction, in its district's scope on the application role (RLS applies);
     the offer row is locked with SKIP LOCKED and re-checked, so two sweeps fire it once."""
-    due = await due_offers(settings)
-    if not due:
-        return 0
-    engine = make_engine(settings, SERVICE, "app", pool_size=1, max_overflow=0)
-    sessions = make_sessionmaker(engine)
-    fired = 0
-    try:
-        for offer_id, tenant_id in due:
-            with tenant_scope(tenant_id):
-                async with sessions() as session, session.begin():
-                    fired += await expire_offer(session, offer_id, actor=ACTOR)
-    finally:
-        await engine.dispose()
-    return fired
+    due = await due_across_districts(settings, SERVICE, _DUE.bindparams(n=BATCH))
+
+    async def expire(session: AsyncSession, offer_id: UUID) -> int:
+        return await expire_offer(session, offer_id, actor=ACTOR)
+
+    return await apply_each(settings, SERVICE, [(row.tenant_id, row.id) for row in due], expire, actor=ACTOR)
 
 
 JOBS: list[Job] = [Job(f"{SERVICE}.offer_expiry", 2, expire_offers)]
