@@ -19,6 +19,7 @@ from services.dispatch.models import (
     ProviderKind,
     ServiceCategory,
     ServiceItem,
+    TicketHistory,
 )
 from shared.db.engine import make_sessionmaker
 from shared.tenancy import tenant_scope
@@ -238,3 +239,17 @@ async def set_ticket(district: District, ticket_id: object, **values: Any) -> No
 
 def volunteer(issuer: TestIssuer, district: District, user_id: uuid.UUID) -> dict[str, str]:
     return bearer(issuer, district.id, ["volunteer"], user_id=user_id)
+
+
+async def history(district: District, ticket: str) -> list[TicketHistory]:
+    """The ticket's history rows, oldest first, as stored."""
+
+    async def read(session: AsyncSession) -> list[TicketHistory]:
+        rows = await session.scalars(
+            select(TicketHistory).where(TicketHistory.ticket_id == uuid.UUID(ticket))
+            .order_by(TicketHistory.at, TicketHistory.id)
+        )  # fmt: skip
+        return list(rows)
+
+    found: list[TicketHistory] = await district.run(read)
+    return found

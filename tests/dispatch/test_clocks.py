@@ -16,11 +16,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.dispatch.clocks.calendar import add_working_minutes, end_of_day
 from services.dispatch.clocks.sweeps import JOBS, sweep_deadlines
 from services.dispatch.clocks.timers import due_after
-from services.dispatch.models import CalendarDay, Deadline, Ticket, TicketHistory, TicketStatus
+from services.dispatch.models import CalendarDay, Deadline, Ticket, TicketStatus
 from services.dispatch.tickets.transitions import move
 from shared.settings import Settings
 from shared.testing.tokens import TestIssuer
-from tests.dispatch.builders import District, events_of, make_overdue, open_ticket, operator, staff
+from tests.dispatch.builders import District, events_of, history, make_overdue, open_ticket, operator, staff
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -49,18 +49,6 @@ async def deadlines(client: AsyncTestClient[Any], issuer: TestIssuer, district: 
     assert response.status_code == 200, response.text
     rows: list[Any] = response.json()
     return rows
-
-
-async def history(district: District, ticket: str) -> list[TicketHistory]:
-    async def read(session: AsyncSession) -> list[TicketHistory]:
-        rows = await session.scalars(
-            select(TicketHistory).where(TicketHistory.ticket_id == uuid.UUID(ticket))
-            .order_by(TicketHistory.at, TicketHistory.id)
-        )  # fmt: skip
-        return list(rows)
-
-    found: list[TicketHistory] = await district.run(read)
-    return found
 
 
 async def stored(district: District, ticket: str) -> Ticket:

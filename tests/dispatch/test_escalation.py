@@ -16,12 +16,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.dispatch.app import create_app
 from services.dispatch.clocks.sweeps import sweep_deadlines
 from services.dispatch.escalation.services import check_can_resolve
-from services.dispatch.models import Offer, Ticket, TicketHistory
+from services.dispatch.models import Offer, Ticket
 from shared.db.engine import make_engine
 from shared.http.problems import ProblemError
 from shared.settings import Settings
 from shared.testing.tokens import TestIssuer
-from tests.dispatch.builders import District, events_of, make_overdue, open_ticket, operator, staff
+from tests.dispatch.builders import District, events_of, history, make_overdue, open_ticket, operator, staff
 
 LADDER_CODES = ["village_meeting", "member_council", "street_supervision", "district_mediation"]
 
@@ -49,18 +49,6 @@ def referral(due_on: date | None = None, **overrides: object) -> dict[str, objec
     }  # fmt: skip
     body.update(overrides)
     return body
-
-
-async def history(district: District, ticket: str) -> list[TicketHistory]:
-    async def read(session: AsyncSession) -> list[TicketHistory]:
-        rows = await session.scalars(
-            select(TicketHistory).where(TicketHistory.ticket_id == uuid.UUID(ticket))
-            .order_by(TicketHistory.at, TicketHistory.id)
-        )  # fmt: skip
-        return list(rows)
-
-    found: list[TicketHistory] = await district.run(read)
-    return found
 
 
 async def clock(client: AsyncTestClient[Any], issuer: TestIssuer, district: District, ticket: str,
