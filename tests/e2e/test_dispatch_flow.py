@@ -1,0 +1,87 @@
+"""The hotline end to end through the gateway, every process real: orgtree's tree, member and red-cell link
+reach dispatch through the outbox, a call for that household is offered to the member who serves it, the
+member signs for it, and the other district sees none of it."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+import jwt
+
+from shared.testing.platform import PASSWORD, RunningPlatform, auth, login, new_user
+
+
+def until(what: str, probe: Callable[[], Any], timeout_s: float = 30) -> Any:
+    """Poll ``probe`` until it returns something truthy (events cross processes)."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        found = probe()
+        if found:
+            return found
+        time.sleep(0.2)
+    msg = f"{what} never happened"
+    raise TimeoutError(msg)
+
+
+def test_a_call_for_a_household_is_offered_to_its_member_and_signed_for(platform: RunningPlatform) -> None:
+    gateway, admin = platform.gateway, auth(platform.a.token)
+
+    def post(path: str, body: dict[str, Any], headers: dict[str, str] = admin) -> dict[str, Any]:
+        response = httpx.post(f"{gateway}{path}", json=body, headers=headers)
+        assert response.status_code in {200, 201}, (path, response.text)
+        answer: dict[str, Any] = response.json()
+        return answer
+
+    roots = {n["tree"]: n for n in httpx.get(f"{gateway}/api/orgtree/nodes", headers=admin).json()["items"]}
+    street = post(
+        "/api/orgtree/nodes", {"parentId": roots["administrative"]["id"], "level": "street", "name": "瑶溪街道"}
+    )
+    village = post("/api/orgtree/nodes", {"parentId": street["id"], "level": "village", "name": "上河村"})
+    grid = post("/api/orgtree/nodes", {"parentId": village["id"], "level": "grid", "name": "上河一组网格"})
+    committee = post("/api/orgtree/nodes", {"parentId": roots["party"]["id"], "level": "street_working_committee",
+                                            "name": "瑶溪街道党工委"})  # fmt: skip
+    branch = post("/api/orgtree/nodes", {"parentId": committee["id"], "level": "branch", "name": "上河村党支部",
+                                         "linkedNodeId": village["id"]})  # fmt: skip
+    volunteer = new_user(gateway, platform.a.token, "volunteer", ["member", "volunteer"])
+    token = login(gateway, volunteer, PASSWORD)["accessToken"]
+    user_id = jwt.decode(token, options={"verify_signature": False})["sub"]
+    member = post("/api/orgtree/members", {"name": "林志红", "branchId": branch["id"], "gridId": grid["id"],
+                                           "userId": user_id})  # fmt: skip
+    household = post("/api/orgtree/households", {"gridId": grid["id"], "label": "1组3号", "phone": "13912345678"})
+    post(f"/api/orgtree/members/{member['id']}/households", {"householdId": household["id"]})
+
+    call = {
+        "channel": "phone", "title": "水管爆裂", "callerPhone": "13912345678", "householdId": household["id"],
+    }  # fmt: skip
+    catalogue = until("the hotline's setup", lambda: httpx.get(f"{gateway}/api/dispatch/catalogue", headers=admin))
+    life = next(c for c in catalogue.json() if c["code"] == "citizen_life")
+    call |= {"categoryId": life["id"], "itemId": next(i["id"] for i in life["items"] if i["code"] == "plumbing")}
+
+    def file_call() -> dict[str, Any] | None:  # 422 until HouseholdPlaced has reached dispatch's directory
+        response = httpx.post(f"{gateway}/api/dispatch/tickets", json=call, headers=admin)
+        return response.json()["ticket"] if response.status_code == 201 else None
+
+    ticket = until("the household in dispatch's directory", file_call)
+    assert ticket["gridId"] == grid["id"]
+
+    mine = auth(token)
+    offers = until("the offer", lambda: httpx.get(f"{gateway}/api/dispatch/offers", headers=mine).json())
+    assert [o["ticketId"] for o in offers] == [ticket["id"]]
+    assert offers[0]["reasons"][0] == "serves_household"
+    accepted = httpx.post(f"{gateway}/api/dispatch/offers/{offers[0]['id']}/accept", headers=mine)
+    assert accepted.status_code == 200, accepted.text
+    seen = httpx.get(f"{gateway}/api/dispatch/tickets/{ticket['id']}", headers=admin).json()
+    assert seen["status"] == "assigned"
+    assert seen["acceptedAt"] is not None
+
+    caller = httpx.post(f"{gateway}/api/dispatch/callers/lookup", json={"phone": "13912345678"}, headers=admin).json()
+    assert [t["id"] for t in caller["earlierTickets"]] == [ticket["id"]]
+    assert caller["householdsAvailable"] is True  # asked orgtree with the operator's own token
+    assert [h["id"] for h in caller["households"]] == [household["id"]]
+
+    other = auth(platform.b.token)
+    assert httpx.get(f"{gateway}/api/dispatch/tickets/{ticket['id']}", headers=other).status_code == 404
+    assert httpx.get(f"{gateway}/api/dispatch/tickets", headers=other).json()["items"] == []
