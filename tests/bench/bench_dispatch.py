@@ -179,6 +179,7 @@ async def escalations(
         events.append(f"Redis stopped at +{time.monotonic() - t0:.1f} s")
         await asyncio.sleep(3)
         state.redis_pid = local_servers.start_redis(root / "redis", state.redis_port, durable=False)
+        local_servers._save_state(state)  # so that stopping the servers stops this Redis too
         local_servers.wait_for_port(state.redis_port, what="redis")
         events.append(f"Redis restarted at +{time.monotonic() - t0:.1f} s")
         await at(lead + spread_s * 0.55)
@@ -208,6 +209,21 @@ async def escalations(
         "p50_s": round(pct(late, 50), 2), "p99_s": round(pct(late, 99), 2),
         "max_s": round(max(late), 2) if late else None, "disruptions": events,
     }  # fmt: skip
+
+
+def cpu_seconds(platform: Platform) -> dict[str, float]:
+    """CPU seconds used so far by each Redcell process (with its children) and by the servers, by name."""
+    used: dict[str, float] = {}
+    for name, process in platform.processes.items():
+        if process.proc is None or process.proc.poll() is not None:
+            continue
+        root = psutil.Process(process.proc.pid)
+        used[name] = sum(sum(p.cpu_times()[:2]) for p in [root, *root.children(recursive=True)])
+    for proc in psutil.process_iter(["name", "cpu_times"]):
+        server = {"postgres": "postgresql", "redis-server": "redis", "weed": "s3"}.get(proc.info["name"] or "")
+        if server and proc.info["cpu_times"] is not None:
+            used[server] = used.get(server, 0.0) + sum(proc.info["cpu_times"][:2])
+    return used
 
 
 def wait_for_hotline(gateway: str, token: str, timeout_s: float = 60) -> None:
@@ -264,10 +280,17 @@ def main_with(*, quick: bool = False, write: Path | None = None) -> dict[str, An
             "callerPhone": "13800000000", "householdId": str(place["households"][0]),
         }  # fmt: skip
         seconds = 10 if quick else 30
+        before = cpu_seconds(platform)
         created = asyncio.run(create_tickets(gateway, token, body, 50, seconds))
         ids = created.pop("ids")
+        offered = asyncio.run(offer_latency(settings, ids))
+        after = cpu_seconds(platform)
+        # CPU milliseconds per ticket, by process: where the two cores went (creation, routing and delivery)
+        created["cpu_ms_per_ticket"] = {
+            name: round((after[name] - before.get(name, 0.0)) * 1000 / max(1, len(ids)), 1) for name in after
+        }
         results["ticket_creation"] = created
-        results["offer_notification"] = asyncio.run(offer_latency(settings, ids))
+        results["offer_notification"] = offered
         sample = ids[: 100 if quick else 300]
         results["escalation"] = asyncio.run(
             escalations(
