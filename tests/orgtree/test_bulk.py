@@ -22,7 +22,9 @@ from services.orgtree.members.rules import id_card_lookup_key
 from services.orgtree.models import Household, HouseholdLink, Member, MembershipTransfer, OrgNode
 from shared.db.engine import make_sessionmaker
 from shared.privacy import id_card_check_digit
+from shared.settings import Settings
 from shared.testing.tokens import TestIssuer
+from tests.orgtree.builders import outbox
 from tests.orgtree.conftest import District, bearer, make_district
 
 ADMIN = ["district_admin"]
@@ -372,7 +374,7 @@ async def test_roles(client: AsyncTestClient, issuer: TestIssuer, district_a: Di
 
 
 async def test_households_and_links_within_the_districts_range(
-    client: AsyncTestClient, issuer: TestIssuer, district_a: District, orgtree_db: AsyncEngine
+    client: AsyncTestClient, issuer: TestIssuer, district_a: District, orgtree_db: AsyncEngine, settings: Settings
 ) -> None:
     await setup_units(client, issuer, district_a)
     headers = bearer(issuer, district_a.id, ADMIN)
@@ -380,6 +382,9 @@ async def test_households_and_links_within_the_districts_range(
     response = await post_file(client, headers, "households", csv_bytes(HOUSEHOLD_HEADER, households))
     assert response.status_code == 200, response.text
     assert response.json()["created"] == {"households": 12}
+    placed = await outbox(settings, district_a.id, "orgtree.HouseholdPlaced")  # dispatch learns their grid
+    assert len(placed) == 12
+    assert len({p["household_id"] for p in placed}) == 12
     members = await post_file(client, headers, "members", csv_bytes(MEMBER_HEADER, [member_row(i) for i in (1, 2)]))
     assert members.status_code == 200, members.text
 

@@ -71,9 +71,11 @@ async def _category(session: AsyncSession, ticket: Ticket) -> ServiceCategory | 
     return await session.get(ServiceCategory, ticket.category_id) if ticket.category_id else None
 
 
-async def start_resolution(session: AsyncSession, ticket: Ticket) -> None:
-    """The current ladder level's resolution clock: the level's own limit, else the category's."""
-    await stop(session, ticket, K.RESOLUTION, K.RED)
+async def start_resolution(session: AsyncSession, ticket: Ticket, *, fresh: bool = False) -> None:
+    """The current ladder level's resolution clock: the level's own limit, else the category's. ``fresh``: a
+    ticket just taken in, with no clock to stop yet (saves intake a statement)."""
+    if not fresh:
+        await stop(session, ticket, K.RESOLUTION, K.RED)
     level = await session.scalar(select(LadderLevel).where(LadderLevel.rank == ticket.level_rank))
     category = await _category(session, ticket)
     minutes = level.resolution_minutes if level and level.resolution_minutes else None

@@ -18,6 +18,7 @@ from services.dispatch.models import (
     OPEN_STATUSES,
     DirectoryGrid,
     DirectoryHousehold,
+    DispatchSettings,
     Offer,
     Provider,
     Ticket,
@@ -67,6 +68,7 @@ class TicketService:
     def __init__(self, session: AsyncSession, principal: Principal) -> None:
         self.session = session
         self.principal = principal
+        self.settings: DispatchSettings | None = None  # the district's hotline rules, once read
 
     async def get(self, ticket_id: UUID, *, for_update: bool = False) -> Ticket:
         query = visible_to(select(Ticket).where(Ticket.id == ticket_id), self.principal)
@@ -94,13 +96,15 @@ class TicketService:
         return grid
 
     async def create(self, data: TicketCreate, *, caller_user_id: UUID | None = None) -> Ticket:
+        """Take a request in (the caller, the place, the category) and start its resolution clock; routing
+        follows off the request path (``TicketCreated``)."""
         errors = FieldErrors()
         check_intake(errors, channel=data.channel, priority=data.priority, scope_kind=data.scope_kind,
                      difficulty=data.difficulty, caller_phone=data.caller_phone)  # fmt: skip
         if (data.latitude is None) != (data.longitude is None):
             errors.add("longitude" if data.longitude is None else "latitude", "give latitude and longitude together")
         errors.raise_if_any("the ticket has invalid fields")
-        await district_settings(self.session)
+        self.settings = await district_settings(self.session)
         chosen = await category(self.session, data.category_id) if data.category_id else None
         if data.item_id is not None:
             await item(self.session, data.item_id, chosen.id if chosen else None)
@@ -119,7 +123,7 @@ class TicketService:
                              address=data.address)  # fmt: skip
         self.session.add(ticket)
         await self.session.flush()
-        await timers.start_resolution(self.session, ticket)
+        await timers.start_resolution(self.session, ticket, fresh=True)
         await record(self.session, ticket, "created", details={"channel": ticket.channel})
         await audit.record(self.session, "dispatch.ticket.created", subject_type="ticket", subject_id=str(ticket.id))
         await publish(self.session, TicketCreated(
@@ -130,7 +134,7 @@ class TicketService:
 
     async def duplicates(self, ticket: Ticket) -> list[DuplicateView]:
         """Open tickets of the same household, address or caller and category within the district's window."""
-        settings = await district_settings(self.session)
+        settings = self.settings or await district_settings(self.session)
         since = ticket.created_at - timedelta(days=settings.duplicate_window_days)
         same = [
             (Ticket.household_id == ticket.household_id) if ticket.household_id else None,

@@ -62,7 +62,7 @@ from services.orgtree.models import (
 from services.orgtree.nodes.services import FORMATION_BASES, NodeService
 from shared import audit
 from shared.auth.principal import Principal
-from shared.contracts.orgtree import HouseholdLinked, MemberCreated
+from shared.contracts.orgtree import HouseholdLinked, HouseholdPlaced, MemberCreated
 from shared.http.problems import ProblemError
 from shared.messaging.outbox import publish_many
 from shared.privacy import TenantKeys, blind_index, data_key, normalize_id_card
@@ -526,7 +526,7 @@ class HouseholdImporter(Importer):
     async def write(self) -> dict[str, int]:
         tenant = require_tenant()
         for start in range(0, len(self.accepted), BATCH):
-            await self.session.execute(insert(table_of(Household)), [
+            rows = [
                 {
                     "id": uuid_utils.compat.uuid7(), "tenant_id": tenant, "grid_id": h.grid.id,
                     "grid_path": h.grid.path, "label": h.label, "categories": h.categories,
@@ -535,6 +535,11 @@ class HouseholdImporter(Importer):
                     **household_personal_columns(self.keys, head_name=h.head_name, address=h.address, phone=h.phone),
                 }
                 for h in self.accepted[start : start + BATCH]
+            ]  # fmt: skip
+            await self.session.execute(insert(table_of(Household)), rows)
+            # dispatch places tickets by household: it learns each household's grid from this event
+            await publish_many(self.session, [
+                HouseholdPlaced(tenant_id=tenant, household_id=r["id"], grid_id=r["grid_id"]) for r in rows
             ])  # fmt: skip
         return {"households": len(self.accepted)}
 
