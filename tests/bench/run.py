@@ -268,6 +268,10 @@ def main() -> None:
         from tests.bench.bench_import import write_section as write_import_section
 
         write_import_section(args.write, imported)
+    # --- the hotline through the gateway, every process running (tests/bench/bench_dispatch.py) --------------
+    from tests.bench.bench_dispatch import main_with as dispatch_bench
+
+    dispatch_bench(quick=args.quick, write=args.write)
 
 
 if __name__ == "__main__":
