@@ -11,6 +11,7 @@ import importlib
 import signal
 import threading
 from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -31,6 +32,18 @@ from shared.tenancy import tenant_scope
 log = get_logger(__name__)
 E = TypeVar("E", bound=Event)
 Handler = Callable[[AsyncSession, E], Awaitable[None]]
+_after_commit: ContextVar[list[Callable[[], Awaitable[object]]] | None] = ContextVar("after_commit", default=None)
+
+
+def after_commit(action: Callable[[], Awaitable[object]]) -> None:
+    """Run ``action`` once the handler's transaction (its effect and inbox row) has committed: work that must not
+    hold the transaction open, such as sending a message. Best effort by design: if the process dies first,
+    what the handler recorded in its transaction (an outbox event, a row a sweep finds) must still get it done."""
+    pending = _after_commit.get()
+    if pending is None:
+        msg = "after_commit() is for event handlers, inside EventConsumer.handle"
+        raise RuntimeError(msg)
+    pending.append(action)
 
 
 @dataclass(frozen=True)
@@ -97,6 +110,20 @@ class EventConsumer:
             return False
         fields = {**envelope.payload, "tenant_id": envelope.tenant_id}
         event = msgspec.convert(fields, registration.event_type, strict=False)
+        pending: list[Callable[[], Awaitable[object]]] = []
+        token = _after_commit.set(pending)
+        try:
+            applied = await self._apply(registration, envelope, event)
+        finally:
+            _after_commit.reset(token)
+        for action in pending if applied else ():
+            try:
+                await action()
+            except Exception:  # the event is applied and acknowledged; the action's own safety net takes over
+                log.exception("after-commit action failed", event_name=envelope.event, message_id=str(envelope.id))
+        return applied
+
+    async def _apply(self, registration: _Registration[Any], envelope: Envelope, event: Event) -> bool:
         with tenant_scope(envelope.tenant_id):
             async with self._sessionmaker(registration.role)() as session, session.begin():
                 inserted = await session.execute(

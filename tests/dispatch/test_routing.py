@@ -487,3 +487,29 @@ async def test_history_of_a_routed_ticket_records_the_offers(
     details = await district_a.run(dispatched)
     assert details["mode"] == "assign"
     assert details["offers"] == [{"provider": str(volunteer.id), "rank": 1, "reasons": ["same_grid", "skill", "free"]}]
+
+
+async def test_offer_messages_go_out_as_soon_as_the_routing_commits(
+    client: AsyncTestClient[Litestar], issuer: TestIssuer, district_a: District, settings: Settings
+) -> None:
+    """Without waiting for their own NotificationQueued to come back through the relay and the queue."""
+    await district_a.add_provider(grid=district_a.grids[0], skills=["plumbing"])
+    body = {
+        "channel": "phone", "title": "水管漏水", "categoryId": str(district_a.categories["citizen_life"]),
+        "itemId": str(district_a.items["plumbing"]), "householdId": str(district_a.households[0]),
+        "callerPhone": mobile(41),
+    }  # fmt: skip
+    created = await client.post("/api/dispatch/tickets", json=body, headers=operator(issuer, district_a))
+    ticket_id = uuid.UUID(created.json()["ticket"]["id"])
+    await deliver(district_a, "dispatch.TicketCreated", settings)  # routing only, no NotificationQueued handled
+
+    async def attempts(session: AsyncSession) -> dict[str, tuple[int, bool]]:
+        rows = await session.execute(
+            text("SELECT template, attempts, first_attempt_at IS NOT NULL FROM notification WHERE ticket_id = :t"),
+            {"t": ticket_id},
+        )
+        return {template: (count, started) for template, count, started in rows}
+
+    assert await district_a.run(attempts) == {"offer_made": (1, True), "ticket_routed": (1, True)}
+    await deliver(district_a, "dispatch.NotificationQueued", settings)  # the safety net arrives: nothing resent
+    assert await district_a.run(attempts) == {"offer_made": (1, True), "ticket_routed": (1, True)}

@@ -11,8 +11,10 @@ import msgspec
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from shared.contracts.base import Envelope, Event, payload_of
-from shared.messaging.consumer import EventConsumer
+from shared import audit
+from shared.contracts.base import Envelope, Event, event_type, payload_of
+from shared.messaging.consumer import EventConsumer, after_commit
+from shared.settings import Settings
 from tests.messaging.consumer_app import ProbeFailedOnceError
 from tests.messaging.probe import PlatformProbe, ProbeHappened
 from tests.messaging.support import effect_rows, effects, inbox_count
@@ -120,3 +122,45 @@ def test_one_handler_per_event_and_service() -> None:
 def test_no_engine_is_made_before_the_first_message() -> None:
     consumer = EventConsumer("kerneltest")  # no settings: would read the environment, but not yet
     assert consumer._engines == {}
+
+
+@event_type
+class AfterCommitProbed(Event, frozen=True, kw_only=True):
+    NAME = "kerneltest.AfterCommitProbed"
+
+    probe_id: uuid.UUID
+    fail: bool = False
+
+
+async def test_after_commit_actions_run_once_the_effect_is_committed_and_only_then(
+    settings: Settings, kernel_database: str, kernel_system_engine: AsyncEngine
+) -> None:
+    consumer = EventConsumer(kernel_database, settings)
+    seen: list[tuple[uuid.UUID, dict[str, int]]] = []
+
+    @consumer.on(AfterCommitProbed)
+    async def apply(session: AsyncSession, event: AfterCommitProbed) -> None:
+        await audit.record(session, "effect", subject_type="probe", subject_id=str(event.probe_id))
+
+        async def look() -> None:  # from another connection: visible only if committed
+            seen.append((event.probe_id, await effects(kernel_system_engine, [event.probe_id])))
+
+        after_commit(look)
+        if event.fail:
+            raise ProbeFailedOnceError("the handler fails after asking for an action")
+
+    tenant = uuid.uuid4()
+    first, failing = uuid.uuid4(), uuid.uuid4()
+    envelope = envelope_of(AfterCommitProbed(tenant_id=tenant, probe_id=first))
+    try:
+        assert await consumer.handle(envelope) is True
+        assert seen == [(first, {str(first): 1})]
+        assert await consumer.handle(envelope) is False  # a redelivery applies nothing and runs nothing
+        assert len(seen) == 1
+        with pytest.raises(ProbeFailedOnceError):
+            await consumer.handle(envelope_of(AfterCommitProbed(tenant_id=tenant, probe_id=failing, fail=True)))
+        assert len(seen) == 1  # rolled back: the action never ran
+    finally:
+        await consumer.dispose()
+    with pytest.raises(RuntimeError, match="event handlers"):
+        after_commit(lambda: asyncio.sleep(0))

@@ -11,12 +11,14 @@ way the attempt is on record before anything leaves, and a redelivery finds the 
 
 from __future__ import annotations
 
+from uuid import UUID
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.dispatch.events import consumer
 from services.dispatch.notifications.delivery import Delivery
 from shared.contracts.dispatch import NotificationQueued
-from shared.messaging.consumer import EventConsumer
+from shared.messaging.consumer import EventConsumer, after_commit
 
 
 def install(target: EventConsumer) -> Delivery:
@@ -32,3 +34,17 @@ def install(target: EventConsumer) -> Delivery:
 
 
 delivery = install(consumer)
+
+
+def send_after_commit(tenant_id: UUID | None, notification_ids: list[UUID]) -> None:
+    """From an event handler: send these just-queued messages as soon as its transaction commits, instead of a
+    second trip through the outbox, relay and queue (their ``NotificationQueued`` still follows, and finds them
+    sent: the claim in ``delivery.py`` makes each attempt once)."""
+    if tenant_id is None or not notification_ids:
+        return
+
+    async def send() -> None:
+        for notification_id in notification_ids:
+            await delivery.deliver(tenant_id, notification_id)
+
+    after_commit(send)

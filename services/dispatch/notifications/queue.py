@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 from uuid import UUID
 
@@ -12,6 +15,20 @@ from services.dispatch.models import Notification
 from shared.contracts.dispatch import NotificationQueued
 from shared.messaging.outbox import publish
 from shared.tenancy import require_tenant
+
+_collected: ContextVar[list[UUID] | None] = ContextVar("dispatch_queued_notifications", default=None)
+
+
+@contextmanager
+def collecting() -> Iterator[list[UUID]]:
+    """The ids of the messages queued inside the block, for a caller that sends them itself after its commit
+    (the outbox event still goes out: it is the safety net, and finds the message sent)."""
+    queued: list[UUID] = []
+    token = _collected.set(queued)
+    try:
+        yield queued
+    finally:
+        _collected.reset(token)
 
 
 async def queue_notification(
@@ -33,4 +50,7 @@ async def queue_notification(
     session.add(row)
     await session.flush()
     await publish(session, NotificationQueued(tenant_id=require_tenant(), notification_id=row.id))
+    collected = _collected.get()
+    if collected is not None:
+        collected.append(row.id)
     return row

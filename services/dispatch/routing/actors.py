@@ -5,11 +5,16 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.dispatch.events import consumer
+from services.dispatch.notifications.actors import send_after_commit
+from services.dispatch.notifications.queue import collecting
 from services.dispatch.routing.services import route_ticket
 from shared.contracts.dispatch import TicketCreated
 
 
 @consumer.on(TicketCreated)
 async def route_created_ticket(session: AsyncSession, event: TicketCreated) -> None:
-    """Replays are harmless: a ticket already out on offer, signed for or closed is left as it is."""
-    await route_ticket(session, event.ticket_id)
+    """Replays are harmless: a ticket already out on offer, signed for or closed is left as it is. The offers'
+    messages go out as soon as the routing commits (volunteers answer offers against a time-out)."""
+    with collecting() as queued:
+        await route_ticket(session, event.ticket_id)
+    send_after_commit(event.tenant_id, queued)
