@@ -235,15 +235,17 @@ def cpu_seconds(platform: Platform, root: Path) -> dict[str, float]:
     return used
 
 
-async def drained(settings: Settings, timeout_s: float = 180) -> None:
-    """Until the delivery log has no message still waiting for its first attempt."""
+async def drained(settings: Settings, timeout_s: float = 300) -> None:
+    """Until every ticket has been routed and the delivery log has no message waiting for its first attempt."""
     conn = await asyncpg.connect(plain_dsn(admin_url(settings, "redcell_dispatch")))
     try:
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline and await conn.fetchval(
-            "SELECT count(*) FROM notification WHERE status = 'pending'"
+            "SELECT (SELECT count(*) FROM ticket WHERE dispatched_at IS NULL AND status = 'new') "
+            "+ (SELECT count(*) FROM notification WHERE status = 'pending')"
         ):
             await asyncio.sleep(1)
+        await asyncio.sleep(3)  # the last messages' acknowledgements
     finally:
         await conn.close()
 

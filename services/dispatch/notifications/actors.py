@@ -37,9 +37,9 @@ delivery = install(consumer)
 
 
 def send_after_commit(tenant_id: UUID | None, notification_ids: list[UUID]) -> None:
-    """From an event handler: send these just-queued messages as soon as its transaction commits, instead of a
-    second trip through the outbox, relay and queue (their ``NotificationQueued`` still follows, and finds them
-    sent: the claim in ``delivery.py`` makes each attempt once)."""
+    """From an event handler: send these just-queued messages (``queue.collecting``) as soon as its transaction
+    commits, instead of a second trip through the outbox, relay and queue. Should the process die first, the
+    delivery sweep sends them; the claim in ``delivery.py`` makes each attempt once either way."""
     if tenant_id is None or not notification_ids:
         return
 

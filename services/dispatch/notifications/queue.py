@@ -21,8 +21,10 @@ _collected: ContextVar[list[UUID] | None] = ContextVar("dispatch_queued_notifica
 
 @contextmanager
 def collecting() -> Iterator[list[UUID]]:
-    """The ids of the messages queued inside the block, for a caller that sends them itself after its commit
-    (the outbox event still goes out: it is the safety net, and finds the message sent)."""
+    """The ids of the messages queued inside the block, for a caller that sends them itself right after its commit
+    (an event handler: ``notifications.actors.send_after_commit``). They get no ``NotificationQueued``: a second
+    trip through the outbox and the queue would cost each message another transaction for nothing. If the process
+    dies between the commit and the send, the delivery sweep picks them up (pending for more than 30 s)."""
     queued: list[UUID] = []
     token = _collected.set(queued)
     try:
@@ -49,8 +51,9 @@ async def queue_notification(
     )  # fmt: skip
     session.add(row)
     await session.flush()
-    await publish(session, NotificationQueued(tenant_id=require_tenant(), notification_id=row.id))
     collected = _collected.get()
     if collected is not None:
         collected.append(row.id)
+    else:
+        await publish(session, NotificationQueued(tenant_id=require_tenant(), notification_id=row.id))
     return row
