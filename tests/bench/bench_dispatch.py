@@ -382,7 +382,7 @@ same two cores as PostgreSQL, Redis and the load generator (SeaweedFS paused: th
 and indexed, household placed, number drawn, resolution clock started, history, audit and outbox rows, one
 transaction), open loop for {c["seconds"]} s, and **ticket committed → first offer notification started** (the
 ticket's transaction timestamp to the worker beginning to send the first `offer_made` message: outbox → relay →
-queue → routing → delivery log → outbox → relay → queue → delivery). Goals: creation p99 ≤ {goal_create:g} ms at
+queue → routing transaction → sent right after its commit). Goals: creation p99 ≤ {goal_create:g} ms at
 50 tickets/s, offer p99 ≤ {goal_offer:g} ms.
 
 | rate (/s) | achieved | errors | create p50 (ms) | create p99 (ms) | offered | offer p50 (ms) | offer p99 (ms) |
