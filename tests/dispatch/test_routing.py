@@ -514,3 +514,20 @@ async def test_offer_messages_go_out_as_soon_as_the_routing_commits(
     # no second trip through the queue for them (the delivery sweep is their safety net)
     assert await deliver(district_a, "dispatch.NotificationQueued", settings) == 0
     assert await district_a.run(attempts) == {"offer_made": (1, True), "ticket_routed": (1, True)}
+
+
+async def test_a_call_placed_by_grid_alone_without_a_skill_or_a_place_is_still_routed(
+    client: AsyncTestClient[Litestar], issuer: TestIssuer, district_a: District, settings: Settings
+) -> None:
+    """No household, no coordinates, an item no skill fits: those rules cannot rank, the others still do."""
+    provider = await district_a.add_provider(grid=district_a.grids[1])
+    body = {
+        "channel": "walk_in", "title": "咨询老年卡办理", "categoryId": str(district_a.categories["affairs"]),
+        "itemId": str(district_a.items["senior_card"]), "gridId": str(district_a.grids[1]),
+    }  # fmt: skip
+    created = await client.post("/api/dispatch/tickets", json=body, headers=operator(issuer, district_a))
+    assert created.status_code == 201, created.text
+    await deliver(district_a, "dispatch.TicketCreated", settings)
+    offers = await client.get(f"/api/dispatch/tickets/{created.json()['ticket']['id']}/offers",
+                              headers=operator(issuer, district_a))  # fmt: skip
+    assert [(o["providerId"], o["reasons"]) for o in offers.json()] == [(str(provider.id), ["same_grid", "free"])]

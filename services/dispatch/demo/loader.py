@@ -22,11 +22,13 @@ from services.dispatch.models import (
     Ticket,
     WishStatus,
 )
+from services.dispatch.routing.services import PHONE_FIELD
 from services.dispatch.tickets.schemas import TicketCreate
 from services.dispatch.tickets.services import TicketService
 from shared import audit
 from shared.auth.principal import Principal, Role
 from shared.db.engine import make_engine, make_sessionmaker
+from shared.privacy import data_key, encrypt, mask_phone
 from shared.settings import Settings
 from shared.tenancy import tenant_scope
 
@@ -57,8 +59,13 @@ async def load_district(session: AsyncSession, tenant_id: uuid.UUID) -> bool:
     await seed_district(session)
     if await session.scalar(select(func.count()).select_from(Provider).where(Provider.member_id.is_(None))):
         return False
-    for kind, name, skills, fee_mode in PROVIDERS:
-        session.add(Provider(kind=kind, name=name, skills=skills, fee_mode=fee_mode, on_duty=True, active=True))
+    keys = await data_key(session, tenant_id)
+    for serial, (kind, name, skills, fee_mode) in enumerate(PROVIDERS):
+        phone = f"1370000{serial:04d}"  # synthetic: offers reach them by SMS (the dev outbox in `make dev`)
+        session.add(Provider(
+            kind=kind, name=name, skills=skills, fee_mode=fee_mode, on_duty=True, active=True,
+            phone_cipher=encrypt(keys, PHONE_FIELD, phone), phone_masked=mask_phone(phone),
+        ))  # fmt: skip
     desk = TicketService(session, Principal(user_id=uuid.UUID(int=0), tenant_id=tenant_id,
                                             roles=frozenset({Role.HOTLINE_OPERATOR})))  # fmt: skip
     codes = dict(await _catalogue(session))

@@ -124,16 +124,24 @@ async def candidates(
     )
     distance = _distance(need)
     open_orders = func.coalesce(load.c.n, 0)
+    # PostgreSQL refuses a constant in ORDER BY ("non-integer constant"): a rule that cannot tell candidates apart
+    # for this ticket (no household, no grid, no place, no skill wanted) is left out of the order.
+    ranks: list[ColumnElement[Any]] = []
+    if ticket.household_id is not None:
+        ranks.append(serves.desc())
+    if ticket.grid_id is not None:
+        ranks.append(or_(leads, grid).desc())
+    if need.latitude is not None and need.longitude is not None:
+        ranks += [distance.is_(None), func.round(distance * 10)]
+    if need.skill:
+        ranks.append(skill.desc())
     query = (
         select(Provider.id, Provider.grid_id, Provider.skills, Provider.on_duty, Provider.latitude, Provider.longitude,
                open_orders, serves, leads)
         .outerjoin(load, load.c.provider_id == Provider.id)
         # No account to answer in the app and no phone for the SMS: an offer would only wait for its time-out.
         .where(Provider.active.is_(true()), or_(Provider.user_id.is_not(None), Provider.phone_cipher.is_not(None)))
-        .order_by(
-            serves.desc(), or_(leads, grid).desc(), distance.is_(None), func.round(distance * 10), skill.desc(),
-            Provider.on_duty.desc(), open_orders, Provider.id,
-        )
+        .order_by(*ranks, Provider.on_duty.desc(), open_orders, Provider.id)
         .limit(max(limit * 5, 50))
     )  # fmt: skip
     if exclude is not None:
