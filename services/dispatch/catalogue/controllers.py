@@ -42,6 +42,14 @@ def settings_view(row: DispatchSettings) -> SettingsView:
     )  # fmt: skip
 
 
+def category_view(c: ServiceCategory, items: list[ServiceItem]) -> CategoryView:
+    return CategoryView(
+        id=c.id, code=c.code, name=c.name, mode=c.mode, sign_for_minutes=c.sign_for_minutes,
+        arrival_minutes=c.arrival_minutes, resolution_minutes=c.resolution_minutes, working_time=c.working_time,
+        items=[ItemView(id=i.id, code=i.code, name=i.name, handling=i.handling, skill=i.skill) for i in items],
+    )  # fmt: skip
+
+
 def changes(data: msgspec.Struct) -> dict[str, Any]:
     return {k: v for k, v in msgspec.structs.asdict(data).items() if v is not msgspec.UNSET}
 
@@ -56,16 +64,7 @@ class CatalogueController(Controller):
         await district_settings(db_session)
         categories = list(await db_session.scalars(select(ServiceCategory).order_by(ServiceCategory.rank)))
         items = list(await db_session.scalars(select(ServiceItem).where(ServiceItem.active).order_by(ServiceItem.code)))
-        return [
-            CategoryView(
-                id=c.id, code=c.code, name=c.name, mode=c.mode, sign_for_minutes=c.sign_for_minutes,
-                arrival_minutes=c.arrival_minutes, resolution_minutes=c.resolution_minutes,
-                working_time=c.working_time,
-                items=[ItemView(id=i.id, code=i.code, name=i.name, handling=i.handling, skill=i.skill)
-                       for i in items if i.category_id == c.id],
-            )
-            for c in categories if c.active
-        ]  # fmt: skip
+        return [category_view(c, [i for i in items if i.category_id == c.id]) for c in categories if c.active]
 
     @patch("/catalogue/{code:str}", operation_id="UpdateServiceCategory", summary="Change a category's mode or clocks",
            guards=[requires_role(Role.DISTRICT_ADMIN)])  # fmt: skip
@@ -83,13 +82,10 @@ class CatalogueController(Controller):
         await audit.record(db_session, "dispatch.category.updated", subject_type="service_category",
                            subject_id=str(row.id), detail={"fields": sorted(values)})  # fmt: skip
         await db_session.flush()
-        items = await db_session.scalars(select(ServiceItem).where(ServiceItem.category_id == row.id))
-        return CategoryView(
-            id=row.id, code=row.code, name=row.name, mode=row.mode, sign_for_minutes=row.sign_for_minutes,
-            arrival_minutes=row.arrival_minutes, resolution_minutes=row.resolution_minutes,
-            working_time=row.working_time,
-            items=[ItemView(id=i.id, code=i.code, name=i.name, handling=i.handling, skill=i.skill) for i in items],
-        )  # fmt: skip
+        items = await db_session.scalars(
+            select(ServiceItem).where(ServiceItem.category_id == row.id, ServiceItem.active).order_by(ServiceItem.code)
+        )
+        return category_view(row, list(items))
 
     @get("/ladder", operation_id="GetEscalationLadder", summary="The district's escalation ladder, grid first")
     async def get_ladder(self, db_session: NamedDependency[AsyncSession]) -> list[LadderLevelView]:

@@ -25,15 +25,6 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
-async def running(session: AsyncSession, ticket: Ticket) -> list[Deadline]:
-    rows = await session.scalars(
-        select(Deadline).where(
-            Deadline.ticket_id == ticket.id, Deadline.fired_at.is_(None), Deadline.cancelled_at.is_(None)
-        )
-    )
-    return list(rows)
-
-
 async def stop(session: AsyncSession, ticket: Ticket, *kinds: str) -> None:
     """The clocks of ``kinds`` (all when empty) are met or no longer apply."""
     query = update(Deadline).where(

@@ -28,13 +28,13 @@ from services.dispatch.tickets.schemas import (
     TicketPage,
     TicketView,
 )
-from services.dispatch.tickets.services import TicketService, duplicate_view, masked_phone, orgtree_households
+from services.dispatch.tickets.services import TicketService, duplicate_view, orgtree_households
 from services.dispatch.tickets.views import history_view, ticket_view
 from shared.auth.principal import Role
 from shared.http.guards import principal_of, requires_role, requires_tenant
 from shared.http.problems import invalid
 from shared.messaging.context import current_request_id
-from shared.privacy import data_key, reveal
+from shared.privacy import data_key, mask_phone, reveal
 from shared.tenancy import require_tenant
 
 AnyRequest = Request[Any, Any, Any]
@@ -148,5 +148,5 @@ class CallerController(Controller):
         earlier = await TicketService(db_session, principal_of(request)).earlier_tickets(data.phone)
         households = await orgtree_households(data.phone, request.headers.get("authorization"),
                                               current_request_id.get())  # fmt: skip
-        return CallerView(phone=masked_phone(data.phone), earlier_tickets=[duplicate_view(t) for t in earlier],
+        return CallerView(phone=mask_phone(data.phone), earlier_tickets=[duplicate_view(t) for t in earlier],
                           households=households or [], households_available=households is not None)  # fmt: skip

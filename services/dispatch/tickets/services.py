@@ -29,7 +29,6 @@ from services.dispatch.settings import get_dispatch_settings
 from services.dispatch.tickets.history import record
 from services.dispatch.tickets.intake import (
     FieldErrors,
-    address_key,
     changed_values,
     check_intake,
     next_number,
@@ -44,7 +43,6 @@ from shared.contracts.dispatch import TicketCreated
 from shared.http.problems import conflict, invalid
 from shared.logging import get_logger
 from shared.messaging.outbox import publish
-from shared.privacy import mask_phone, normalize_phone
 from shared.tenancy import require_tenant
 
 log = get_logger(__name__)
@@ -252,10 +250,6 @@ class TicketService:
         )  # fmt: skip
         return list(rows)
 
-    async def address_tickets(self, address: str) -> list[Ticket]:
-        key = await address_key(self.session, address)
-        return list(await self.session.scalars(select(Ticket).where(Ticket.address_index == key).limit(20)))
-
 
 def duplicate_view(row: Ticket, of: Ticket | None = None) -> DuplicateView:
     same = []
@@ -290,7 +284,3 @@ async def orgtree_households(
         return None
     body = response.json()
     return list(body) if isinstance(body, list) else None
-
-
-def masked_phone(phone: str) -> str:
-    return mask_phone(normalize_phone(phone))
