@@ -19,14 +19,14 @@ $(STAMP): pyproject.toml requirements.lock
 install: $(STAMP) ## Create the virtual environment and install the locked dependencies
 
 dev: $(STAMP) ## Start PostgreSQL, Redis, S3, migrate, load demo districts, run every process
-	$(BIN)/redcell servers up --root $(DEV_DIR)
+	$(BIN)/python -m deploy.local_servers up --root $(DEV_DIR)
 	set -a; . $(DEV_DIR)/env; . deploy/dev.env; set +a; \
 	  $(BIN)/redcell migrate --bootstrap && \
 	  $(BIN)/redcell demo load && \
 	  exec $(BIN)/honcho -f deploy/Procfile.dev start
 
 down: ## Stop the development servers (data is kept in .dev/)
-	@test ! -f $(DEV_DIR)/servers.json || $(BIN)/redcell servers down --root $(DEV_DIR)
+	@test ! -f $(DEV_DIR)/servers.json || $(BIN)/python -m deploy.local_servers down --root $(DEV_DIR)
 
 test: $(STAMP) ## Run the whole test suite against real servers it starts itself
 	$(BIN)/python -m pytest -q

@@ -21,9 +21,9 @@ OPERATOR = ("platform-operator", "platform-operator-pass")
 HOTLINE = ("wenzhou-hotline", "wenzhou-hotline-pass", ["wenzhou-longwan", "wenzhou-ouhai"])
 
 
-async def load_demo(settings: Settings) -> tuple[list[str], list[dict[str, Any]]]:
-    """The demo districts and logins; returns what to print and the districts for the services' loaders."""
-    lines, districts = [], []
+async def load_demo(settings: Settings, districts: list[dict[str, Any]]) -> list[str]:
+    """The demo districts and logins; appends the districts for the services' loaders, returns what to print."""
+    lines = []
     for slug, name, region, admin, password in DEMO_DISTRICTS:
         tenant = await create_tenant_cli(settings, slug, name, region, admin, password)
         districts.append({"id": str(tenant.id), "slug": tenant.slug, "name": tenant.name})
@@ -34,4 +34,4 @@ async def load_demo(settings: Settings) -> tuple[list[str], list[dict[str, Any]]
     await create_platform_operator_cli(settings, *OPERATOR)
     lines.append(f"platform operator: login {OPERATOR[0]} / {OPERATOR[1]}")
     lines.append("gateway: http://127.0.0.1:8000  (API description: http://127.0.0.1:8000/schema)")
-    return lines, districts
+    return lines

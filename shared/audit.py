@@ -15,20 +15,15 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
-from contextvars import ContextVar
-from dataclasses import dataclass
+from collections.abc import Mapping
 from typing import Any
-from uuid import UUID
 
 from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.auth.principal import current_principal
+from shared.context import Actor, actor_scope, current_actor, current_client_ip, current_request_id, current_tenant
 from shared.db.kernel import audit_event
-from shared.messaging.context import current_request_id
-from shared.tenancy import current_tenant
 
 __all__ = [
     "Actor",
@@ -44,40 +39,6 @@ __all__ = [
 _ACTOR_ID_MAX = 64
 _ROLES_MAX = 200
 _REQUEST_ID_MAX = 64
-
-
-@dataclass(frozen=True, slots=True)
-class Actor:
-    """Who acts: a user id, or a process name such as ``system:orgtree-worker``."""
-
-    id: str
-    roles: tuple[str, ...] = ()
-
-
-current_actor: ContextVar[Actor | None] = ContextVar("redcell_audit_actor", default=None)
-current_client_ip: ContextVar[str | None] = ContextVar("redcell_audit_client_ip", default=None)
-
-
-@contextmanager
-def actor_scope(
-    actor_id: str | UUID,
-    roles: Iterable[str] = (),
-    *,
-    client_ip: str | None = None,
-    request_id: str | None = None,
-) -> Iterator[Actor]:
-    """Bind the actor (and optionally client IP and request id) for the audit entries written inside."""
-    actor = Actor(str(actor_id), tuple(sorted(set(roles))))
-    actor_token = current_actor.set(actor)
-    ip_token = current_client_ip.set(client_ip)
-    request_token = current_request_id.set(request_id) if request_id is not None else None
-    try:
-        yield actor
-    finally:
-        if request_token is not None:
-            current_request_id.reset(request_token)
-        current_client_ip.reset(ip_token)
-        current_actor.reset(actor_token)
 
 
 def _actor() -> Actor | None:

@@ -8,8 +8,7 @@ from typing import Any
 
 import structlog
 
-from shared.messaging.context import current_request_id
-from shared.tenancy import current_tenant
+from shared.context import current_request_id, current_tenant
 
 
 def _add_context(_logger: Any, _method: str, event: dict[str, Any]) -> dict[str, Any]:

@@ -24,11 +24,11 @@ from sqlalchemy import Executable, Row, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.audit import actor_scope
+from shared.context import tenant_scope
 from shared.db.engine import make_engine, make_sessionmaker
 from shared.logging import configure_logging, get_logger
 from shared.probes import Heartbeat, dependency_checks, start_probes
 from shared.settings import Settings, get_settings
-from shared.tenancy import tenant_scope
 
 log = get_logger(__name__)
 T = TypeVar("T")

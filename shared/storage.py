@@ -35,8 +35,8 @@ import urllib3
 from minio import Minio
 from minio.error import S3Error
 
+from shared.context import current_tenant
 from shared.settings import S3Settings, Settings
-from shared.tenancy import current_tenant
 
 MIN_PART_BYTES = 5 * 1024 * 1024  # S3's smallest non-final multipart part
 DEFAULT_PART_BYTES = 8 * 1024 * 1024

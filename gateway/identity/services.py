@@ -28,10 +28,10 @@ from gateway.identity.sealing import seal, unseal
 from gateway.models import Membership, RefreshToken, Tenant, UserAccount
 from shared import audit
 from shared.auth.principal import ADMIN_ROLES, Role
+from shared.context import tenant_scope
 from shared.db.base import uuid7
 from shared.http.problems import ProblemError
 from shared.settings import Settings
-from shared.tenancy import tenant_scope
 
 MAX_FAILED_LOGINS = 5  # consecutive failures (wrong password or one-time code) before a lockout
 LOCKOUT = timedelta(minutes=15)

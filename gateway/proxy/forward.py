@@ -20,9 +20,9 @@ from prometheus_client import Histogram
 from gateway.proxy.ratelimit import RateLimiter
 from gateway.proxy.settings import ProxySettings
 from shared.auth.principal import Principal
+from shared.context import current_request_id
 from shared.http.middleware import send_problem
 from shared.logging import get_logger
-from shared.messaging.context import current_request_id
 
 log = get_logger(__name__)
 PROXIED = Histogram(

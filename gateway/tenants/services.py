@@ -11,10 +11,10 @@ from gateway.identity.services import hash_password
 from gateway.models import Membership, Tenant, UserAccount
 from shared import audit
 from shared.auth.principal import Role
+from shared.context import tenant_scope
 from shared.contracts.tenants import TenantProvisioned
 from shared.http.problems import ProblemError
 from shared.messaging.outbox import publish
-from shared.tenancy import tenant_scope
 
 SLUG = re.compile(r"^[a-z][a-z0-9-]{2,62}$")
 MIN_PASSWORD = 10

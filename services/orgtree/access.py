@@ -11,9 +11,9 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.auth.principal import Principal, Role
+from shared.context import require_tenant
 from shared.http.problems import ProblemError, invalid
 from shared.privacy import data_key, reveal
-from shared.tenancy import require_tenant
 
 STAFF = (Role.DISTRICT_ADMIN, Role.STREET_ADMIN, Role.COMMUNITY_CADRE, Role.GRID_LEADER, Role.HOTLINE_OPERATOR)
 EDITORS = (Role.DISTRICT_ADMIN, Role.STREET_ADMIN, Role.COMMUNITY_CADRE)

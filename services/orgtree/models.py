@@ -27,8 +27,8 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from shared.context import require_tenant
 from shared.db.base import TenantScoped, Timestamped, new_metadata, uuid7
-from shared.tenancy import require_tenant
 
 PATH = String(400, collation="C")
 

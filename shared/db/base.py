@@ -9,7 +9,7 @@ import uuid_utils.compat
 from sqlalchemy import DateTime, MetaData, func
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
-from shared.tenancy import require_tenant
+from shared.context import require_tenant
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",

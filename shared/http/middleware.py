@@ -18,8 +18,7 @@ from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from shared.audit import current_client_ip
 from shared.auth.principal import current_principal
 from shared.auth.verify import InvalidTokenError, TokenVerifier
-from shared.messaging.context import current_request_id
-from shared.tenancy import current_tenant
+from shared.context import current_request_id, current_tenant
 
 REQUEST_ID_HEADER = b"x-request-id"
 _VALID_REQUEST_ID = re.compile(rb"^[A-Za-z0-9._-]{8,64}$")

@@ -6,6 +6,7 @@ Another tenant's object is reported exactly like a missing one (404), so ids lea
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Any
 
 import msgspec
@@ -21,8 +22,8 @@ from litestar.status_codes import (
 )
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
+from shared.context import current_request_id
 from shared.logging import get_logger
-from shared.messaging.context import current_request_id
 
 PROBLEM_JSON = "application/problem+json"
 log = get_logger(__name__)
@@ -52,6 +53,33 @@ def invalid(field: str, message: str, detail: str | None = None) -> ProblemError
 
 def conflict(detail: str) -> ProblemError:
     return ProblemError(409, detail, title="Conflict")
+
+
+def missing(what: str) -> ProblemError:
+    """Another district's object, or one the caller may not see: the same 404 (no existence oracle)."""
+    return ProblemError(404, f"no such {what} in this district", title="Not Found")
+
+
+class FieldErrors:
+    """Every wrong field of one input, reported together as the ``errors`` of one 422."""
+
+    def __init__(self) -> None:
+        self.items: list[dict[str, str]] = []
+
+    def add(self, field: str, message: str) -> None:
+        self.items.append({"field": field_name(field), "message": message})
+
+    def choice(self, field: str, value: str | None, allowed: Iterable[str]) -> None:
+        allowed = tuple(allowed)
+        if value is not None and value not in allowed:
+            self.add(field, f"one of: {', '.join(allowed)}")
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+    def raise_if_any(self, detail: str) -> None:
+        if self.items:
+            raise ProblemError(422, detail, errors=self.items)
 
 
 def problem(
@@ -149,4 +177,14 @@ EXCEPTION_HANDLERS: dict[type[Exception] | int, Any] = {
     Exception: handle_unexpected,
 }
 
-__all__ = ["EXCEPTION_HANDLERS", "PROBLEM_JSON", "MediaType", "ProblemError", "problem"]
+__all__ = [
+    "EXCEPTION_HANDLERS",
+    "PROBLEM_JSON",
+    "FieldErrors",
+    "MediaType",
+    "ProblemError",
+    "conflict",
+    "invalid",
+    "missing",
+    "problem",
+]

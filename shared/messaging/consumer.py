@@ -20,6 +20,7 @@ import msgspec
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from shared.context import tenant_scope
 from shared.contracts.base import Envelope, Event
 from shared.contracts.routing import EVENTS_ACTOR, events_queue
 from shared.db.engine import make_engine, make_sessionmaker
@@ -27,7 +28,6 @@ from shared.db.kernel import inbox_message
 from shared.logging import configure_logging, get_logger
 from shared.probes import dependency_checks, start_probes
 from shared.settings import DbRole, Settings, get_settings
-from shared.tenancy import tenant_scope
 
 log = get_logger(__name__)
 E = TypeVar("E", bound=Event)

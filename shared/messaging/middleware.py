@@ -15,8 +15,7 @@ from dramatiq.middleware import Middleware
 from prometheus_client import Counter
 
 from shared.audit import Actor, current_actor
-from shared.messaging.context import current_request_id
-from shared.tenancy import current_tenant
+from shared.context import current_request_id, current_tenant
 
 T = TypeVar("T")
 

@@ -9,10 +9,10 @@ from uuid import UUID
 from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from shared.context import current_request_id
 from shared.contracts.base import Event, payload_of
 from shared.db.base import uuid7
 from shared.db.kernel import outbox_message
-from shared.messaging.context import current_request_id
 
 _REQUEST_ID_MAX = 64  # outbox_message.request_id; a longer id must not fail the business transaction
 

@@ -30,10 +30,10 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session, SessionTransaction
 
+from shared.context import current_tenant
 from shared.db.kernel import tenant_data_key
 from shared.privacy.errors import KeyScopeError, KeyUnwrapError, KeyVersionUnavailableError
 from shared.settings import get_settings
-from shared.tenancy import current_tenant
 
 KEY_BYTES = 32
 NONCE_BYTES = 12

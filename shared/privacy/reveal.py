@@ -7,10 +7,10 @@ from uuid import UUID
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared import audit
+from shared.context import current_tenant
 from shared.privacy.cipher import decrypt
 from shared.privacy.errors import KeyScopeError, KeyVersionUnavailableError, PurposeRequiredError
 from shared.privacy.keys import TenantKeys, data_key
-from shared.tenancy import current_tenant
 
 REVEALED = "personal_data.revealed"
 _PURPOSE_MIN_CHARS = 2

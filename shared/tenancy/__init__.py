@@ -1,16 +1,4 @@
-"""Which district (tenant) the current unit of work belongs to.
+"""Tenancy in the database: the one hook that sets ``app.tenant_id`` per transaction (``hook.py``).
 
-Filled by the auth middleware from a verified JWT and by the dramatiq middleware from a
-message's options; read by the one SQLAlchemy hook that sets ``app.tenant_id`` per transaction.
-A missing tenant means the database shows no tenant rows at all.
+The tenant itself is context (``shared/context.py``), filled by the HTTP and message middleware.
 """
-
-from shared.tenancy.context import (
-    TenantRequiredError,
-    current_tenant,
-    get_tenant,
-    require_tenant,
-    tenant_scope,
-)
-
-__all__ = ["TenantRequiredError", "current_tenant", "get_tenant", "require_tenant", "tenant_scope"]

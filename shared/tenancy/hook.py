@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import event, text
 from sqlalchemy.orm import Session
 
-from shared.tenancy.context import current_tenant
+from shared.context import current_tenant
 
 _SET_TENANT = text("SELECT set_config('app.tenant_id', :tenant, true)")
 _installed = False

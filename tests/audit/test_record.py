@@ -12,9 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from shared import audit
 from shared.audit import PersonalDataInAuditError, actor_scope, check_no_personal_data
 from shared.auth.principal import Principal, current_principal
+from shared.context import current_request_id, tenant_scope
 from shared.db.kernel import audit_event
-from shared.messaging.context import current_request_id
-from shared.tenancy import tenant_scope
 
 
 async def rows_of(engine: AsyncEngine, tenant: uuid.UUID) -> list[Any]:

@@ -43,16 +43,16 @@ import httpx
 import jwt
 import psutil
 
+from deploy import local_servers
+from deploy.local_servers import free_ports
 from services.dispatch.models import DirectoryGrid, DirectoryHousehold, Provider, ProviderKind
-from shared import local_servers
+from shared.context import tenant_scope
 from shared.db.engine import make_engine, make_sessionmaker
 from shared.db.urls import admin_url, plain_dsn
-from shared.local_servers import free_ports
 from shared.settings import Settings
-from shared.tenancy import tenant_scope
-from shared.testing.plugin import settings_for
-from shared.testing.processes import Platform
 from tests.bench.report import replace_section
+from tests.platform.plugin import settings_for
+from tests.platform.processes import Platform
 
 SECTION = "## Dispatch hotline"
 PASSWORD = "bench-password-123"

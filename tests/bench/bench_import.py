@@ -2,7 +2,7 @@
 
     .venv/bin/python -m tests.bench.bench_import [--members 100000]
 
-Starts its own PostgreSQL (``shared.local_servers.up``) in a temporary folder, migrates the orgtree
+Starts its own PostgreSQL (``deploy.local_servers.up``) in a temporary folder, migrates the orgtree
 database, provisions a district with 1 street, 10 villages, 100 grids and 10 party branches, builds the
 workbook (synthetic names, ID numbers with correct GB 11643 check characters, mobile numbers), then
 imports it through the service layer in one transaction, commit included, and prints JSON. Building
@@ -33,19 +33,19 @@ import psutil
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
+from deploy import local_servers
 from services.orgtree.app import MIGRATIONS
 from services.orgtree.bulk.columns import BulkKind
 from services.orgtree.bulk.importer import run_import
 from services.orgtree.models import Member
 from services.orgtree.nodes.services import ensure_tenant_root
-from shared import local_servers
 from shared.auth.principal import Principal, Role
+from shared.context import tenant_scope
 from shared.db.engine import make_engine, make_sessionmaker
 from shared.privacy import id_card_check_digit
 from shared.settings import Settings
-from shared.tenancy import tenant_scope
-from shared.testing.plugin import prepare_database, settings_for
 from tests.bench.report import replace_section
+from tests.platform.plugin import prepare_database, settings_for
 
 MB = 1024 * 1024
 VILLAGES = 10

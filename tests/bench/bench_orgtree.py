@@ -2,7 +2,7 @@
 
     .venv/bin/python -m tests.bench.bench_orgtree [--quick] [--write docs/benchmarks.md] [--keep DIR]
 
-Starts its own PostgreSQL (with Redis and S3, ``shared.local_servers.up``) in a temporary folder,
+Starts its own PostgreSQL (with Redis and S3, ``deploy.local_servers.up``) in a temporary folder,
 migrates orgtree, generates two districts (tests/bench/orgtree_data.py), then measures with the
 service's own code (``NodeService``) under the application role (NOBYPASSRLS, tenant set per
 transaction by the hook), interleaving the two districts:
@@ -49,10 +49,10 @@ from services.orgtree.models import Household, Member, OrgNode
 from services.orgtree.nodes.paths import ancestor_paths, subtree_upper_bound
 from services.orgtree.nodes.services import NodeService, in_subtree
 from shared.auth.principal import Principal
+from shared.context import tenant_scope
 from shared.db.engine import make_engine, make_sessionmaker
 from shared.db.urls import database_url, plain_dsn
 from shared.settings import Settings
-from shared.tenancy import tenant_scope
 from tests.bench.orgtree_data import SERVICE, District, Shape, Unit, generate
 from tests.bench.report import replace_section
 
@@ -655,9 +655,9 @@ def _pause(pid: int | None) -> int | None:
 
 def main_with(*, quick: bool = False, write: Path | None = None, keep: Path | None = None) -> dict[str, Any]:
     """Own servers (in ``keep`` or a temporary folder), migrate, generate, measure, print, write."""
+    from deploy import local_servers
     from services.orgtree.app import MIGRATIONS
-    from shared import local_servers
-    from shared.testing.plugin import prepare_database, settings_for
+    from tests.platform.plugin import prepare_database, settings_for
 
     root = keep or Path(tempfile.mkdtemp(prefix="redcell-bench-orgtree-"))
     state = local_servers.up(root, durable=False)

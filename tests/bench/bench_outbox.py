@@ -2,7 +2,7 @@
 
     .venv/bin/python -m tests.bench.bench_outbox [--rate 50] [--seconds 20]
 
-Starts its own PostgreSQL, Redis and S3 (``shared.local_servers.up``) in a temporary folder, the
+Starts its own PostgreSQL, Redis and S3 (``deploy.local_servers.up``) in a temporary folder, the
 kerneltest relay and worker as subprocesses (as tests/messaging does), commits one event per
 transaction at ``--rate`` per second and prints JSON. Both ends read the same host's wall clock: the
 producer right after COMMIT returns, the handler as its first statement (after the inbox insert,
@@ -23,12 +23,11 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from shared import local_servers
+from deploy import local_servers
+from shared.context import tenant_scope
 from shared.db.engine import make_engine, make_sessionmaker
 from shared.messaging.outbox import publish
 from shared.settings import Settings
-from shared.tenancy import tenant_scope
-from shared.testing.plugin import settings_for
 from tests.messaging.probe import SERVICE, ProbeHappened
 from tests.messaging.support import (
     Pipeline,
@@ -39,6 +38,7 @@ from tests.messaging.support import (
     publish_probes,
     wait_until,
 )
+from tests.platform.plugin import settings_for
 
 
 def pct(ordered: list[float], q: float) -> float:

@@ -31,10 +31,10 @@ from sqlalchemy import select
 
 from services.orgtree.models import OrgNode, TreeKind
 from services.orgtree.nodes.services import ensure_tenant_root
+from shared.context import tenant_scope
 from shared.db.engine import make_engine, make_sessionmaker
 from shared.db.urls import admin_url, database_name, database_url, plain_dsn
 from shared.settings import Settings
-from shared.tenancy import tenant_scope
 
 SERVICE = "orgtree"
 Batch = list[tuple[Any, ...]]

@@ -23,11 +23,11 @@ import asyncpg
 import httpx
 import psutil
 
-from shared import local_servers
+from deploy import local_servers
+from deploy.local_servers import free_ports
 from shared.db.urls import admin_url, plain_dsn
-from shared.local_servers import free_ports
-from shared.testing.plugin import settings_for
-from shared.testing.processes import Platform, RunningProcess
+from tests.platform.plugin import settings_for
+from tests.platform.processes import Platform, RunningProcess
 
 PASSWORD = "bench-password-123"
 

@@ -21,9 +21,9 @@ from services.dispatch.models import (
     ServiceItem,
     TicketHistory,
 )
+from shared.context import tenant_scope
 from shared.db.engine import make_sessionmaker
-from shared.tenancy import tenant_scope
-from shared.testing.tokens import TestIssuer
+from tests.platform.tokens import TestIssuer
 
 
 @dataclass

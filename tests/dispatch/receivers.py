@@ -14,9 +14,9 @@ import uvicorn
 from aiohttp import web
 from sqlalchemy import select
 
+from deploy.local_servers import free_ports
 from services.dispatch.models import Notification
 from shared.db.kernel import outbox_message
-from shared.local_servers import free_ports
 from shared.messaging.relay import message_for
 from tests.dispatch.builders import District
 

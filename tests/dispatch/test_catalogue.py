@@ -6,8 +6,8 @@ import uuid
 
 from litestar.testing import AsyncTestClient
 
-from shared.testing.tokens import TestIssuer
 from tests.dispatch.builders import District, bearer, operator
+from tests.platform.tokens import TestIssuer
 
 
 def admin(issuer: TestIssuer, district: District) -> dict[str, str]:

@@ -13,12 +13,12 @@ from sqlalchemy import select, text
 from services.dispatch.models import Offer, Provider, Ticket
 from services.dispatch.routing.services import RoutingService
 from shared.auth.principal import Principal
+from shared.context import tenant_scope
 from shared.db.engine import make_engine, make_sessionmaker
 from shared.http.problems import ProblemError
 from shared.settings import Settings
-from shared.tenancy import tenant_scope
-from shared.testing.tokens import TestIssuer
 from tests.dispatch.builders import District, as_provider, deliver, events_of, operator
+from tests.platform.tokens import TestIssuer
 
 Client = AsyncTestClient[Litestar]
 

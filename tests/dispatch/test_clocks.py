@@ -19,8 +19,8 @@ from services.dispatch.clocks.timers import due_after
 from services.dispatch.models import CalendarDay, Deadline, Ticket, TicketStatus
 from services.dispatch.tickets.transitions import move
 from shared.settings import Settings
-from shared.testing.tokens import TestIssuer
 from tests.dispatch.builders import District, events_of, history, make_overdue, open_ticket, operator, staff
+from tests.platform.tokens import TestIssuer
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 

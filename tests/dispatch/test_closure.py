@@ -21,7 +21,6 @@ from services.dispatch.models import (
     TimeBankEntry,
 )
 from services.dispatch.timebank.services import credit_service
-from shared.testing.tokens import TestIssuer
 from tests.dispatch.builders import (
     District,
     as_provider,
@@ -33,6 +32,7 @@ from tests.dispatch.builders import (
     set_ticket,
 )
 from tests.orgtree.builders import mobile
+from tests.platform.tokens import TestIssuer
 
 DONE = {"note": "已更换水管接头,试水无渗漏"}
 

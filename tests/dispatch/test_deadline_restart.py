@@ -19,9 +19,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shared.db.engine import make_engine
 from shared.settings import Settings
-from shared.testing.processes import Platform, RunningProcess
-from shared.testing.tokens import TestIssuer
 from tests.dispatch.builders import District, make_overdue, open_ticket
+from tests.platform.processes import Platform, RunningProcess
+from tests.platform.tokens import TestIssuer
 
 # Far past: the yellow fires on the first sweep and the red it starts (a day later) is already due too,
 # so the escalation comes on the next sweep: a backlog caught up step by step.

@@ -32,8 +32,8 @@ from shared.contracts.orgtree import (
     UnitRef,
 )
 from shared.settings import Settings
-from shared.testing.tokens import TestIssuer
 from tests.dispatch.builders import District, as_provider, deliver, operator
+from tests.platform.tokens import TestIssuer
 
 Client = AsyncTestClient[Litestar]
 

@@ -20,8 +20,8 @@ from services.dispatch.models import Offer, Ticket
 from shared.db.engine import make_engine
 from shared.http.problems import ProblemError
 from shared.settings import Settings
-from shared.testing.tokens import TestIssuer
 from tests.dispatch.builders import District, events_of, history, make_overdue, open_ticket, operator, staff
+from tests.platform.tokens import TestIssuer
 
 LADDER_CODES = ["village_meeting", "member_council", "street_supervision", "district_mediation"]
 

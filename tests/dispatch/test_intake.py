@@ -8,9 +8,9 @@ from litestar.testing import AsyncTestClient
 from sqlalchemy import select, text
 
 from services.dispatch.models import Ticket
-from shared.testing.tokens import TestIssuer
 from tests.dispatch.builders import District, bearer, operator
 from tests.orgtree.builders import mobile
+from tests.platform.tokens import TestIssuer
 
 
 def new_ticket(district: District, **overrides: object) -> dict[str, object]:

@@ -31,11 +31,11 @@ from services.dispatch.settings import get_dispatch_settings
 from shared.messaging.consumer import EventConsumer
 from shared.privacy import data_key, encrypt
 from shared.settings import Settings
-from shared.testing.tokens import TestIssuer
 from tests.dispatch.builders import District, bearer, operator
 from tests.dispatch.receivers import Receiver, notification, queued_envelope, receiving
 from tests.dispatch.test_intake import new_ticket
 from tests.orgtree.builders import mobile
+from tests.platform.tokens import TestIssuer
 
 
 @pytest.fixture

@@ -18,11 +18,11 @@ from services.dispatch.clocks.timers import now
 from services.dispatch.models import Notification, PhoneVerification, Ticket
 from services.dispatch.notifications.delivery import CODE_PARAM, Delivery
 from shared.settings import Settings
-from shared.testing.tokens import TestIssuer
 from tests.dispatch.builders import District, operator
 from tests.dispatch.receivers import Receiver, receiving
 from tests.dispatch.test_notifications import configure, dispatch_env  # noqa: F401 - fixture
 from tests.orgtree.builders import mobile
+from tests.platform.tokens import TestIssuer
 
 PROBLEM = "application/problem+json"
 

@@ -12,8 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.dispatch.models import Feedback, TicketHistory
 from services.dispatch.reports.services import unit_rates
-from shared.testing.tokens import TestIssuer
 from tests.dispatch.builders import District, bearer, operator, put_ticket
+from tests.platform.tokens import TestIssuer
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 NOVEMBER = {"from": "2026-11-01", "to": "2026-11-30"}

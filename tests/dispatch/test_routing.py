@@ -14,9 +14,9 @@ from services.dispatch.models import DirectoryGrid, Provider, Ticket, TicketHist
 from services.dispatch.routing.ranking import CandidateFacts, Need, haversine_km, rank
 from services.dispatch.routing.sweeps import JOBS
 from shared.settings import Settings
-from shared.testing.tokens import TestIssuer
 from tests.dispatch.builders import District, as_provider, bearer, deliver, events_of, operator
 from tests.orgtree.builders import mobile
+from tests.platform.tokens import TestIssuer
 
 Client = AsyncTestClient[Litestar]
 

@@ -17,11 +17,11 @@ from services.dispatch.notifications.stream import TicketStream
 from shared.auth.principal import Principal
 from shared.db.urls import admin_url, database_url, plain_dsn
 from shared.settings import Settings
-from shared.testing.tokens import TestIssuer
 from tests.dispatch.builders import District, bearer, operator
 from tests.dispatch.receivers import serving
 from tests.dispatch.test_intake import new_ticket
 from tests.orgtree.builders import mobile
+from tests.platform.tokens import TestIssuer
 
 
 class Events:

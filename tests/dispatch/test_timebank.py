@@ -12,8 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.dispatch.models import Provider, TimeBankAccount, TimeBankEntry
 from services.dispatch.timebank.services import credit_service, points_for
-from shared.testing.tokens import TestIssuer
 from tests.dispatch.builders import District, as_provider, bearer, operator, put_ticket
+from tests.platform.tokens import TestIssuer
 
 
 async def funded(district: District, minutes: int, *, member_id: uuid.UUID | None = None) -> Provider:

@@ -12,11 +12,11 @@ from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.dispatch.models import MicroWish
+from shared.context import tenant_scope
 from shared.settings import Settings
 from shared.storage import ObjectStore
-from shared.tenancy import tenant_scope
-from shared.testing.tokens import TestIssuer
 from tests.dispatch.builders import District, as_provider, bearer, operator, volunteer
+from tests.platform.tokens import TestIssuer
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + bytes(range(256)) * 4
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x11" * 2000

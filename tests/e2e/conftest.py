@@ -1,5 +1,5 @@
-"""End-to-end tests use the kernel's ``platform`` fixture (shared/testing/platform.py)."""
+"""End-to-end tests use the kernel's ``platform`` fixture (tests/platform/platform.py)."""
 
-from shared.testing.platform import PASSWORD, RunningPlatform, auth, login, new_user, redcell, wait_for_root
+from tests.platform.platform import PASSWORD, RunningPlatform, auth, login, new_user, redcell, wait_for_root
 
 __all__ = ["PASSWORD", "RunningPlatform", "auth", "login", "new_user", "redcell", "wait_for_root"]

@@ -21,13 +21,13 @@ from pathlib import Path
 import asyncpg
 import pytest
 
+from deploy import local_servers
 from gateway.tenants.services import provision_tenant
-from shared import local_servers
 from shared.db.engine import make_engine, make_sessionmaker
 from shared.db.urls import admin_url, plain_dsn
 from shared.settings import Settings
-from shared.testing.processes import Platform
 from tests.e2e.conftest import RunningPlatform
+from tests.platform.processes import Platform
 
 pytestmark = pytest.mark.slow
 

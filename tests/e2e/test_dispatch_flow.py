@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 import jwt
 
-from shared.testing.platform import PASSWORD, RunningPlatform, auth, login, new_user
+from tests.platform.platform import PASSWORD, RunningPlatform, auth, login, new_user
 
 
 def until(what: str, probe: Callable[[], Any], timeout_s: float = 30) -> Any:

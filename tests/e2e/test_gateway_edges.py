@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from shared.local_servers import free_ports
+from deploy.local_servers import free_ports
 from tests.e2e.conftest import RunningPlatform, auth
 
 

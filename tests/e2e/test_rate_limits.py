@@ -10,8 +10,8 @@ from pathlib import Path
 
 import httpx
 
-from shared import local_servers
-from shared.local_servers import free_ports
+from deploy import local_servers
+from deploy.local_servers import free_ports
 from tests.e2e.conftest import RunningPlatform, auth, login, new_user
 
 

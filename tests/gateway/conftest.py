@@ -7,7 +7,7 @@ key rotation and retirement here can never disturb the end-to-end platform's gat
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import asyncpg
@@ -100,10 +100,10 @@ def key_ring(gateway: GatewayDispatcher, client: AsyncTestClient[Any]) -> AppKey
 
 
 @pytest.fixture
-async def district_a(system_sessions: async_sessionmaker[AsyncSession]) -> District:
-    return await provision(system_sessions, "unit-a")
+def new_district(system_sessions: async_sessionmaker[AsyncSession]) -> Callable[..., Awaitable[District]]:
+    """How ``district_a`` and ``district_b`` (tests/platform/plugin.py) are made here: a provisioned tenant."""
 
+    async def new(_name: str, slug: str) -> District:
+        return await provision(system_sessions, slug)
 
-@pytest.fixture
-async def district_b(system_sessions: async_sessionmaker[AsyncSession]) -> District:
-    return await provision(system_sessions, "unit-b")
+    return new

@@ -11,9 +11,9 @@ import pytest
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from deploy.local_servers import free_ports
 from gateway.app import create_app
 from gateway.proxy.settings import ProxySettings
-from shared.local_servers import free_ports
 from shared.settings import Settings
 from tests.dispatch.receivers import serving
 from tests.gateway.support import PASSWORD, provision

@@ -14,10 +14,10 @@ from gateway.identity.cli import issue_tokens
 from gateway.models import Membership, Tenant, UserAccount
 from gateway.tenants.cli import create_platform_operator_cli, create_tenant_cli, list_tenants
 from gateway.tenants.services import provision_tenant
+from shared.context import tenant_scope
 from shared.db.kernel import audit_event, outbox_message
 from shared.http.problems import ProblemError
 from shared.settings import Settings
-from shared.tenancy import tenant_scope
 from tests.gateway.support import PASSWORD, District, bearer, is_problem, new_operator, tokens, unique
 
 Sessions = async_sessionmaker[AsyncSession]

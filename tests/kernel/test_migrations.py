@@ -14,12 +14,14 @@ from alembic.migration import MigrationContext
 from pydantic import SecretStr
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from shared.cli import COMPONENTS
+from shared.components import components
 from shared.db.alembic_env import downgrade, upgrade
 from shared.db.bootstrap import ensure_service_database
 from shared.db.kernel import kernel_metadata
 from shared.db.urls import admin_url, database_url, plain_dsn
 from shared.settings import Settings
+
+COMPONENTS = {name: component.package for name, component in components().items()}
 
 
 async def scratch_database(settings: Settings, component: str) -> Settings:

@@ -14,15 +14,15 @@ import httpx
 import pytest
 from dramatiq.brokers.stub import StubBroker
 
-from shared.local_servers import free_ports
+from deploy.local_servers import free_ports
 from shared.messaging.consumer import worker_threads_alive
 from shared.messaging.relay import OutboxRelay
 from shared.probes import Heartbeat, ProbeServer, ReadinessCheck, dependency_checks, serve_probes
 from shared.scheduler import Job, scheduler_loop
 from shared.settings import RedisSettings, RelaySettings, Settings
-from shared.testing.platform import redcell
-from shared.testing.processes import Platform, RunningProcess
 from tests.messaging.support import Pipeline, pipeline_env
+from tests.platform.platform import redcell
+from tests.platform.processes import Platform, RunningProcess
 
 
 @pytest.fixture

@@ -10,12 +10,12 @@ from sqlalchemy import insert, select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
+from shared.context import tenant_scope
 from shared.db.kernel import audit_event, outbox_message
 from shared.db.urls import database_url, plain_dsn
 from shared.settings import Settings
-from shared.tenancy import tenant_scope
 from shared.tenancy.hook import install_tenant_hook
-from shared.testing.catalogue import rls_violations
+from tests.platform.catalogue import rls_violations
 
 
 async def _write_event(engine: AsyncEngine, tenant: uuid.UUID) -> None:

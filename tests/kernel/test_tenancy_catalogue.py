@@ -8,10 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from shared.cli import COMPONENTS
+from shared.components import components
 from shared.settings import Settings
-from shared.testing.catalogue import rls_violations
-from shared.testing.plugin import prepare_database
+from tests.platform.catalogue import rls_violations
+from tests.platform.plugin import prepare_database
+
+COMPONENTS = {name: component.package for name, component in components().items()}
 
 
 @pytest.mark.parametrize("component", sorted(COMPONENTS))

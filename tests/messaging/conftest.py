@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from shared import local_servers
+from deploy import local_servers
 from shared.messaging.consumer import EventConsumer
 from shared.settings import Settings
 from tests.messaging.consumer_app import build_consumer

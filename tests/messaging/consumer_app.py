@@ -9,10 +9,9 @@ from uuid import UUID
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared import audit
+from shared.context import current_request_id, current_tenant
 from shared.messaging.consumer import EventConsumer
-from shared.messaging.context import current_request_id
 from shared.settings import Settings
-from shared.tenancy import current_tenant
 from tests.messaging.probe import SERVICE, PlatformProbe, ProbeHappened
 
 EFFECT = "effect"

@@ -23,7 +23,8 @@ from alembic.operations import Operations
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-from shared import local_servers
+from deploy import local_servers
+from shared.context import tenant_scope
 from shared.contracts.routing import events_queue
 from shared.db.bootstrap import ensure_service_database
 from shared.db.engine import make_sessionmaker
@@ -32,10 +33,9 @@ from shared.db.migrations import create_kernel_tables
 from shared.db.urls import database_url
 from shared.messaging.outbox import publish
 from shared.settings import Settings
-from shared.tenancy import tenant_scope
-from shared.testing.processes import RunningProcess
 from tests.messaging.consumer_app import EFFECT
 from tests.messaging.probe import SERVICE, ProbeHappened
+from tests.platform.processes import RunningProcess
 
 T = TypeVar("T")
 REPO_ROOT = Path(__file__).resolve().parents[2]

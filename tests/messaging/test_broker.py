@@ -18,11 +18,10 @@ from dramatiq.brokers.redis import RedisBroker
 from prometheus_client import REGISTRY
 
 from shared.audit import current_actor
+from shared.context import current_request_id, current_tenant
 from shared.messaging.broker import make_broker
 from shared.messaging.consumer import EventConsumer
-from shared.messaging.context import current_request_id
 from shared.settings import Settings
-from shared.tenancy import current_tenant
 
 Seen = tuple[str, uuid.UUID | None, str | None, str | None]
 

@@ -11,16 +11,15 @@ from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from shared.context import current_request_id, tenant_scope
 from shared.contracts.base import Envelope
 from shared.contracts.routing import EVENTS_ACTOR
 from shared.db.engine import make_sessionmaker
 from shared.db.kernel import outbox_message
 from shared.db.urls import database_url, plain_dsn
-from shared.messaging.context import current_request_id
 from shared.messaging.outbox import publish
 from shared.messaging.relay import message_for
 from shared.settings import Settings
-from shared.tenancy import tenant_scope
 from tests.messaging.probe import ProbeHappened
 from tests.messaging.support import outbox_rows
 

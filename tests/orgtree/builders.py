@@ -12,8 +12,8 @@ from sqlalchemy import text
 from shared.db.engine import make_engine
 from shared.privacy import id_card_check_digit
 from shared.settings import Settings
-from shared.testing.tokens import TestIssuer
 from tests.orgtree.conftest import District, bearer
+from tests.platform.tokens import TestIssuer
 
 
 def id_card(serial: int, born: str = "19800101", region: str = "330303") -> str:

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 
 import pytest
@@ -11,11 +11,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from services.orgtree.app import MIGRATIONS, create_app
 from services.orgtree.models import OrgNode
 from services.orgtree.nodes.services import ensure_tenant_root
+from shared.context import tenant_scope
 from shared.db.engine import make_engine, make_sessionmaker
 from shared.settings import Settings
-from shared.tenancy import tenant_scope
-from shared.testing.plugin import prepare_database
-from shared.testing.tokens import TestIssuer
+from tests.platform.plugin import prepare_database
+from tests.platform.tokens import TestIssuer
 
 
 @dataclass
@@ -41,13 +41,13 @@ async def make_district(engine: AsyncEngine, name: str) -> District:
 
 
 @pytest.fixture
-async def district_a(orgtree_db: AsyncEngine) -> District:
-    return await make_district(orgtree_db, "龙湾区")
+def new_district(orgtree_db: AsyncEngine) -> Callable[..., Awaitable[District]]:
+    """How ``district_a`` and ``district_b`` (tests/platform/plugin.py) are made here: a tenant with its roots."""
 
+    async def new(name: str, _slug: str) -> District:
+        return await make_district(orgtree_db, name)
 
-@pytest.fixture
-async def district_b(orgtree_db: AsyncEngine) -> District:
-    return await make_district(orgtree_db, "瓯海区")
+    return new
 
 
 @pytest.fixture

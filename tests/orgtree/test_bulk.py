@@ -23,9 +23,9 @@ from services.orgtree.models import Household, HouseholdLink, Member, Membership
 from shared.db.engine import make_sessionmaker
 from shared.privacy import id_card_check_digit
 from shared.settings import Settings
-from shared.testing.tokens import TestIssuer
 from tests.orgtree.builders import outbox
 from tests.orgtree.conftest import District, bearer, make_district
+from tests.platform.tokens import TestIssuer
 
 ADMIN = ["district_admin"]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -116,7 +116,7 @@ async def post_file(
 
 
 async def count(engine: AsyncEngine, tenant: uuid.UUID, model: type[Any]) -> int:
-    from shared.tenancy import tenant_scope
+    from shared.context import tenant_scope
 
     with tenant_scope(tenant):
         async with make_sessionmaker(engine)() as session, session.begin():
@@ -124,7 +124,7 @@ async def count(engine: AsyncEngine, tenant: uuid.UUID, model: type[Any]) -> int
 
 
 async def node_path(engine: AsyncEngine, tenant: uuid.UUID, name: str) -> str:
-    from shared.tenancy import tenant_scope
+    from shared.context import tenant_scope
 
     with tenant_scope(tenant):
         async with make_sessionmaker(engine)() as session, session.begin():
@@ -175,7 +175,7 @@ async def test_units_import_builds_both_trees_and_is_idempotent(
     assert again.json()["unchanged"] == 11
     assert await count(orgtree_db, district_a.id, OrgNode) == 13
 
-    from shared.tenancy import tenant_scope
+    from shared.context import tenant_scope
 
     with tenant_scope(district_a.id):
         async with make_sessionmaker(orgtree_db)() as session, session.begin():
@@ -226,7 +226,7 @@ async def test_members_import_from_csv_and_xlsx(
     assert await count(orgtree_db, district_a.id, Member) == 6
     assert await count(orgtree_db, district_a.id, MembershipTransfer) == 6
 
-    from shared.tenancy import tenant_scope
+    from shared.context import tenant_scope
 
     with tenant_scope(district_a.id):
         async with make_sessionmaker(orgtree_db)() as session, session.begin():
@@ -460,7 +460,7 @@ async def test_exports_mask_personal_data_and_keep_to_the_scope(
         assert "状元" not in text
         assert "横街" not in text
     zhuangyuan = await node_path(orgtree_db, district_a.id, "横街社区")
-    from shared.tenancy import tenant_scope
+    from shared.context import tenant_scope
 
     with tenant_scope(district_a.id):
         async with make_sessionmaker(orgtree_db)() as session, session.begin():
@@ -501,7 +501,7 @@ async def test_export_then_import_into_a_fresh_district(
     assert imported.status_code == 200, imported.text
     assert imported.json()["created"] == {"households": 4}
 
-    from shared.tenancy import tenant_scope
+    from shared.context import tenant_scope
 
     with tenant_scope(fresh.id):
         async with make_sessionmaker(orgtree_db)() as session, session.begin():

@@ -9,9 +9,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from services.orgtree.demo.loader import load_demo
 from shared.settings import Settings
-from shared.testing.tokens import TestIssuer
 from tests.orgtree.builders import Api, outbox
 from tests.orgtree.conftest import bearer
+from tests.platform.tokens import TestIssuer
 
 
 async def test_demo_districts_reproduce_the_seeds(

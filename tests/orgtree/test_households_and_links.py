@@ -7,9 +7,9 @@ import asyncio
 from litestar.testing import AsyncTestClient
 
 from shared.settings import Settings
-from shared.testing.tokens import TestIssuer
 from tests.orgtree.builders import Api, build_slice, mobile, outbox
 from tests.orgtree.conftest import District, bearer
+from tests.platform.tokens import TestIssuer
 
 
 async def test_household_personal_data_is_masked_and_restricted_categories_hidden_below_the_street(

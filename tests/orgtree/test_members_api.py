@@ -7,9 +7,9 @@ from sqlalchemy import text
 
 from shared.db.engine import make_engine
 from shared.settings import Settings
-from shared.testing.tokens import TestIssuer
 from tests.orgtree.builders import Api, build_slice, id_card, mobile, outbox
 from tests.orgtree.conftest import District, bearer
+from tests.platform.tokens import TestIssuer
 
 
 async def test_a_member_is_stored_encrypted_and_shown_masked(

@@ -6,8 +6,8 @@ import uuid
 
 from litestar.testing import AsyncTestClient
 
-from shared.testing.tokens import TestIssuer
 from tests.orgtree.conftest import District, bearer
+from tests.platform.tokens import TestIssuer
 
 ADMIN = ["district_admin"]
 

@@ -9,8 +9,8 @@ from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from services.orgtree.models import OrgNode
+from shared.context import tenant_scope
 from shared.db.engine import make_sessionmaker
-from shared.tenancy import tenant_scope
 from tests.orgtree.conftest import make_district
 
 

@@ -13,11 +13,11 @@ from services.orgtree.events import consumer
 from services.orgtree.levels.templates import PARTY, RURAL
 from services.orgtree.models import OrgLevel, OrgNode
 from services.orgtree.tenants.actors import create_district_root  # noqa: F401 - registers the handler
+from shared.context import tenant_scope
 from shared.contracts.base import Envelope, payload_of
 from shared.contracts.tenants import TenantProvisioned
 from shared.db.engine import make_sessionmaker
 from shared.settings import Settings
-from shared.tenancy import tenant_scope
 
 
 async def test_a_redelivered_event_changes_nothing(settings: Settings, orgtree_db: AsyncEngine) -> None:

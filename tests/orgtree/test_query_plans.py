@@ -20,10 +20,10 @@ from services.orgtree.members.services import MemberService
 from services.orgtree.nodes.services import NodeService
 from services.orgtree.reports.services import ReportService
 from shared.auth.principal import Principal
+from shared.context import tenant_scope
 from shared.db.engine import make_sessionmaker
 from shared.db.urls import database_url
 from shared.settings import Settings
-from shared.tenancy import tenant_scope
 from tests.orgtree.conftest import District
 
 BIG_TABLES = {"org_node", "member", "household"}

@@ -6,9 +6,9 @@ import uuid
 
 from litestar.testing import AsyncTestClient
 
-from shared.testing.tokens import TestIssuer
 from tests.orgtree.builders import Api, build_slice
 from tests.orgtree.conftest import District, bearer
+from tests.platform.tokens import TestIssuer
 
 
 async def test_street_admin_reads_and_writes_only_inside_the_street(

@@ -7,9 +7,9 @@ from datetime import date
 from litestar.testing import AsyncTestClient
 
 from shared.settings import Settings
-from shared.testing.tokens import TestIssuer
 from tests.orgtree.builders import Api, build_slice, outbox
 from tests.orgtree.conftest import District, bearer
+from tests.platform.tokens import TestIssuer
 
 
 async def test_rural_and_urban_level_schemas_load_in_two_districts(

@@ -8,12 +8,12 @@ from litestar.testing import AsyncTestClient
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
+from shared.context import tenant_scope
 from shared.db.engine import make_sessionmaker
 from shared.db.urls import database_url
 from shared.settings import Settings
-from shared.tenancy import tenant_scope
-from shared.testing.tokens import TestIssuer
 from tests.orgtree.conftest import District, bearer
+from tests.platform.tokens import TestIssuer
 
 ADMIN = ["district_admin"]
 

@@ -6,7 +6,7 @@ from contextlib import asynccontextmanager
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from shared.tenancy import tenant_scope
+from shared.context import tenant_scope
 
 
 @asynccontextmanager

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
+from shared.context import tenant_scope
 from shared.db.kernel import tenant_data_key
 from shared.privacy import (
     DecryptionError,
@@ -27,7 +28,6 @@ from shared.privacy import (
     normalize_phone,
     rotate_data_key,
 )
-from shared.tenancy import tenant_scope
 from tests.privacy.conftest import tenant_tx
 
 PHONE = "13812345678"

@@ -9,6 +9,7 @@ from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from shared.audit import actor_scope
+from shared.context import tenant_scope
 from shared.db.kernel import audit_event
 from shared.privacy import (
     REVEALED,
@@ -20,7 +21,6 @@ from shared.privacy import (
     normalize_phone,
     reveal,
 )
-from shared.tenancy import tenant_scope
 from tests.privacy.conftest import tenant_tx
 
 PHONE = "13912345678"

@@ -8,6 +8,7 @@ import zipfile
 
 import pytest
 
+from shared.context import tenant_scope
 from shared.storage import (
     InvalidObjectKeyError,
     ObjectStore,
@@ -17,7 +18,6 @@ from shared.storage import (
     sniff_content_type,
     tenant_key,
 )
-from shared.tenancy import tenant_scope
 
 
 def test_tenant_key_layout() -> None:

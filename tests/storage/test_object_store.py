@@ -13,6 +13,7 @@ from urllib.parse import unquote
 import httpx
 import pytest
 
+from shared.context import tenant_scope
 from shared.settings import S3Settings, Settings
 from shared.storage import (
     MIN_PART_BYTES,
@@ -22,7 +23,6 @@ from shared.storage import (
     StorageUnavailableError,
     tenant_key,
 )
-from shared.tenancy import tenant_scope
 from tests.storage.conftest import chunked, from_parts
 
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + os.urandom(2000)

@@ -28,9 +28,9 @@ from services.dispatch.catalogue.services import district_settings, ladder
 from services.dispatch.models import CalendarDay, DispatchMode, DispatchSettings, ServiceCategory, ServiceItem
 from shared import audit
 from shared.auth.principal import Role
+from shared.context import require_tenant
 from shared.http.guards import requires_role, requires_tenant
 from shared.http.problems import ProblemError, invalid
-from shared.tenancy import require_tenant
 
 
 def settings_view(row: DispatchSettings) -> SettingsView:

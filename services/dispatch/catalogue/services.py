@@ -10,8 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.dispatch.catalogue.defaults import CATEGORIES, LADDER
 from services.dispatch.models import DispatchSettings, LadderLevel, ServiceCategory, ServiceItem
+from shared.context import require_tenant
 from shared.http.problems import ProblemError, invalid
-from shared.tenancy import require_tenant
 
 
 async def seed_district(session: AsyncSession) -> bool:

@@ -29,11 +29,11 @@ from services.dispatch.clocks.timers import now
 from services.dispatch.escalation.services import AUTO_REASON, SYSTEM_ACTOR, escalate, level_at
 from services.dispatch.models import OPEN_STATUSES, Deadline, DeadlineKind, DispatchSettings, Ticket
 from services.dispatch.tickets.history import record
+from shared.context import require_tenant
 from shared.contracts.dispatch import TicketOverdue
 from shared.messaging.outbox import publish
 from shared.scheduler import Job, apply_each, due_across_districts
 from shared.settings import Settings
-from shared.tenancy import require_tenant
 
 K = DeadlineKind
 

@@ -27,10 +27,10 @@ from services.dispatch.tickets.transitions import LABELS, move
 from services.dispatch.timebank.services import credit_service
 from shared import audit
 from shared.auth.principal import Principal
+from shared.context import require_tenant
 from shared.contracts.dispatch import ServiceCompleted, TicketClosed, TicketResolved
 from shared.http.problems import ProblemError, conflict
 from shared.messaging.outbox import publish
-from shared.tenancy import require_tenant
 
 S = TicketStatus
 CALLBACK_OUTCOMES = ("reached", "unreachable")

@@ -27,10 +27,10 @@ from services.dispatch.tickets.schemas import TicketCreate
 from services.dispatch.tickets.services import TicketService
 from shared import audit
 from shared.auth.principal import Principal, Role
+from shared.context import tenant_scope
 from shared.db.engine import make_engine, make_sessionmaker
 from shared.privacy import data_key, encrypt, mask_phone
 from shared.settings import Settings
-from shared.tenancy import tenant_scope
 
 SYNTHETIC = "（示例）"  # marks names the seeds do not give
 

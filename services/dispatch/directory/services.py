@@ -14,8 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.dispatch.models import DirectoryGrid, DirectoryHousehold, DirectoryLink, Provider, ProviderKind
 from services.dispatch.routing.services import stand_down
+from shared.context import require_tenant
 from shared.contracts.orgtree import UnitRef
-from shared.tenancy import require_tenant
 
 ACTOR = "system:dispatch-directory"
 UNIQUE_MEMBER = "uq_provider_tenant_member_id"

@@ -45,10 +45,10 @@ from services.dispatch.tickets.services import TicketService
 from services.dispatch.tickets.transitions import move
 from shared import audit
 from shared.auth.principal import Principal
+from shared.context import require_tenant
 from shared.contracts.dispatch import ReferralIssued, TicketEscalated
 from shared.http.problems import ProblemError, conflict, invalid
 from shared.messaging.outbox import publish
-from shared.tenancy import require_tenant
 
 SYSTEM_ACTOR = "system:dispatch-scheduler"
 AUTO_REASON = "逾期自动升级"

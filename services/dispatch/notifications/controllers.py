@@ -34,11 +34,11 @@ from services.dispatch.notifications.stream import TicketStream
 from services.dispatch.tickets.services import TicketService
 from shared import audit
 from shared.auth.principal import Role
+from shared.context import require_tenant
 from shared.db.urls import database_url, plain_dsn
 from shared.http.guards import principal_of, requires_role, requires_tenant
 from shared.http.problems import ProblemError
 from shared.settings import Settings
-from shared.tenancy import require_tenant
 
 AnyRequest = Request[Any, Any, Any]
 STATUSES = ("pending", "retrying", "delivered", "skipped", "dead")

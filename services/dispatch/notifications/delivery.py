@@ -43,11 +43,11 @@ from services.dispatch.notifications.channels import (
 )
 from services.dispatch.notifications.templates import TEMPLATES, render
 from services.dispatch.settings import DispatchProcessSettings, get_dispatch_settings
+from shared.context import tenant_scope
 from shared.db.engine import make_engine, make_sessionmaker
 from shared.logging import get_logger
 from shared.privacy import PrivacyError, TenantKeys, data_key, decrypt
 from shared.settings import Settings
-from shared.tenancy import tenant_scope
 
 log = get_logger(__name__)
 

@@ -12,9 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.dispatch.clocks.timers import now
 from services.dispatch.models import Notification
+from shared.context import require_tenant
 from shared.contracts.dispatch import NotificationQueued
 from shared.messaging.outbox import publish
-from shared.tenancy import require_tenant
 
 _collected: ContextVar[list[UUID] | None] = ContextVar("dispatch_queued_notifications", default=None)
 

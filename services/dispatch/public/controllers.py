@@ -30,9 +30,9 @@ from services.dispatch.public.services import check_code, create_request, follow
 from services.dispatch.settings import get_dispatch_settings
 from services.dispatch.tickets.transitions import LABELS
 from shared.audit import actor_scope, current_client_ip
+from shared.context import tenant_scope
 from shared.http.problems import ProblemError
 from shared.privacy import mask_phone
-from shared.tenancy import tenant_scope
 
 FollowToken = Annotated[str | None, HeaderParameter(name="X-Follow-Token", max_length=200)]
 

@@ -38,9 +38,9 @@ from services.dispatch.tickets.schemas import TicketCreate
 from services.dispatch.tickets.services import TicketService
 from shared import audit
 from shared.auth.principal import Principal, Role
+from shared.context import require_tenant
 from shared.http.problems import ProblemError, invalid
 from shared.privacy import blind_index, data_key, decrypt, encrypt, normalize_phone, validate_mobile
-from shared.tenancy import require_tenant
 
 MAX_WRONG_CODES = 5
 # OWASP's minimum argon2id profile: a 6-digit code guarded by 5 tries needs no more, and keeps intake cheap.

@@ -41,11 +41,11 @@ from services.dispatch.tickets.intake import FieldErrors, changed_values, check_
 from services.dispatch.tickets.transitions import move
 from shared import audit
 from shared.auth.principal import Principal
+from shared.context import require_tenant
 from shared.contracts.dispatch import TicketAssigned
 from shared.http.problems import conflict, invalid
 from shared.messaging.outbox import publish
 from shared.privacy import data_key, encrypt, mask_phone, normalize_phone
-from shared.tenancy import require_tenant
 
 S = TicketStatus
 CLAIM_FANOUT = 20  # a claim order goes to this many of the best candidates at once

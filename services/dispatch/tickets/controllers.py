@@ -31,11 +31,10 @@ from services.dispatch.tickets.schemas import (
 from services.dispatch.tickets.services import TicketService, duplicate_view, orgtree_households
 from services.dispatch.tickets.views import history_view, ticket_view
 from shared.auth.principal import Role
+from shared.context import current_request_id, require_tenant
 from shared.http.guards import principal_of, requires_role, requires_tenant
 from shared.http.problems import invalid
-from shared.messaging.context import current_request_id
 from shared.privacy import data_key, mask_phone, reveal
-from shared.tenancy import require_tenant
 
 AnyRequest = Request[Any, Any, Any]
 Status = Annotated[str | None, QueryParameter(name="status", pattern="^(" + "|".join(TicketStatus) + ")$")]

@@ -11,6 +11,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.dispatch.models import Channel, Priority, Ticket, TicketCounter
+from shared.context import require_tenant
 from shared.http.problems import ProblemError, field_name
 from shared.privacy import (
     blind_index,
@@ -23,7 +24,6 @@ from shared.privacy import (
     normalize_text,
     validate_mobile,
 )
-from shared.tenancy import require_tenant
 
 _LANDLINE = re.compile(r"^0\d{9,11}$")  # area code + number, e.g. 0573-82345678 → 057382345678
 SCOPE_KINDS = ("common", "individual")

@@ -39,11 +39,11 @@ from services.dispatch.tickets.schemas import DuplicateView, TicketClassify, Tic
 from services.dispatch.tickets.transitions import move
 from shared import audit
 from shared.auth.principal import Principal, Role
+from shared.context import require_tenant
 from shared.contracts.dispatch import TicketCreated
 from shared.http.problems import conflict, invalid
 from shared.logging import get_logger
 from shared.messaging.outbox import publish
-from shared.tenancy import require_tenant
 
 log = get_logger(__name__)
 

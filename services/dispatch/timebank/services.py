@@ -20,9 +20,9 @@ from services.dispatch.tickets.history import actor_name
 from services.dispatch.timebank.schemas import AccountView, EntryView, MovementView, RedemptionCreate, TransferCreate
 from shared import audit
 from shared.auth.principal import Principal
+from shared.context import require_tenant
 from shared.db.base import uuid7
 from shared.http.problems import conflict, invalid
-from shared.tenancy import require_tenant
 
 POINTS_PER_HOUR = 10
 PROVIDER = "provider"

@@ -23,12 +23,12 @@ from services.dispatch.tickets.intake import FieldErrors
 from services.dispatch.wishes.schemas import WishClaim, WishCreate
 from shared import audit
 from shared.auth.principal import Principal
+from shared.context import require_tenant
 from shared.contracts.dispatch import WishFulfilled
 from shared.http.problems import ProblemError, conflict, invalid
 from shared.messaging.outbox import publish
 from shared.privacy import mask_name
 from shared.storage import ObjectExistsError, ObjectStore, ObjectTooLargeError, sniff_content_type, tenant_key
-from shared.tenancy import require_tenant
 
 W = WishStatus
 SOURCES = ("visit", "wall", "staff", "media", "online", "station")

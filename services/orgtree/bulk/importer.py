@@ -62,11 +62,11 @@ from services.orgtree.models import (
 from services.orgtree.nodes.services import FORMATION_BASES, NodeService
 from shared import audit
 from shared.auth.principal import Principal
+from shared.context import require_tenant
 from shared.contracts.orgtree import HouseholdLinked, HouseholdPlaced, MemberCreated
 from shared.http.problems import ProblemError
 from shared.messaging.outbox import publish_many
 from shared.privacy import TenantKeys, blind_index, data_key, normalize_id_card
-from shared.tenancy import require_tenant
 
 T = TypeVar("T")
 MAX_ROWS = 200_000

@@ -15,9 +15,9 @@ from services.orgtree.demo.builder import DemoBuilder
 from services.orgtree.models import Member, OrgNode, TreeKind
 from services.orgtree.nodes.services import ensure_tenant_root
 from shared import audit
+from shared.context import tenant_scope
 from shared.db.engine import make_engine, make_sessionmaker
 from shared.settings import Settings
-from shared.tenancy import tenant_scope
 
 Build = Callable[[DemoBuilder, OrgNode, OrgNode, AsyncSession], Awaitable[None]]
 

@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.orgtree.models import Household
+from shared.context import require_tenant
 from shared.privacy import (
     TenantKeys,
     blind_index,
@@ -17,7 +18,6 @@ from shared.privacy import (
     mask_phone,
     normalize_phone,
 )
-from shared.tenancy import require_tenant
 
 HOUSEHOLD_CATEGORIES = {
     "processing": "加工户",

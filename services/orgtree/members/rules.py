@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.orgtree.models import Member
+from shared.context import require_tenant
 from shared.http.problems import field_name
 from shared.privacy import (
     TenantKeys,
@@ -22,7 +23,6 @@ from shared.privacy import (
     validate_id_card,
     validate_mobile,
 )
-from shared.tenancy import require_tenant
 
 CLASSIFICATIONS = {"self_managed": "自管党员", "in_service": "在职党员", "mobile": "流动党员"}
 MEMBER_FLAGS = {

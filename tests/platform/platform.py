@@ -20,11 +20,13 @@ from pathlib import Path
 import httpx
 import pytest
 
-from shared.cli import COMPONENTS
-from shared.local_servers import free_ports
-from shared.testing.processes import Platform
+from deploy.local_servers import free_ports
+from shared.components import components
+from tests.platform.processes import Platform
 
-PASSWORD = "correct-horse-battery-staple"  # noqa: S105 - test districts on loopback
+COMPONENTS = {name: component.package for name, component in components().items()}
+
+PASSWORD = "correct-horse-battery-staple"
 
 
 @dataclass

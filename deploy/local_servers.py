@@ -417,3 +417,31 @@ def down(root: Path, *, remove: bool) -> None:
         _stop_postgres(state)
     if remove:
         shutil.rmtree(root, ignore_errors=True)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """``python -m deploy.local_servers up|down|env [--root .dev]``: the development servers of `make dev`."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m deploy.local_servers", description=__doc__)
+    parser.add_argument("action", choices=["up", "down", "env"])
+    parser.add_argument("--root", default=".dev")
+    args = parser.parse_args(argv)
+    root = Path(args.root)
+    if args.action == "up":
+        state = up(root, durable=True, preferred_ports={"pg": 55432, "redis": 56379, "s3": 48333})
+        print(f"PostgreSQL 127.0.0.1:{state.pg_port}  Redis 127.0.0.1:{state.redis_port}  S3 127.0.0.1:{state.s3_port}")
+        print(f"environment written to {root / 'env'}")
+    elif args.action == "down":
+        down(root, remove=False)
+        print("stopped")
+    else:
+        recorded = load_state(root)
+        if recorded is None:
+            sys.exit(f"no servers recorded in {root}")
+        for key, value in recorded.env().items():
+            print(f"{key}={value}")
+
+
+if __name__ == "__main__":
+    main()

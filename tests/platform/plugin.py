@@ -1,4 +1,4 @@
-"""pytest plugin (``-p shared.testing.plugin``): the session's own PostgreSQL, Redis and S3 server.
+"""pytest plugin (``-p tests.platform.plugin``): the session's own PostgreSQL, Redis and S3 server.
 
 They run on free loopback ports in a temporary folder created and removed by the session; a
 developer's `make dev` servers are never used or touched.
@@ -10,19 +10,20 @@ import asyncio
 import tempfile
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from alembic.migration import MigrationContext
 from alembic.operations import Operations
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-from shared import local_servers
+from deploy import local_servers
 from shared.db.bootstrap import drop_service_database, ensure_service_database
 from shared.db.engine import make_engine
 from shared.db.migrations import create_kernel_tables
 from shared.db.urls import database_url
 from shared.settings import PostgresSettings, RedisSettings, S3Settings, Settings
-from shared.testing.platform import platform  # noqa: F401 - the session's end-to-end fixture
+from tests.platform.platform import platform  # noqa: F401 - the session's end-to-end fixture
 
 KERNEL_TEST_SERVICE = "kerneltest"
 
@@ -119,6 +120,22 @@ async def prepare_database(settings: Settings, component: str, migrations_dir: P
 @pytest.fixture(scope="session")
 def issuer(settings: Settings) -> object:
     """Signs tokens like the gateway, for testing one service on its own."""
-    from shared.testing.tokens import TestIssuer
+    from tests.platform.tokens import TestIssuer
 
     return TestIssuer(settings.jwt)
+
+
+# Two districts for every isolation test. Each test package says how a district is made there by
+# providing ``new_district``: an async callable taking the district's name (and a slug for the gateway).
+DISTRICT_A = ("龙湾区", "unit-a")
+DISTRICT_B = ("瓯海区", "unit-b")
+
+
+@pytest.fixture
+async def district_a(new_district: Any) -> Any:
+    return await new_district(*DISTRICT_A)
+
+
+@pytest.fixture
+async def district_b(new_district: Any) -> Any:
+    return await new_district(*DISTRICT_B)

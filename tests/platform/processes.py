@@ -16,7 +16,7 @@ from pathlib import Path
 
 import httpx
 
-from shared.local_servers import free_ports
+from deploy.local_servers import free_ports
 
 
 @dataclass

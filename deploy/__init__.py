@@ -1,0 +1,1 @@
+"""Development and test tooling that is not part of the runtime image: loopback servers."""

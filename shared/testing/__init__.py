@@ -1,1 +1,0 @@
-"""pytest plugin and helpers: real servers on loopback, service databases, tenants and tokens."""

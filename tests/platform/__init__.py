@@ -1,0 +1,1 @@
+"""The test platform: the pytest plugin, the loopback servers it starts, the processes it runs, tokens."""

@@ -1,0 +1,29 @@
+"""Print every component's OpenAPI document as canonical JSON, so two revisions can be compared.
+
+    python -m tests.platform.openapi_dump > before.json   # then again after a change; diff the two
+
+The gateway's merged ``/schema`` is built from exactly these documents, so equal dumps mean an equal API.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import sys
+from typing import Any
+
+COMPONENTS = {"gateway": "gateway.app", "orgtree": "services.orgtree.app", "dispatch": "services.dispatch.app"}
+
+
+def documents() -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name, module in COMPONENTS.items():
+        app: Any = importlib.import_module(module).create_app()
+        litestar_app = getattr(app, "app", app)  # the gateway wraps its Litestar app in a dispatcher
+        out[name] = litestar_app.openapi_schema.to_schema()
+    return out
+
+
+if __name__ == "__main__":
+    json.dump(documents(), sys.stdout, indent=1, sort_keys=True, ensure_ascii=False)
+    sys.stdout.write("\n")
