@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from shared.auth.principal import Principal, Role
-from shared.http.problems import ProblemError
 
 # Hotline staff: operators run the floor; cadres follow their subtree's cases.
 OPERATORS = (Role.DISTRICT_ADMIN, Role.HOTLINE_OPERATOR)
@@ -13,8 +12,3 @@ PROVIDERS = (Role.VOLUNTEER, Role.MEMBER)
 
 def is_operator(principal: Principal) -> bool:
     return principal.has_role(*OPERATORS)
-
-
-def missing(what: str) -> ProblemError:
-    """Another district's object, or one the caller may not see: the same 404 (no existence oracle)."""
-    return ProblemError(404, f"no such {what} in this district", title="Not Found")

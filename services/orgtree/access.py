@@ -31,10 +31,6 @@ def sees_any(principal: Principal, *paths: str | None) -> bool:
     return is_staff(principal) and any(p is not None and principal.may_see_path(p) for p in paths)
 
 
-def missing(what: str) -> ProblemError:
-    return ProblemError(404, f"no such {what} in this district", title="Not Found")
-
-
 async def reveal_field(
     session: AsyncSession, row: Any, fields: dict[str, tuple[str, str]], *, field: str, purpose: str, subject_type: str
 ) -> str:

@@ -15,7 +15,6 @@ from litestar.testing import AsyncTestClient
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.dispatch.clocks.timers import now
 from services.dispatch.models import DispatchSettings, Notification
 from services.dispatch.notifications.actors import install
 from services.dispatch.notifications.channels import (
@@ -28,6 +27,7 @@ from services.dispatch.notifications.delivery import PROVIDER_PHONE, Delivery
 from services.dispatch.notifications.queue import queue_notification
 from services.dispatch.notifications.sweeps import JOBS, retry_deliveries
 from services.dispatch.settings import get_dispatch_settings
+from shared.clock import now
 from shared.messaging.consumer import EventConsumer
 from shared.privacy import data_key, encrypt
 from shared.settings import Settings

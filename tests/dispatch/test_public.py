@@ -14,9 +14,9 @@ from litestar.testing import AsyncTestClient
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.dispatch.clocks.timers import now
 from services.dispatch.models import Notification, PhoneVerification, Ticket
 from services.dispatch.notifications.delivery import CODE_PARAM, Delivery
+from shared.clock import now
 from shared.settings import Settings
 from tests.dispatch.builders import District, operator
 from tests.dispatch.receivers import Receiver, receiving

@@ -25,10 +25,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.dispatch import SERVICE
 from services.dispatch.clocks import timers
-from services.dispatch.clocks.timers import now
 from services.dispatch.escalation.services import AUTO_REASON, SYSTEM_ACTOR, escalate, level_at
 from services.dispatch.models import OPEN_STATUSES, Deadline, DeadlineKind, DispatchSettings, Ticket
 from services.dispatch.tickets.history import record
+from shared.clock import now
 from shared.context import require_tenant
 from shared.contracts.dispatch import TicketOverdue
 from shared.messaging.outbox import publish

@@ -8,21 +8,17 @@ states cancels whatever still runs; reopening starts the resolution clock again.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.dispatch.clocks.calendar import add_working_minutes
 from services.dispatch.models import Deadline, DeadlineKind, LadderLevel, ServiceCategory, Ticket, TicketStatus
+from shared.clock import now
 
 S = TicketStatus
 K = DeadlineKind
-
-
-def now() -> datetime:
-    """The one clock of the service (tests of time limits move deadlines, not this)."""
-    return datetime.now(UTC)
 
 
 async def stop(session: AsyncSession, ticket: Ticket, *kinds: str) -> None:

@@ -15,21 +15,20 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.dispatch.access import STAFF, is_operator
-from services.dispatch.clocks.timers import now
 from services.dispatch.closure.schemas import CallbackCreate, FeedbackCreate, ResolutionCreate
 from services.dispatch.escalation.services import check_can_resolve
 from services.dispatch.models import Callback, Feedback, Provider, Ticket, TicketStatus
 from services.dispatch.notifications.queue import queue_notification
 from services.dispatch.tickets.history import record
-from services.dispatch.tickets.intake import FieldErrors
 from services.dispatch.tickets.services import TicketService
 from services.dispatch.tickets.transitions import LABELS, move
 from services.dispatch.timebank.services import credit_service
 from shared import audit
 from shared.auth.principal import Principal
+from shared.clock import now
 from shared.context import require_tenant
 from shared.contracts.dispatch import ServiceCompleted, TicketClosed, TicketResolved
-from shared.http.problems import ProblemError, conflict
+from shared.http.problems import FieldErrors, ProblemError, conflict
 from shared.messaging.outbox import publish
 
 S = TicketStatus

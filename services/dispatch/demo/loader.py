@@ -12,7 +12,6 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.dispatch.catalogue.services import seed_district
-from services.dispatch.clocks.timers import now
 from services.dispatch.models import (
     MicroWish,
     Provider,
@@ -27,6 +26,7 @@ from services.dispatch.tickets.schemas import TicketCreate
 from services.dispatch.tickets.services import TicketService
 from shared import audit
 from shared.auth.principal import Principal, Role
+from shared.clock import now
 from shared.context import tenant_scope
 from shared.db.engine import make_engine, make_sessionmaker
 from shared.privacy import data_key, encrypt, mask_phone

@@ -18,7 +18,6 @@ from services.dispatch.access import PROVIDERS, STAFF
 from services.dispatch.catalogue.defaults import ORG_LEVELS
 from services.dispatch.clocks import timers
 from services.dispatch.clocks.calendar import district_zone, end_of_day
-from services.dispatch.clocks.timers import now
 from services.dispatch.escalation.schemas import (
     EscalationPath,
     EscalationStep,
@@ -45,6 +44,7 @@ from services.dispatch.tickets.services import TicketService
 from services.dispatch.tickets.transitions import move
 from shared import audit
 from shared.auth.principal import Principal
+from shared.clock import now
 from shared.context import require_tenant
 from shared.contracts.dispatch import ReferralIssued, TicketEscalated
 from shared.http.problems import ProblemError, conflict, invalid

@@ -30,7 +30,6 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from services.dispatch import SERVICE
-from services.dispatch.clocks.timers import now
 from services.dispatch.models import DispatchSettings, Notification, PhoneVerification, Provider, Ticket
 from services.dispatch.notifications.channels import (
     Channel,
@@ -43,6 +42,7 @@ from services.dispatch.notifications.channels import (
 )
 from services.dispatch.notifications.templates import TEMPLATES, render
 from services.dispatch.settings import DispatchProcessSettings, get_dispatch_settings
+from shared.clock import now
 from shared.context import tenant_scope
 from shared.db.engine import make_engine, make_sessionmaker
 from shared.logging import get_logger

@@ -10,8 +10,8 @@ from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.dispatch.clocks.timers import now
 from services.dispatch.models import Notification
+from shared.clock import now
 from shared.context import require_tenant
 from shared.contracts.dispatch import NotificationQueued
 from shared.messaging.outbox import publish

@@ -14,9 +14,9 @@ from uuid import UUID
 from sqlalchemy import and_, or_, select
 
 from services.dispatch import SERVICE
-from services.dispatch.clocks.timers import now
 from services.dispatch.models import Notification
 from services.dispatch.notifications.delivery import Delivery, deliver_many
+from shared.clock import now
 from shared.scheduler import Job, due_across_districts
 from shared.settings import Settings
 

@@ -27,7 +27,6 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.dispatch.catalogue.services import district_settings
-from services.dispatch.clocks.timers import now
 from services.dispatch.models import Channel, PhoneVerification, Ticket, TicketHistory
 from services.dispatch.notifications.delivery import CODE_FIELD, CODE_PARAM, VERIFICATION_PHONE
 from services.dispatch.notifications.queue import queue_notification
@@ -38,6 +37,7 @@ from services.dispatch.tickets.schemas import TicketCreate
 from services.dispatch.tickets.services import TicketService
 from shared import audit
 from shared.auth.principal import Principal, Role
+from shared.clock import now
 from shared.context import require_tenant
 from shared.http.problems import ProblemError, invalid
 from shared.privacy import blind_index, data_key, decrypt, encrypt, normalize_phone, validate_mobile

@@ -17,9 +17,8 @@ from sqlalchemy import Float, cast, false, func, literal, null, or_, select, tru
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
-from services.dispatch.access import is_operator, missing
+from services.dispatch.access import is_operator
 from services.dispatch.catalogue.services import district_settings
-from services.dispatch.clocks.timers import now
 from services.dispatch.models import (
     DirectoryGrid,
     DirectoryLink,
@@ -37,13 +36,14 @@ from services.dispatch.notifications.queue import queue_notification
 from services.dispatch.routing.ranking import EARTH_RADIUS_KM, CandidateFacts, Need, Ranked, rank
 from services.dispatch.routing.schemas import ProviderCreate, ProviderSelfUpdate, ProviderUpdate
 from services.dispatch.tickets.history import record
-from services.dispatch.tickets.intake import FieldErrors, changed_values, check_phone
+from services.dispatch.tickets.intake import changed_values, check_phone
 from services.dispatch.tickets.transitions import move
 from shared import audit
 from shared.auth.principal import Principal
+from shared.clock import now
 from shared.context import require_tenant
 from shared.contracts.dispatch import TicketAssigned
-from shared.http.problems import conflict, invalid
+from shared.http.problems import FieldErrors, conflict, invalid, missing
 from shared.messaging.outbox import publish
 from shared.privacy import data_key, encrypt, mask_phone, normalize_phone
 

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.dispatch.access import OPERATORS, STAFF
 from services.dispatch.models import TicketStatus
-from services.dispatch.tickets.intake import PERSONAL_FIELDS, FieldErrors, check_phone
+from services.dispatch.tickets.intake import PERSONAL_FIELDS, check_phone
 from services.dispatch.tickets.schemas import (
     CallerLookup,
     CallerView,
@@ -33,7 +33,7 @@ from services.dispatch.tickets.views import history_view, ticket_view
 from shared.auth.principal import Role
 from shared.context import current_request_id, require_tenant
 from shared.http.guards import principal_of, requires_role, requires_tenant
-from shared.http.problems import invalid
+from shared.http.problems import FieldErrors, invalid
 from shared.privacy import data_key, mask_phone, reveal
 
 AnyRequest = Request[Any, Any, Any]

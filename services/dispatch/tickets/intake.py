@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.dispatch.models import Channel, Priority, Ticket, TicketCounter
 from shared.context import require_tenant
-from shared.http.problems import ProblemError, field_name
+from shared.http.problems import FieldErrors
 from shared.privacy import (
     blind_index,
     data_key,
@@ -28,24 +28,6 @@ from shared.privacy import (
 _LANDLINE = re.compile(r"^0\d{9,11}$")  # area code + number, e.g. 0573-82345678 → 057382345678
 SCOPE_KINDS = ("common", "individual")
 DIFFICULTIES = ("solvable_now", "hard")
-
-
-class FieldErrors:
-    """Every wrong field of one request, reported together in one 422."""
-
-    def __init__(self) -> None:
-        self.items: list[dict[str, str]] = []
-
-    def add(self, field: str, message: str) -> None:
-        self.items.append({"field": field_name(field), "message": message})
-
-    def choice(self, field: str, value: str | None, allowed: tuple[str, ...]) -> None:
-        if value is not None and value not in allowed:
-            self.add(field, f"one of: {', '.join(allowed)}")
-
-    def raise_if_any(self, detail: str) -> None:
-        if self.items:
-            raise ProblemError(422, detail, errors=self.items)
 
 
 def check_phone(errors: FieldErrors, field: str, phone: str | None) -> None:

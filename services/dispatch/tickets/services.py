@@ -10,10 +10,9 @@ import httpx
 from sqlalchemy import Select, or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.dispatch.access import STAFF, is_operator, missing
+from services.dispatch.access import STAFF, is_operator
 from services.dispatch.catalogue.services import category, district_settings, item
 from services.dispatch.clocks import timers
-from services.dispatch.clocks.timers import now
 from services.dispatch.models import (
     OPEN_STATUSES,
     DirectoryGrid,
@@ -27,21 +26,15 @@ from services.dispatch.models import (
 )
 from services.dispatch.settings import get_dispatch_settings
 from services.dispatch.tickets.history import record
-from services.dispatch.tickets.intake import (
-    FieldErrors,
-    changed_values,
-    check_intake,
-    next_number,
-    phone_key,
-    protect_caller,
-)
+from services.dispatch.tickets.intake import changed_values, check_intake, next_number, phone_key, protect_caller
 from services.dispatch.tickets.schemas import DuplicateView, TicketClassify, TicketCreate
 from services.dispatch.tickets.transitions import move
 from shared import audit
 from shared.auth.principal import Principal, Role
+from shared.clock import now
 from shared.context import require_tenant
 from shared.contracts.dispatch import TicketCreated
-from shared.http.problems import conflict, invalid
+from shared.http.problems import FieldErrors, conflict, invalid, missing
 from shared.logging import get_logger
 from shared.messaging.outbox import publish
 

@@ -14,7 +14,6 @@ from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.dispatch.access import missing
 from services.dispatch.models import DirectoryHousehold, DirectoryLink, Provider, TimeBankAccount, TimeBankEntry
 from services.dispatch.tickets.history import actor_name
 from services.dispatch.timebank.schemas import AccountView, EntryView, MovementView, RedemptionCreate, TransferCreate
@@ -22,7 +21,7 @@ from shared import audit
 from shared.auth.principal import Principal
 from shared.context import require_tenant
 from shared.db.base import uuid7
-from shared.http.problems import conflict, invalid
+from shared.http.problems import conflict, invalid, missing
 
 POINTS_PER_HOUR = 10
 PROVIDER = "provider"

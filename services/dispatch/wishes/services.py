@@ -16,16 +16,15 @@ from uuid import UUID
 from sqlalchemy import Select, false, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.dispatch.access import PROVIDERS, STAFF, missing
-from services.dispatch.clocks.timers import now
+from services.dispatch.access import PROVIDERS, STAFF
 from services.dispatch.models import DirectoryHousehold, MicroWish, Provider, WishStatus
-from services.dispatch.tickets.intake import FieldErrors
 from services.dispatch.wishes.schemas import WishClaim, WishCreate
 from shared import audit
 from shared.auth.principal import Principal
+from shared.clock import now
 from shared.context import require_tenant
 from shared.contracts.dispatch import WishFulfilled
-from shared.http.problems import ProblemError, conflict, invalid
+from shared.http.problems import FieldErrors, ProblemError, conflict, invalid, missing
 from shared.messaging.outbox import publish
 from shared.privacy import mask_name
 from shared.storage import ObjectExistsError, ObjectStore, ObjectTooLargeError, sniff_content_type, tenant_key

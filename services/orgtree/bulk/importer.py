@@ -44,12 +44,7 @@ from services.orgtree.bulk.tree import Unit, UnitIndex, name_key
 from services.orgtree.households.rules import HOUSEHOLD_PERSONAL_COLUMNS, household_personal_columns
 from services.orgtree.households.services import check_household_fields
 from services.orgtree.levels.services import LevelSchema, district_settings, load_schema
-from services.orgtree.members.rules import (
-    MEMBER_PERSONAL_COLUMNS,
-    FieldErrors,
-    check_member_fields,
-    member_personal_columns,
-)
+from services.orgtree.members.rules import MEMBER_PERSONAL_COLUMNS, check_member_fields, member_personal_columns
 from services.orgtree.models import (
     Household,
     HouseholdLink,
@@ -64,7 +59,7 @@ from shared import audit
 from shared.auth.principal import Principal
 from shared.context import require_tenant
 from shared.contracts.orgtree import HouseholdLinked, HouseholdPlaced, MemberCreated
-from shared.http.problems import ProblemError
+from shared.http.problems import FieldErrors, ProblemError
 from shared.messaging.outbox import publish_many
 from shared.privacy import TenantKeys, blind_index, data_key, normalize_id_card
 

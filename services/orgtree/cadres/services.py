@@ -8,7 +8,6 @@ from uuid import UUID
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.orgtree.access import missing
 from services.orgtree.cadres.schemas import PostingCreate
 from services.orgtree.levels.services import load_schema
 from services.orgtree.members.services import MemberService
@@ -16,7 +15,7 @@ from services.orgtree.models import CadrePosting, OrgNode, TreeKind
 from services.orgtree.nodes.services import in_subtree
 from shared import audit
 from shared.auth.principal import Principal
-from shared.http.problems import conflict, invalid
+from shared.http.problems import conflict, invalid, missing
 
 POSTING_KINDS = {"stationed": "驻村干部", "village": "村(社区)干部"}
 

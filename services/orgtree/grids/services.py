@@ -9,14 +9,13 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.orgtree.access import missing
 from services.orgtree.grids.schemas import LeaderAppointment
 from services.orgtree.members.services import MemberService
 from services.orgtree.models import GridLeader, Member
 from shared import audit
 from shared.auth.principal import Principal
 from shared.contracts.orgtree import GridLeaderChanged
-from shared.http.problems import conflict, invalid
+from shared.http.problems import conflict, invalid, missing
 from shared.messaging.outbox import publish
 
 LEADER_KINDS = {"red_collar_leader": "红领队长", "party_group_leader": "网格党小组组长"}

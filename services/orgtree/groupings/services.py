@@ -7,14 +7,13 @@ from uuid import UUID
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.orgtree.access import missing
 from services.orgtree.groupings.schemas import GroupingCreate, GroupingEntry
 from services.orgtree.households.services import HouseholdService
 from services.orgtree.models import Grouping, GroupingMember
 from services.orgtree.nodes.services import in_subtree
 from shared import audit
 from shared.auth.principal import Principal
-from shared.http.problems import conflict, invalid
+from shared.http.problems import conflict, invalid, missing
 
 GROUPING_KINDS = {
     "four_harmony_courtyard": "四和院",

@@ -9,7 +9,7 @@ import msgspec
 from sqlalchemy import exists, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.orgtree.access import is_staff, missing, reveal_field, sees_any
+from services.orgtree.access import is_staff, reveal_field, sees_any
 from services.orgtree.households.rules import (
     HOUSEHOLD_CATEGORIES,
     HOUSEHOLD_EVENT_KINDS,
@@ -18,14 +18,14 @@ from services.orgtree.households.rules import (
     protect_household,
 )
 from services.orgtree.households.schemas import HouseholdCreate, HouseholdEventCreate, HouseholdUpdate
-from services.orgtree.members.rules import FieldErrors, check_choice, check_choices, check_mobile, phone_lookup_key
+from services.orgtree.members.rules import check_choice, check_choices, check_mobile, phone_lookup_key
 from services.orgtree.members.services import MemberService, decode_cursor
 from services.orgtree.models import Household, HouseholdEvent, HouseholdLink, Member
 from services.orgtree.nodes.services import in_subtree
 from shared import audit
 from shared.auth.principal import Principal, Role
 from shared.contracts.orgtree import HouseholdEventRecorded, HouseholdPlaced
-from shared.http.problems import ProblemError, invalid
+from shared.http.problems import FieldErrors, ProblemError, invalid, missing
 from shared.messaging.outbox import publish
 
 REVEALABLE = {

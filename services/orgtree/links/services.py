@@ -8,7 +8,6 @@ from uuid import UUID
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.orgtree.access import missing
 from services.orgtree.households.services import HouseholdService
 from services.orgtree.levels.services import district_settings
 from services.orgtree.links.schemas import ContactCreate
@@ -17,7 +16,7 @@ from services.orgtree.models import GuidanceContact, GuidanceLink, Household, Ho
 from shared import audit
 from shared.auth.principal import Principal
 from shared.contracts.orgtree import HouseholdLinked, HouseholdUnlinked
-from shared.http.problems import conflict, invalid
+from shared.http.problems import conflict, invalid, missing
 from shared.messaging.outbox import publish
 
 CONTACT_CHANNELS = {"visit": "走访", "phone": "电话", "chat": "微信/QQ", "meeting": "会议/活动"}

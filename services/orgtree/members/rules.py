@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.orgtree.models import Member
 from shared.context import require_tenant
-from shared.http.problems import field_name
+from shared.http.problems import FieldErrors
 from shared.privacy import (
     TenantKeys,
     blind_index,
@@ -51,19 +50,6 @@ TRANSFER_REASONS = {
     "removed": "离开本区名册",
 }
 REMOVAL_REASONS = {"transferred_out": "转出本区", "deceased": "去世", "expelled": "开除党籍", "struck_off": "除名/退党"}
-
-
-@dataclass
-class FieldErrors:
-    """Problems found in one input, as ``{field, message}`` pairs of the problem+json ``errors`` list."""
-
-    items: list[dict[str, str]] = field(default_factory=list)
-
-    def add(self, name: str, message: str) -> None:
-        self.items.append({"field": field_name(name), "message": message})
-
-    def __bool__(self) -> bool:
-        return bool(self.items)
 
 
 def check_choice(errors: FieldErrors, name: str, value: str | None, allowed: dict[str, str]) -> None:

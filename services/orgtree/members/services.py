@@ -10,12 +10,11 @@ from sqlalchemy import delete, select, tuple_
 from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.orgtree.access import is_staff, missing, reveal_field, sees_any
+from services.orgtree.access import is_staff, reveal_field, sees_any
 from services.orgtree.levels.services import load_schema
 from services.orgtree.members.rules import (
     REMOVAL_REASONS,
     TRANSFER_REASONS,
-    FieldErrors,
     check_choice,
     check_id_card,
     check_member_fields,
@@ -29,7 +28,7 @@ from services.orgtree.nodes.services import NodeService, in_subtree
 from shared import audit
 from shared.auth.principal import Principal
 from shared.contracts.orgtree import MemberCreated, MemberRemoved, MemberTransferred, MemberUpdated
-from shared.http.problems import ProblemError, conflict, invalid
+from shared.http.problems import FieldErrors, ProblemError, conflict, invalid, missing
 from shared.messaging.outbox import publish
 
 REVEALABLE = {"idCard": ("member.id_card", "id_card_cipher"), "phone": ("member.phone", "phone_cipher")}

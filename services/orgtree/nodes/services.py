@@ -5,7 +5,7 @@ RLS keeps districts apart underneath; these rules keep a scoped caller inside it
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from uuid import UUID
 
 from sqlalchemy import ColumnElement, and_, func, literal, or_, select, update
@@ -26,6 +26,7 @@ from services.orgtree.models import (
 from services.orgtree.nodes.paths import ancestor_paths, child_path, new_segment, root_path, subtree_upper_bound
 from shared import audit
 from shared.auth.principal import Principal
+from shared.clock import now
 from shared.contracts.orgtree import GridCreated, UnitRef
 from shared.http.problems import ProblemError, conflict, invalid
 from shared.messaging.outbox import publish
@@ -61,10 +62,6 @@ def in_subtree(
 ) -> ColumnElement[bool]:
     """``column`` lies in the subtree at ``path``: a btree range, so the (tenant_id, path) index serves it."""
     return and_(column >= path, column < subtree_upper_bound(path))
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
 
 
 class NodeService:
