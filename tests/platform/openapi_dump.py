@@ -1,6 +1,7 @@
 """Print every component's OpenAPI document as canonical JSON, so two revisions can be compared.
 
     python -m tests.platform.openapi_dump > before.json   # then again after a change; diff the two
+    python -m tests.platform.openapi_dump orgtree          # one component's document only
 
 The gateway's merged ``/schema`` is built from exactly these documents, so equal dumps mean an equal API.
 """
@@ -15,9 +16,11 @@ from typing import Any
 COMPONENTS = {"gateway": "gateway.app", "orgtree": "services.orgtree.app", "dispatch": "services.dispatch.app"}
 
 
-def documents() -> dict[str, Any]:
+def documents(names: list[str] | None = None) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for name, module in COMPONENTS.items():
+        if names and name not in names:
+            continue
         app: Any = importlib.import_module(module).create_app()
         litestar_app = getattr(app, "app", app)  # the gateway wraps its Litestar app in a dispatcher
         out[name] = litestar_app.openapi_schema.to_schema()
@@ -25,5 +28,5 @@ def documents() -> dict[str, Any]:
 
 
 if __name__ == "__main__":
-    json.dump(documents(), sys.stdout, indent=1, sort_keys=True, ensure_ascii=False)
+    json.dump(documents(sys.argv[1:]), sys.stdout, indent=1, sort_keys=True, ensure_ascii=False)
     sys.stdout.write("\n")
