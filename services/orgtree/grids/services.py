@@ -13,7 +13,6 @@ from services.orgtree.grids.schemas import LeaderAppointment
 from services.orgtree.members.services import MemberService
 from services.orgtree.models import GridLeader, Member
 from shared import audit
-from shared.auth.principal import Principal
 from shared.contracts.orgtree import GridLeaderChanged
 from shared.http.problems import conflict, invalid, missing
 from shared.messaging.outbox import publish
@@ -22,9 +21,9 @@ LEADER_KINDS = {"red_collar_leader": "红领队长", "party_group_leader": "网�
 
 
 class GridLeaderService:
-    def __init__(self, session: AsyncSession, principal: Principal) -> None:
+    def __init__(self, session: AsyncSession, members: MemberService) -> None:
         self.session = session
-        self.members = MemberService(session, principal)
+        self.members = members
 
     async def current(self, grid_id: UUID) -> tuple[GridLeader, Member] | None:
         grid = await self.members.grid(grid_id, "gridId")
@@ -39,8 +38,9 @@ class GridLeaderService:
         member = await self.members.get(data.member_id)
         if member.grid_id != grid.id:
             raise invalid("memberId", "the leader must be a member attached to this grid")
-        row = GridLeader(grid_id=grid.id, grid_path=grid.path, member_id=member.id, kind=data.kind,
-                         since=data.since or date.today())  # fmt: skip
+        row = GridLeader(
+            grid_id=grid.id, grid_path=grid.path, member_id=member.id, kind=data.kind, since=data.since or date.today()
+        )
         self.session.add(row)
         try:
             async with self.session.begin_nested():  # a taken post, or a concurrent appointment, fails the unique key
@@ -48,11 +48,16 @@ class GridLeaderService:
         except IntegrityError:
             raise conflict("this grid already has its leader; vacate the post before appointing another") from None
         await audit.record(
-            self.session, "orgtree.grid.leader_appointed", subject_type="org_node", subject_id=str(grid.id),
+            self.session,
+            "orgtree.grid.leader_appointed",
+            subject_type="org_node",
+            subject_id=str(grid.id),
             detail={"member_id": str(member.id), "kind": data.kind},
-        )  # fmt: skip
-        await publish(self.session, GridLeaderChanged(tenant_id=grid.tenant_id, grid_id=grid.id, member_id=member.id,
-                                                      previous_member_id=None))  # fmt: skip
+        )
+        changed = GridLeaderChanged(
+            tenant_id=grid.tenant_id, grid_id=grid.id, member_id=member.id, previous_member_id=None
+        )
+        await publish(self.session, changed)
         return row, member
 
     async def vacate(self, grid_id: UUID) -> None:
@@ -62,7 +67,14 @@ class GridLeaderService:
         row, member = current
         await self.session.delete(row)
         await self.session.flush()
-        await audit.record(self.session, "orgtree.grid.leader_vacated", subject_type="org_node",
-                           subject_id=str(row.grid_id), detail={"member_id": str(member.id)})  # fmt: skip
-        await publish(self.session, GridLeaderChanged(tenant_id=row.tenant_id, grid_id=row.grid_id, member_id=None,
-                                                      previous_member_id=member.id))  # fmt: skip
+        await audit.record(
+            self.session,
+            "orgtree.grid.leader_vacated",
+            subject_type="org_node",
+            subject_id=str(row.grid_id),
+            detail={"member_id": str(member.id)},
+        )
+        changed = GridLeaderChanged(
+            tenant_id=row.tenant_id, grid_id=row.grid_id, member_id=None, previous_member_id=member.id
+        )
+        await publish(self.session, changed)
