@@ -55,7 +55,7 @@ class JwtSettings(BaseModel):
 
 
 class WorkerSettings(BaseModel):
-    """dramatiq settings measured in architecture.md section 4."""
+    """dramatiq settings as measured (docs/architecture-notes.md, "Messaging")."""
 
     processes: int = 1
     threads: int = 4

@@ -1,6 +1,6 @@
 """The hot path: ``/api/...`` requests skip Litestar's router and go request id → JWT → rate limit → proxy.
 
-The gateway's latency is a measured budget (architecture.md section 7); everything else (login,
+The gateway's latency is a measured budget (docs/architecture-notes.md, "Gateway hot path"); everything else (login,
 JWKS, the tenant registry, the merged schema) is an ordinary Litestar app behind this dispatcher.
 """
 
@@ -12,7 +12,7 @@ from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 from shared.auth.verify import TokenVerifier
-from shared.http.middleware import AuthenticationMiddleware, RequestIdMiddleware, send_problem
+from shared.http.middleware import AuthenticationMiddleware, RequestIdMiddleware
 
 _CREDENTIAL_PATHS = frozenset({"/auth/login", "/auth/refresh"})
 
@@ -47,14 +47,7 @@ class GatewayDispatcher:
     async def _too_many_from_address(self, scope: Scope, send: Send) -> bool:
         """Password and refresh-token guessing is limited per client address, before any hashing work."""
         proxy = self.proxy_state.get("proxy")
-        client = scope.get("client")
-        if proxy is None or not client:
+        if proxy is None or not scope.get("client"):
             return False
-        exceeded, retry_after = proxy.limiter.check([(f"ip:{client[0]}", proxy.settings.anonymous_rate_per_minute)])
-        if not exceeded:
-            return False
-        await send_problem(
-            send, 429, "Too Many Requests", f"too many attempts from this address; retry in {retry_after} s",
-            headers=[(b"retry-after", str(retry_after).encode())],
-        )  # fmt: skip
-        return True
+        refused: bool = await proxy.over_address_limit(scope, send, what="attempts")
+        return refused

@@ -133,7 +133,7 @@ class Proxy:
             if await self._over_limit(principal, send):
                 return
         elif self.is_public(scope["path"]):
-            if await self._over_address_limit(scope, send):
+            if await self.over_address_limit(scope, send):
                 return
         else:  # the auth middleware guarantees a principal off public routes; keep the proxy safe alone
             await send_problem(send, 401, "Unauthorized", "a bearer token is required")
@@ -197,16 +197,20 @@ class Proxy:
         """A public route, and no dot segment that could climb out of it in the service behind."""
         return path.startswith(self._public) and ".." not in path.split("/")
 
-    async def _over_address_limit(self, scope: Scope, send: Send) -> bool:
+    async def over_address_limit(self, scope: Scope, send: Send, *, what: str = "requests") -> bool:
+        """Anonymous traffic (public routes, logins) is limited per client address; True when refused (429 sent)."""
         exceeded, retry_after = self.limiter.check(
             [(f"ip:{_client_ip(scope)}", self.settings.anonymous_rate_per_minute)]
         )
         if not exceeded:
             return False
         await send_problem(
-            send, 429, "Too Many Requests", f"too many requests from this address; retry in {retry_after} s",
+            send,
+            429,
+            "Too Many Requests",
+            f"too many {what} from this address; retry in {retry_after} s",
             headers=[(b"retry-after", str(retry_after).encode())],
-        )  # fmt: skip
+        )
         return True
 
     def _forward_headers(self, scope: Scope) -> list[tuple[str, str]]:

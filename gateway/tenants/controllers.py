@@ -15,12 +15,11 @@ from gateway.tenants.services import add_membership, add_user, provision_tenant
 from shared.auth.principal import Role
 from shared.http.guards import principal_of, requires_role, requires_tenant
 from shared.http.problems import ProblemError
+from shared.http.views import view
 
 
 def _read(tenant: Tenant) -> TenantRead:
-    return TenantRead(
-        id=str(tenant.id), slug=tenant.slug, name=tenant.name, parent_region=tenant.parent_region, status=tenant.status
-    )
+    return view(TenantRead, tenant, id=str(tenant.id))
 
 
 class PlatformTenantController(Controller):

@@ -138,9 +138,12 @@ async def _user(
     if user is not None:
         return user, False
     user = UserAccount(
-        username=name, password_hash=hash_password(password), is_platform_operator=platform_operator,
-        failed_logins=0, totp_enabled=False,
-    )  # fmt: skip
+        username=name,
+        password_hash=hash_password(password),
+        is_platform_operator=platform_operator,
+        failed_logins=0,
+        totp_enabled=False,
+    )
     session.add(user)
     await session.flush()
     return user, True

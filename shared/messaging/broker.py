@@ -1,4 +1,4 @@
-"""dramatiq on Redis with the worker settings of architecture.md section 4 and context propagation."""
+"""dramatiq on Redis with the worker settings of docs/architecture-notes.md ("Messaging") and context propagation."""
 
 from __future__ import annotations
 

@@ -190,7 +190,7 @@ def worker_threads_alive(worker: dramatiq.Worker) -> bool:
 def run_worker(module: str) -> None:
     """``redcell worker <service>``: one worker process for ``module``, which must declare the broker
     (``broker = declare_broker(...)``) and its actors. Scale with replicas. Uses the measured settings
-    of architecture.md section 4 (100 ms worker timeout, short heartbeat) and stops on SIGTERM or
+    of docs/architecture-notes.md, "Messaging" (100 ms worker timeout, short heartbeat) and stops on SIGTERM or
     SIGINT after the messages in hand, leaving prefetched ones to the queue."""
     settings = get_settings()
     name = module.rsplit(".", 2)[-2] if module.count(".") else module

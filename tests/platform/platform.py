@@ -129,8 +129,19 @@ def platform(server_env: dict[str, str]) -> Iterator[RunningPlatform]:
         districts = []
         for slug, name in (("e2e-longwan", "龙湾区"), ("e2e-ouhai", "瓯海区")):
             admin = f"{slug}-admin"
-            redcell(running.env(), "tenant", "create", "--slug", slug, "--name", name,
-                    "--admin-username", admin, "--admin-password", PASSWORD)  # fmt: skip
+            redcell(
+                running.env(),
+                "tenant",
+                "create",
+                "--slug",
+                slug,
+                "--name",
+                name,
+                "--admin-username",
+                admin,
+                "--admin-password",
+                PASSWORD,
+            )
             tokens = login(gateway_url, admin)
             root = wait_for_root(gateway_url, tokens["accessToken"])
             districts.append(
