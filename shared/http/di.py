@@ -1,7 +1,8 @@
 """Services injected into handlers: one per request, over the request's transaction and verified principal.
 
 A controller declares ``dependencies = {"leaders": provide_service(GridLeaderService)}`` and its handlers take
-``leaders: GridLeaderService``. A service names what it needs in its constructor, by type:
+``leaders: NamedDependency[GridLeaderService]`` (Litestar 3 needs dependencies marked as such). A service
+names what it needs in its constructor, by type:
 
     class GridLeaderService:
         def __init__(self, session: AsyncSession, members: MemberService) -> None: ...
@@ -20,7 +21,7 @@ from functools import cache
 from typing import Any, TypeVar, cast, get_type_hints
 
 from litestar import Request
-from litestar.di import Provide
+from litestar.di import NamedDependency, Provide
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.auth.principal import Principal
@@ -67,12 +68,12 @@ def provide_service(factory: type[T] | Callable[[AsyncSession, Principal], T]) -
         cls = factory
         _wiring(cls)  # a constructor that cannot be wired fails when the app is built, not on a request
 
-        def dependency(request: Request[Any, Any, Any], db_session: AsyncSession) -> Any:
+        def dependency(request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession]) -> Any:
             return build_service(cls, db_session, principal_of(request))
 
     else:
 
-        def dependency(request: Request[Any, Any, Any], db_session: AsyncSession) -> Any:
+        def dependency(request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession]) -> Any:
             return factory(db_session, principal_of(request))
 
     return Provide(dependency, sync_to_thread=False)
