@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.auth.principal import Principal, Role
 from shared.context import require_tenant
+from shared.http.guards import Guard, requires_role, requires_tenant
 from shared.http.problems import ProblemError, invalid
 from shared.privacy import data_key, reveal
 
@@ -21,6 +22,16 @@ EDITORS = (Role.DISTRICT_ADMIN, Role.STREET_ADMIN, Role.COMMUNITY_CADRE)
 ROLL_KEEPERS = (*EDITORS, Role.GRID_LEADER)
 READERS = (*STAFF, Role.MEMBER)
 
+# Handler guards, on top of their controller's: who changes the units, the rolls, the district's rules.
+EDITOR = [requires_role(*EDITORS)]
+ROLL_KEEPER = [requires_role(*ROLL_KEEPERS)]
+DISTRICT_ADMIN = [requires_role(Role.DISTRICT_ADMIN)]
+
+
+def in_district(*roles: str) -> list[Guard]:
+    """A controller's guards: a caller of the district (RLS's tenant) holding one of ``roles``."""
+    return [requires_tenant, requires_role(*roles)]
+
 
 def is_staff(principal: Principal) -> bool:
     return principal.has_role(*STAFF)
@@ -29,6 +40,11 @@ def is_staff(principal: Principal) -> bool:
 def sees_any(principal: Principal, *paths: str | None) -> bool:
     """A staff caller sees a row hanging at any of ``paths`` inside its scope."""
     return is_staff(principal) and any(p is not None and principal.may_see_path(p) for p in paths)
+
+
+def masked(row: Any, *fields: str) -> dict[str, str | None]:
+    """The masked copies that stand for ``row``'s personal ``fields`` in a view (``phone`` -> ``phone_masked``)."""
+    return {field: getattr(row, f"{field}_masked") for field in fields}
 
 
 async def reveal_field(

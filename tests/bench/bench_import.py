@@ -36,7 +36,7 @@ from sqlalchemy import func, select
 from deploy import local_servers
 from services.orgtree.app import MIGRATIONS
 from services.orgtree.bulk.columns import BulkKind
-from services.orgtree.bulk.importer import run_import
+from services.orgtree.bulk.services import run_import
 from services.orgtree.models import Member
 from services.orgtree.nodes.services import ensure_tenant_root
 from shared.auth.principal import Principal, Role

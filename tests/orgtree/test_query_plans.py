@@ -23,6 +23,7 @@ from shared.auth.principal import Principal
 from shared.context import tenant_scope
 from shared.db.engine import make_sessionmaker
 from shared.db.urls import database_url
+from shared.http.di import build_service
 from shared.settings import Settings
 from tests.orgtree.conftest import District
 
@@ -112,11 +113,13 @@ async def test_hot_queries_use_indexes_under_rls(
             "grids of a street": lambda s: NodeService(s, principal).subtree(street, level="grid", limit=50),
             "street subtree counts": street_counts,
             "ancestors": lambda s: NodeService(s, principal).ancestors(grid),
-            "members of a community": lambda s: MemberService(s, principal).page(within=community, limit=50),
-            "households of a community": lambda s: HouseholdService(s, principal).page(
+            "members of a community": lambda s: build_service(MemberService, s, principal).page(
+                within=community, limit=50
+            ),
+            "households of a community": lambda s: build_service(HouseholdService, s, principal).page(
                 within=community, category=None, unserved=False, after=None, limit=50
             ),
-            "network roll-up of a street": lambda s: ReportService(s, principal).network(street),
+            "network roll-up of a street": lambda s: build_service(ReportService, s, principal).network(street),
         }
         for name, call in hot.items():
             with captured(orgtree_db) as statements:

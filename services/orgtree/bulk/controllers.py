@@ -6,18 +6,17 @@ from urllib.parse import quote
 from uuid import UUID
 
 from litestar import Controller, Request, get, post
-from litestar.di import NamedDependency
 from litestar.params import FromPath, QueryParameter
 from litestar.response import Stream
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.orgtree.bulk.columns import SHEET_TITLES, BulkKind
-from services.orgtree.bulk.exporter import run_export
 from services.orgtree.bulk.formats import MEDIA_TYPES, ExportFormat, iter_chunks
-from services.orgtree.bulk.importer import run_import
 from services.orgtree.bulk.schemas import ImportReport
+from services.orgtree.bulk.services import BulkService
 from shared.auth.principal import Role
-from shared.http.guards import principal_of, requires_role, requires_tenant
+from shared.http.di import provide_service
+from shared.http.guards import requires_role, requires_tenant
+from shared.http.views import view
 
 IMPORTERS = (Role.DISTRICT_ADMIN, Role.STREET_ADMIN, Role.COMMUNITY_CADRE)
 EXPORTERS = (*IMPORTERS, Role.GRID_LEADER)
@@ -46,40 +45,40 @@ class BulkController(Controller):
     path = "/api/orgtree"
     tags = ["Bulk import and export"]
     guards = [requires_tenant]
+    dependencies = {"bulk": provide_service(BulkService)}
 
     @post(
-        "/imports/{kind:str}", operation_id="ImportSheet", status_code=200,
+        "/imports/{kind:str}",
+        operation_id="ImportSheet",
+        status_code=200,
         summary="Import units, members, households or links from an .xlsx or .csv file sent as the raw body",
-        description=IMPORT_DESCRIPTION, guards=[requires_role(*IMPORTERS)], request_max_body_size=MAX_IMPORT_BYTES,
-    )  # fmt: skip
+        description=IMPORT_DESCRIPTION,
+        guards=[requires_role(*IMPORTERS)],
+        request_max_body_size=MAX_IMPORT_BYTES,
+    )
     async def import_sheet(
         self,
         request: Request[Any, Any, Any],
-        db_session: NamedDependency[AsyncSession],
+        bulk: BulkService,
         kind: FromPath[BulkKind],
         dry_run: Annotated[bool, QueryParameter(name="dryRun")] = False,
     ) -> ImportReport:
-        body = await request.body()
-        result = await run_import(db_session, principal_of(request), kind, body, dry_run=dry_run)
-        return ImportReport(
-            kind=result.kind.value, dry_run=result.dry_run, format=result.file_format, rows=result.rows,
-            created=result.created, unchanged=result.unchanged,
-        )  # fmt: skip
+        return view(ImportReport, await bulk.import_sheet(kind, await request.body(), dry_run=dry_run))
 
     @get(
-        "/exports/{kind:str}", operation_id="ExportSheet",
+        "/exports/{kind:str}",
+        operation_id="ExportSheet",
         summary="Export the caller's units, members, households or links as .xlsx or .csv, personal data masked",
         guards=[requires_role(*EXPORTERS)],
-    )  # fmt: skip
+    )
     async def export_sheet(
         self,
-        request: Request[Any, Any, Any],
-        db_session: NamedDependency[AsyncSession],
+        bulk: BulkService,
         kind: FromPath[BulkKind],
         file_format: Annotated[ExportFormat, QueryParameter(name="format")] = "xlsx",
         within: Annotated[UUID | None, QueryParameter(name="within")] = None,
     ) -> Stream:
-        exported = await run_export(db_session, principal_of(request), kind, file_format, within)
+        exported = await bulk.export_sheet(kind, file_format, within)
         return Stream(
             iter_chunks(exported.content),
             media_type=MEDIA_TYPES[file_format],

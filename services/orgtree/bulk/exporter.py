@@ -77,11 +77,13 @@ class Exporter:
                     if unit.parent is not None:
                         linked = self.units.by_id.get(unit.linked_id) if unit.linked_id else None
                         yield [
-                            TREE_LABELS[unit.tree], self.units.name_path(unit.parent), unit.name,
+                            TREE_LABELS[unit.tree],
+                            self.units.name_path(unit.parent),
+                            unit.name,
                             labels.get(unit.level, unit.level),
                             self.units.name_path(linked) if linked and self.units.visible(linked) else None,
                             FORMATION_BASES.get(unit.formation_basis or "") if unit.formation_basis else None,
-                        ]  # fmt: skip
+                        ]
                     children = sorted((c for cs in unit.children.values() for c in cs), key=lambda c: (c.name, c.path))
                     stack.extend(reversed(children))  # parents before children, siblings by name
 
@@ -89,40 +91,69 @@ class Exporter:
         posts = {p.code: p.label for p in await self.session.scalars(select(Post))}
         query = (
             select(
-                Member.name, Member.id_card_masked, Member.phone_masked, Member.branch_id, Member.grid_id,
-                Member.classification, Member.flags, Member.joined_on, Member.post_code, Member.post_method,
+                Member.name,
+                Member.id_card_masked,
+                Member.phone_masked,
+                Member.branch_id,
+                Member.grid_id,
+                Member.classification,
+                Member.flags,
+                Member.joined_on,
+                Member.post_code,
+                Member.post_method,
                 Member.info_card,
             )
-            .where(or_(self.reach(Member.grid_path, TreeKind.ADMINISTRATIVE),
-                       self.reach(Member.branch_path, TreeKind.PARTY)))
+            .where(
+                or_(
+                    self.reach(Member.grid_path, TreeKind.ADMINISTRATIVE),
+                    self.reach(Member.branch_path, TreeKind.PARTY),
+                )
+            )
             .order_by(Member.branch_path, Member.name, Member.id)
-        )  # fmt: skip
+        )
         async for m in self.stream(query):
             yield [
-                m.name, m.id_card_masked, m.phone_masked, self.path_of(m.branch_id), self.path_of(m.grid_id) or None,
+                m.name,
+                m.id_card_masked,
+                m.phone_masked,
+                self.path_of(m.branch_id),
+                self.path_of(m.grid_id) or None,
                 LABELS["classification"].get(m.classification, m.classification),
-                LIST_JOIN.join(LABELS["flags"].get(f, f) for f in m.flags) or None, m.joined_on,
+                LIST_JOIN.join(LABELS["flags"].get(f, f) for f in m.flags) or None,
+                m.joined_on,
                 posts.get(m.post_code, m.post_code) if m.post_code else None,
                 LABELS["post_method"].get(m.post_method, m.post_method) if m.post_method else None,
                 *(m.info_card.get(key) for key in INFO_CARD_FIELDS),
-            ]  # fmt: skip
+            ]
 
     async def households_rows(self) -> AsyncIterator[Sequence[object]]:
         query = (
             select(
-                Household.grid_id, Household.label, Household.head_name_masked, Household.address_masked,
-                Household.phone_masked, Household.categories, Household.is_member_hub, Household.plaque,
+                Household.grid_id,
+                Household.label,
+                Household.head_name_masked,
+                Household.address_masked,
+                Household.phone_masked,
+                Household.categories,
+                Household.is_member_hub,
+                Household.plaque,
                 Household.plaque_issued_on,
             )
             .where(self.reach(Household.grid_path, TreeKind.ADMINISTRATIVE))
             .order_by(Household.grid_path, Household.label)
-        )  # fmt: skip
+        )
         async for h in self.stream(query):
             yield [
-                self.path_of(h.grid_id), h.label, h.head_name_masked, h.address_masked, h.phone_masked,
-                categories_shown(h.categories), YES if h.is_member_hub else NO,
-                LABELS["plaque"].get(h.plaque, h.plaque) if h.plaque else None, h.plaque_issued_on,
-            ]  # fmt: skip
+                self.path_of(h.grid_id),
+                h.label,
+                h.head_name_masked,
+                h.address_masked,
+                h.phone_masked,
+                categories_shown(h.categories),
+                YES if h.is_member_hub else NO,
+                LABELS["plaque"].get(h.plaque, h.plaque) if h.plaque else None,
+                h.plaque_issued_on,
+            ]
 
     async def links_rows(self) -> AsyncIterator[Sequence[object]]:
         reach = (
@@ -173,8 +204,10 @@ async def run_export(
         writer.discard()
         raise
     await audit.record(
-        session, f"orgtree.export.{kind.value}", subject_type="org_node" if unit else None,
+        session,
+        f"orgtree.export.{kind.value}",
+        subject_type="org_node" if unit else None,
         subject_id=str(unit.id) if unit else None,
         detail={"kind": kind.value, "format": file_format, "rows": writer.rows},
-    )  # fmt: skip
+    )
     return ExportFile(kind, file_format, writer.rows, content)

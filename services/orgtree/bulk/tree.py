@@ -54,15 +54,29 @@ class UnitIndex:
     async def load(cls, session: AsyncSession, principal: Principal) -> UnitIndex:
         rows = await session.execute(
             select(
-                OrgNode.id, OrgNode.parent_id, OrgNode.tree, OrgNode.level, OrgNode.name, OrgNode.path,
-                OrgNode.linked_node_id, OrgNode.formation_basis,
+                OrgNode.id,
+                OrgNode.parent_id,
+                OrgNode.tree,
+                OrgNode.level,
+                OrgNode.name,
+                OrgNode.path,
+                OrgNode.linked_node_id,
+                OrgNode.formation_basis,
             ).order_by(OrgNode.path)
-        )  # fmt: skip
+        )
         units: list[Unit] = []
         by_id: dict[uuid.UUID, Unit] = {}
         for row in rows:
-            unit = Unit(row.id, by_id.get(row.parent_id) if row.parent_id else None, row.tree, row.level,
-                        row.name, row.path, row.linked_node_id, row.formation_basis)  # fmt: skip
+            unit = Unit(
+                row.id,
+                by_id.get(row.parent_id) if row.parent_id else None,
+                row.tree,
+                row.level,
+                row.name,
+                row.path,
+                row.linked_node_id,
+                row.formation_basis,
+            )
             by_id[unit.id] = unit
             units.append(unit)
         return cls(principal, units)
@@ -76,8 +90,17 @@ class UnitIndex:
 
     def plan(self, parent: Unit, level: str, name: str, *, row: int, linked: Unit | None, basis: str | None) -> Unit:
         """A unit the file adds: later rows may hang under it or name it before anything is stored."""
-        unit = Unit(uuid.uuid4(), parent, parent.tree, level, name, child_path(parent.path, new_segment()),
-                    linked.id if linked else None, basis, planned_row=row)  # fmt: skip
+        unit = Unit(
+            uuid.uuid4(),
+            parent,
+            parent.tree,
+            level,
+            name,
+            child_path(parent.path, new_segment()),
+            linked.id if linked else None,
+            basis,
+            planned_row=row,
+        )
         self._register(unit)
         self._found.clear()
         return unit

@@ -12,22 +12,37 @@ from services.orgtree.cadres.schemas import PostingCreate
 from services.orgtree.levels.services import load_schema
 from services.orgtree.members.services import MemberService
 from services.orgtree.models import CadrePosting, OrgNode, TreeKind
-from services.orgtree.nodes.services import in_subtree
+from services.orgtree.nodes.services import NodeService, in_subtree
 from shared import audit
 from shared.auth.principal import Principal
-from shared.http.problems import conflict, invalid, missing
+from shared.db.repository import Repository
+from shared.http.problems import conflict, invalid
 
 POSTING_KINDS = {"stationed": "驻村干部", "village": "村(社区)干部"}
 
 
+class CadrePostingRepository(Repository[CadrePosting]):
+    model_type = CadrePosting
+    noun = "cadre posting"
+
+
 class CadreService:
-    def __init__(self, session: AsyncSession, principal: Principal) -> None:
+    def __init__(
+        self,
+        session: AsyncSession,
+        principal: Principal,
+        postings: CadrePostingRepository,
+        nodes: NodeService,
+        members: MemberService,
+    ) -> None:
         self.session = session
         self.principal = principal
-        self.members = MemberService(session, principal)
+        self.postings = postings
+        self.nodes = nodes
+        self.members = members
 
     async def village(self, node_id: UUID) -> OrgNode:
-        node = await self.members.nodes.get_in_tree(node_id, TreeKind.ADMINISTRATIVE, "villageId")
+        node = await self.nodes.get_in_tree(node_id, TreeKind.ADMINISTRATIVE, "villageId")
         if not (await load_schema(self.session, node.tree)).require(node.level).is_village:
             raise invalid("villageId", f"a '{node.level}' is not a village or community")
         return node
@@ -39,23 +54,30 @@ class CadreService:
             raise invalid("role", "role, cross-appointment and one-shoulder describe village cadres only")
         village = await self.village(data.village_id)
         member = await self.members.get(data.member_id)
-        if await self.session.scalar(select(CadrePosting.id).where(
-            CadrePosting.member_id == member.id, CadrePosting.village_id == village.id,
-            CadrePosting.kind == data.kind,
-        )):  # fmt: skip
+        posted = select(CadrePosting.id).where(
+            CadrePosting.member_id == member.id, CadrePosting.village_id == village.id, CadrePosting.kind == data.kind
+        )
+        if await self.session.scalar(posted):
             raise conflict("this cadre is already posted there")
         row = CadrePosting(
-            kind=data.kind, member_id=member.id, village_id=village.id, village_path=village.path, role=data.role,
-            cross_appointed=data.cross_appointed, one_shoulder=data.one_shoulder, since=data.since or date.today(),
-        )  # fmt: skip
-        self.session.add(row)
-        await self.session.flush()
-        await audit.record(self.session, "orgtree.cadre.posted", subject_type="member", subject_id=str(member.id),
-                           detail={"kind": data.kind, "village_id": str(village.id)})  # fmt: skip
+            kind=data.kind,
+            member_id=member.id,
+            village_id=village.id,
+            village_path=village.path,
+            role=data.role,
+            cross_appointed=data.cross_appointed,
+            one_shoulder=data.one_shoulder,
+            since=data.since or date.today(),
+        )
+        await self.postings.add(row)
+        detail = {"kind": data.kind, "village_id": str(village.id)}
+        await audit.record(
+            self.session, "orgtree.cadre.posted", subject_type="member", subject_id=str(member.id), detail=detail
+        )
         return row
 
     async def within(self, node_id: UUID | None, kind: str | None) -> list[CadrePosting]:
-        scope = await self.members.nodes.scope_path(node_id)
+        scope = await self.nodes.scope_path(node_id)
         query = select(CadrePosting)
         if scope is not None:
             query = query.where(in_subtree(CadrePosting.village_path, scope))
@@ -64,9 +86,12 @@ class CadreService:
         return list(await self.session.scalars(query.order_by(CadrePosting.village_path, CadrePosting.since)))
 
     async def end(self, posting_id: UUID) -> None:
-        row = await self.session.get(CadrePosting, posting_id)
-        if row is None or not self.principal.may_see_path(row.village_path):
-            raise missing("cadre posting")
+        row = await self.postings.get_or_404(posting_id, visible=lambda p: self.principal.may_see_path(p.village_path))
         await self.session.delete(row)
-        await audit.record(self.session, "orgtree.cadre.posting_ended", subject_type="member",
-                           subject_id=str(row.member_id), detail={"village_id": str(row.village_id)})  # fmt: skip
+        await audit.record(
+            self.session,
+            "orgtree.cadre.posting_ended",
+            subject_type="member",
+            subject_id=str(row.member_id),
+            detail={"village_id": str(row.village_id)},
+        )

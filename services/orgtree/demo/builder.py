@@ -47,9 +47,17 @@ SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁�
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华建国志红玉兰海燕春梅林峰文斌波辉亮晨宇佳欣怡浩然子轩"
 SYNTHETIC = "（示例）"  # marks names the seeds do not give
 FLUSH_ORDER = (
-    OrgNode, OrgNodeVersion, Member, MembershipTransfer, Household, HouseholdLink, GridLeader, CadrePosting,
-    Grouping, GroupingMember,
-)  # fmt: skip
+    OrgNode,
+    OrgNodeVersion,
+    Member,
+    MembershipTransfer,
+    Household,
+    HouseholdLink,
+    GridLeader,
+    CadrePosting,
+    Grouping,
+    GroupingMember,
+)
 
 
 @dataclass
@@ -72,30 +80,52 @@ class DemoBuilder:
     def phone(self, block: int) -> str:
         return f"1{self.rng.choice('3578')}{self.serial + block:09d}"
 
-    def unit(self, parent: OrgNode, level: str, name: str, *, linked: OrgNode | None = None,
-             basis: str | None = None) -> OrgNode:  # fmt: skip
+    def unit(
+        self, parent: OrgNode, level: str, name: str, *, linked: OrgNode | None = None, basis: str | None = None
+    ) -> OrgNode:
         self.units.setdefault(parent.path, parent)
         node = OrgNode(
-            id=uuid7(), tenant_id=parent.tenant_id, parent_id=parent.id, tree=parent.tree, level=level, name=name,
-            path=child_path(parent.path, new_segment()), linked_node_id=linked.id if linked else None,
-            formation_basis=basis, flags=[],
-        )  # fmt: skip
+            id=uuid7(),
+            tenant_id=parent.tenant_id,
+            parent_id=parent.id,
+            tree=parent.tree,
+            level=level,
+            name=name,
+            path=child_path(parent.path, new_segment()),
+            linked_node_id=linked.id if linked else None,
+            formation_basis=basis,
+            flags=[],
+        )
         self.pending.append(node)
-        self.pending.append(OrgNodeVersion(
-            tenant_id=node.tenant_id, node_id=node.id, parent_id=parent.id, tree=node.tree, level=level, name=name,
-            valid_from=datetime(2014, 1, 1, tzinfo=UTC),
-        ))  # fmt: skip
+        self.pending.append(
+            OrgNodeVersion(
+                tenant_id=node.tenant_id,
+                node_id=node.id,
+                parent_id=parent.id,
+                tree=node.tree,
+                level=level,
+                name=name,
+                valid_from=datetime(2014, 1, 1, tzinfo=UTC),
+            )
+        )
         return node
 
     def grid(self, village: OrgNode, name: str, basis: str, party_group_of: OrgNode | None = None) -> OrgNode:
         grid = self.unit(village, "grid", name, basis=basis)
         group = self.unit(party_group_of, "party_group", f"{name}党小组", linked=grid) if party_group_of else None
         chain = [self.units[p] for p in ancestor_paths(village.path) if p in self.units]
-        self.events.append(GridCreated(
-            tenant_id=grid.tenant_id, grid_id=grid.id, parent_id=village.id, level="grid",
-            party_group_id=group.id if group else None, name=grid.name, path=grid.path,
-            ancestors=[UnitRef(id=unit.id, level=unit.level, name=unit.name) for unit in chain],
-        ))  # fmt: skip
+        self.events.append(
+            GridCreated(
+                tenant_id=grid.tenant_id,
+                grid_id=grid.id,
+                parent_id=village.id,
+                level="grid",
+                party_group_id=group.id if group else None,
+                name=grid.name,
+                path=grid.path,
+                ancestors=[UnitRef(id=unit.id, level=unit.level, name=unit.name) for unit in chain],
+            )
+        )
         return grid
 
     async def member(self, branch: OrgNode, grid: OrgNode | None, **fields: object) -> Member:
@@ -103,61 +133,135 @@ class DemoBuilder:
         born = date(1945 + self.rng.randrange(55), 1 + self.rng.randrange(12), 1 + self.rng.randrange(28))
         first17 = f"{self.region_code}{born:%Y%m%d}{self.serial % 1000:03d}"
         member = Member(
-            id=uuid7(), tenant_id=branch.tenant_id, name=self.person_name(),
+            id=uuid7(),
+            tenant_id=branch.tenant_id,
+            name=self.person_name(),
             classification=self.rng.choices(("self_managed", "in_service", "mobile"), (70, 25, 5))[0],
-            flags=[], info_card={}, grid_id=grid.id if grid else None, grid_path=grid.path if grid else None,
-            branch_id=branch.id, branch_path=branch.path, joined_on=date(born.year + 25, 7, 1),
-        )  # fmt: skip
+            flags=[],
+            info_card={},
+            grid_id=grid.id if grid else None,
+            grid_path=grid.path if grid else None,
+            branch_id=branch.id,
+            branch_path=branch.path,
+            joined_on=date(born.year + 25, 7, 1),
+        )
         for name, value in fields.items():
             setattr(member, name, value)
-        await protect_member(self.session, member, id_card=first17 + id_card_check_digit(first17),
-                             phone=self.phone(100_000_000))  # fmt: skip
+        await protect_member(
+            self.session, member, id_card=first17 + id_card_check_digit(first17), phone=self.phone(100_000_000)
+        )
         self.pending.append(member)
-        self.pending.append(MembershipTransfer(
-            tenant_id=member.tenant_id, member_id=member.id, to_branch_id=branch.id,
-            transferred_on=member.joined_on or born, reason="joined", recorded_at=datetime.now(UTC),
-        ))  # fmt: skip
-        self.events.append(MemberCreated(tenant_id=member.tenant_id, member_id=member.id, grid_id=member.grid_id,
-                                         branch_id=branch.id, classification=member.classification,
-                                         user_id=member.user_id))  # fmt: skip
+        self.pending.append(
+            MembershipTransfer(
+                tenant_id=member.tenant_id,
+                member_id=member.id,
+                to_branch_id=branch.id,
+                transferred_on=member.joined_on or born,
+                reason="joined",
+                recorded_at=datetime.now(UTC),
+            )
+        )
+        self.events.append(
+            MemberCreated(
+                tenant_id=member.tenant_id,
+                member_id=member.id,
+                grid_id=member.grid_id,
+                branch_id=branch.id,
+                classification=member.classification,
+                user_id=member.user_id,
+            )
+        )
         return member
 
     async def household(self, grid: OrgNode, label: str, **fields: object) -> Household:
-        household = Household(id=uuid7(), tenant_id=grid.tenant_id, grid_id=grid.id, grid_path=grid.path, label=label,
-                              categories=[], is_member_hub=False)  # fmt: skip
+        household = Household(
+            id=uuid7(),
+            tenant_id=grid.tenant_id,
+            grid_id=grid.id,
+            grid_path=grid.path,
+            label=label,
+            categories=[],
+            is_member_hub=False,
+        )
         for name, value in fields.items():
             setattr(household, name, value)
         self.serial += 1
-        await protect_household(self.session, household, head_name=self.person_name(),
-                                address=f"{grid.name}{label}", phone=self.phone(200_000_000))  # fmt: skip
+        await protect_household(
+            self.session,
+            household,
+            head_name=self.person_name(),
+            address=f"{grid.name}{label}",
+            phone=self.phone(200_000_000),
+        )
         self.pending.append(household)
         self.events.append(HouseholdPlaced(tenant_id=household.tenant_id, household_id=household.id, grid_id=grid.id))
         return household
 
     def link(self, member: Member, household: Household) -> None:
-        self.pending.append(HouseholdLink(id=uuid7(), tenant_id=member.tenant_id, member_id=member.id,
-                                          household_id=household.id, since=date(2014, 3, 1)))  # fmt: skip
+        self.pending.append(
+            HouseholdLink(
+                id=uuid7(),
+                tenant_id=member.tenant_id,
+                member_id=member.id,
+                household_id=household.id,
+                since=date(2014, 3, 1),
+            )
+        )
         self.events.append(HouseholdLinked(tenant_id=member.tenant_id, household_id=household.id, member_id=member.id))
 
     def leader(self, grid: OrgNode, member: Member, kind: str = "red_collar_leader") -> None:
-        self.pending.append(GridLeader(id=uuid7(), tenant_id=grid.tenant_id, grid_id=grid.id, grid_path=grid.path,
-                                       member_id=member.id, kind=kind, since=date(2014, 3, 1)))  # fmt: skip
-        self.events.append(GridLeaderChanged(tenant_id=grid.tenant_id, grid_id=grid.id, member_id=member.id,
-                                             previous_member_id=None))  # fmt: skip
+        self.pending.append(
+            GridLeader(
+                id=uuid7(),
+                tenant_id=grid.tenant_id,
+                grid_id=grid.id,
+                grid_path=grid.path,
+                member_id=member.id,
+                kind=kind,
+                since=date(2014, 3, 1),
+            )
+        )
+        self.events.append(
+            GridLeaderChanged(tenant_id=grid.tenant_id, grid_id=grid.id, member_id=member.id, previous_member_id=None)
+        )
 
     def posting(self, kind: str, member: Member, village: OrgNode, **fields: object) -> None:
-        row = CadrePosting(id=uuid7(), tenant_id=village.tenant_id, kind=kind, member_id=member.id,
-                           village_id=village.id, village_path=village.path, since=date(2014, 1, 1))  # fmt: skip
+        row = CadrePosting(
+            id=uuid7(),
+            tenant_id=village.tenant_id,
+            kind=kind,
+            member_id=member.id,
+            village_id=village.id,
+            village_path=village.path,
+            since=date(2014, 1, 1),
+        )
         for name, value in fields.items():
             setattr(row, name, value)
         self.pending.append(row)
 
-    def grouping(self, kind: str, name: str, anchor: OrgNode, *, contact: Member | None = None,
-                 hub: Household | None = None, members: Sequence[Member] = (),
-                 households: Sequence[Household] = (), chat: str | None = None) -> UUID:  # fmt: skip
-        row = Grouping(id=uuid7(), tenant_id=anchor.tenant_id, kind=kind, name=name, anchor_id=anchor.id,
-                       anchor_path=anchor.path, contact_member_id=contact.id if contact else None,
-                       hub_household_id=hub.id if hub else None, chat_group_ref=chat)  # fmt: skip
+    def grouping(
+        self,
+        kind: str,
+        name: str,
+        anchor: OrgNode,
+        *,
+        contact: Member | None = None,
+        hub: Household | None = None,
+        members: Sequence[Member] = (),
+        households: Sequence[Household] = (),
+        chat: str | None = None,
+    ) -> UUID:
+        row = Grouping(
+            id=uuid7(),
+            tenant_id=anchor.tenant_id,
+            kind=kind,
+            name=name,
+            anchor_id=anchor.id,
+            anchor_path=anchor.path,
+            contact_member_id=contact.id if contact else None,
+            hub_household_id=hub.id if hub else None,
+            chat_group_ref=chat,
+        )
         self.pending.append(row)
         for member in members:
             self.pending.append(GroupingMember(tenant_id=row.tenant_id, grouping_id=row.id, member_id=member.id))

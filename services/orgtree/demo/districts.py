@@ -88,31 +88,48 @@ async def ouhai(b: DemoBuilder, root: OrgNode, party_root: OrgNode, _session: As
         units.append((f"{name.removesuffix(SYNTHETIC)[:2]}示例社区{SYNTHETIC}", "community"))
         for village_name, level in units:
             village = b.unit(street, level, village_name)
-            villages.append((village, b.unit(committee, "branch", f"{village_name.removesuffix(SYNTHETIC)}党支部",
-                                             linked=village)))  # fmt: skip
+            villages.append(
+                (village, b.unit(committee, "branch", f"{village_name.removesuffix(SYNTHETIC)}党支部", linked=village))
+            )
     courtyards = spread(286, len(villages))
     panbei_members: list[Member] = []
     for (village, branch), n in zip(villages, courtyards, strict=True):
-        grids = [b.grid(village, f"{village.name.removesuffix(SYNTHETIC)}第{numbered(g + 1)}网格", "geography")
-                 for g in range(3)]  # fmt: skip
+        grids = [
+            b.grid(village, f"{village.name.removesuffix(SYNTHETIC)}第{numbered(g + 1)}网格", "geography")
+            for g in range(3)
+        ]
         for c in range(n):
             grid = grids[c % 3]
             contact = await b.member(branch, grid)
             hub = await b.household(grid, f"四和院{c + 1}-党员户", is_member_hub=True, plaque="party_member_home")
-            linked = [await b.household(grid, f"四和院{c + 1}-{k + 1}号", categories=some_categories(b))
-                      for k in range(5 + b.rng.randrange(6))]  # fmt: skip
+            linked = [
+                await b.household(grid, f"四和院{c + 1}-{k + 1}号", categories=some_categories(b))
+                for k in range(5 + b.rng.randrange(6))
+            ]
             for household in linked:  # the hub is the contact's own household
                 b.link(contact, household)
-            b.grouping("four_harmony_courtyard", f"{village.name.removesuffix(SYNTHETIC)}四和院{numbered(c + 1)}",
-                       village, contact=contact, hub=hub, households=linked, members=[contact])  # fmt: skip
+            b.grouping(
+                "four_harmony_courtyard",
+                f"{village.name.removesuffix(SYNTHETIC)}四和院{numbered(c + 1)}",
+                village,
+                contact=contact,
+                hub=hub,
+                households=linked,
+                members=[contact],
+            )
             if village.name == "潘北社区":
                 panbei_members.append(contact)
         for grid in grids:
             b.leader(grid, await b.member(branch, grid))
     panbei = next(v for v, _ in villages if v.name == "潘北社区")
     for k in range(6):  # Panbei's six red-cell clusters, by village branch
-        b.grouping("red_cell_cluster", f"潘北红色细胞团{numbered(k + 1)}", panbei, members=panbei_members[k::6],
-                   chat=f"潘北红色细胞团{numbered(k + 1)}微信群")  # fmt: skip
+        b.grouping(
+            "red_cell_cluster",
+            f"潘北红色细胞团{numbered(k + 1)}",
+            panbei,
+            members=panbei_members[k::6],
+            chat=f"潘北红色细胞团{numbered(k + 1)}微信群",
+        )
     await b.flush()
 
 
@@ -120,8 +137,9 @@ async def huaining(b: DemoBuilder, root: OrgNode, party_root: OrgNode, session: 
     """Huaining [002]: 243 villages, dual-network fusion (one party group per grid), the eight posts."""
     await session.execute(update(DistrictSettings).values(dual_network=True))
     townships: list[tuple[str, str, str | None, str | None]] = [
-        ("凉亭乡", "township", "凉亭社区", "董屋组"), ("平山镇", "town", "大洼社区", "李墩组"),
-    ]  # fmt: skip
+        ("凉亭乡", "township", "凉亭社区", "董屋组"),
+        ("平山镇", "town", "大洼社区", "李墩组"),
+    ]
     townships += [(f"示例乡镇{numbered(i + 1)}{SYNTHETIC}", "town", None, None) for i in range(8)]
     villages_per_township = spread(243, len(townships))
     posts = [code for code, _ in EIGHT_POSTS]
@@ -143,7 +161,6 @@ async def huaining(b: DemoBuilder, root: OrgNode, party_root: OrgNode, session: 
                 if m == 0:
                     b.leader(grid, member, kind="party_group_leader")
                     member.info_card = {"service_willingness": "愿意在家中设网格党小组活动中心"}
-                household = await b.household(grid, f"{m + 1}号", is_member_hub=m == 0,
-                                               categories=some_categories(b))  # fmt: skip
+                household = await b.household(grid, f"{m + 1}号", is_member_hub=m == 0, categories=some_categories(b))
                 b.link(member, household)
         await b.flush()

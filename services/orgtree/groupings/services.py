@@ -9,11 +9,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.orgtree.groupings.schemas import GroupingCreate, GroupingEntry
 from services.orgtree.households.services import HouseholdService
+from services.orgtree.members.services import MemberService
 from services.orgtree.models import Grouping, GroupingMember
-from services.orgtree.nodes.services import in_subtree
+from services.orgtree.nodes.services import NodeService, in_subtree
 from shared import audit
 from shared.auth.principal import Principal
-from shared.http.problems import conflict, invalid, missing
+from shared.db.repository import Repository
+from shared.http.problems import conflict, invalid
 
 GROUPING_KINDS = {
     "four_harmony_courtyard": "四和院",
@@ -22,50 +24,72 @@ GROUPING_KINDS = {
 }
 
 
+class GroupingRepository(Repository[Grouping]):
+    model_type = Grouping
+    noun = "grouping"
+
+
 class GroupingService:
-    def __init__(self, session: AsyncSession, principal: Principal) -> None:
+    def __init__(
+        self,
+        session: AsyncSession,
+        principal: Principal,
+        *,
+        groupings: GroupingRepository,
+        nodes: NodeService,
+        members: MemberService,
+        households: HouseholdService,
+    ) -> None:
         self.session = session
         self.principal = principal
-        self.households = HouseholdService(session, principal)
-        self.members = self.households.members
+        self.groupings = groupings
+        self.nodes = nodes
+        self.members = members
+        self.households = households
 
     async def get(self, grouping_id: UUID) -> Grouping:
-        row = await self.session.get(Grouping, grouping_id)
-        if row is None or not self.principal.may_see_path(row.anchor_path):
-            raise missing("grouping")
-        return row
+        return await self.groupings.get_or_404(
+            grouping_id, visible=lambda g: self.principal.may_see_path(g.anchor_path)
+        )
 
     async def entries(self, grouping_id: UUID) -> list[GroupingMember]:
         rows = await self.session.scalars(select(GroupingMember).where(GroupingMember.grouping_id == grouping_id))
         return list(rows)
 
     async def within(self, node_id: UUID | None, kind: str | None) -> list[Grouping]:
-        scope = await self.members.nodes.scope_path(node_id)
-        query = select(Grouping)
+        """The groupings anchored in the unit ``node_id`` (else in the caller's scope), of ``kind`` if given."""
+        query = select(Grouping).order_by(Grouping.anchor_path, Grouping.name)
+        scope = await self.nodes.scope_path(node_id)
         if scope is not None:
             query = query.where(in_subtree(Grouping.anchor_path, scope))
-        if kind is not None:
-            query = query.where(Grouping.kind == kind)
-        return list(await self.session.scalars(query.order_by(Grouping.anchor_path, Grouping.name)))
+        return list(await self.session.scalars(query if kind is None else query.where(Grouping.kind == kind)))
 
     async def create(self, data: GroupingCreate) -> Grouping:
         if data.kind not in GROUPING_KINDS:
             raise invalid("kind", f"one of: {', '.join(GROUPING_KINDS)}")
-        anchor = await self.members.nodes.get(data.anchor_id)
+        anchor = await self.nodes.get(data.anchor_id)
         if data.contact_member_id is not None:
             await self.members.get(data.contact_member_id)
         hub = await self.households.get(data.hub_household_id) if data.hub_household_id is not None else None
         if hub is not None and not hub.is_member_hub and hub.plaque is None:
             raise invalid("hubHouseholdId", "a courtyard's hub is a member household (hub or plaque)")
         row = Grouping(
-            kind=data.kind, name=data.name.strip(), anchor_id=anchor.id, anchor_path=anchor.path,
-            contact_member_id=data.contact_member_id, hub_household_id=hub.id if hub else None,
+            kind=data.kind,
+            name=data.name.strip(),
+            anchor_id=anchor.id,
+            anchor_path=anchor.path,
+            contact_member_id=data.contact_member_id,
+            hub_household_id=hub.id if hub else None,
             chat_group_ref=data.chat_group_ref,
-        )  # fmt: skip
-        self.session.add(row)
-        await self.session.flush()
-        await audit.record(self.session, "orgtree.grouping.created", subject_type="grouping", subject_id=str(row.id),
-                           detail={"kind": data.kind})  # fmt: skip
+        )
+        await self.groupings.add(row)
+        await audit.record(
+            self.session,
+            "orgtree.grouping.created",
+            subject_type="grouping",
+            subject_id=str(row.id),
+            detail={"kind": data.kind},
+        )
         return row
 
     async def add(self, grouping_id: UUID, entry: GroupingEntry) -> Grouping:
@@ -80,7 +104,8 @@ class GroupingService:
             taken = GroupingMember.household_id == entry.household_id
         if await self.session.scalar(select(GroupingMember.id).where(GroupingMember.grouping_id == grouping.id, taken)):
             raise conflict("already in this grouping")
-        self.session.add(GroupingMember(grouping_id=grouping.id, member_id=entry.member_id,
-                                        household_id=entry.household_id))  # fmt: skip
+        self.session.add(
+            GroupingMember(grouping_id=grouping.id, member_id=entry.member_id, household_id=entry.household_id)
+        )
         await self.session.flush()
         return grouping

@@ -2,22 +2,14 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.orgtree.models import Household
-from shared.context import require_tenant
-from shared.privacy import (
-    TenantKeys,
-    blind_index,
-    data_key,
-    encrypt,
-    mask_address,
-    mask_name,
-    mask_phone,
-    normalize_phone,
-)
+from services.orgtree.households.models import Household
+from services.orgtree.members.rules import phone_columns, protect
+from shared.privacy import TenantKeys, encrypt, mask_address, mask_name
 
 HOUSEHOLD_CATEGORIES = {
     "processing": "加工户",
@@ -45,9 +37,14 @@ HOUSEHOLD_EVENT_KINDS = {
 
 
 HOUSEHOLD_PERSONAL_COLUMNS = (
-    "head_name_cipher", "head_name_masked", "address_cipher", "address_masked", "phone_cipher", "phone_index",
+    "head_name_cipher",
+    "head_name_masked",
+    "address_cipher",
+    "address_masked",
+    "phone_cipher",
+    "phone_index",
     "phone_masked",
-)  # fmt: skip
+)
 
 
 def household_personal_columns(
@@ -66,18 +63,13 @@ def household_personal_columns(
             "address_masked": mask_address(address),
         }
     if phone is not None:
-        number = normalize_phone(phone)
-        columns |= {
-            "phone_cipher": encrypt(keys, "household.phone", number),
-            "phone_index": blind_index(keys, "household.phone", number, normalize_phone),
-            "phone_masked": mask_phone(number),
-        }
+        columns |= phone_columns(keys, "household.phone", phone)
     return columns
 
 
 async def protect_household(
     session: AsyncSession, household: Household, *, head_name: str | None, address: str | None, phone: str | None
 ) -> None:
-    keys = await data_key(session, require_tenant())
-    for name, value in household_personal_columns(keys, head_name=head_name, address=address, phone=phone).items():
-        setattr(household, name, value)
+    """Set the household's personal columns from clear values."""
+    columns = partial(household_personal_columns, head_name=head_name, address=address, phone=phone)
+    await protect(session, household, columns)

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
+from typing import Any
 from uuid import UUID
 
 import msgspec
-from sqlalchemy import exists, select, tuple_
+from sqlalchemy import Select, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.orgtree.access import is_staff, reveal_field, sees_any
+from services.orgtree.households.models import Household, HouseholdEvent
 from services.orgtree.households.rules import (
     HOUSEHOLD_CATEGORIES,
     HOUSEHOLD_EVENT_KINDS,
@@ -18,14 +20,18 @@ from services.orgtree.households.rules import (
     protect_household,
 )
 from services.orgtree.households.schemas import HouseholdCreate, HouseholdEventCreate, HouseholdUpdate
-from services.orgtree.members.rules import check_choice, check_choices, check_mobile, phone_lookup_key
-from services.orgtree.members.services import MemberService, decode_cursor
-from services.orgtree.models import Household, HouseholdEvent, HouseholdLink, Member
-from services.orgtree.nodes.services import in_subtree
+from services.orgtree.links.models import HouseholdLink
+from services.orgtree.members.models import Member
+from services.orgtree.members.rules import check_choice, check_choices, check_mobile, given, phone_lookup_key
+from services.orgtree.members.services import MemberService
+from services.orgtree.nodes.services import NodeService, in_subtree
 from shared import audit
 from shared.auth.principal import Principal, Role
+from shared.clock import now
 from shared.contracts.orgtree import HouseholdEventRecorded, HouseholdPlaced
-from shared.http.problems import FieldErrors, ProblemError, invalid, missing
+from shared.db.repository import Keyset, Repository
+from shared.http.problems import FieldErrors, invalid, missing
+from shared.http.views import view
 from shared.messaging.outbox import publish
 
 REVEALABLE = {
@@ -34,6 +40,8 @@ REVEALABLE = {
     "phone": ("household.phone", "phone_cipher"),
 }
 RESTRICTED_SHOWN_AS = "restricted"
+INVALID_FIELDS = "the household record has invalid fields"
+PAGES = Keyset(Household.grid_path, Household.id, separator="|")
 
 
 def shown_categories(principal: Principal, categories: list[str]) -> list[str]:
@@ -54,68 +62,84 @@ def check_household_fields(
         errors.add("plaqueIssuedOn", "a plaque issue date needs a plaque")
 
 
+class HouseholdRepository(Repository[Household]):
+    model_type = Household
+    noun = "household"
+
+
 class HouseholdService:
-    def __init__(self, session: AsyncSession, principal: Principal) -> None:
+    def __init__(self, session: AsyncSession, principal: Principal, members: MemberService, nodes: NodeService) -> None:
         self.session = session
         self.principal = principal
-        self.members = MemberService(session, principal)
+        self.members = members
+        self.nodes = nodes
+        self.repository = HouseholdRepository(session)
 
     async def _served_by_caller(self, household_id: UUID) -> bool:
-        return bool(await self.session.scalar(select(exists().where(
-            HouseholdLink.household_id == household_id, HouseholdLink.member_id == Member.id,
+        served = exists().where(
+            HouseholdLink.household_id == household_id,
+            HouseholdLink.member_id == Member.id,
             Member.user_id == self.principal.user_id,
-        ))))  # fmt: skip
+        )
+        return bool(await self.session.scalar(select(served)))
 
     async def get(self, household_id: UUID) -> Household:
-        household = await self.session.get(Household, household_id)
-        if household is None:
-            raise missing("household")
+        """The household, if the caller's scope holds its grid or the caller serves it; else 404."""
+        household = await self.repository.get_or_404(household_id)
         if not sees_any(self.principal, household.grid_path) and not await self._served_by_caller(household.id):
             raise missing("household")
         return household
 
     async def page(
         self, *, within: UUID | None, category: str | None, unserved: bool, after: str | None, limit: int
-    ) -> list[Household]:
-        if not is_staff(self.principal):  # a member: the households they serve
+    ) -> tuple[list[Household], str | None]:
+        """Households in a subtree, and the cursor of the next page: ``<grid path>|<id>`` of the last one."""
+        if not is_staff(self.principal):  # a member: all the households they serve, on one page
             me = await self.members.me()
             rows = await self.session.scalars(
-                select(Household).join(HouseholdLink, HouseholdLink.household_id == Household.id)
-                .where(HouseholdLink.member_id == me.id).order_by(Household.grid_path, Household.id)
-            )  # fmt: skip
-            return list(rows)
-        scope = await self.members.nodes.scope_path(within)
-        query = select(Household)
+                select(Household)
+                .join(HouseholdLink, HouseholdLink.household_id == Household.id)
+                .where(HouseholdLink.member_id == me.id)
+                .order_by(Household.grid_path, Household.id)
+            )
+            return list(rows), None
+        scope = await self.nodes.scope_path(within)
+        query: Select[Any] = select(Household)  # Repository.page is typed 2.0-style
         if scope is not None:
             query = query.where(in_subtree(Household.grid_path, scope))
         if category is not None:
             query = query.where(Household.categories.contains([category]))
         if unserved:
             query = query.where(~exists().where(HouseholdLink.household_id == Household.id))
-        if after is not None:
-            path, last_id = decode_cursor(after)
-            query = query.where(tuple_(Household.grid_path, Household.id) > tuple_(path, last_id))
-        return list(await self.session.scalars(query.order_by(Household.grid_path, Household.id).limit(limit)))
+        return await self.repository.page(query, PAGES, after=after, limit=limit)
 
     async def create(self, data: HouseholdCreate) -> Household:
         errors = FieldErrors()
-        check_household_fields(errors, phone=data.phone, categories=data.categories, plaque=data.plaque,
-                               plaque_issued_on=data.plaque_issued_on)  # fmt: skip
-        if errors:
-            raise ProblemError(422, "the household record has invalid fields", errors=errors.items)
+        check_household_fields(
+            errors,
+            phone=data.phone,
+            categories=data.categories,
+            plaque=data.plaque,
+            plaque_issued_on=data.plaque_issued_on,
+        )
+        errors.raise_if_any(INVALID_FIELDS)
         grid = await self.members.grid(data.grid_id)
         household = Household(
-            grid_id=grid.id, grid_path=grid.path, label=data.label.strip(), categories=sorted(set(data.categories)),
-            is_member_hub=data.is_member_hub, plaque=data.plaque, plaque_issued_on=data.plaque_issued_on,
-        )  # fmt: skip
-        await protect_household(self.session, household, head_name=data.head_name, address=data.address,
-                                phone=data.phone)  # fmt: skip
-        self.session.add(household)
-        await self.session.flush()
-        await audit.record(self.session, "orgtree.household.created", subject_type="household",
-                           subject_id=str(household.id))  # fmt: skip
-        await publish(self.session, HouseholdPlaced(tenant_id=household.tenant_id, household_id=household.id,
-                                                    grid_id=grid.id))  # fmt: skip
+            grid_id=grid.id,
+            grid_path=grid.path,
+            label=data.label.strip(),
+            categories=sorted(set(data.categories)),
+            is_member_hub=data.is_member_hub,
+            plaque=data.plaque,
+            plaque_issued_on=data.plaque_issued_on,
+        )
+        await protect_household(
+            self.session, household, head_name=data.head_name, address=data.address, phone=data.phone
+        )
+        await self.repository.add(household)
+        await self._audit("orgtree.household.created", household)
+        placed = HouseholdPlaced(tenant_id=household.tenant_id, household_id=household.id, grid_id=grid.id)
+        await publish(self.session, placed)
         return household
 
     async def update(self, household_id: UUID, data: HouseholdUpdate) -> Household:
@@ -124,18 +148,20 @@ class HouseholdService:
         issued = data.plaque_issued_on if data.plaque_issued_on is not msgspec.UNSET else household.plaque_issued_on
         errors = FieldErrors()
         check_household_fields(
-            errors, phone=data.phone if isinstance(data.phone, str) else None,
-            categories=data.categories if isinstance(data.categories, list) else [], plaque=plaque,
+            errors,
+            phone=given(data.phone),
+            categories=data.categories if isinstance(data.categories, list) else [],
+            plaque=plaque,
             plaque_issued_on=issued,
-        )  # fmt: skip
-        if errors:
-            raise ProblemError(422, "the household record has invalid fields", errors=errors.items)
+        )
+        errors.raise_if_any(INVALID_FIELDS)
         await protect_household(
-            self.session, household,
-            head_name=data.head_name if isinstance(data.head_name, str) else None,
-            address=data.address if isinstance(data.address, str) else None,
-            phone=data.phone if isinstance(data.phone, str) else None,
-        )  # fmt: skip
+            self.session,
+            household,
+            head_name=given(data.head_name),
+            address=given(data.address),
+            phone=given(data.phone),
+        )
         if isinstance(data.label, str):
             household.label = data.label.strip()
         if isinstance(data.categories, list):
@@ -144,15 +170,18 @@ class HouseholdService:
             household.is_member_hub = data.is_member_hub
         household.plaque, household.plaque_issued_on = plaque, issued
         await self.session.flush()
-        await audit.record(self.session, "orgtree.household.updated", subject_type="household",
-                           subject_id=str(household.id))  # fmt: skip
+        await self._audit("orgtree.household.updated", household)
         return household
+
+    async def _audit(self, action: str, household: Household, **detail: str) -> None:
+        await audit.record(
+            self.session, action, subject_type="household", subject_id=str(household.id), detail=detail or None
+        )
 
     async def lookup_by_phone(self, phone: str) -> list[Household]:
         errors = FieldErrors()
         check_mobile(errors, "phone", phone)
-        if errors:
-            raise ProblemError(422, "invalid phone number", errors=errors.items)
+        errors.raise_if_any("invalid phone number")
         key = await phone_lookup_key(self.session, "household.phone", phone)
         rows = await self.session.scalars(select(Household).where(Household.phone_index == key).limit(20))
         return [h for h in rows if sees_any(self.principal, h.grid_path)]
@@ -170,25 +199,23 @@ class HouseholdService:
             raise invalid("kind", f"one of: {', '.join(HOUSEHOLD_EVENT_KINDS)}")
         if data.occurred_on > date.today():
             raise invalid("occurredOn", "is in the future")
-        row = HouseholdEvent(household_id=household.id, kind=data.kind, occurred_on=data.occurred_on,
-                             note=data.note, recorded_at=datetime.now(UTC))  # fmt: skip
+        row = HouseholdEvent(
+            household_id=household.id, kind=data.kind, occurred_on=data.occurred_on, note=data.note, recorded_at=now()
+        )
         self.session.add(row)
         await self.session.flush()
-        linked = list(await self.session.scalars(
-            select(HouseholdLink.member_id).where(HouseholdLink.household_id == household.id)
-        ))  # fmt: skip
-        await audit.record(self.session, "orgtree.household.event_recorded", subject_type="household",
-                           subject_id=str(household.id), detail={"kind": data.kind})  # fmt: skip
-        await publish(self.session, HouseholdEventRecorded(
-            tenant_id=household.tenant_id, event_id=row.id, household_id=household.id, kind=data.kind,
-            occurred_on=data.occurred_on, linked_member_ids=linked,
-        ))  # fmt: skip
+        servers = select(HouseholdLink.member_id).where(HouseholdLink.household_id == household.id)
+        linked = list(await self.session.scalars(servers))
+        await self._audit("orgtree.household.event_recorded", household, kind=data.kind)
+        recorded = view(HouseholdEventRecorded, row, event_id=row.id, linked_member_ids=linked)
+        await publish(self.session, recorded)
         return row
 
     async def events(self, household_id: UUID) -> list[HouseholdEvent]:
         household = await self.get(household_id)
         rows = await self.session.scalars(
-            select(HouseholdEvent).where(HouseholdEvent.household_id == household.id)
+            select(HouseholdEvent)
+            .where(HouseholdEvent.household_id == household.id)
             .order_by(HouseholdEvent.occurred_on.desc())
-        )  # fmt: skip
+        )
         return list(rows)

@@ -62,7 +62,7 @@ PARTY = (
     LevelSpec("joint_party_org", "联合党组织", (*_TOWNS, *_COMMUNITY_ORGS), holds_members=True),
     LevelSpec("building_branch", "楼宇党支部", _COMMUNITY_ORGS, holds_members=True),
     LevelSpec("mall_party_group", "商场党小组", ("building_branch",), holds_members=True),
-)  # fmt: skip
+)
 
 ADMINISTRATIVE_TEMPLATES = {"rural": RURAL, "urban": URBAN}
 

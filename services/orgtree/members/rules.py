@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.orgtree.models import Member
+from services.orgtree.members.models import Member
 from shared.context import require_tenant
 from shared.http.problems import FieldErrors
 from shared.privacy import (
@@ -50,6 +52,11 @@ TRANSFER_REASONS = {
     "removed": "离开本区名册",
 }
 REMOVAL_REASONS = {"transferred_out": "转出本区", "deceased": "去世", "expelled": "开除党籍", "struck_off": "除名/退党"}
+
+
+def given(value: object) -> str | None:
+    """The text an update gives for a field, or None when the update leaves the field alone."""
+    return value if isinstance(value, str) else None
 
 
 def check_choice(errors: FieldErrors, name: str, value: str | None, allowed: dict[str, str]) -> None:
@@ -99,13 +106,20 @@ def check_member_fields(
 
 
 MEMBER_PERSONAL_COLUMNS = (
-    "id_card_cipher", "id_card_index", "id_card_masked", "birth_date", "gender", "phone_cipher", "phone_index",
+    "id_card_cipher",
+    "id_card_index",
+    "id_card_masked",
+    "birth_date",
+    "gender",
+    "phone_cipher",
+    "phone_index",
     "phone_masked",
-)  # fmt: skip
+)
 
 
 def member_personal_columns(keys: TenantKeys, *, id_card: str | None, phone: str | None) -> dict[str, Any]:
-    """The stored form of a member's ID number and phone: encrypted, blind-indexed, masked (architecture.md 5).
+    """The stored form of a member's ID number and phone: encrypted, blind-indexed, masked
+    (docs/architecture-notes.md, "Organisation tree").
 
     Only the columns of the values given are returned, so an update leaves the others as they are.
     """
@@ -120,20 +134,30 @@ def member_personal_columns(keys: TenantKeys, *, id_card: str | None, phone: str
             "gender": "male" if int(number[16]) % 2 else "female",
         }
     if phone is not None:
-        number = normalize_phone(phone)
-        columns |= {
-            "phone_cipher": encrypt(keys, "member.phone", number),
-            "phone_index": blind_index(keys, "member.phone", number, normalize_phone),
-            "phone_masked": mask_phone(number),
-        }
+        columns |= phone_columns(keys, "member.phone", phone)
     return columns
 
 
-async def protect_member(session: AsyncSession, member: Member, *, id_card: str | None, phone: str | None) -> None:
-    """Set the member's personal columns from clear values (the tenant's keys looked up, usually cached)."""
+def phone_columns(keys: TenantKeys, field: str, phone: str) -> dict[str, Any]:
+    """A phone's stored form as ``field`` (``member.phone``, ``household.phone``): encrypted, blind-indexed, masked."""
+    number = normalize_phone(phone)
+    return {
+        "phone_cipher": encrypt(keys, field, number),
+        "phone_index": blind_index(keys, field, number, normalize_phone),
+        "phone_masked": mask_phone(number),
+    }
+
+
+async def protect(session: AsyncSession, row: object, columns: Callable[[TenantKeys], dict[str, Any]]) -> None:
+    """Set ``row``'s personal columns, as ``columns`` stores them with the tenant's keys (looked up, usually cached)."""
     keys = await data_key(session, require_tenant())
-    for name, value in member_personal_columns(keys, id_card=id_card, phone=phone).items():
-        setattr(member, name, value)
+    for name, value in columns(keys).items():
+        setattr(row, name, value)
+
+
+async def protect_member(session: AsyncSession, member: Member, *, id_card: str | None, phone: str | None) -> None:
+    """Set the member's personal columns from clear values."""
+    await protect(session, member, partial(member_personal_columns, id_card=id_card, phone=phone))
 
 
 async def phone_lookup_key(session: AsyncSession, field_name: str, phone: str) -> bytes:

@@ -12,23 +12,21 @@ from sqlalchemy import ColumnElement, and_, func, literal, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
+from services.orgtree.cadres.models import CadrePosting
+from services.orgtree.grids.models import GridLeader
+from services.orgtree.groupings.models import Grouping
+from services.orgtree.households.models import Household
 from services.orgtree.levels.services import district_settings, load_schema, seed_district
-from services.orgtree.models import (
-    CadrePosting,
-    GridLeader,
-    Grouping,
-    Household,
-    Member,
-    OrgNode,
-    OrgNodeVersion,
-    TreeKind,
-)
+from services.orgtree.members.models import Member
+from services.orgtree.nodes.models import OrgNode, OrgNodeVersion, TreeKind
 from services.orgtree.nodes.paths import ancestor_paths, child_path, new_segment, root_path, subtree_upper_bound
 from shared import audit
 from shared.auth.principal import Principal
 from shared.clock import now
 from shared.contracts.orgtree import GridCreated, UnitRef
-from shared.http.problems import ProblemError, conflict, invalid
+from shared.db.repository import Repository
+from shared.http.problems import ProblemError, conflict, invalid, missing
+from shared.http.views import view, views
 from shared.messaging.outbox import publish
 
 FORMATION_BASES = {
@@ -48,13 +46,22 @@ NODE_FLAGS = {
 }
 # Copies of node paths held by other rows: a move rewrites them with the nodes' own paths.
 PATH_COPIES: tuple[InstrumentedAttribute[str] | InstrumentedAttribute[str | None], ...] = (
-    Member.grid_path, Member.branch_path, Household.grid_path, GridLeader.grid_path,
-    CadrePosting.village_path, Grouping.anchor_path,
-)  # fmt: skip
+    Member.grid_path,
+    Member.branch_path,
+    Household.grid_path,
+    GridLeader.grid_path,
+    CadrePosting.village_path,
+    Grouping.anchor_path,
+)
+
+
+class NodeRepository(Repository[OrgNode]):
+    model_type = OrgNode
+    noun = "org node"
 
 
 def not_found() -> ProblemError:
-    return ProblemError(404, "no such org node in this district", title="Not Found")
+    return missing(NodeRepository.noun)
 
 
 def in_subtree(
@@ -68,13 +75,14 @@ class NodeService:
     def __init__(self, session: AsyncSession, principal: Principal) -> None:
         self.session = session
         self.principal = principal
+        self.repository = NodeRepository(session)
+
+    def visible(self, node: OrgNode) -> bool:
+        return self.principal.may_see_path(node.path)
 
     async def get(self, node_id: UUID) -> OrgNode:
         """The node, if it exists in this tenant and lies in the caller's scope; else 404 (no existence oracle)."""
-        node = await self.session.get(OrgNode, node_id)
-        if node is None or not self.principal.may_see_path(node.path):
-            raise not_found()
-        return node
+        return await self.repository.get_or_404(node_id, visible=self.visible)
 
     async def scope_path(self, within: UUID | None) -> str | None:
         """The subtree a listing covers: the unit ``within`` (if the caller sees it), else the caller's scope."""
@@ -155,29 +163,37 @@ class NodeService:
             raise invalid("formationBasis", f"not one of: {', '.join(FORMATION_BASES)}")
         node = await self._insert(parent, level, name, linked_id=linked.id if linked else None)
         node.formation_basis = formation_basis
-        await audit.record(
-            self.session, "orgtree.node.created", subject_type="org_node", subject_id=str(node.id),
-            detail={"parent_id": str(parent.id), "level": level},
-        )  # fmt: skip
+        await self._audit("orgtree.node.created", node, parent_id=str(parent.id), level=level)
         if spec.is_grid:
-            group = await self._ensure_grid_party_group(node)
-            chain = await self.session.scalars(
-                select(OrgNode).where(OrgNode.path.in_(ancestor_paths(parent.path))).order_by(OrgNode.path)
-            )
-            await publish(self.session, GridCreated(
-                tenant_id=node.tenant_id, grid_id=node.id, parent_id=parent.id, level=level,
-                party_group_id=group.id if group else None, name=node.name, path=node.path,
-                ancestors=[UnitRef(id=unit.id, level=unit.level, name=unit.name) for unit in chain],
-            ))  # fmt: skip
+            await self._grid_created(node, parent)
         return node
+
+    async def _grid_created(self, grid: OrgNode, parent: OrgNode) -> None:
+        """A new grid gets its party group (with dual-network fusion) and is announced with its ancestors."""
+        group = await self._ensure_grid_party_group(grid)
+        chain = await self.session.scalars(
+            select(OrgNode).where(OrgNode.path.in_(ancestor_paths(parent.path))).order_by(OrgNode.path)
+        )
+        group_id = group.id if group else None
+        created = view(GridCreated, grid, grid_id=grid.id, party_group_id=group_id, ancestors=views(UnitRef, chain))
+        await publish(self.session, created)
+
+    async def _audit(self, action: str, node: OrgNode, **detail: str) -> None:
+        await audit.record(
+            self.session, action, subject_type="org_node", subject_id=str(node.id), detail=detail or None
+        )
 
     async def _insert(self, parent: OrgNode, level: str, name: str, *, linked_id: UUID | None = None) -> OrgNode:
         node = OrgNode(
-            parent_id=parent.id, tree=parent.tree, level=level, name=name.strip(),
-            path=child_path(parent.path, new_segment()), linked_node_id=linked_id, flags=[],
-        )  # fmt: skip
-        self.session.add(node)
-        await self.session.flush()
+            parent_id=parent.id,
+            tree=parent.tree,
+            level=level,
+            name=name.strip(),
+            path=child_path(parent.path, new_segment()),
+            linked_node_id=linked_id,
+            flags=[],
+        )
+        await self.repository.add(node)
         await self._open_version(node)
         return node
 
@@ -201,10 +217,15 @@ class NodeService:
         return await self._insert(branch, "party_group", f"{grid.name}党小组", linked_id=grid.id)
 
     async def _open_version(self, node: OrgNode, at: datetime | None = None) -> None:
-        self.session.add(OrgNodeVersion(
-            node_id=node.id, parent_id=node.parent_id, tree=node.tree, level=node.level, name=node.name,
+        version = OrgNodeVersion(
+            node_id=node.id,
+            parent_id=node.parent_id,
+            tree=node.tree,
+            level=node.level,
+            name=node.name,
             valid_from=at or now(),
-        ))  # fmt: skip
+        )
+        self.session.add(version)
         await self.session.flush()
 
     async def _close_version(self, node_id: UUID, at: datetime) -> None:
@@ -220,7 +241,7 @@ class NodeService:
         at = now()
         await self._close_version(node.id, at)
         await self._open_version(node, at)
-        await audit.record(self.session, "orgtree.node.renamed", subject_type="org_node", subject_id=str(node.id))
+        await self._audit("orgtree.node.renamed", node)
         return node
 
     async def ancestors(self, node_id: UUID) -> list[OrgNode]:
@@ -256,10 +277,7 @@ class NodeService:
         at = now()
         await self._close_version(node.id, at)
         await self._open_version(node, at)
-        await audit.record(
-            self.session, "orgtree.node.moved", subject_type="org_node", subject_id=str(node.id),
-            detail={"from_parent": str(old_parent), "to_parent": str(parent.id)},
-        )  # fmt: skip
+        await self._audit("orgtree.node.moved", node, from_parent=str(old_parent), to_parent=str(parent.id))
         return node
 
     async def remove(self, node_id: UUID) -> None:
@@ -274,7 +292,7 @@ class NodeService:
         await self._close_version(node.id, now())
         await self.session.delete(node)
         await self.session.flush()
-        await audit.record(self.session, "orgtree.node.removed", subject_type="org_node", subject_id=str(node.id))
+        await self._audit("orgtree.node.removed", node)
 
     async def counts(self, node: OrgNode) -> dict[str, int]:
         """Units, members and households in the subtree: three index-only range counts."""
@@ -282,9 +300,8 @@ class NodeService:
         units = select(func.count()).select_from(OrgNode).where(in_subtree(OrgNode.path, node.path))
         members = select(func.count()).select_from(Member).where(in_subtree(member_path, node.path))
         households = select(func.count()).select_from(Household).where(in_subtree(Household.grid_path, node.path))
-        row = (await self.session.execute(
-            select(units.scalar_subquery(), members.scalar_subquery(), households.scalar_subquery())
-        )).one()  # fmt: skip
+        counted = select(units.scalar_subquery(), members.scalar_subquery(), households.scalar_subquery())
+        row = (await self.session.execute(counted)).one()
         return {"nodes": int(row[0]), "members": int(row[1]), "households": int(row[2])}
 
     async def count_by_level(self, node: OrgNode) -> dict[str, int]:
@@ -308,19 +325,18 @@ class NodeService:
         return list(rows)
 
 
+def _root(tree: str, level: str, name: str) -> OrgNode:
+    return OrgNode(parent_id=None, tree=tree, level=level, name=name, path=root_path(new_segment()), flags=[])
+
+
 async def ensure_tenant_root(session: AsyncSession, name: str, template: str = "rural") -> OrgNode:
     """The district's two roots, levels, settings and posts; created once however often provisioning arrives."""
     await seed_district(session, template)
     roots = {row.tree: row for row in await session.scalars(select(OrgNode).where(OrgNode.parent_id.is_(None)))}
     if TreeKind.PARTY not in roots:
-        party = OrgNode(parent_id=None, tree=TreeKind.PARTY, level="district_committee",
-                        name=f"中共{name}委员会", path=root_path(new_segment()), flags=[])  # fmt: skip
-        session.add(party)
+        session.add(_root(TreeKind.PARTY, "district_committee", f"中共{name}委员会"))
     if TreeKind.ADMINISTRATIVE not in roots:
-        roots[TreeKind.ADMINISTRATIVE] = OrgNode(
-            parent_id=None, tree=TreeKind.ADMINISTRATIVE, level="district", name=name,
-            path=root_path(new_segment()), flags=[],
-        )  # fmt: skip
+        roots[TreeKind.ADMINISTRATIVE] = _root(TreeKind.ADMINISTRATIVE, "district", name)
         session.add(roots[TreeKind.ADMINISTRATIVE])
     await session.flush()
     return roots[TreeKind.ADMINISTRATIVE]

@@ -10,7 +10,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
 from services.orgtree.levels.services import district_settings
-from services.orgtree.members.services import MemberService
 from services.orgtree.models import (
     CadrePosting,
     GridLeader,
@@ -20,7 +19,7 @@ from services.orgtree.models import (
     HouseholdLink,
     Member,
 )
-from services.orgtree.nodes.services import in_subtree
+from services.orgtree.nodes.services import NodeService, in_subtree
 from services.orgtree.reports.schemas import (
     CadreGuidance,
     GuidanceReport,
@@ -29,16 +28,15 @@ from services.orgtree.reports.schemas import (
     RedCellCoverage,
     UnpostedMember,
 )
-from shared.auth.principal import Principal
+from shared.http.views import view, views
 
 OUTSIDE_RANGE_SHOWN = 200
 
 
 class ReportService:
-    def __init__(self, session: AsyncSession, principal: Principal) -> None:
+    def __init__(self, session: AsyncSession, nodes: NodeService) -> None:
         self.session = session
-        self.principal = principal
-        self.nodes = MemberService(session, principal).nodes
+        self.nodes = nodes
 
     @staticmethod
     def _within(column: object, path: str | None) -> ColumnElement[bool]:
@@ -57,12 +55,14 @@ class ReportService:
         def rows_under(column: InstrumentedAttribute[str] | InstrumentedAttribute[str | None]) -> ColumnElement[int]:
             return select(func.count()).where(in_subtree(column, path)).scalar_subquery()
 
-        row = (await self.session.execute(select(
-            postings("stationed"), postings("village"),
-            rows_under(GridLeader.grid_path), rows_under(Member.grid_path), rows_under(Household.grid_path),
-        ))).one()  # fmt: skip
-        return NetworkRollup(node_id=node_id, stationed_cadres=row[0], village_cadres=row[1],
-                             red_collar_leaders=row[2], members=row[3], households=row[4])  # fmt: skip
+        counts = select(
+            postings("stationed").label("stationed_cadres"),
+            postings("village").label("village_cadres"),
+            rows_under(GridLeader.grid_path).label("red_collar_leaders"),
+            rows_under(Member.grid_path).label("members"),
+            rows_under(Household.grid_path).label("households"),
+        )
+        return view(NetworkRollup, (await self.session.execute(counts)).one(), node_id=node_id)
 
     async def coverage(self, node_id: UUID | None) -> RedCellCoverage:
         path = await self.nodes.scope_path(node_id)
@@ -76,25 +76,31 @@ class ReportService:
             .subquery()
         )
         outside = ~per_member.c.n.between(settings.household_links_min, settings.household_links_max)
-        members, outside_count = (await self.session.execute(
-            select(func.count(), func.count().filter(outside)).select_from(per_member)
-        )).one()  # fmt: skip
+        count_members = select(func.count(), func.count().filter(outside)).select_from(per_member)
+        members, outside_count = (await self.session.execute(count_members)).one()
         shown = await self.session.execute(
-            select(per_member.c.id, per_member.c.name, per_member.c.n).where(outside)
-            .order_by(per_member.c.n, per_member.c.name).limit(OUTSIDE_RANGE_SHOWN)
-        )  # fmt: skip
+            select(per_member.c.id.label("member_id"), per_member.c.name, per_member.c.n.label("households"))
+            .where(outside)
+            .order_by(per_member.c.n, per_member.c.name)
+            .limit(OUTSIDE_RANGE_SHOWN)
+        )
         households_in = self._within(Household.grid_path, path)
         served = exists().where(HouseholdLink.household_id == Household.id)
-        total, unserved = (await self.session.execute(
+        count_households = (
             select(func.count(), func.count().filter(~served)).select_from(Household).where(households_in)
-        )).one()  # fmt: skip
+        )
+        total, unserved = (await self.session.execute(count_households)).one()
         return RedCellCoverage(
-            node_id=node_id, links_min=settings.household_links_min, links_max=settings.household_links_max,
-            members=members, members_outside_range=outside_count,
-            outside_range=[MemberLinkCount(member_id=i, name=n, households=c) for i, n, c in shown.all()],
-            households=total, unserved_households=unserved,
+            node_id=node_id,
+            links_min=settings.household_links_min,
+            links_max=settings.household_links_max,
+            members=members,
+            members_outside_range=outside_count,
+            outside_range=views(MemberLinkCount, shown),
+            households=total,
+            unserved_households=unserved,
             coverage_percent=round(100.0 * (total - unserved) / total, 1) if total else 0.0,
-        )  # fmt: skip
+        )
 
     async def guidance(self, month: date, node_id: UUID | None) -> GuidanceReport:
         """Cadres with a guided member contacted fewer times than required in ``month``, or guiding too few/many."""
@@ -110,7 +116,12 @@ class ReportService:
         )
         below = func.coalesce(contacts.c.n, 0) < settings.guidance_contacts_per_month
         rows = await self.session.execute(
-            select(Member.id, Member.name, func.count(GuidanceLink.id), func.count().filter(below))
+            select(
+                Member.id.label("cadre_id"),
+                Member.name,
+                func.count(GuidanceLink.id).label("guided_members"),
+                func.count().filter(below).label("links_below_minimum"),
+            )
             .join(GuidanceLink, GuidanceLink.cadre_id == Member.id)
             .outerjoin(contacts, contacts.c.link_id == GuidanceLink.id)
             .where(and_(self._within(Member.grid_path, path) | self._within(Member.branch_path, path)))
@@ -118,24 +129,29 @@ class ReportService:
             .order_by(Member.name)
         )
         report = []
-        for cadre_id, name, guided, below_count in rows.all():
-            outside = not settings.guided_members_min <= guided <= settings.guided_members_max
-            if below_count or outside:
-                report.append(CadreGuidance(cadre_id=cadre_id, name=name, guided_members=guided,
-                                            links_below_minimum=below_count, outside_range=outside))  # fmt: skip
+        for row in rows.all():
+            outside = not settings.guided_members_min <= row.guided_members <= settings.guided_members_max
+            if row.links_below_minimum or outside:
+                report.append(view(CadreGuidance, row, outside_range=outside))
         return GuidanceReport(
-            month=start.strftime("%Y-%m"), contacts_required=settings.guidance_contacts_per_month,
-            guided_min=settings.guided_members_min, guided_max=settings.guided_members_max,
+            month=start.strftime("%Y-%m"),
+            contacts_required=settings.guidance_contacts_per_month,
+            guided_min=settings.guided_members_min,
+            guided_max=settings.guided_members_max,
             cadres_below_minimum=report,
-        )  # fmt: skip
+        )
 
     async def unposted(self, node_id: UUID | None, limit: int) -> list[UnpostedMember]:
         """ORG-14: members without office who have not yet claimed a post."""
         path = await self.nodes.scope_path(node_id)
         rows = await self.session.execute(
-            select(Member.id, Member.name, Member.grid_id)
-            .where(Member.flags.contains(["without_office"]), Member.post_code.is_(None),
-                   self._within(Member.grid_path, path) | self._within(Member.branch_path, path))
-            .order_by(Member.name).limit(limit)
-        )  # fmt: skip
-        return [UnpostedMember(member_id=i, name=n, grid_id=g) for i, n, g in rows.all()]
+            select(Member.id.label("member_id"), Member.name, Member.grid_id)
+            .where(
+                Member.flags.contains(["without_office"]),
+                Member.post_code.is_(None),
+                self._within(Member.grid_path, path) | self._within(Member.branch_path, path),
+            )
+            .order_by(Member.name)
+            .limit(limit)
+        )
+        return views(UnpostedMember, rows)
