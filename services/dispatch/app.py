@@ -8,14 +8,15 @@ from litestar import Litestar
 
 from services.dispatch import SERVICE
 from services.dispatch.catalogue.controllers import CatalogueController
-from services.dispatch.clocks.controllers import DeadlineController
 from services.dispatch.closure.controllers import ClosureController
+from services.dispatch.deadlines.controllers import DeadlineController
 from services.dispatch.escalation.controllers import ExtensionController, LadderController, ReferralController
 from services.dispatch.notifications.controllers import LiveController, NotificationController
 from services.dispatch.notifications.controllers import lifespan as notifications_lifespan
+from services.dispatch.providers.controllers import ProviderController
 from services.dispatch.public.controllers import PublicController
 from services.dispatch.reports.controllers import ReportController
-from services.dispatch.routing.controllers import DispatchOrderController, OfferController, ProviderController
+from services.dispatch.routing.controllers import DispatchOrderController, OfferController
 from services.dispatch.tickets.controllers import CallerController, TicketController
 from services.dispatch.timebank.controllers import TimeBankController
 from services.dispatch.wishes.controllers import WishController, wish_dependencies

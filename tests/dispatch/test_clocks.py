@@ -14,8 +14,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.dispatch.clocks.calendar import add_working_minutes, end_of_day
-from services.dispatch.clocks.sweeps import JOBS, sweep_deadlines
 from services.dispatch.clocks.timers import due_after
+from services.dispatch.deadlines.sweeps import JOBS, sweep_deadlines
 from services.dispatch.models import CalendarDay, Deadline, Ticket, TicketStatus
 from services.dispatch.tickets.transitions import move
 from shared.settings import Settings

@@ -14,8 +14,8 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.dispatch.app import create_app
-from services.dispatch.clocks.sweeps import sweep_deadlines
-from services.dispatch.escalation.services import check_can_resolve
+from services.dispatch.deadlines.sweeps import sweep_deadlines
+from services.dispatch.escalation.referrals import check_can_resolve
 from services.dispatch.models import Offer, Ticket
 from shared.db.engine import make_engine
 from shared.http.problems import ProblemError

@@ -3,9 +3,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from typing import Any
 
-from services.dispatch.models import DispatchMode
+from services.dispatch.catalogue.models import DispatchMode
 
 
 @dataclass(frozen=True)
@@ -28,41 +29,51 @@ class CategorySpec:
     items: tuple[ItemSpec, ...]
 
 
+def columns(spec: ItemSpec | CategorySpec | LadderSpec) -> dict[str, Any]:
+    """A spec's values as the columns of its row (a category's items are rows of their own)."""
+    return {f.name: getattr(spec, f.name) for f in fields(spec) if f.name != "items"}
+
+
 DAY = 24 * 60
 WORKING_DAY = 9 * 60  # 08:30-17:30 on the default calendar
 
 # 96345's categories; the seeds name them but not their 120+ items, so the items are synthetic examples.
+CITIZEN_LIFE = (
+    ItemSpec("plumbing", "水管维修", skill="plumbing"),
+    ItemSpec("electrical", "电路维修", skill="electrical"),
+    ItemSpec("appliance", "家电维修", skill="appliance"),
+    ItemSpec("elder_care", "助老陪护", skill="care"),
+    ItemSpec("housekeeping", "家政保洁", skill="housekeeping"),
+    ItemSpec("escort_medical", "陪同就医", skill="care"),
+)
+CONSULTATION = (
+    ItemSpec("legal_advice", "法律咨询", skill="legal"),
+    ItemSpec("policy_advice", "政策咨询", skill="policy"),
+    ItemSpec("health_advice", "健康咨询", skill="medical"),
+)
+AFFAIRS = (
+    ItemSpec("membership_transfer", "组织关系转接代办", "proxy"),
+    ItemSpec("id_card", "身份证代办", "proxy"),
+    ItemSpec("senior_card", "老年卡代办", "proxy"),
+    ItemSpec("utility_bills", "水电气缴费代办", "proxy"),
+    ItemSpec("medical_reimbursement", "医药费报销代办", "proxy"),
+    ItemSpec("neighbour_dispute", "邻里纠纷调解", skill="mediation"),
+)
+ECOMMERCE = (
+    ItemSpec("online_shopping", "网购代办", "proxy", skill="digital"),
+    ItemSpec("delivery", "送货上门", skill="delivery"),
+)
+ENTERPRISE = (
+    ItemSpec("enterprise_registration", "企业登记咨询", skill="business"),
+    ItemSpec("finance_insurance", "金融保险咨询", skill="finance"),
+)
 CATEGORIES: tuple[CategorySpec, ...] = (
-    CategorySpec("citizen_life", "市民生活", DispatchMode.ASSIGN, 30, 60, DAY, False, (
-        ItemSpec("plumbing", "水管维修", skill="plumbing"),
-        ItemSpec("electrical", "电路维修", skill="electrical"),
-        ItemSpec("appliance", "家电维修", skill="appliance"),
-        ItemSpec("elder_care", "助老陪护", skill="care"),
-        ItemSpec("housekeeping", "家政保洁", skill="housekeeping"),
-        ItemSpec("escort_medical", "陪同就医", skill="care"),
-    )),
-    CategorySpec("consultation", "咨询服务", DispatchMode.CLAIM, 120, None, 3 * WORKING_DAY, True, (
-        ItemSpec("legal_advice", "法律咨询", skill="legal"),
-        ItemSpec("policy_advice", "政策咨询", skill="policy"),
-        ItemSpec("health_advice", "健康咨询", skill="medical"),
-    )),
-    CategorySpec("affairs", "事务代办", DispatchMode.ASSIGN, 120, None, 7 * WORKING_DAY, True, (
-        ItemSpec("membership_transfer", "组织关系转接代办", "proxy"),
-        ItemSpec("id_card", "身份证代办", "proxy"),
-        ItemSpec("senior_card", "老年卡代办", "proxy"),
-        ItemSpec("utility_bills", "水电气缴费代办", "proxy"),
-        ItemSpec("medical_reimbursement", "医药费报销代办", "proxy"),
-        ItemSpec("neighbour_dispute", "邻里纠纷调解", skill="mediation"),
-    )),
-    CategorySpec("ecommerce", "电子商务", DispatchMode.CLAIM, 120, None, 3 * WORKING_DAY, True, (
-        ItemSpec("online_shopping", "网购代办", "proxy", skill="digital"),
-        ItemSpec("delivery", "送货上门", skill="delivery"),
-    )),
-    CategorySpec("enterprise", "企业服务", DispatchMode.ASSIGN, 240, None, 15 * WORKING_DAY, True, (
-        ItemSpec("enterprise_registration", "企业登记咨询", skill="business"),
-        ItemSpec("finance_insurance", "金融保险咨询", skill="finance"),
-    )),
-)  # fmt: skip
+    CategorySpec("citizen_life", "市民生活", DispatchMode.ASSIGN, 30, 60, DAY, False, CITIZEN_LIFE),
+    CategorySpec("consultation", "咨询服务", DispatchMode.CLAIM, 120, None, 3 * WORKING_DAY, True, CONSULTATION),
+    CategorySpec("affairs", "事务代办", DispatchMode.ASSIGN, 120, None, 7 * WORKING_DAY, True, AFFAIRS),
+    CategorySpec("ecommerce", "电子商务", DispatchMode.CLAIM, 120, None, 3 * WORKING_DAY, True, ECOMMERCE),
+    CategorySpec("enterprise", "企业服务", DispatchMode.ASSIGN, 240, None, 15 * WORKING_DAY, True, ENTERPRISE),
+)
 
 
 @dataclass(frozen=True)

@@ -1,16 +1,29 @@
-"""The district's hotline setup: settings, service catalogue and escalation ladder."""
+"""The district's hotline setup: settings, service catalogue, escalation ladder and working calendar."""
 
 from __future__ import annotations
 
+from datetime import date
+from typing import Any
 from uuid import UUID
 
-from sqlalchemy import select
+import msgspec
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.dispatch.catalogue.defaults import CATEGORIES, LADDER
-from services.dispatch.models import DispatchSettings, LadderLevel, ServiceCategory, ServiceItem
+from services.dispatch.catalogue.defaults import CATEGORIES, LADDER, columns
+from services.dispatch.catalogue.models import (
+    CalendarDay,
+    DispatchMode,
+    DispatchSettings,
+    LadderLevel,
+    ServiceCategory,
+    ServiceItem,
+)
+from services.dispatch.catalogue.schemas import CalendarDaySet, CategoryUpdate, SettingsUpdate
+from shared import audit
 from shared.context import require_tenant
+from shared.db.repository import Repository
 from shared.http.problems import ProblemError, invalid
 
 
@@ -25,28 +38,11 @@ async def seed_district(session: AsyncSession) -> bool:
     if created is None:
         return False
     for rank, spec in enumerate(CATEGORIES):
-        category = ServiceCategory(
-            code=spec.code, name=spec.name, mode=spec.mode, sign_for_minutes=spec.sign_for_minutes,
-            arrival_minutes=spec.arrival_minutes, resolution_minutes=spec.resolution_minutes,
-            working_time=spec.working_time, rank=rank,
-        )  # fmt: skip
+        category = ServiceCategory(**columns(spec), rank=rank)
         session.add(category)
         await session.flush()
-        session.add_all(
-            ServiceItem(category_id=category.id, code=i.code, name=i.name, handling=i.handling, skill=i.skill)
-            for i in spec.items
-        )
-    session.add_all(
-        LadderLevel(
-            rank=rank,
-            code=s.code,
-            name=s.name,
-            org_level=s.org_level,
-            resolution_minutes=s.resolution_minutes,
-            issues_referral=s.issues_referral,
-        )
-        for rank, s in enumerate(LADDER)
-    )
+        session.add_all(ServiceItem(**columns(i), category_id=category.id) for i in spec.items)
+    session.add_all(LadderLevel(**columns(s), rank=rank) for rank, s in enumerate(LADDER))
     await session.flush()
     return True
 
@@ -77,3 +73,97 @@ async def item(session: AsyncSession, item_id: UUID, category_id: UUID | None) -
     if category_id is not None and row.category_id != category_id:
         raise invalid("itemId", "not an item of the given category", "the item belongs to another category")
     return row
+
+
+def changes(data: msgspec.Struct) -> dict[str, Any]:
+    """The fields a PATCH body actually carries."""
+    return {k: v for k, v in msgspec.structs.asdict(data).items() if v is not msgspec.UNSET}
+
+
+class CategoryRepository(Repository[ServiceCategory]):
+    model_type = ServiceCategory
+    noun = "service category"
+
+
+Catalogue = list[tuple[ServiceCategory, list[ServiceItem]]]
+
+
+class CatalogueService:
+    """What staff read of the hotline setup, and what the district admin changes."""
+
+    def __init__(self, session: AsyncSession, categories: CategoryRepository) -> None:
+        self.session = session
+        self.categories = categories
+        self._settings: DispatchSettings | None = None
+
+    async def settings(self) -> DispatchSettings:
+        """The district's hotline settings (read once per request); 404 where there is no hotline."""
+        if self._settings is None:
+            self._settings = await district_settings(self.session)
+        return self._settings
+
+    async def category(self, category_id: UUID, field: str = "categoryId") -> ServiceCategory:
+        return await category(self.session, category_id, field)
+
+    async def item(self, item_id: UUID, category_id: UUID | None) -> ServiceItem:
+        return await item(self.session, item_id, category_id)
+
+    async def catalogue(self) -> Catalogue:
+        """The active categories, by rank, each with its active items by code."""
+        await self.settings()
+        categories = await self.categories.list(order_by=(ServiceCategory.rank, False))
+        items = await self._items()
+        return [(c, [i for i in items if i.category_id == c.id]) for c in categories if c.active]
+
+    async def update_category(self, code: str, data: CategoryUpdate) -> tuple[ServiceCategory, list[ServiceItem]]:
+        row = await self.categories.get_one_or_none(ServiceCategory.code == code)
+        if row is None:
+            raise ProblemError(404, f"no service category '{code}' in this district", title="Not Found")
+        values = changes(data)
+        if "mode" in values and values["mode"] not in tuple(DispatchMode):
+            raise invalid("mode", f"one of: {', '.join(DispatchMode)}")
+        for key, value in values.items():
+            setattr(row, key, value)
+        await self._audit("dispatch.category.updated", "service_category", row.id, values)
+        await self.session.flush()
+        items = await self._items(ServiceItem.category_id == row.id)
+        return row, items
+
+    async def ladder(self) -> list[LadderLevel]:
+        await self.settings()
+        return await ladder(self.session)
+
+    async def update_settings(self, data: SettingsUpdate) -> DispatchSettings:
+        row = await self.settings()
+        values = changes(data)
+        for key, value in values.items():
+            setattr(row, key, sorted(set(value)) if key == "working_weekdays" else value)
+        if row.work_starts >= row.work_ends:
+            raise invalid("workEnds", "the working day must end after it starts")
+        await self._audit("dispatch.settings.updated", "dispatch_settings", row.id, values)
+        return row
+
+    async def calendar(self) -> list[CalendarDay]:
+        return list(await self.session.scalars(select(CalendarDay).order_by(CalendarDay.day)))
+
+    async def set_day(self, day: date, data: CalendarDaySet) -> None:
+        """A holiday or a (make-up) working day, replacing whatever the day was marked before."""
+        await self.session.execute(
+            pg_insert(CalendarDay)
+            .values(tenant_id=require_tenant(), day=day, is_working=data.is_working, label=data.label)
+            .on_conflict_do_update(
+                constraint="uq_calendar_day_tenant_day", set_={"is_working": data.is_working, "label": data.label}
+            )
+        )
+        await audit.record(
+            self.session, "dispatch.calendar.set", subject_type="calendar_day", subject_id=day.isoformat()
+        )
+
+    async def _items(self, *where: ColumnElement[bool]) -> list[ServiceItem]:
+        """Active items, by code."""
+        query = select(ServiceItem).where(*where, ServiceItem.active).order_by(ServiceItem.code)
+        return list(await self.session.scalars(query))
+
+    async def _audit(self, action: str, subject_type: str, subject_id: UUID, values: dict[str, Any]) -> None:
+        detail = {"fields": sorted(values)}
+        await audit.record(self.session, action, subject_type=subject_type, subject_id=str(subject_id), detail=detail)

@@ -1,4 +1,4 @@
-"""Which clocks run for a ticket in each status, as ``deadline`` rows (architecture.md section 4).
+"""Which clocks run for a ticket in each status, as ``deadline`` rows (docs/architecture-notes.md, "Dispatch").
 
 Entering ``routing`` starts the sign-for clock; signing for it stops that and starts the arrival clock
 (orders with an arrival limit); arriving stops the arrival clock. The resolution clock of the current
@@ -38,11 +38,13 @@ async def due_after(session: AsyncSession, start: datetime, minutes: int, *, wor
     return await add_working_minutes(session, start, minutes)
 
 
-def add(session: AsyncSession, ticket: Ticket, kind: str, due_at: datetime, *,
-        started_at: datetime | None = None) -> Deadline:  # fmt: skip
+def add(
+    session: AsyncSession, ticket: Ticket, kind: str, due_at: datetime, *, started_at: datetime | None = None
+) -> Deadline:
     """A clock of ``kind`` for the ticket's current ladder level, due at ``due_at``."""
-    deadline = Deadline(ticket_id=ticket.id, kind=kind, level_rank=ticket.level_rank,
-                        started_at=started_at or now(), due_at=due_at)  # fmt: skip
+    deadline = Deadline(
+        ticket_id=ticket.id, kind=kind, level_rank=ticket.level_rank, started_at=started_at or now(), due_at=due_at
+    )
     session.add(deadline)
     return deadline
 
@@ -78,8 +80,8 @@ async def on_status(session: AsyncSession, ticket: Ticket, before: str) -> None:
     working = category.working_time if category else False
     if after == S.ROUTING and before != S.ROUTING:
         await stop(session, ticket, K.SIGN_FOR, K.ARRIVAL)
-        await start(session, ticket, K.SIGN_FOR, category.sign_for_minutes if category else None,
-                    working_time=working)  # fmt: skip
+        minutes = category.sign_for_minutes if category else None
+        await start(session, ticket, K.SIGN_FOR, minutes, working_time=working)
     elif after == S.ASSIGNED and before in (S.NEW, S.ROUTING):
         await stop(session, ticket, K.SIGN_FOR)
         if ticket.provider_id is not None and category is not None:

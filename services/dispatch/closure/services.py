@@ -11,12 +11,13 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
+import msgspec
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.dispatch.access import STAFF, is_operator
 from services.dispatch.closure.schemas import CallbackCreate, FeedbackCreate, ResolutionCreate
-from services.dispatch.escalation.services import check_can_resolve
+from services.dispatch.escalation.referrals import check_can_resolve
 from services.dispatch.models import Callback, Feedback, Provider, Ticket, TicketStatus
 from services.dispatch.notifications.queue import queue_notification
 from services.dispatch.tickets.history import record
@@ -28,6 +29,7 @@ from shared.auth.principal import Principal
 from shared.clock import now
 from shared.context import require_tenant
 from shared.contracts.dispatch import ServiceCompleted, TicketClosed, TicketResolved
+from shared.db.repository import Repository
 from shared.http.problems import FieldErrors, ProblemError, conflict
 from shared.messaging.outbox import publish
 
@@ -35,6 +37,16 @@ S = TicketStatus
 CALLBACK_OUTCOMES = ("reached", "unreachable")
 MAX_MATERIAL_COST = Decimal(100_000)
 REOPEN_REASON = "群众对办理结果不满意"
+
+
+class FeedbackRepository(Repository[Feedback]):
+    model_type = Feedback
+    noun = "feedback"
+
+
+class CallbackRepository(Repository[Callback]):
+    model_type = Callback
+    noun = "callback"
 
 
 def forbidden(detail: str) -> ProblemError:
@@ -50,30 +62,61 @@ def waiting_for(feedback: Feedback | None, callback: Callback | None) -> list[st
     return waiting
 
 
+def resolution_errors(data: ResolutionCreate, explanation: str) -> None:
+    """422 naming each field of the handler's report that is wrong."""
+    errors = FieldErrors()
+    if data.unsolvable and not explanation:
+        errors.add("explanation", "an unsolvable case needs the explanation given to the resident")
+    cost = data.material_cost
+    if cost is not None and not (cost.is_finite() and 0 <= cost <= MAX_MATERIAL_COST):
+        errors.add("materialCost", f"between 0 and {MAX_MATERIAL_COST} yuan")
+    errors.raise_if_any("the resolution has invalid fields")
+
+
+def callback_errors(data: CallbackCreate, reason: str) -> None:
+    """422 naming each field of a callback (or its waiver) that is wrong."""
+    errors = FieldErrors()
+    if data.waived:
+        if len(reason) < 2:
+            errors.add("waiverReason", "a waived callback needs its reason")
+        if data.outcome is not None:
+            errors.add("outcome", "a waived callback has no outcome")
+    elif data.outcome is None:
+        errors.add("outcome", "one of: reached, unreachable (or waived with a waiverReason)")
+    else:
+        errors.choice("outcome", data.outcome, CALLBACK_OUTCOMES)
+    errors.raise_if_any("the callback has invalid fields")
+
+
 class ClosureService:
-    def __init__(self, session: AsyncSession, principal: Principal) -> None:
+    def __init__(self, session: AsyncSession, principal: Principal, tickets: TicketService) -> None:
         self.session = session
         self.principal = principal
-        self.tickets = TicketService(session, principal)
+        self.tickets = tickets
+        self.feedback_forms = FeedbackRepository(session)
+        self.callbacks = CallbackRepository(session)
 
     async def _provider(self, ticket: Ticket) -> Provider | None:
         return await self.session.get(Provider, ticket.provider_id) if ticket.provider_id else None
 
     async def _notify_resident(self, ticket: Ticket, template: str) -> None:
         if ticket.caller_phone_cipher is not None:  # the SMS channel decrypts the number when it sends
-            await queue_notification(self.session, template=template, recipient_kind="resident", channel="sms",
-                                     ticket_id=ticket.id, params={"number": ticket.number})  # fmt: skip
+            await queue_notification(
+                self.session,
+                template=template,
+                recipient_kind="resident",
+                channel="sms",
+                ticket_id=ticket.id,
+                params={"number": ticket.number},
+            )
+
+    async def _audit(self, ticket: Ticket, action: str, detail: dict[str, Any] | None = None) -> None:
+        await audit.record(self.session, action, subject_type="ticket", subject_id=str(ticket.id), detail=detail)
 
     async def resolve(self, ticket_id: UUID, data: ResolutionCreate) -> Ticket:
         ticket = await self.tickets.get(ticket_id, for_update=True)
         explanation = (data.explanation or "").strip()
-        errors = FieldErrors()
-        if data.unsolvable and not explanation:
-            errors.add("explanation", "an unsolvable case needs the explanation given to the resident")
-        cost = data.material_cost
-        if cost is not None and not (cost.is_finite() and 0 <= cost <= MAX_MATERIAL_COST):
-            errors.add("materialCost", f"between 0 and {MAX_MATERIAL_COST} yuan")
-        errors.raise_if_any("the resolution has invalid fields")
+        resolution_errors(data, explanation)
         provider = await self._provider(ticket)
         if provider is not None:
             if provider.user_id != self.principal.user_id:
@@ -105,20 +148,31 @@ class ClosureService:
         await move(self.session, ticket, S.RESOLVED, "resolved", reason=reason, details=details)
         if gifts:  # DSP-06: no meals or gifts; anything recorded goes to review
             await record(self.session, ticket, "pledge_flagged", reason=gifts, details={"giftsAccepted": gifts})
-        await publish(self.session, TicketResolved(
-            tenant_id=require_tenant(), ticket_id=ticket.id, level=ticket.level_rank, provider_id=ticket.provider_id,
-        ))  # fmt: skip
+        resolved = TicketResolved(
+            tenant_id=require_tenant(), ticket_id=ticket.id, level=ticket.level_rank, provider_id=ticket.provider_id
+        )
+        await publish(self.session, resolved)
         if provider is not None and minutes > 0:
-            points = await credit_service(self.session, ticket.id, provider.id, minutes)
-            if points is not None:  # a replayed completion credits nothing and announces nothing
-                await publish(self.session, ServiceCompleted(
-                    tenant_id=require_tenant(), ticket_id=ticket.id, provider_id=provider.id,
-                    member_id=provider.member_id, minutes=minutes, points=points,
-                ))  # fmt: skip
+            await self._credit(ticket, provider, minutes)
         await self._notify_resident(ticket, "ticket_resolved")
-        await audit.record(self.session, "dispatch.ticket.resolved", subject_type="ticket", subject_id=str(ticket.id),
-                           detail={"unsolvable": data.unsolvable, "giftsFlagged": bool(gifts)})  # fmt: skip
+        flags = {"unsolvable": data.unsolvable, "giftsFlagged": bool(gifts)}
+        await self._audit(ticket, "dispatch.ticket.resolved", flags)
         return ticket
+
+    async def _credit(self, ticket: Ticket, provider: Provider, minutes: int) -> None:
+        """The provider's service points for the order, announced once (a replayed completion credits nothing)."""
+        points = await credit_service(self.session, ticket.id, provider.id, minutes)
+        if points is None:
+            return
+        completed = ServiceCompleted(
+            tenant_id=require_tenant(),
+            ticket_id=ticket.id,
+            provider_id=provider.id,
+            member_id=provider.member_id,
+            minutes=minutes,
+            points=points,
+        )
+        await publish(self.session, completed)
 
     async def feedback(self, ticket_id: UUID, data: FeedbackCreate) -> tuple[Feedback, Ticket]:
         ticket = await self.tickets.get(ticket_id, for_update=True)
@@ -131,54 +185,41 @@ class ClosureService:
         if ticket.status != S.RESOLVED:
             raise conflict(f"feedback is taken once the ticket is resolved (now: {LABELS[ticket.status]})")
         comment = (data.comment or "").strip() or None
-        row = Feedback(
-            ticket_id=ticket.id, satisfied=data.satisfied, handler_score=data.handler_score,
-            station_score=data.station_score, process_score=data.process_score, result_score=data.result_score,
-            comment=comment, given_by=me, given_at=now(),
-        )  # fmt: skip
-        self.session.add(row)
-        await self.session.flush()
+        form = msgspec.structs.asdict(data) | {"comment": comment}  # the satisfied flag and the four scores as given
+        row = Feedback(ticket_id=ticket.id, **form, given_by=me, given_at=now())
+        await self.feedback_forms.add(row)
         await record(self.session, ticket, "feedback", details={"feedbackId": str(row.id), "satisfied": data.satisfied})
         if not data.satisfied:
             # Back to the handler; the resolution clock starts again and the old resolution stays in history.
-            await move(self.session, ticket, S.ASSIGNED, "reopened", reason=comment or REOPEN_REASON,
-                       details={"feedbackId": str(row.id)})  # fmt: skip
-        await audit.record(self.session, "dispatch.ticket.feedback", subject_type="ticket", subject_id=str(ticket.id),
-                           detail={"satisfied": data.satisfied})  # fmt: skip
+            reopened = {"feedbackId": str(row.id)}
+            await move(self.session, ticket, S.ASSIGNED, "reopened", reason=comment or REOPEN_REASON, details=reopened)
+        await self._audit(ticket, "dispatch.ticket.feedback", {"satisfied": data.satisfied})
         return row, ticket
 
     async def callback(self, ticket_id: UUID, data: CallbackCreate) -> Callback:
         ticket = await self.tickets.get(ticket_id, for_update=True)
         reason = (data.waiver_reason or "").strip()
-        errors = FieldErrors()
-        if data.waived:
-            if len(reason) < 2:
-                errors.add("waiverReason", "a waived callback needs its reason")
-            if data.outcome is not None:
-                errors.add("outcome", "a waived callback has no outcome")
-        elif data.outcome is None:
-            errors.add("outcome", "one of: reached, unreachable (or waived with a waiverReason)")
-        else:
-            errors.choice("outcome", data.outcome, CALLBACK_OUTCOMES)
-        errors.raise_if_any("the callback has invalid fields")
+        callback_errors(data, reason)
         if ticket.status != S.RESOLVED:
             raise conflict(f"a callback follows a resolved ticket (now: {LABELS[ticket.status]})")
         outcome = "waived" if data.waived else str(data.outcome)
-        row = Callback(ticket_id=ticket.id, outcome=outcome, note=(data.note or "").strip() or None,
-                       waiver_reason=reason or None, by_user=self.principal.user_id, at=now())  # fmt: skip
-        self.session.add(row)
-        await self.session.flush()
-        await record(self.session, ticket, "callback_waived" if data.waived else "callback", reason=reason or None,
-                     details={"outcome": outcome})  # fmt: skip
-        await audit.record(self.session, "dispatch.ticket.callback", subject_type="ticket", subject_id=str(ticket.id),
-                           detail={"outcome": outcome})  # fmt: skip
+        note = (data.note or "").strip() or None
+        me = self.principal.user_id
+        row = Callback(
+            ticket_id=ticket.id, outcome=outcome, note=note, waiver_reason=reason or None, by_user=me, at=now()
+        )
+        await self.callbacks.add(row)
+        action = "callback_waived" if data.waived else "callback"
+        await record(self.session, ticket, action, reason=reason or None, details={"outcome": outcome})
+        await self._audit(ticket, "dispatch.ticket.callback", {"outcome": outcome})
         return row
 
     async def _since_resolution(self, ticket: Ticket) -> tuple[Feedback | None, Callback | None]:
         """The latest feedback and the latest reached or waived callback given after the latest resolution."""
         feedback_query = select(Feedback).where(Feedback.ticket_id == ticket.id)
-        callback_query = select(Callback).where(Callback.ticket_id == ticket.id,
-                                                Callback.outcome.in_(("reached", "waived")))  # fmt: skip
+        callback_query = select(Callback).where(
+            Callback.ticket_id == ticket.id, Callback.outcome.in_(("reached", "waived"))
+        )
         if ticket.resolved_at is not None:
             feedback_query = feedback_query.where(Feedback.given_at >= ticket.resolved_at)
             callback_query = callback_query.where(Callback.at >= ticket.resolved_at)
@@ -202,22 +243,26 @@ class ClosureService:
             waiting = waiting_for(feedback, callback)
             raise conflict("the ticket cannot be closed yet: " + "; ".join(f"awaiting {w}" for w in waiting))
         ticket.closed_at = now()
-        await move(self.session, ticket, S.CLOSED, "closed", details={"callbackWaived": callback.outcome == "waived"})
-        await publish(self.session, TicketClosed(
-            tenant_id=require_tenant(), ticket_id=ticket.id, satisfied=feedback.satisfied,
-            handler_score=feedback.handler_score, provider_id=ticket.provider_id, unit_id=ticket.unit_id,
-            callback_waived=callback.outcome == "waived",
-        ))  # fmt: skip
+        waived = callback.outcome == "waived"
+        await move(self.session, ticket, S.CLOSED, "closed", details={"callbackWaived": waived})
+        closed = TicketClosed(
+            tenant_id=require_tenant(),
+            ticket_id=ticket.id,
+            satisfied=feedback.satisfied,
+            handler_score=feedback.handler_score,
+            provider_id=ticket.provider_id,
+            unit_id=ticket.unit_id,
+            callback_waived=waived,
+        )
+        await publish(self.session, closed)
         await self._notify_resident(ticket, "ticket_closed")
-        await audit.record(self.session, "dispatch.ticket.closed", subject_type="ticket", subject_id=str(ticket.id))
+        await self._audit(ticket, "dispatch.ticket.closed")
         return ticket
 
     async def status(self, ticket_id: UUID) -> tuple[Ticket, list[str], list[Feedback], list[Callback]]:
         ticket = await self.tickets.get(ticket_id)
-        feedback = await self.session.scalars(
-            select(Feedback).where(Feedback.ticket_id == ticket.id).order_by(Feedback.given_at.desc())
+        feedback = await self.feedback_forms.get_many(
+            Feedback.ticket_id == ticket.id, order_by=Feedback.given_at.desc()
         )
-        callbacks = await self.session.scalars(
-            select(Callback).where(Callback.ticket_id == ticket.id).order_by(Callback.at.desc())
-        )
-        return ticket, await self.awaiting(ticket), list(feedback), list(callbacks)
+        callbacks = await self.callbacks.get_many(Callback.ticket_id == ticket.id, order_by=Callback.at.desc())
+        return ticket, await self.awaiting(ticket), feedback, callbacks

@@ -11,24 +11,20 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.dispatch.catalogue.models import ServiceCategory, ServiceItem
 from services.dispatch.catalogue.services import seed_district
-from services.dispatch.models import (
-    MicroWish,
-    Provider,
-    ProviderKind,
-    ServiceCategory,
-    ServiceItem,
-    Ticket,
-    WishStatus,
-)
-from services.dispatch.routing.services import PHONE_FIELD
+from services.dispatch.providers.models import Provider, ProviderKind
+from services.dispatch.providers.services import PHONE_FIELD
+from services.dispatch.tickets.models import Ticket
 from services.dispatch.tickets.schemas import TicketCreate
 from services.dispatch.tickets.services import TicketService
+from services.dispatch.wishes.models import MicroWish, WishStatus
 from shared import audit
 from shared.auth.principal import Principal, Role
 from shared.clock import now
 from shared.context import tenant_scope
 from shared.db.engine import make_engine, make_sessionmaker
+from shared.http.di import build_service
 from shared.privacy import data_key, encrypt, mask_phone
 from shared.settings import Settings
 
@@ -62,20 +58,21 @@ async def load_district(session: AsyncSession, tenant_id: uuid.UUID) -> bool:
     keys = await data_key(session, tenant_id)
     for serial, (kind, name, skills, fee_mode) in enumerate(PROVIDERS):
         phone = f"1370000{serial:04d}"  # synthetic: offers reach them by SMS (the dev outbox in `make dev`)
-        session.add(Provider(
-            kind=kind, name=name, skills=skills, fee_mode=fee_mode, on_duty=True, active=True,
-            phone_cipher=encrypt(keys, PHONE_FIELD, phone), phone_masked=mask_phone(phone),
-        ))  # fmt: skip
-    desk = TicketService(session, Principal(user_id=uuid.UUID(int=0), tenant_id=tenant_id,
-                                            roles=frozenset({Role.HOTLINE_OPERATOR})))  # fmt: skip
+        provider = Provider(kind=kind, name=name, skills=skills, fee_mode=fee_mode, on_duty=True, active=True)
+        provider.phone_cipher, provider.phone_masked = encrypt(keys, PHONE_FIELD, phone), mask_phone(phone)
+        session.add(provider)
+    operator = Principal(user_id=uuid.UUID(int=0), tenant_id=tenant_id, roles=frozenset({Role.HOTLINE_OPERATOR}))
+    desk = build_service(TicketService, session, operator)
     codes = dict(await _catalogue(session))
     for channel, title, category, item, phone in CALLS:
-        await desk.create(TicketCreate(
-            channel=channel, title=title, category_id=codes[category], item_id=codes[item], caller_phone=phone,
-        ))  # fmt: skip
+        call = TicketCreate(
+            channel=channel, title=title, category_id=codes[category], item_id=codes[item], caller_phone=phone
+        )
+        await desk.create(call)
     for source, title, value in WISHES:
-        session.add(MicroWish(source=source, title=title, value_yuan=value, status=WishStatus.PUBLISHED,
-                              published_at=now(), beneficiary_masked="王**"))  # fmt: skip
+        wish = MicroWish(source=source, title=title, value_yuan=value, status=WishStatus.PUBLISHED, published_at=now())
+        wish.beneficiary_masked = "王**"
+        session.add(wish)
     await audit.record(session, "dispatch.demo.loaded", subject_type="dispatch_settings", subject_id=str(tenant_id))
     return True
 

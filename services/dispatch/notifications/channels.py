@@ -114,11 +114,18 @@ class WebhookChannel:
             raise Skipped("the district has no webhook configured")
         ticket = {"number": message.ticket_number, "status": message.ticket_status} if message.ticket_number else None
         body = json.dumps(
-            {"notificationId": str(message.notification_id), "tenantId": str(message.tenant_id),
-             "template": message.template, "recipientKind": message.recipient_kind, "ticket": ticket,
-             "params": message.params, "text": message.text},
-            ensure_ascii=False, separators=(",", ":"),
-        ).encode()  # fmt: skip
+            {
+                "notificationId": str(message.notification_id),
+                "tenantId": str(message.tenant_id),
+                "template": message.template,
+                "recipientKind": message.recipient_kind,
+                "ticket": ticket,
+                "params": message.params,
+                "text": message.text,
+            },
+            ensure_ascii=False,
+            separators=(",", ":"),
+        ).encode()
         headers = {
             "Content-Type": "application/json; charset=utf-8",
             SIGNATURE_HEADER: sign(webhook_secret(self.settings, message.tenant_id), int(time.time()), body),
@@ -147,8 +154,9 @@ class SmsGatewayChannel:
         if self.token:  # a gateway on a trusted network may need none; "Bearer " alone is not a valid header
             headers["Authorization"] = f"Bearer {self.token}"
         try:
-            response = await self.client.post(self.url, json={"phone": message.phone, "text": message.text},
-                                              headers=headers)  # fmt: skip
+            response = await self.client.post(
+                self.url, json={"phone": message.phone, "text": message.text}, headers=headers
+            )
         except httpx.HTTPError as exc:
             raise _http_failure(exc) from None
         if not response.is_success:  # the body may echo the number: only the status is kept
@@ -175,9 +183,12 @@ class DevChannel:
             raise Skipped("no phone number on record for this recipient")
         masked = mask_phone(message.phone)
         entry = {
-            "notificationId": str(message.notification_id), "template": message.template, "phone": masked,
-            "text": message.text, "at": datetime.now(UTC).isoformat(),
-        }  # fmt: skip
+            "notificationId": str(message.notification_id),
+            "template": message.template,
+            "phone": masked,
+            "text": message.text,
+            "at": datetime.now(UTC).isoformat(),
+        }
         key = dev_outbox_key(message.tenant_id)
         async with self.redis.pipeline(transaction=True) as pipe:
             pipe.lpush(key, json.dumps(entry, ensure_ascii=False))

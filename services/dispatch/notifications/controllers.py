@@ -12,38 +12,32 @@ from uuid import UUID
 import msgspec
 from litestar import Controller, Litestar, Request, get
 from litestar.datastructures import State
-from litestar.di import NamedDependency
 from litestar.params import QueryParameter
 from litestar.response import ServerSentEvent
 from redis.asyncio import Redis
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.dispatch import SERVICE
 from services.dispatch.access import OPERATORS, STAFF
 from services.dispatch.models import Notification
-from services.dispatch.notifications.channels import (
-    DEV_OUTBOX_MAX,
-    SIGNATURE_HEADER,
-    dev_outbox_key,
-    webhook_secret,
-)
+from services.dispatch.notifications.channels import DEV_OUTBOX_MAX, SIGNATURE_HEADER, dev_outbox_key
 from services.dispatch.notifications.delivery import OWED
 from services.dispatch.notifications.schemas import DevOutboxEntry, NotificationView, WebhookSecretView
+from services.dispatch.notifications.services import NotificationService
 from services.dispatch.notifications.stream import TicketStream
-from services.dispatch.tickets.services import TicketService
-from shared import audit
 from shared.auth.principal import Role
 from shared.context import require_tenant
 from shared.db.urls import database_url, plain_dsn
+from shared.http.di import provide_service
 from shared.http.guards import principal_of, requires_role, requires_tenant
 from shared.http.problems import ProblemError
+from shared.http.views import view
 from shared.settings import Settings
 
 AnyRequest = Request[Any, Any, Any]
 STATUSES = ("pending", "retrying", "delivered", "skipped", "dead")
 Status = Annotated[str | None, QueryParameter(name="status", pattern="^(" + "|".join(STATUSES) + ")$")]
 Limit = Annotated[int, QueryParameter(name="limit", ge=1, le=200)]
+SIGNATURE_SCHEME = "t=<unix seconds>,v1=hex(HMAC-SHA256(secret, '<t>.' + body))"
 
 
 @dataclass(frozen=True)
@@ -80,45 +74,40 @@ def runtime(state: State) -> Runtime:
 
 
 def notification_view(row: Notification) -> NotificationView:
-    return NotificationView(
-        id=row.id, ticket_id=row.ticket_id, offer_id=row.offer_id, recipient_kind=row.recipient_kind,
-        template=row.template, channel=row.channel, status=row.status, attempts=row.attempts,
-        created_at=row.created_at, first_attempt_at=row.first_attempt_at,
-        next_attempt_at=row.next_attempt_at if row.status in OWED else None, delivered_at=row.delivered_at,
-        last_error=row.last_error,
-    )  # fmt: skip
+    return view(NotificationView, row, next_attempt_at=row.next_attempt_at if row.status in OWED else None)
 
 
 class NotificationController(Controller):
     path = "/api/dispatch/notifications"
     tags = ["Notifications"]
     guards = [requires_tenant]
+    dependencies = {"notifications": provide_service(NotificationService)}
 
-    @get("/", operation_id="ListNotifications", guards=[requires_role(*OPERATORS)],
-         summary="The delivery log, newest first: template, channel, status and attempts (no numbers)")  # fmt: skip
+    @get(
+        "/",
+        operation_id="ListNotifications",
+        guards=[requires_role(*OPERATORS)],
+        summary="The delivery log, newest first: template, channel, status and attempts (no numbers)",
+    )
     async def list_notifications(
-        self, request: AnyRequest, db_session: NamedDependency[AsyncSession],
-        ticket_id: Annotated[UUID | None, QueryParameter(name="ticketId")] = None, status: Status = None,
+        self,
+        notifications: NotificationService,
+        ticket_id: Annotated[UUID | None, QueryParameter(name="ticketId")] = None,
+        status: Status = None,
         limit: Limit = 50,
-    ) -> list[NotificationView]:  # fmt: skip
-        query = select(Notification)
-        if ticket_id is not None:
-            ticket = await TicketService(db_session, principal_of(request)).get(ticket_id)  # 404 if not ours
-            query = query.where(Notification.ticket_id == ticket.id)
-        if status is not None:
-            query = query.where(Notification.status == status)
-        rows = await db_session.scalars(query.order_by(Notification.created_at.desc(), Notification.id.desc())
-                                        .limit(limit))  # fmt: skip
+    ) -> list[NotificationView]:
+        rows = await notifications.log(ticket_id=ticket_id, status=status, limit=limit)
         return [notification_view(row) for row in rows]
 
-    @get("/webhook-secret", operation_id="GetWebhookSecret", guards=[requires_role(Role.DISTRICT_ADMIN)],
-         summary="The key the district's system verifies webhook signatures with (audited)")  # fmt: skip
-    async def get_webhook_secret(self, state: State, db_session: NamedDependency[AsyncSession]) -> WebhookSecretView:
-        secret = webhook_secret(runtime(state).settings, require_tenant())
-        await audit.record(db_session, "dispatch.webhook_secret.read", subject_type="dispatch_settings",
-                           subject_id=str(require_tenant()))  # fmt: skip
-        return WebhookSecretView(secret=secret.hex(), header=SIGNATURE_HEADER,
-                                 scheme="t=<unix seconds>,v1=hex(HMAC-SHA256(secret, '<t>.' + body))")  # fmt: skip
+    @get(
+        "/webhook-secret",
+        operation_id="GetWebhookSecret",
+        guards=[requires_role(Role.DISTRICT_ADMIN)],
+        summary="The key the district's system verifies webhook signatures with (audited)",
+    )
+    async def get_webhook_secret(self, state: State, notifications: NotificationService) -> WebhookSecretView:
+        secret = await notifications.webhook_secret(runtime(state).settings)
+        return WebhookSecretView(secret=secret.hex(), header=SIGNATURE_HEADER, scheme=SIGNATURE_SCHEME)
 
 
 class LiveController(Controller):
@@ -126,16 +115,24 @@ class LiveController(Controller):
     tags = ["Notifications"]
     guards = [requires_tenant]
 
-    @get("/stream", operation_id="StreamTicketChanges", guards=[requires_role(*STAFF)],
-         summary="Server-sent events of the district's ticket changes (heartbeat comment every 15 s)")  # fmt: skip
+    @get(
+        "/stream",
+        operation_id="StreamTicketChanges",
+        guards=[requires_role(*STAFF)],
+        summary="Server-sent events of the district's ticket changes (heartbeat comment every 15 s)",
+    )
     async def stream(self, request: AnyRequest, state: State) -> ServerSentEvent:
         live = runtime(state).stream
         # no-transform and X-Accel-Buffering: proxies in front must pass events on as they come.
         headers = {"Cache-Control": "no-cache, no-transform", "X-Accel-Buffering": "no"}
         return ServerSentEvent(live.events(principal_of(request)), headers=headers)
 
-    @get("/dev-outbox", operation_id="ListDevOutbox", guards=[requires_role(Role.DISTRICT_ADMIN)],
-         summary="Development only: the SMS texts the local channel would have sent, newest first")  # fmt: skip
+    @get(
+        "/dev-outbox",
+        operation_id="ListDevOutbox",
+        guards=[requires_role(Role.DISTRICT_ADMIN)],
+        summary="Development only: the SMS texts the local channel would have sent, newest first",
+    )
     async def dev_outbox(self, state: State) -> list[DevOutboxEntry]:
         live = runtime(state)
         if live.settings.env == "prod":

@@ -161,8 +161,14 @@ class Delivery:
                 return _finish(row, "dead", f"cannot be rendered: {type(exc).__name__}")
             return _Claim(message, row.channel, row.attempts)
 
-    async def _record(self, sessions: async_sessionmaker[AsyncSession], notification_id: UUID, attempt: int,
-                      status: str, error: str | None) -> str | None:  # fmt: skip
+    async def _record(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        notification_id: UUID,
+        attempt: int,
+        status: str,
+        error: str | None,
+    ) -> str | None:
         async with sessions() as session, session.begin():
             row = await session.scalar(
                 select(Notification)
@@ -176,8 +182,7 @@ class Delivery:
                     status = "dead"
                 else:
                     row.status, row.last_error, row.next_attempt_at = "retrying", error, now() + backoff(attempt)
-                    log.info("notification will be retried", notification_id=str(row.id), attempts=attempt,
-                             error=error)  # fmt: skip
+                    log.info("notification will be retried", notification_id=str(row.id), attempts=attempt, error=error)
                     return row.status
             return _finish(row, status, error)
 
@@ -200,14 +205,19 @@ class Delivery:
         hotline = district.hotline_number if district else "96345"
         text = render(row.template, hotline=hotline, number=ticket.number if ticket else None, params=params)
         return Message(
-            notification_id=row.id, tenant_id=row.tenant_id, template=row.template, recipient_kind=row.recipient_kind,
-            text=text, params=shown_params(row.params), ticket_number=ticket.number if ticket else None,
-            ticket_status=ticket.status if ticket else None, phone=phone,
+            notification_id=row.id,
+            tenant_id=row.tenant_id,
+            template=row.template,
+            recipient_kind=row.recipient_kind,
+            text=text,
+            params=shown_params(row.params),
+            ticket_number=ticket.number if ticket else None,
+            ticket_status=ticket.status if ticket else None,
+            phone=phone,
             webhook_url=district.webhook_url if district else None,
-        )  # fmt: skip
+        )
 
-    async def _phone(self, session: AsyncSession, keys: TenantKeys, row: Notification,
-                     ticket: Ticket | None) -> str:  # fmt: skip
+    async def _phone(self, session: AsyncSession, keys: TenantKeys, row: Notification, ticket: Ticket | None) -> str:
         """The recipient's number, decrypted now and kept only in memory for this one send."""
         if row.recipient_kind == "provider" and row.recipient_id is not None:
             provider = await session.get(Provider, row.recipient_id)
@@ -231,8 +241,14 @@ def _finish(row: Notification, status: str, error: str | None) -> str:
         row.delivered_at = now()
     if CODE_PARAM in row.params:
         row.params = shown_params(row.params)
-    log.info("notification finished", notification_id=str(row.id), status=status, attempts=row.attempts,
-             channel=row.channel, template=row.template)  # fmt: skip
+    log.info(
+        "notification finished",
+        notification_id=str(row.id),
+        status=status,
+        attempts=row.attempts,
+        channel=row.channel,
+        template=row.template,
+    )
     return status
 
 

@@ -46,9 +46,15 @@ async def queue_notification(
 ) -> Notification:
     """``params`` must hold no personal data: the channel decrypts a phone number at the moment of sending."""
     row = Notification(
-        template=template, recipient_kind=recipient_kind, recipient_id=recipient_id, channel=channel,
-        ticket_id=ticket_id, offer_id=offer_id, params=params or {}, next_attempt_at=now(),
-    )  # fmt: skip
+        template=template,
+        recipient_kind=recipient_kind,
+        recipient_id=recipient_id,
+        channel=channel,
+        ticket_id=ticket_id,
+        offer_id=offer_id,
+        params=params or {},
+        next_attempt_at=now(),
+    )
     session.add(row)
     await session.flush()
     collected = _collected.get()

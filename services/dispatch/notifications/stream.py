@@ -108,9 +108,10 @@ class TicketStream:
             conn: asyncpg.Connection | None = None
             try:
                 conn = await asyncpg.connect(
-                    self.dsn, timeout=self.connect_timeout_s,
+                    self.dsn,
+                    timeout=self.connect_timeout_s,
                     server_settings={"application_name": "redcell-dispatch-stream"},
-                )  # fmt: skip
+                )
                 lost = asyncio.Event()
                 conn.add_termination_listener(lambda _c, lost=lost: lost.set())
                 await conn.add_listener(STREAM_CHANNEL, self._on_notify)

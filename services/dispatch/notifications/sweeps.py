@@ -27,15 +27,15 @@ BATCH = 200
 
 async def due_notifications(settings: Settings, limit: int = BATCH) -> list[tuple[UUID, UUID]]:
     current = now()
-    rows = await due_across_districts(settings, SERVICE, (
+    retry_due = and_(Notification.status == "retrying", Notification.next_attempt_at <= current)
+    seems_lost = and_(Notification.status == "pending", Notification.next_attempt_at <= current - PENDING_GRACE)
+    query = (
         select(Notification.tenant_id, Notification.id)
-        .where(or_(
-            and_(Notification.status == "retrying", Notification.next_attempt_at <= current),
-            and_(Notification.status == "pending", Notification.next_attempt_at <= current - PENDING_GRACE),
-        ))
+        .where(or_(retry_due, seems_lost))
         .order_by(Notification.next_attempt_at)
         .limit(limit)
-    ))  # fmt: skip
+    )
+    rows = await due_across_districts(settings, SERVICE, query)
     return [(row.tenant_id, row.id) for row in rows]
 
 

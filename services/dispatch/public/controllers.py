@@ -14,10 +14,10 @@ from uuid import UUID
 
 from litestar import Controller, get, post
 from litestar.datastructures import State
+from litestar.di import Provide
 from litestar.params import FromPath, HeaderParameter, JSONBody
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from services.dispatch.catalogue.services import district_settings
 from services.dispatch.public.schemas import (
     PublicHistoryEntry,
     PublicRequestCreate,
@@ -26,68 +26,81 @@ from services.dispatch.public.schemas import (
     VerificationCreate,
     VerificationStarted,
 )
-from services.dispatch.public.services import check_code, create_request, followed_request, start_verification
+from services.dispatch.public.services import PublicService
 from services.dispatch.settings import get_dispatch_settings
 from services.dispatch.tickets.transitions import LABELS
-from shared.audit import actor_scope, current_client_ip
 from shared.context import tenant_scope
 from shared.http.problems import ProblemError
+from shared.http.views import view
 from shared.privacy import mask_phone
 
 FollowToken = Annotated[str | None, HeaderParameter(name="X-Follow-Token", max_length=200)]
 
 
-@asynccontextmanager
-async def district_transaction(state: State, tenant_id: UUID) -> AsyncIterator[AsyncSession]:
-    """One transaction of the district in the path (the hook sets the tenant from this scope)."""
-    sessions: async_sessionmaker[AsyncSession] = state.sessionmaker
-    with tenant_scope(tenant_id):
-        async with sessions() as session, session.begin():
-            yield session
+class PublicDesk:
+    """The residents' service, one transaction of the district in the path at a time. There is no principal
+    to build it from (``provide_service`` needs one), and a refusal may have to be answered after the commit."""
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self.sessions = sessions
+
+    @asynccontextmanager
+    async def district(self, tenant_id: UUID) -> AsyncIterator[PublicService]:
+        """One transaction of the district in the path (the hook sets the tenant from this scope)."""
+        with tenant_scope(tenant_id):
+            async with self.sessions() as session, session.begin():
+                yield PublicService(session)
+
+
+def provide_desk(state: State) -> PublicDesk:
+    return PublicDesk(state.sessionmaker)
 
 
 class PublicController(Controller):
     path = "/api/dispatch/public/{tenant_id:uuid}"
     tags = ["Residents"]
+    dependencies = {"desk": Provide(provide_desk, sync_to_thread=False)}
 
-    @post("/verifications", operation_id="SendVerificationCode", status_code=201,
-          summary="Send a 6-digit code by SMS to the resident's mobile (a few per hour)")  # fmt: skip
+    @post(
+        "/verifications",
+        operation_id="SendVerificationCode",
+        status_code=201,
+        summary="Send a 6-digit code by SMS to the resident's mobile (a few per hour)",
+    )
     async def send_code(
-        self, state: State, tenant_id: FromPath[UUID], data: JSONBody[VerificationCreate]
+        self, desk: PublicDesk, tenant_id: FromPath[UUID], data: JSONBody[VerificationCreate]
     ) -> VerificationStarted:
-        async with district_transaction(state, tenant_id) as session:
-            with actor_scope("resident:web", ("resident",), client_ip=current_client_ip.get()):
-                row = await start_verification(session, data.phone, get_dispatch_settings())
+        async with desk.district(tenant_id) as public:
+            row = await public.start_verification(data.phone, get_dispatch_settings())
         return VerificationStarted(verification_id=row.id, phone=mask_phone(data.phone), expires_at=row.expires_at)
 
-    @post("/requests", operation_id="CreatePublicRequest", status_code=201,
-          summary="File a request with the code just received; answers its number and a follow token")  # fmt: skip
+    @post(
+        "/requests",
+        operation_id="CreatePublicRequest",
+        status_code=201,
+        summary="File a request with the code just received; answers its number and a follow token",
+    )
     async def create(
-        self, state: State, tenant_id: FromPath[UUID], data: JSONBody[PublicRequestCreate]
+        self, desk: PublicDesk, tenant_id: FromPath[UUID], data: JSONBody[PublicRequestCreate]
     ) -> PublicRequestCreated:
         limits = get_dispatch_settings()
-        refusal: ProblemError | None = None
-        async with district_transaction(state, tenant_id) as session:
-            await district_settings(session)
-            checked = await check_code(session, data.verification_id, data.code)
-            if isinstance(checked, ProblemError):
-                refusal = checked  # answered after commit: the wrong attempt must be counted
-            else:
-                with actor_scope(f"resident:{checked.id}", ("resident",), client_ip=current_client_ip.get()):
-                    ticket, token = await create_request(session, checked, data, limits)
-        if refusal is not None:
-            raise refusal
+        async with desk.district(tenant_id) as public:
+            filed = await public.file_request(data, limits)
+        if isinstance(filed, ProblemError):
+            raise filed  # answered after commit: the wrong attempt must be counted
+        ticket, token = filed
         return PublicRequestCreated(number=ticket.number, follow_token=token)
 
-    @get("/requests/{number:str}", operation_id="FollowPublicRequest",
-         summary="Where a request stands: status and what happened when (needs its X-Follow-Token)")  # fmt: skip
+    @get(
+        "/requests/{number:str}",
+        operation_id="FollowPublicRequest",
+        summary="Where a request stands: status and what happened when (needs its X-Follow-Token)",
+    )
     async def follow(
-        self, state: State, tenant_id: FromPath[UUID], number: FromPath[str], token: FollowToken = None
+        self, desk: PublicDesk, tenant_id: FromPath[UUID], number: FromPath[str], token: FollowToken = None
     ) -> PublicRequestStatus:
-        async with district_transaction(state, tenant_id) as session:
-            ticket, history = await followed_request(session, number, token)
-        return PublicRequestStatus(
-            number=ticket.number, status=ticket.status, status_label=LABELS.get(ticket.status, ticket.status),
-            created_at=ticket.created_at,
-            history=[PublicHistoryEntry(action=h.action, at=h.at, status=h.to_status) for h in history],
-        )  # fmt: skip
+        async with desk.district(tenant_id) as public:
+            ticket, history = await public.followed_request(number, token)
+        status_label = LABELS.get(ticket.status, ticket.status)
+        entries = [view(PublicHistoryEntry, h, status=h.to_status) for h in history]
+        return view(PublicRequestStatus, ticket, status_label=status_label, history=entries)

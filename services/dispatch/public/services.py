@@ -36,9 +36,11 @@ from services.dispatch.tickets.intake import phone_key
 from services.dispatch.tickets.schemas import TicketCreate
 from services.dispatch.tickets.services import TicketService
 from shared import audit
+from shared.audit import actor_scope, current_client_ip
 from shared.auth.principal import Principal, Role
 from shared.clock import now
 from shared.context import require_tenant
+from shared.http.di import build_service
 from shared.http.problems import ProblemError, invalid
 from shared.privacy import blind_index, data_key, decrypt, encrypt, normalize_phone, validate_mobile
 
@@ -65,102 +67,140 @@ async def _lock_phone(session: AsyncSession, purpose: str, index: bytes) -> None
     await session.execute(select(func.pg_advisory_xact_lock(func.hashtextextended(key, 0))))
 
 
-async def start_verification(session: AsyncSession, phone: str, limits: DispatchProcessSettings) -> PhoneVerification:
-    """Send a code to ``phone``; 404 for a district without a hotline, 429 past the hourly limit."""
-    await district_settings(session)
-    if not validate_mobile(phone):
-        raise invalid("phone", "not a mainland mobile number")
-    keys = await data_key(session, require_tenant())
-    index = blind_index(keys, VERIFICATION_PHONE, phone, normalize_phone)
-    await _lock_phone(session, "code", index)
-    current = now()
-    sent = await session.scalar(
-        select(func.count()).select_from(PhoneVerification)
-        .where(PhoneVerification.phone_index == index, PhoneVerification.created_at > current - timedelta(hours=1))
-    )  # fmt: skip
-    if (sent or 0) >= limits.public_codes_per_hour:
-        raise too_many(f"at most {limits.public_codes_per_hour} codes per phone number per hour; try again later")
-    code = f"{secrets.randbelow(1_000_000):06d}"
-    row = PhoneVerification(
-        phone_index=index, phone_cipher=encrypt(keys, VERIFICATION_PHONE, normalize_phone(phone)),
-        code_hash=_hasher.hash(code), created_at=current,
-        expires_at=current + timedelta(seconds=limits.verification_ttl_s),
-    )  # fmt: skip
-    session.add(row)
-    await session.flush()
-    sealed = base64.b64encode(encrypt(keys, CODE_FIELD, code)).decode()
-    await queue_notification(
-        session, template="verification_code", recipient_kind="resident", channel="sms",
-        params={"verificationId": str(row.id), "ttlMinutes": max(1, limits.verification_ttl_s // 60),
-                CODE_PARAM: sealed},
-    )  # fmt: skip
-    await audit.record(session, "dispatch.public.code_sent", subject_type="phone_verification", subject_id=str(row.id))
-    return row
+class PublicService:
+    """A resident's requests in one transaction of the district named in the path; the resident has no account,
+    so the service has no principal: a verified phone stands for them."""
 
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
 
-async def check_code(session: AsyncSession, verification_id: UUID, code: str) -> PhoneVerification | ProblemError:
-    """The verification if ``code`` is right; otherwise the 422 to answer, returned (not raised) so that the
-    caller commits the counted wrong attempt before answering."""
-    row = await session.scalar(
-        select(PhoneVerification).where(PhoneVerification.id == verification_id).with_for_update()
-    )
-    if row is None:
-        return invalid("verificationId", "no such verification; ask for a code first")
-    if row.verified_at is not None:
-        return invalid("verificationId", "this code has been used already; ask for a new one")
-    if row.attempts >= MAX_WRONG_CODES:
-        return invalid("code", "too many wrong codes; ask for a new one")
-    if row.expires_at <= now():
-        return invalid("code", "the code has expired; ask for a new one")
-    try:
-        _hasher.verify(row.code_hash, code)
-    except (VerificationError, InvalidHashError):
-        row.attempts += 1
-        left = MAX_WRONG_CODES - row.attempts
-        return invalid("code", f"wrong code; {left} tries left" if left else "wrong code; ask for a new one")
-    return row
+    async def start_verification(self, phone: str, limits: DispatchProcessSettings) -> PhoneVerification:
+        """Send a code to ``phone``; 404 for a district without a hotline, 429 past the hourly limit."""
+        with actor_scope("resident:web", ("resident",), client_ip=current_client_ip.get()):
+            return await self._start_verification(phone, limits)
 
-
-async def create_request(
-    session: AsyncSession, verification: PhoneVerification, data: PublicRequestCreate, limits: DispatchProcessSettings
-) -> tuple[Ticket, str]:
-    """The resident's ticket (channel web, caller phone from the verification) and its follow token."""
-    keys = await data_key(session, require_tenant())
-    phone = decrypt(keys, VERIFICATION_PHONE, verification.phone_cipher)
-    index = await phone_key(session, phone)
-    await _lock_phone(session, "request", index)
-    recent = await session.scalar(
-        select(func.count()).select_from(Ticket).where(
-            Ticket.caller_phone_index == index, Ticket.follow_token_hash.is_not(None),
-            Ticket.created_at > now() - timedelta(days=1),
+    async def _start_verification(self, phone: str, limits: DispatchProcessSettings) -> PhoneVerification:
+        session = self.session
+        await district_settings(session)
+        if not validate_mobile(phone):
+            raise invalid("phone", "not a mainland mobile number")
+        keys = await data_key(session, require_tenant())
+        index = blind_index(keys, VERIFICATION_PHONE, phone, normalize_phone)
+        await _lock_phone(session, "code", index)
+        current = now()
+        sent = await session.scalar(
+            select(func.count())
+            .select_from(PhoneVerification)
+            .where(PhoneVerification.phone_index == index, PhoneVerification.created_at > current - timedelta(hours=1))
         )
-    )  # fmt: skip
-    if (recent or 0) >= limits.public_requests_per_day:
-        raise too_many(f"at most {limits.public_requests_per_day} requests per phone number a day; "
-                       "please call the hotline")  # fmt: skip
-    verification.verified_at = now()
-    # The resident has no account: the verification stands for them (RLS still binds the district).
-    resident = Principal(user_id=verification.id, tenant_id=require_tenant(), roles=frozenset({Role.RESIDENT}))
-    ticket = await TicketService(session, resident).create(TicketCreate(
-        channel=Channel.WEB, title=data.title, description=data.description, category_id=data.category_id,
-        caller_phone=phone, address=data.address,
-    ))  # fmt: skip
-    token = secrets.token_urlsafe(32)
-    ticket.created_by = None  # None: the resident (models.Ticket)
-    ticket.follow_token_hash = follow_hash(token)
-    await session.flush()
-    return ticket, token
+        if (sent or 0) >= limits.public_codes_per_hour:
+            raise too_many(f"at most {limits.public_codes_per_hour} codes per phone number per hour; try again later")
+        code = f"{secrets.randbelow(1_000_000):06d}"
+        row = PhoneVerification(
+            phone_index=index,
+            phone_cipher=encrypt(keys, VERIFICATION_PHONE, normalize_phone(phone)),
+            code_hash=_hasher.hash(code),
+            created_at=current,
+            expires_at=current + timedelta(seconds=limits.verification_ttl_s),
+        )
+        session.add(row)
+        await session.flush()
+        sealed = base64.b64encode(encrypt(keys, CODE_FIELD, code)).decode()
+        params = {
+            "verificationId": str(row.id),
+            "ttlMinutes": max(1, limits.verification_ttl_s // 60),
+            CODE_PARAM: sealed,
+        }
+        await queue_notification(
+            session, template="verification_code", recipient_kind="resident", channel="sms", params=params
+        )
+        await audit.record(
+            session, "dispatch.public.code_sent", subject_type="phone_verification", subject_id=str(row.id)
+        )
+        return row
 
+    async def file_request(
+        self, data: PublicRequestCreate, limits: DispatchProcessSettings
+    ) -> tuple[Ticket, str] | ProblemError:
+        """The resident's ticket and its follow token, or the 422 for a wrong code, returned (not raised) so
+        that the caller commits the counted wrong attempt before answering."""
+        await district_settings(self.session)
+        checked = await self._check_code(data.verification_id, data.code)
+        if isinstance(checked, ProblemError):
+            return checked
+        with actor_scope(f"resident:{checked.id}", ("resident",), client_ip=current_client_ip.get()):
+            return await self._create_request(checked, data, limits)
 
-async def followed_request(session: AsyncSession, number: str, token: str | None) -> tuple[Ticket, list[TicketHistory]]:
-    """The ticket ``number`` if ``token`` is its follow token; 404 alike for a wrong token and a wrong number."""
-    ticket = await session.scalar(select(Ticket).where(Ticket.number == number))
-    if (
-        ticket is None or not token or ticket.follow_token_hash is None
-        or not hmac.compare_digest(ticket.follow_token_hash, follow_hash(token))
-    ):  # fmt: skip
-        raise no_such_request()
-    history = await session.scalars(
-        select(TicketHistory).where(TicketHistory.ticket_id == ticket.id).order_by(TicketHistory.at, TicketHistory.id)
-    )
-    return ticket, list(history)
+    async def _check_code(self, verification_id: UUID, code: str) -> PhoneVerification | ProblemError:
+        """The verification if ``code`` is right; otherwise the 422 to answer."""
+        row = await self.session.scalar(
+            select(PhoneVerification).where(PhoneVerification.id == verification_id).with_for_update()
+        )
+        if row is None:
+            return invalid("verificationId", "no such verification; ask for a code first")
+        if row.verified_at is not None:
+            return invalid("verificationId", "this code has been used already; ask for a new one")
+        if row.attempts >= MAX_WRONG_CODES:
+            return invalid("code", "too many wrong codes; ask for a new one")
+        if row.expires_at <= now():
+            return invalid("code", "the code has expired; ask for a new one")
+        try:
+            _hasher.verify(row.code_hash, code)
+        except (VerificationError, InvalidHashError):
+            row.attempts += 1
+            left = MAX_WRONG_CODES - row.attempts
+            return invalid("code", f"wrong code; {left} tries left" if left else "wrong code; ask for a new one")
+        return row
+
+    async def _create_request(
+        self, verification: PhoneVerification, data: PublicRequestCreate, limits: DispatchProcessSettings
+    ) -> tuple[Ticket, str]:
+        """The resident's ticket (channel web, caller phone from the verification) and its follow token."""
+        session = self.session
+        keys = await data_key(session, require_tenant())
+        phone = decrypt(keys, VERIFICATION_PHONE, verification.phone_cipher)
+        index = await phone_key(session, phone)
+        await _lock_phone(session, "request", index)
+        recent = await session.scalar(
+            select(func.count())
+            .select_from(Ticket)
+            .where(
+                Ticket.caller_phone_index == index,
+                Ticket.follow_token_hash.is_not(None),
+                Ticket.created_at > now() - timedelta(days=1),
+            )
+        )
+        if (recent or 0) >= limits.public_requests_per_day:
+            per_day = limits.public_requests_per_day
+            raise too_many(f"at most {per_day} requests per phone number a day; please call the hotline")
+        verification.verified_at = now()
+        # The resident has no account: the verification stands for them (RLS still binds the district).
+        resident = Principal(user_id=verification.id, tenant_id=require_tenant(), roles=frozenset({Role.RESIDENT}))
+        request = TicketCreate(
+            channel=Channel.WEB,
+            title=data.title,
+            description=data.description,
+            category_id=data.category_id,
+            caller_phone=phone,
+            address=data.address,
+        )
+        ticket = await build_service(TicketService, session, resident).create(request)
+        token = secrets.token_urlsafe(32)
+        ticket.created_by = None  # None: the resident (models.Ticket)
+        ticket.follow_token_hash = follow_hash(token)
+        await session.flush()
+        return ticket, token
+
+    async def followed_request(self, number: str, token: str | None) -> tuple[Ticket, list[TicketHistory]]:
+        """The ticket ``number`` if ``token`` is its follow token; 404 alike for a wrong token and a wrong number."""
+        ticket = await self.session.scalar(select(Ticket).where(Ticket.number == number))
+        if (
+            ticket is None
+            or not token
+            or ticket.follow_token_hash is None
+            or not hmac.compare_digest(ticket.follow_token_hash, follow_hash(token))
+        ):
+            raise no_such_request()
+        query = select(TicketHistory).where(TicketHistory.ticket_id == ticket.id)
+        history = await self.session.scalars(query.order_by(TicketHistory.at, TicketHistory.id))
+        return ticket, list(history)

@@ -37,6 +37,8 @@ _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 WEIGHTS = (30.0, 35.0, 35.0)
 BY = ("grid", "village", "street", "provider")
 MAX_DAYS = 366
+COUNTS = ("tickets", "responded", "resolved", "rated", "satisfied")  # as the query and UnitRates name them
+RATES = ("response_rate", "resolution_rate", "satisfaction_rate")
 
 
 def _codes(org_level: str) -> str:
@@ -52,16 +54,19 @@ _VILLAGE, _STREET = _first_of("village"), _first_of("street")
 _NAMES = "(SELECT jsonb_agg(a->>'name') FROM jsonb_array_elements(g.ancestors) a {where})"
 # unit id, unit name, ancestor names (JSON array) for each grouping.
 _UNITS: dict[str, tuple[str, str, str]] = {
-    "grid": ("g.grid_id::text", "g.name",
-             _NAMES.format(where="")),
-    "village": (f"jsonb_path_query_first(g.ancestors, {_VILLAGE})->>'id'",
-                f"jsonb_path_query_first(g.ancestors, {_VILLAGE})->>'name'",
-                _NAMES.format(where=f"WHERE a->>'level' NOT IN {_codes('village')}")),
-    "street": (f"jsonb_path_query_first(g.ancestors, {_STREET})->>'id'",
-               f"jsonb_path_query_first(g.ancestors, {_STREET})->>'name'",
-               _NAMES.format(where=f"WHERE a->>'level' IN {_codes('district')}")),
+    "grid": ("g.grid_id::text", "g.name", _NAMES.format(where="")),
+    "village": (
+        f"jsonb_path_query_first(g.ancestors, {_VILLAGE})->>'id'",
+        f"jsonb_path_query_first(g.ancestors, {_VILLAGE})->>'name'",
+        _NAMES.format(where=f"WHERE a->>'level' NOT IN {_codes('village')}"),
+    ),
+    "street": (
+        f"jsonb_path_query_first(g.ancestors, {_STREET})->>'id'",
+        f"jsonb_path_query_first(g.ancestors, {_STREET})->>'name'",
+        _NAMES.format(where=f"WHERE a->>'level' IN {_codes('district')}"),
+    ),
     "provider": ("p.id::text", "p.name", "NULL::jsonb"),
-}  # fmt: skip
+}
 
 _QUERY = """
 WITH received AS (
@@ -99,9 +104,8 @@ def unit_rates(unit_id: UUID | None, name: str | None, ancestors: list[str], cou
     rates = (_rate(responded, tickets), _rate(resolved, tickets), _rate(satisfied, rated))
     known = [r for r in rates if r is not None]
     score = round(sum(w * r for w, r in zip(WEIGHTS, known, strict=True)), 2) if len(known) == len(rates) else None
-    return UnitRates(unit_id=unit_id, name=name, ancestors=ancestors, tickets=tickets, responded=responded,
-                     resolved=resolved, rated=rated, satisfied=satisfied, response_rate=rates[0],
-                     resolution_rate=rates[1], satisfaction_rate=rates[2], score=score)  # fmt: skip
+    named: dict[str, Any] = dict(zip(COUNTS, counts, strict=True)) | dict(zip(RATES, rates, strict=True))
+    return UnitRates(unit_id=unit_id, name=name, ancestors=ancestors, score=score, **named)
 
 
 def day(parameter: str, value: str | None) -> date:
@@ -142,11 +146,14 @@ class RatesService:
         query = _QUERY.format(scope=scope, unit_id=unit_id, unit_name=unit_name, ancestors=ancestors)
         rows = (await self.session.execute(text(query), params)).all()
         units = [
-            unit_rates(UUID(row.unit_id) if row.unit_id else None, row.unit_name, list(row.ancestors or []),
-                       (row.tickets, row.responded, row.resolved, row.rated, row.satisfied))
+            unit_rates(
+                UUID(row.unit_id) if row.unit_id else None,
+                row.unit_name,
+                list(row.ancestors or []),
+                tuple(getattr(row, count) for count in COUNTS),
+            )
             for row in rows
-        ]  # fmt: skip
+        ]
         units.sort(key=lambda u: (u.score is None, -(u.score or 0.0), -u.tickets, u.name or ""))
-        totals = tuple(sum(getattr(u, f) for u in units) for f in ("tickets", "responded", "resolved", "rated",
-                                                                     "satisfied"))  # fmt: skip
+        totals = tuple(sum(getattr(u, count) for u in units) for count in COUNTS)
         return RatesReport(from_=start, to=end, by=by, total=unit_rates(None, None, [], totals), units=units)

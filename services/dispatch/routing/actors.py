@@ -7,7 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.dispatch.events import consumer
 from services.dispatch.notifications.actors import send_after_commit
 from services.dispatch.notifications.queue import collecting
-from services.dispatch.routing.services import route_ticket
+from services.dispatch.routing.offers import route_ticket
 from shared.contracts.dispatch import TicketCreated
 
 

@@ -8,7 +8,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.dispatch import SERVICE
-from services.dispatch.routing.services import expire_offer
+from services.dispatch.routing.offers import expire_offer
 from shared.scheduler import Job, apply_each, due_across_districts
 from shared.settings import Settings
 

@@ -14,5 +14,10 @@ from shared.contracts.tenants import TenantProvisioned
 async def prepare_district(session: AsyncSession, event: TenantProvisioned) -> None:
     """A new district gets its hotline settings, catalogue and ladder; a redelivery changes nothing."""
     if await seed_district(session):
-        await audit.record(session, "dispatch.tenant.prepared", subject_type="dispatch_settings",
-                           subject_id=str(event.tenant_id), detail={"slug": event.slug})  # fmt: skip
+        await audit.record(
+            session,
+            "dispatch.tenant.prepared",
+            subject_type="dispatch_settings",
+            subject_id=str(event.tenant_id),
+            detail={"slug": event.slug},
+        )

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.dispatch.models import Ticket, TicketHistory
+from services.dispatch.tickets.models import Ticket, TicketHistory
 from shared.audit import current_actor
 from shared.auth.principal import current_principal
 
@@ -38,15 +38,27 @@ async def record(
 ) -> TicketHistory:
     """Write who did ``action`` to ``ticket`` now, and why; tell the live stream once it commits."""
     entry = TicketHistory(
-        ticket_id=ticket.id, action=action, actor=actor or actor_name(), from_status=from_status,
-        to_status=ticket.status, from_level=from_level, to_level=ticket.level_rank, reason=reason,
+        ticket_id=ticket.id,
+        action=action,
+        actor=actor or actor_name(),
+        from_status=from_status,
+        to_status=ticket.status,
+        from_level=from_level,
+        to_level=ticket.level_rank,
+        reason=reason,
         details=details or {},
-    )  # fmt: skip
+    )
     session.add(entry)
     change = {
-        "tenant": str(ticket.tenant_id), "ticket": str(ticket.id), "number": ticket.number, "action": action,
-        "status": ticket.status, "level": ticket.level_rank, "grid": str(ticket.grid_id) if ticket.grid_id else None,
-        "gridPath": ticket.grid_path, "warning": ticket.warning,
-    }  # fmt: skip
+        "tenant": str(ticket.tenant_id),
+        "ticket": str(ticket.id),
+        "number": ticket.number,
+        "action": action,
+        "status": ticket.status,
+        "level": ticket.level_rank,
+        "grid": str(ticket.grid_id) if ticket.grid_id else None,
+        "gridPath": ticket.grid_path,
+        "warning": ticket.warning,
+    }
     await session.execute(select(func.pg_notify(STREAM_CHANNEL, json.dumps(change))))
     return entry

@@ -10,7 +10,7 @@ import msgspec
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.dispatch.models import Channel, Priority, Ticket, TicketCounter
+from services.dispatch.tickets.models import Channel, Priority, Ticket, TicketCounter
 from shared.context import require_tenant
 from shared.http.problems import FieldErrors
 from shared.privacy import (
@@ -35,8 +35,15 @@ def check_phone(errors: FieldErrors, field: str, phone: str | None) -> None:
         errors.add(field, "not a mainland mobile number or a landline with its area code")
 
 
-def check_intake(errors: FieldErrors, *, channel: str, priority: str, scope_kind: str | None,
-                 difficulty: str | None, caller_phone: str | None) -> None:  # fmt: skip
+def check_intake(
+    errors: FieldErrors,
+    *,
+    channel: str,
+    priority: str,
+    scope_kind: str | None,
+    difficulty: str | None,
+    caller_phone: str | None,
+) -> None:
     errors.choice("channel", channel, tuple(Channel))
     errors.choice("priority", priority, tuple(Priority))
     errors.choice("scopeKind", scope_kind, SCOPE_KINDS)
@@ -53,8 +60,9 @@ async def address_key(session: AsyncSession, address: str) -> bytes:
     return blind_index(await data_key(session, require_tenant()), "ticket.address", address, normalize_text)
 
 
-async def protect_caller(session: AsyncSession, ticket: Ticket, *, name: str | None, phone: str | None,
-                         address: str | None) -> None:  # fmt: skip
+async def protect_caller(
+    session: AsyncSession, ticket: Ticket, *, name: str | None, phone: str | None, address: str | None
+) -> None:
     """Encrypt, index and mask the caller's personal data on the ticket."""
     keys = await data_key(session, require_tenant())
     if name is not None:

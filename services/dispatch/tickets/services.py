@@ -6,39 +6,41 @@ from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-import httpx
-from sqlalchemy import Select, or_, select, tuple_
+from sqlalchemy import Select, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.dispatch.access import STAFF, is_operator
-from services.dispatch.catalogue.services import category, district_settings, item
+from services.dispatch.catalogue.services import CatalogueService
 from services.dispatch.clocks import timers
-from services.dispatch.models import (
-    OPEN_STATUSES,
-    DirectoryGrid,
-    DirectoryHousehold,
-    DispatchSettings,
-    Offer,
-    Provider,
-    Ticket,
-    TicketHistory,
-    TicketStatus,
-)
-from services.dispatch.settings import get_dispatch_settings
+from services.dispatch.directory.models import DirectoryGrid, DirectoryHousehold
+from services.dispatch.providers.models import Provider
+from services.dispatch.routing.models import Offer
 from services.dispatch.tickets.history import record
-from services.dispatch.tickets.intake import changed_values, check_intake, next_number, phone_key, protect_caller
+from services.dispatch.tickets.intake import (
+    PERSONAL_FIELDS,
+    changed_values,
+    check_intake,
+    next_number,
+    phone_key,
+    protect_caller,
+)
+from services.dispatch.tickets.models import OPEN_STATUSES, Ticket, TicketHistory, TicketStatus
 from services.dispatch.tickets.schemas import DuplicateView, TicketClassify, TicketCreate
 from services.dispatch.tickets.transitions import move
+from services.dispatch.tickets.views import duplicate_view
 from shared import audit
 from shared.auth.principal import Principal, Role
 from shared.clock import now
 from shared.context import require_tenant
 from shared.contracts.dispatch import TicketCreated
-from shared.http.problems import FieldErrors, conflict, invalid, missing
-from shared.logging import get_logger
+from shared.db.repository import Keyset, Repository
+from shared.http.problems import FieldErrors, conflict, invalid
+from shared.http.views import view
 from shared.messaging.outbox import publish
+from shared.privacy import data_key, reveal
 
-log = get_logger(__name__)
+# Newest first; a cursor reads "<created_at in ISO 8601>_<id>".
+NEWEST_FIRST = Keyset(Ticket.created_at, Ticket.id, descending=True, separator="_", parse=datetime.fromisoformat)
 
 
 def visible_to(query: Select[Any], principal: Principal) -> Select[Any]:
@@ -55,20 +57,26 @@ def visible_to(query: Select[Any], principal: Principal) -> Select[Any]:
     return query.where(or_(*conditions))
 
 
+class TicketRepository(Repository[Ticket]):
+    model_type = Ticket
+    noun = "ticket"
+
+
 class TicketService:
-    def __init__(self, session: AsyncSession, principal: Principal) -> None:
+    def __init__(
+        self, session: AsyncSession, principal: Principal, repository: TicketRepository, catalogue: CatalogueService
+    ) -> None:
         self.session = session
         self.principal = principal
-        self.settings: DispatchSettings | None = None  # the district's hotline rules, once read
+        self.repository = repository
+        self.catalogue = catalogue
+
+    def _visible(self, ticket_id: UUID, *, for_update: bool) -> Select[Any]:
+        query = visible_to(select(Ticket).where(Ticket.id == ticket_id), self.principal)
+        return query.with_for_update() if for_update else query
 
     async def get(self, ticket_id: UUID, *, for_update: bool = False) -> Ticket:
-        query = visible_to(select(Ticket).where(Ticket.id == ticket_id), self.principal)
-        if for_update:
-            query = query.with_for_update()
-        ticket: Ticket | None = await self.session.scalar(query)
-        if ticket is None:
-            raise missing("ticket")
-        return ticket
+        return await self.repository.one_or_404(self._visible(ticket_id, for_update=for_update))
 
     async def _place(self, household_id: UUID | None, grid_id: UUID | None) -> DirectoryGrid | None:
         """The grid of the household if one is named, else the named grid; 422 for ids the district lacks."""
@@ -86,46 +94,68 @@ class TicketService:
             raise invalid("gridId", "not a grid of this district")
         return grid
 
+    async def _audit(self, action: str, ticket: Ticket, detail: dict[str, Any] | None = None) -> None:
+        await audit.record(
+            self.session, f"dispatch.ticket.{action}", subject_type="ticket", subject_id=str(ticket.id), detail=detail
+        )
+
+    async def _route(self, ticket: Ticket) -> None:
+        """Routing runs off the request path, on the ticket's ``TicketCreated`` event."""
+        await publish(self.session, view(TicketCreated, ticket, tenant_id=require_tenant(), ticket_id=ticket.id))
+
     async def create(self, data: TicketCreate, *, caller_user_id: UUID | None = None) -> Ticket:
         """Take a request in (the caller, the place, the category) and start its resolution clock; routing
         follows off the request path (``TicketCreated``)."""
         errors = FieldErrors()
-        check_intake(errors, channel=data.channel, priority=data.priority, scope_kind=data.scope_kind,
-                     difficulty=data.difficulty, caller_phone=data.caller_phone)  # fmt: skip
+        check_intake(
+            errors,
+            channel=data.channel,
+            priority=data.priority,
+            scope_kind=data.scope_kind,
+            difficulty=data.difficulty,
+            caller_phone=data.caller_phone,
+        )
         if (data.latitude is None) != (data.longitude is None):
             errors.add("longitude" if data.longitude is None else "latitude", "give latitude and longitude together")
         errors.raise_if_any("the ticket has invalid fields")
-        self.settings = await district_settings(self.session)
-        chosen = await category(self.session, data.category_id) if data.category_id else None
+        await self.catalogue.settings()
+        chosen = await self.catalogue.category(data.category_id) if data.category_id else None
         if data.item_id is not None:
-            await item(self.session, data.item_id, chosen.id if chosen else None)
+            await self.catalogue.item(data.item_id, chosen.id if chosen else None)
         grid = await self._place(data.household_id, data.grid_id)
-        created = now()
         ticket = Ticket(
-            number=await next_number(self.session, created.date()), channel=data.channel, priority=data.priority,
-            category_id=chosen.id if chosen else None, item_id=data.item_id, title=data.title.strip(),
-            description=data.description.strip(), scope_kind=data.scope_kind, difficulty=data.difficulty,
-            household_id=data.household_id, grid_id=grid.grid_id if grid else None,
-            grid_path=grid.path if grid else None, unit_id=grid.grid_id if grid else None,
-            latitude=data.latitude, longitude=data.longitude, caller_user_id=caller_user_id,
-            created_by=None if caller_user_id else self.principal.user_id, status=TicketStatus.NEW, level_rank=0,
-        )  # fmt: skip
-        await protect_caller(self.session, ticket, name=data.caller_name, phone=data.caller_phone,
-                             address=data.address)  # fmt: skip
+            number=await next_number(self.session, now().date()),
+            channel=data.channel,
+            priority=data.priority,
+            category_id=chosen.id if chosen else None,
+            item_id=data.item_id,
+            title=data.title.strip(),
+            description=data.description.strip(),
+            scope_kind=data.scope_kind,
+            difficulty=data.difficulty,
+            household_id=data.household_id,
+            grid_id=grid.grid_id if grid else None,
+            grid_path=grid.path if grid else None,
+            unit_id=grid.grid_id if grid else None,
+            latitude=data.latitude,
+            longitude=data.longitude,
+            caller_user_id=caller_user_id,
+            created_by=None if caller_user_id else self.principal.user_id,
+            status=TicketStatus.NEW,
+            level_rank=0,
+        )
+        await protect_caller(self.session, ticket, name=data.caller_name, phone=data.caller_phone, address=data.address)
         self.session.add(ticket)
         await self.session.flush()
         await timers.start_resolution(self.session, ticket, fresh=True)
         await record(self.session, ticket, "created", details={"channel": ticket.channel})
-        await audit.record(self.session, "dispatch.ticket.created", subject_type="ticket", subject_id=str(ticket.id))
-        await publish(self.session, TicketCreated(
-            tenant_id=require_tenant(), ticket_id=ticket.id, channel=ticket.channel, category_id=ticket.category_id,
-            grid_id=ticket.grid_id, priority=ticket.priority,
-        ))  # fmt: skip
+        await self._audit("created", ticket)
+        await self._route(ticket)
         return ticket
 
     async def duplicates(self, ticket: Ticket) -> list[DuplicateView]:
         """Open tickets of the same household, address or caller and category within the district's window."""
-        settings = self.settings or await district_settings(self.session)
+        settings = await self.catalogue.settings()
         since = ticket.created_at - timedelta(days=settings.duplicate_window_days)
         same = [
             (Ticket.household_id == ticket.household_id) if ticket.household_id else None,
@@ -154,9 +184,9 @@ class TicketService:
         errors.choice("difficulty", values.get("difficulty"), ("solvable_now", "hard"))
         errors.raise_if_any("the classification has invalid fields")
         if "category_id" in values:
-            ticket.category_id = (await category(self.session, values["category_id"])).id
+            ticket.category_id = (await self.catalogue.category(values["category_id"])).id
         if values.get("item_id") is not None:
-            await item(self.session, values["item_id"], ticket.category_id)
+            await self.catalogue.item(values["item_id"], ticket.category_id)
         if "item_id" in values:
             ticket.item_id = values["item_id"]
         if "household_id" in values or "grid_id" in values:
@@ -168,112 +198,68 @@ class TicketService:
         for key in ("priority", "scope_kind", "difficulty"):
             if key in values:
                 setattr(ticket, key, values[key])
-        await record(self.session, ticket, "classified", details={"fields": sorted(values)})
-        await audit.record(self.session, "dispatch.ticket.classified", subject_type="ticket", subject_id=str(ticket.id),
-                           detail={"fields": sorted(values)})  # fmt: skip
-        # Routing runs again off the request path, now that the ticket may have what it lacked.
-        await publish(self.session, TicketCreated(
-            tenant_id=require_tenant(), ticket_id=ticket.id, channel=ticket.channel, category_id=ticket.category_id,
-            grid_id=ticket.grid_id, priority=ticket.priority,
-        ))  # fmt: skip
+        fields = sorted(values)
+        await record(self.session, ticket, "classified", details={"fields": fields})
+        await self._audit("classified", ticket, {"fields": fields})
+        await self._route(ticket)  # again, now that the ticket may have what it lacked
         return ticket
 
     async def merge(self, ticket_id: UUID, into_id: UUID, reason: str) -> Ticket:
         if ticket_id == into_id:
             raise invalid("intoTicketId", "a ticket cannot be merged into itself")
         ticket = await self.get(ticket_id, for_update=True)
-        target = await self.session.scalar(
-            visible_to(select(Ticket).where(Ticket.id == into_id), self.principal).with_for_update()
-        )
+        target = await self.session.scalar(self._visible(into_id, for_update=True))
         if target is None:
             raise invalid("intoTicketId", "not a ticket of this district")
         if target.status not in OPEN_STATUSES:
             raise conflict("a ticket can only be merged into an open ticket")
         ticket.merged_into_id = target.id
-        await move(self.session, ticket, TicketStatus.MERGED, "merged", reason=reason,
-                   details={"into": str(target.id), "intoNumber": target.number})  # fmt: skip
+        into = {"into": str(target.id), "intoNumber": target.number}
+        await move(self.session, ticket, TicketStatus.MERGED, "merged", reason=reason, details=into)
         absorbed = {"from": str(ticket.id), "fromNumber": ticket.number}
         await record(self.session, target, "absorbed", reason=reason, details=absorbed)
-        await audit.record(self.session, "dispatch.ticket.merged", subject_type="ticket", subject_id=str(ticket.id),
-                           detail={"into": str(target.id)})  # fmt: skip
+        await self._audit("merged", ticket, {"into": str(target.id)})
         return ticket
 
     async def cancel(self, ticket_id: UUID, reason: str) -> Ticket:
         ticket = await self.get(ticket_id, for_update=True)
         await move(self.session, ticket, TicketStatus.CANCELLED, "cancelled", reason=reason)
-        await audit.record(self.session, "dispatch.ticket.cancelled", subject_type="ticket", subject_id=str(ticket.id))
+        await self._audit("cancelled", ticket)
         return ticket
 
-    async def page(self, *, status: str | None, grid_id: UUID | None, after: str | None,
-                   limit: int) -> tuple[list[Ticket], str | None]:  # fmt: skip
+    async def reveal(self, ticket_id: UUID, field: str, purpose: str) -> str:
+        """The caller's name or phone, or the address, in clear, for a stated purpose (audited)."""
+        ticket = await self.get(ticket_id)
+        if field not in PERSONAL_FIELDS:
+            raise invalid("field", f"one of: {', '.join(PERSONAL_FIELDS)}")
+        key, column = PERSONAL_FIELDS[field]
+        ciphertext = getattr(ticket, column)
+        if ciphertext is None:
+            raise invalid("field", f"this ticket has no {field} on record")
+        keys = await data_key(self.session, require_tenant())
+        return await reveal(
+            self.session, keys, key, ciphertext, purpose=purpose, subject_type="ticket", subject_id=ticket.id
+        )
+
+    async def page(
+        self, *, status: str | None, grid_id: UUID | None, after: str | None, limit: int
+    ) -> tuple[list[Ticket], str | None]:
         """Newest first, keyset-paged on (created_at, id)."""
         query = visible_to(select(Ticket), self.principal)
         if status is not None:
             query = query.where(Ticket.status == status)
         if grid_id is not None:
             query = query.where(Ticket.grid_id == grid_id)
-        if after is not None:
-            stamp, _, raw_id = after.partition("_")
-            try:
-                key = (datetime.fromisoformat(stamp), UUID(raw_id))
-            except ValueError:
-                raise invalid("query.after", "not a cursor returned by a previous page") from None
-            query = query.where(tuple_(Ticket.created_at, Ticket.id) < key)
-        rows: list[Ticket] = list(await self.session.scalars(
-            query.order_by(Ticket.created_at.desc(), Ticket.id.desc()).limit(limit + 1)
-        ))  # fmt: skip
-        more = len(rows) > limit
-        rows = rows[:limit]
-        cursor = f"{rows[-1].created_at.isoformat()}_{rows[-1].id}" if more and rows else None
-        return rows, cursor
+        return await self.repository.page(query, NEWEST_FIRST, after=after, limit=limit)
 
     async def history(self, ticket_id: UUID) -> list[TicketHistory]:
         ticket = await self.get(ticket_id)
-        rows = await self.session.scalars(
-            select(TicketHistory).where(TicketHistory.ticket_id == ticket.id).order_by(TicketHistory.at,
-                                                                                      TicketHistory.id)
-        )  # fmt: skip
-        return list(rows)
+        query = select(TicketHistory).where(TicketHistory.ticket_id == ticket.id)
+        return list(await self.session.scalars(query.order_by(TicketHistory.at, TicketHistory.id)))
 
     async def earlier_tickets(self, phone: str) -> list[Ticket]:
-        key = await phone_key(self.session, phone)
+        query = select(Ticket).where(Ticket.caller_phone_index == await phone_key(self.session, phone))
         rows = await self.session.scalars(
-            visible_to(select(Ticket).where(Ticket.caller_phone_index == key), self.principal)
-            .order_by(Ticket.created_at.desc()).limit(20)
-        )  # fmt: skip
+            visible_to(query, self.principal).order_by(Ticket.created_at.desc()).limit(20)
+        )
         return list(rows)
-
-
-def duplicate_view(row: Ticket, of: Ticket | None = None) -> DuplicateView:
-    same = []
-    if of is not None:
-        if of.household_id and row.household_id == of.household_id:
-            same.append("household")
-        if of.address_index and row.address_index == of.address_index:
-            same.append("address")
-        if of.caller_phone_index and row.caller_phone_index == of.caller_phone_index:
-            same.append("caller")
-    return DuplicateView(id=row.id, number=row.number, title=row.title, status=row.status,
-                         created_at=row.created_at, same=same)  # fmt: skip
-
-
-async def orgtree_households(
-    phone: str, authorization: str | None, request_id: str | None
-) -> list[dict[str, object]] | None:
-    """Households with this phone, from orgtree, asked with the operator's own token (orgtree checks it and
-    masks the answer). None when orgtree cannot be reached: the desk still sees earlier tickets."""
-    settings = get_dispatch_settings()
-    headers = {"Authorization": authorization or ""}
-    if request_id:
-        headers["X-Request-ID"] = request_id
-    try:
-        async with httpx.AsyncClient(base_url=settings.orgtree_url, timeout=settings.orgtree_timeout_s) as client:
-            response = await client.post("/api/orgtree/households/lookup", json={"phone": phone}, headers=headers)
-    except httpx.HTTPError as exc:
-        log.warning("orgtree household lookup failed", error=type(exc).__name__)
-        return None
-    if response.status_code != 200:
-        log.warning("orgtree household lookup refused", status=response.status_code)
-        return None
-    body = response.json()
-    return list(body) if isinstance(body, list) else None

@@ -12,8 +12,8 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.dispatch.clocks import timers
-from services.dispatch.models import Ticket, TicketStatus
 from services.dispatch.tickets.history import record
+from services.dispatch.tickets.models import Ticket, TicketStatus
 from shared.http.problems import conflict
 
 S = TicketStatus
@@ -29,9 +29,15 @@ ALLOWED: dict[str, tuple[str, ...]] = {
 }
 
 LABELS: dict[str, str] = {
-    S.NEW: "待分类", S.ROUTING: "派单中", S.ASSIGNED: "已签收", S.ON_SITE: "已到场", S.RESOLVED: "已办结待回访",
-    S.CLOSED: "已关闭", S.CANCELLED: "已撤销", S.MERGED: "已并单",
-}  # fmt: skip
+    S.NEW: "待分类",
+    S.ROUTING: "派单中",
+    S.ASSIGNED: "已签收",
+    S.ON_SITE: "已到场",
+    S.RESOLVED: "已办结待回访",
+    S.CLOSED: "已关闭",
+    S.CANCELLED: "已撤销",
+    S.MERGED: "已并单",
+}
 
 
 async def move(
@@ -51,5 +57,13 @@ async def move(
         raise conflict(f"a ticket that is {LABELS[before]} ({before}) cannot become {LABELS[to]} ({to})")
     ticket.status = to
     await timers.on_status(session, ticket, before)
-    await record(session, ticket, action, from_status=before, from_level=ticket.level_rank, reason=reason,
-                 details=details, actor=actor)  # fmt: skip
+    await record(
+        session,
+        ticket,
+        action,
+        from_status=before,
+        from_level=ticket.level_rank,
+        reason=reason,
+        details=details,
+        actor=actor,
+    )

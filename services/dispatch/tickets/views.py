@@ -2,23 +2,31 @@
 
 from __future__ import annotations
 
-from services.dispatch.models import Ticket, TicketHistory
-from services.dispatch.tickets.schemas import HistoryView, TicketView
+from services.dispatch.tickets.models import Ticket
+from services.dispatch.tickets.schemas import DuplicateView, TicketView
+from shared.http.views import view
 
 
-def ticket_view(t: Ticket) -> TicketView:
-    return TicketView(
-        id=t.id, number=t.number, channel=t.channel, status=t.status, priority=t.priority, title=t.title,
-        description=t.description, category_id=t.category_id, item_id=t.item_id, scope_kind=t.scope_kind,
-        difficulty=t.difficulty, caller_name=t.caller_name_masked, caller_phone=t.caller_phone_masked,
-        household_id=t.household_id, address=t.address_masked, grid_id=t.grid_id, level=t.level_rank,
-        unit_id=t.unit_id, provider_id=t.provider_id, dispatched_at=t.dispatched_at, accepted_at=t.accepted_at,
-        arrived_at=t.arrived_at, arrival_late=t.arrival_late, completed_at=t.completed_at,
-        resolution_note=t.resolution_note, material_cost=t.material_cost, gifts_flagged=bool(t.gifts_accepted),
-        warning=t.warning, merged_into_id=t.merged_into_id, created_at=t.created_at, closed_at=t.closed_at,
-    )  # fmt: skip
+def ticket_view(row: Ticket) -> TicketView:
+    return view(
+        TicketView,
+        row,
+        caller_name=row.caller_name_masked,
+        caller_phone=row.caller_phone_masked,
+        address=row.address_masked,
+        level=row.level_rank,
+        gifts_flagged=bool(row.gifts_accepted),
+    )
 
 
-def history_view(h: TicketHistory) -> HistoryView:
-    return HistoryView(action=h.action, actor=h.actor, at=h.at, from_status=h.from_status, to_status=h.to_status,
-                       from_level=h.from_level, to_level=h.to_level, reason=h.reason, details=h.details)  # fmt: skip
+def duplicate_view(row: Ticket, of: Ticket | None = None) -> DuplicateView:
+    """``row`` as a possible duplicate of ``of``, naming what they share (nothing without ``of``)."""
+    same = []
+    if of is not None:
+        if of.household_id and row.household_id == of.household_id:
+            same.append("household")
+        if of.address_index and row.address_index == of.address_index:
+            same.append("address")
+        if of.caller_phone_index and row.caller_phone_index == of.caller_phone_index:
+            same.append("caller")
+    return view(DuplicateView, row, same=same)

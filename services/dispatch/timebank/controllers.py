@@ -2,58 +2,80 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 from uuid import UUID
 
-from litestar import Controller, Request, get, post
-from litestar.di import NamedDependency
+from litestar import Controller, get, post
 from litestar.params import FromPath, JSONBody, QueryParameter
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.dispatch.access import OPERATORS, PROVIDERS
-from services.dispatch.timebank.schemas import AccountView, MovementView, RedemptionCreate, TransferCreate
+from services.dispatch.models import TimeBankAccount, TimeBankEntry
+from services.dispatch.timebank.schemas import AccountView, EntryView, MovementView, RedemptionCreate, TransferCreate
 from services.dispatch.timebank.services import TimeBankService
-from shared.http.guards import principal_of, requires_role, requires_tenant
+from shared.http.di import provide_service
+from shared.http.guards import requires_role, requires_tenant
+from shared.http.views import view, views
 
-AnyRequest = Request[Any, Any, Any]
+HolderKind = Annotated[str, QueryParameter(name="holderKind", pattern="^(provider|household)$")]
+OPERATOR = [requires_role(*OPERATORS)]
+PROVIDER = [requires_role(*PROVIDERS)]
+
+
+def account_view(account: TimeBankAccount, entries: list[TimeBankEntry]) -> AccountView:
+    return view(AccountView, account, entries=views(EntryView, entries))
+
+
+def movement_view(entry: TimeBankEntry, balance_points: int) -> MovementView:
+    return MovementView(entry=view(EntryView, entry), balance_points=balance_points)
 
 
 class TimeBankController(Controller):
     path = "/api/dispatch/timebank"
     tags = ["Time bank"]
     guards = [requires_tenant]
+    dependencies = {"timebank": provide_service(TimeBankService)}
 
-    @get("/me", operation_id="MyTimeBank", summary="My points, service time and latest entries",
-         guards=[requires_role(*PROVIDERS)])  # fmt: skip
-    async def me(self, request: AnyRequest, db_session: NamedDependency[AsyncSession]) -> AccountView:
-        return await TimeBankService(db_session, principal_of(request)).me()
+    @get("/me", operation_id="MyTimeBank", summary="My points, service time and latest entries", guards=PROVIDER)
+    async def me(self, timebank: TimeBankService) -> AccountView:
+        return account_view(*await timebank.me())
 
-    @post("/redemptions", operation_id="RedeemPoints", summary="Exchange points for goods or housekeeping services",
-          guards=[requires_role(*PROVIDERS)])  # fmt: skip
-    async def redeem(
-        self, request: AnyRequest, db_session: NamedDependency[AsyncSession], data: JSONBody[RedemptionCreate]
-    ) -> MovementView:
-        return await TimeBankService(db_session, principal_of(request)).redeem(data)
+    @post(
+        "/redemptions",
+        operation_id="RedeemPoints",
+        summary="Exchange points for goods or housekeeping services",
+        guards=PROVIDER,
+    )
+    async def redeem(self, timebank: TimeBankService, data: JSONBody[RedemptionCreate]) -> MovementView:
+        return movement_view(*await timebank.redeem(data))
 
-    @post("/transfers", operation_id="GivePoints", summary="Give points to a paired beneficiary household",
-          guards=[requires_role(*PROVIDERS)])  # fmt: skip
-    async def transfer(
-        self, request: AnyRequest, db_session: NamedDependency[AsyncSession], data: JSONBody[TransferCreate]
-    ) -> MovementView:
-        return await TimeBankService(db_session, principal_of(request)).transfer(data)
+    @post(
+        "/transfers",
+        operation_id="GivePoints",
+        summary="Give points to a paired beneficiary household",
+        guards=PROVIDER,
+    )
+    async def transfer(self, timebank: TimeBankService, data: JSONBody[TransferCreate]) -> MovementView:
+        return movement_view(*await timebank.transfer(data))
 
-    @get("/accounts", operation_id="FindTimeBankAccount", summary="The account of a provider or a household",
-         guards=[requires_role(*OPERATORS)])  # fmt: skip
+    @get(
+        "/accounts",
+        operation_id="FindTimeBankAccount",
+        summary="The account of a provider or a household",
+        guards=OPERATOR,
+    )
     async def find(
-        self, request: AnyRequest, db_session: NamedDependency[AsyncSession],
-        holder_kind: Annotated[str, QueryParameter(name="holderKind", pattern="^(provider|household)$")],
+        self,
+        timebank: TimeBankService,
+        holder_kind: HolderKind,
         holder_id: Annotated[UUID, QueryParameter(name="holderId")],
-    ) -> AccountView:  # fmt: skip
-        return await TimeBankService(db_session, principal_of(request)).find(holder_kind, holder_id)
-
-    @get("/accounts/{account_id:uuid}", operation_id="GetTimeBankAccount", summary="One account and its entries",
-         guards=[requires_role(*OPERATORS)])  # fmt: skip
-    async def account(
-        self, request: AnyRequest, db_session: NamedDependency[AsyncSession], account_id: FromPath[UUID]
     ) -> AccountView:
-        return await TimeBankService(db_session, principal_of(request)).account(account_id)
+        return account_view(*await timebank.find(holder_kind, holder_id))
+
+    @get(
+        "/accounts/{account_id:uuid}",
+        operation_id="GetTimeBankAccount",
+        summary="One account and its entries",
+        guards=OPERATOR,
+    )
+    async def account(self, timebank: TimeBankService, account_id: FromPath[UUID]) -> AccountView:
+        return account_view(*await timebank.account(account_id))

@@ -8,19 +8,21 @@ backstop. Entries are append-only and sum to the balance.
 
 from __future__ import annotations
 
+from typing import Any
 from uuid import UUID
 
-from sqlalchemy import select, update
+from sqlalchemy import Select, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.dispatch.models import DirectoryHousehold, DirectoryLink, Provider, TimeBankAccount, TimeBankEntry
 from services.dispatch.tickets.history import actor_name
-from services.dispatch.timebank.schemas import AccountView, EntryView, MovementView, RedemptionCreate, TransferCreate
+from services.dispatch.timebank.schemas import RedemptionCreate, TransferCreate
 from shared import audit
 from shared.auth.principal import Principal
 from shared.context import require_tenant
 from shared.db.base import uuid7
+from shared.db.repository import Repository
 from shared.http.problems import conflict, invalid, missing
 
 POINTS_PER_HOUR = 10
@@ -46,14 +48,16 @@ async def account_for(session: AsyncSession, holder_kind: str, holder_id: UUID) 
         )
         .on_conflict_do_nothing(constraint="uq_timebank_account_holder")
     )
-    account: TimeBankAccount = (
-        await session.scalars(
-            select(TimeBankAccount)
-            .where(TimeBankAccount.holder_kind == holder_kind, TimeBankAccount.holder_id == holder_id)
-            .execution_options(populate_existing=True)  # balances move by UPDATE statements, not the ORM
-        )
-    ).one()
+    # populate_existing: balances move by UPDATE statements, not the ORM
+    query = holder_is(holder_kind, holder_id).execution_options(populate_existing=True)
+    account: TimeBankAccount = (await session.scalars(query)).one()
     return account
+
+
+def holder_is(holder_kind: str, holder_id: UUID) -> Select[Any]:
+    return select(TimeBankAccount).where(
+        TimeBankAccount.holder_kind == holder_kind, TimeBankAccount.holder_id == holder_id
+    )
 
 
 async def _add(session: AsyncSession, account_id: UUID, points: int, minutes: int = 0) -> int:
@@ -114,15 +118,16 @@ async def credit_service(session: AsyncSession, ticket_id: UUID, provider_id: UU
     return points
 
 
-def entry_view(e: TimeBankEntry) -> EntryView:
-    return EntryView(id=e.id, kind=e.kind, points=e.points, minutes=e.minutes, ticket_id=e.ticket_id,
-                     counterpart_account_id=e.counterpart_account_id, reason=e.reason, at=e.at)  # fmt: skip
+class TimeBankAccountRepository(Repository[TimeBankAccount]):
+    model_type = TimeBankAccount
+    noun = "time-bank account"
 
 
 class TimeBankService:
-    def __init__(self, session: AsyncSession, principal: Principal) -> None:
+    def __init__(self, session: AsyncSession, principal: Principal, accounts: TimeBankAccountRepository) -> None:
         self.session = session
         self.principal = principal
+        self.accounts = accounts
 
     async def my_provider(self) -> Provider:
         provider: Provider | None = await self.session.scalar(
@@ -132,62 +137,58 @@ class TimeBankService:
             raise missing("time-bank account")
         return provider
 
-    async def view(self, account: TimeBankAccount) -> AccountView:
+    async def statement(self, account: TimeBankAccount) -> tuple[TimeBankAccount, list[TimeBankEntry]]:
+        """The account with its latest 100 entries, newest first."""
         entries = await self.session.scalars(
-            select(TimeBankEntry).where(TimeBankEntry.account_id == account.id)
-            .order_by(TimeBankEntry.at.desc(), TimeBankEntry.id.desc()).limit(100)
-        )  # fmt: skip
-        return AccountView(id=account.id, holder_kind=account.holder_kind, holder_id=account.holder_id,
-                           balance_points=account.balance_points, service_minutes=account.service_minutes,
-                           entries=[entry_view(e) for e in entries])  # fmt: skip
+            select(TimeBankEntry)
+            .where(TimeBankEntry.account_id == account.id)
+            .order_by(TimeBankEntry.at.desc(), TimeBankEntry.id.desc())
+            .limit(100)
+        )
+        return account, list(entries)
 
-    async def me(self) -> AccountView:
+    async def me(self) -> tuple[TimeBankAccount, list[TimeBankEntry]]:
         provider = await self.my_provider()
-        account = await self.session.scalar(
-            select(TimeBankAccount).where(
-                TimeBankAccount.holder_kind == PROVIDER, TimeBankAccount.holder_id == provider.id
-            )
-        )
+        account = await self.session.scalar(holder_is(PROVIDER, provider.id))
         if account is None:  # a read does not open an account
-            return AccountView(id=None, holder_kind=PROVIDER, holder_id=provider.id, balance_points=0,
-                               service_minutes=0, entries=[])  # fmt: skip
-        return await self.view(account)
+            unopened = TimeBankAccount(holder_kind=PROVIDER, holder_id=provider.id, balance_points=0, service_minutes=0)
+            return unopened, []
+        return await self.statement(account)
 
-    async def account(self, account_id: UUID) -> AccountView:
-        account = await self.session.get(TimeBankAccount, account_id)
-        if account is None:
-            raise missing("time-bank account")
-        return await self.view(account)
+    async def account(self, account_id: UUID) -> tuple[TimeBankAccount, list[TimeBankEntry]]:
+        return await self.statement(await self.accounts.get_or_404(account_id))
 
-    async def find(self, holder_kind: str, holder_id: UUID) -> AccountView:
-        account = await self.session.scalar(
-            select(TimeBankAccount).where(
-                TimeBankAccount.holder_kind == holder_kind, TimeBankAccount.holder_id == holder_id
-            )
+    async def find(self, holder_kind: str, holder_id: UUID) -> tuple[TimeBankAccount, list[TimeBankEntry]]:
+        return await self.statement(await self.accounts.one_or_404(holder_is(holder_kind, holder_id)))
+
+    async def _entry(
+        self, account_id: UUID, kind: str, points: int, reason: str, counterpart: UUID | None = None
+    ) -> TimeBankEntry:
+        entry = TimeBankEntry(
+            account_id=account_id,
+            kind=kind,
+            points=points,
+            minutes=0,
+            reason=reason,
+            counterpart_account_id=counterpart,
+            by_user=str(self.principal.user_id),
         )
-        if account is None:
-            raise missing("time-bank account")
-        return await self.view(account)
-
-    async def _entry(self, account_id: UUID, kind: str, points: int, reason: str,
-                     counterpart: UUID | None = None) -> TimeBankEntry:  # fmt: skip
-        entry = TimeBankEntry(account_id=account_id, kind=kind, points=points, minutes=0, reason=reason,
-                              counterpart_account_id=counterpart, by_user=str(self.principal.user_id))  # fmt: skip
         self.session.add(entry)
         await self.session.flush()
         await self.session.refresh(entry, ["at"])
         return entry
 
-    async def redeem(self, data: RedemptionCreate) -> MovementView:
+    async def redeem(self, data: RedemptionCreate) -> tuple[TimeBankEntry, int]:
+        """The redemption's entry and the balance left."""
         provider = await self.my_provider()
         account = await account_for(self.session, PROVIDER, provider.id)
         left = await _debit(self.session, account.id, data.points)
         entry = await self._entry(account.id, "redemption", -data.points, data.item.strip())
-        await audit.record(self.session, "dispatch.timebank.redeemed", subject_type="timebank_account",
-                           subject_id=str(account.id), detail={"points": data.points})  # fmt: skip
-        return MovementView(entry=entry_view(entry), balance_points=left)
+        await self._audit("dispatch.timebank.redeemed", account, {"points": data.points})
+        return entry, left
 
-    async def transfer(self, data: TransferCreate) -> MovementView:
+    async def transfer(self, data: TransferCreate) -> tuple[TimeBankEntry, int]:
+        """The giver's entry and the balance left."""
         provider = await self.my_provider()
         if await self.session.get(DirectoryHousehold, data.household_id) is None:
             raise invalid("householdId", "not a household of this district")
@@ -203,6 +204,9 @@ class TimeBankService:
         reason = data.reason.strip()
         entry = await self._entry(source.id, "transfer_out", -data.points, reason, target.id)
         await self._entry(target.id, "transfer_in", data.points, reason, source.id)
-        await audit.record(self.session, "dispatch.timebank.transferred", subject_type="timebank_account",
-                           subject_id=str(source.id), detail={"points": data.points, "to": str(target.id)})  # fmt: skip
-        return MovementView(entry=entry_view(entry), balance_points=left)
+        await self._audit("dispatch.timebank.transferred", source, {"points": data.points, "to": str(target.id)})
+        return entry, left
+
+    async def _audit(self, action: str, account: TimeBankAccount, detail: dict[str, Any]) -> None:
+        subject = str(account.id)
+        await audit.record(self.session, action, subject_type="timebank_account", subject_id=subject, detail=detail)
