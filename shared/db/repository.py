@@ -39,14 +39,14 @@ class Repository(SQLAlchemyAsyncRepository[ModelT], Generic[ModelT]):
             raise missing(self.noun)
         return row
 
-    async def one_or_404(self, statement: Select[tuple[ModelT]]) -> ModelT:
+    async def one_or_404(self, statement: Select[Any]) -> ModelT:
         row: ModelT | None = await self.session.scalar(statement)
         if row is None:
             raise missing(self.noun)
         return row
 
     async def page(
-        self, statement: Select[tuple[ModelT]], keyset: Keyset, *, after: str | None, limit: int
+        self, statement: Select[Any], keyset: Keyset, *, after: str | None, limit: int
     ) -> tuple[list[ModelT], str | None]:
         """One page of ``statement`` in keyset order, and the cursor of the next page (None on the last)."""
         if after is not None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from litestar import Controller, get, patch, put
+from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 
 from services.dispatch.access import STAFF
@@ -39,7 +40,7 @@ class CatalogueController(Controller):
     dependencies = {"setup": provide_service(CatalogueService)}
 
     @get("/catalogue", operation_id="ListServiceCatalogue", summary="Categories and their items, with clocks")
-    async def catalogue(self, setup: CatalogueService) -> list[CategoryView]:
+    async def catalogue(self, setup: NamedDependency[CatalogueService]) -> list[CategoryView]:
         return [category_view(row, items) for row, items in await setup.catalogue()]
 
     @patch(
@@ -49,26 +50,28 @@ class CatalogueController(Controller):
         guards=DISTRICT_ADMIN,
     )
     async def update_category(
-        self, setup: CatalogueService, code: FromPath[str], data: JSONBody[CategoryUpdate]
+        self, setup: NamedDependency[CatalogueService], code: FromPath[str], data: JSONBody[CategoryUpdate]
     ) -> CategoryView:
         return category_view(*await setup.update_category(code, data))
 
     @get("/ladder", operation_id="GetEscalationLadder", summary="The district's escalation ladder, grid first")
-    async def get_ladder(self, setup: CatalogueService) -> list[LadderLevelView]:
+    async def get_ladder(self, setup: NamedDependency[CatalogueService]) -> list[LadderLevelView]:
         return views(LadderLevelView, await setup.ladder())
 
     @get("/settings", operation_id="GetHotlineSettings", summary="Arrival pledge, offer time-out, working calendar")
-    async def get_settings(self, setup: CatalogueService) -> SettingsView:
+    async def get_settings(self, setup: NamedDependency[CatalogueService]) -> SettingsView:
         return view(SettingsView, await setup.settings())
 
     @patch(
         "/settings", operation_id="UpdateHotlineSettings", summary="Change the hotline's rules", guards=DISTRICT_ADMIN
     )
-    async def update_settings(self, setup: CatalogueService, data: JSONBody[SettingsUpdate]) -> SettingsView:
+    async def update_settings(
+        self, setup: NamedDependency[CatalogueService], data: JSONBody[SettingsUpdate]
+    ) -> SettingsView:
         return view(SettingsView, await setup.update_settings(data))
 
     @get("/calendar", operation_id="ListCalendarDays", summary="Holidays and make-up working days")
-    async def calendar(self, setup: CatalogueService) -> list[CalendarDayView]:
+    async def calendar(self, setup: NamedDependency[CatalogueService]) -> list[CalendarDayView]:
         return views(CalendarDayView, await setup.calendar())
 
     @put(
@@ -78,7 +81,7 @@ class CatalogueController(Controller):
         guards=DISTRICT_ADMIN,
     )
     async def set_day(
-        self, setup: CatalogueService, day: FromPath[date], data: JSONBody[CalendarDaySet]
+        self, setup: NamedDependency[CatalogueService], day: FromPath[date], data: JSONBody[CalendarDaySet]
     ) -> CalendarDayView:
         await setup.set_day(day, data)
         return CalendarDayView(day=day, is_working=data.is_working, label=data.label)

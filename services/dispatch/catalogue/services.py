@@ -111,7 +111,7 @@ class CatalogueService:
     async def catalogue(self) -> Catalogue:
         """The active categories, by rank, each with its active items by code."""
         await self.settings()
-        categories = await self.categories.list(order_by=(ServiceCategory.rank, False))
+        categories = await self.categories.get_many(order_by=(ServiceCategory.rank, False))
         items = await self._items()
         return [(c, [i for i in items if i.category_id == c.id]) for c in categories if c.active]
 

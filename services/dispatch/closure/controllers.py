@@ -5,6 +5,7 @@ from __future__ import annotations
 from uuid import UUID
 
 from litestar import Controller, get, post
+from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 
 from services.dispatch.access import OPERATORS
@@ -42,7 +43,7 @@ class ClosureController(Controller):
         summary="The handler reports the work done (note, service time, cost, gifts, unsolvable)",
     )
     async def resolve(
-        self, closure: ClosureService, ticket_id: FromPath[UUID], data: JSONBody[ResolutionCreate]
+        self, closure: NamedDependency[ClosureService], ticket_id: FromPath[UUID], data: JSONBody[ResolutionCreate]
     ) -> TicketView:
         return ticket_view(await closure.resolve(ticket_id, data))
 
@@ -52,7 +53,7 @@ class ClosureController(Controller):
         summary="The served person's feedback form; dissatisfaction reopens the ticket",
     )
     async def feedback(
-        self, closure: ClosureService, ticket_id: FromPath[UUID], data: JSONBody[FeedbackCreate]
+        self, closure: NamedDependency[ClosureService], ticket_id: FromPath[UUID], data: JSONBody[FeedbackCreate]
     ) -> FeedbackView:
         return feedback_view(*await closure.feedback(ticket_id, data))
 
@@ -63,7 +64,7 @@ class ClosureController(Controller):
         summary="The hotline's call back to the served person (电话回访), or its waiver with a reason",
     )
     async def callback(
-        self, closure: ClosureService, ticket_id: FromPath[UUID], data: JSONBody[CallbackCreate]
+        self, closure: NamedDependency[ClosureService], ticket_id: FromPath[UUID], data: JSONBody[CallbackCreate]
     ) -> CallbackView:
         return view(CallbackView, await closure.callback(ticket_id, data))
 
@@ -74,7 +75,7 @@ class ClosureController(Controller):
         guards=[requires_role(*OPERATORS)],
         summary="Close a resolved ticket once satisfied feedback and a callback (or its waiver) are in",
     )
-    async def close(self, closure: ClosureService, ticket_id: FromPath[UUID]) -> TicketView:
+    async def close(self, closure: NamedDependency[ClosureService], ticket_id: FromPath[UUID]) -> TicketView:
         return ticket_view(await closure.close(ticket_id))
 
     @get(
@@ -82,7 +83,7 @@ class ClosureController(Controller):
         operation_id="GetClosure",
         summary="What a ticket still awaits before closing, with its feedback and callbacks",
     )
-    async def closure(self, closure: ClosureService, ticket_id: FromPath[UUID]) -> ClosureView:
+    async def closure(self, closure: NamedDependency[ClosureService], ticket_id: FromPath[UUID]) -> ClosureView:
         ticket, awaiting, feedback, callbacks = await closure.status(ticket_id)
         return ClosureView(
             ticket=ticket_view(ticket),

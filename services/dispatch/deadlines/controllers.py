@@ -5,6 +5,7 @@ from __future__ import annotations
 from uuid import UUID
 
 from litestar import Controller, get
+from litestar.di import NamedDependency
 from litestar.params import FromPath
 
 from services.dispatch.access import STAFF
@@ -32,5 +33,7 @@ class DeadlineController(Controller):
         operation_id="ListTicketDeadlines",
         summary="The ticket's time limits: kind, due time, fired or cancelled",
     )
-    async def deadlines(self, clocks: DeadlineService, ticket_id: FromPath[UUID]) -> list[DeadlineView]:
+    async def deadlines(
+        self, clocks: NamedDependency[DeadlineService], ticket_id: FromPath[UUID]
+    ) -> list[DeadlineView]:
         return [deadline_view(row) for row in await clocks.of_ticket(ticket_id)]

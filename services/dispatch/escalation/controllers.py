@@ -5,6 +5,7 @@ from __future__ import annotations
 from uuid import UUID
 
 from litestar import Controller, get, post
+from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 
 from services.dispatch.access import OPERATORS, PROVIDERS, STAFF
@@ -51,7 +52,7 @@ class LadderController(Controller):
         guards=[requires_role(*STAFF)],
     )
     async def escalate(
-        self, ladder: EscalationService, ticket_id: FromPath[UUID], data: JSONBody[EscalationRequest]
+        self, ladder: NamedDependency[EscalationService], ticket_id: FromPath[UUID], data: JSONBody[EscalationRequest]
     ) -> TicketView:
         return ticket_view(await ladder.escalate(ticket_id, data.to_level, data.reason))
 
@@ -60,7 +61,9 @@ class LadderController(Controller):
         operation_id="GetEscalationPath",
         summary="The ladder path so far: each step with who, when and why",
     )
-    async def escalation_path(self, ladder: EscalationService, ticket_id: FromPath[UUID]) -> EscalationPath:
+    async def escalation_path(
+        self, ladder: NamedDependency[EscalationService], ticket_id: FromPath[UUID]
+    ) -> EscalationPath:
         return await ladder.path(ticket_id)
 
     @post(
@@ -70,7 +73,7 @@ class LadderController(Controller):
         summary="Issue a referral notice (抄告单) at the street supervision level",
     )
     async def issue_referral(
-        self, referrals: ReferralService, ticket_id: FromPath[UUID], data: JSONBody[ReferralCreate]
+        self, referrals: NamedDependency[ReferralService], ticket_id: FromPath[UUID], data: JSONBody[ReferralCreate]
     ) -> ReferralView:
         return view(ReferralView, await referrals.issue(ticket_id, data))
 
@@ -80,7 +83,9 @@ class LadderController(Controller):
         summary="The case's referral notices",
         guards=[requires_role(*STAFF)],
     )
-    async def list_referrals(self, referrals: ReferralService, ticket_id: FromPath[UUID]) -> list[ReferralView]:
+    async def list_referrals(
+        self, referrals: NamedDependency[ReferralService], ticket_id: FromPath[UUID]
+    ) -> list[ReferralView]:
         return views(ReferralView, await referrals.of_ticket(ticket_id))
 
     @post(
@@ -90,7 +95,7 @@ class LadderController(Controller):
         guards=[requires_role(*STAFF, *PROVIDERS)],
     )
     async def request_extension(
-        self, extensions: ExtensionService, ticket_id: FromPath[UUID], data: JSONBody[ExtensionCreate]
+        self, extensions: NamedDependency[ExtensionService], ticket_id: FromPath[UUID], data: JSONBody[ExtensionCreate]
     ) -> ExtensionView:
         return extension_view(*await extensions.request(ticket_id, data))
 
@@ -100,7 +105,9 @@ class LadderController(Controller):
         summary="The case's extension requests",
         guards=[requires_role(*STAFF, *PROVIDERS)],
     )
-    async def list_extensions(self, extensions: ExtensionService, ticket_id: FromPath[UUID]) -> list[ExtensionView]:
+    async def list_extensions(
+        self, extensions: NamedDependency[ExtensionService], ticket_id: FromPath[UUID]
+    ) -> list[ExtensionView]:
         return [extension_view(*row) for row in await extensions.of_ticket(ticket_id)]
 
 
@@ -117,7 +124,7 @@ class ReferralController(Controller):
         summary="Record the responsible unit's closure note on a referral notice",
     )
     async def close(
-        self, referrals: ReferralService, referral_id: FromPath[UUID], data: JSONBody[ReferralClosure]
+        self, referrals: NamedDependency[ReferralService], referral_id: FromPath[UUID], data: JSONBody[ReferralClosure]
     ) -> ReferralView:
         return view(ReferralView, await referrals.close(referral_id, data.note))
 
@@ -135,6 +142,9 @@ class ExtensionController(Controller):
         summary="Approve or refuse an extension request, before the time limit runs out",
     )
     async def decide(
-        self, extensions: ExtensionService, extension_id: FromPath[UUID], data: JSONBody[ExtensionDecision]
+        self,
+        extensions: NamedDependency[ExtensionService],
+        extension_id: FromPath[UUID],
+        data: JSONBody[ExtensionDecision],
     ) -> ExtensionView:
         return extension_view(*await extensions.decide(extension_id, data.approve, data.note))

@@ -12,6 +12,7 @@ from uuid import UUID
 import msgspec
 from litestar import Controller, Litestar, Request, get
 from litestar.datastructures import State
+from litestar.di import NamedDependency
 from litestar.params import QueryParameter
 from litestar.response import ServerSentEvent
 from redis.asyncio import Redis
@@ -91,7 +92,7 @@ class NotificationController(Controller):
     )
     async def list_notifications(
         self,
-        notifications: NotificationService,
+        notifications: NamedDependency[NotificationService],
         ticket_id: Annotated[UUID | None, QueryParameter(name="ticketId")] = None,
         status: Status = None,
         limit: Limit = 50,
@@ -105,7 +106,9 @@ class NotificationController(Controller):
         guards=[requires_role(Role.DISTRICT_ADMIN)],
         summary="The key the district's system verifies webhook signatures with (audited)",
     )
-    async def get_webhook_secret(self, state: State, notifications: NotificationService) -> WebhookSecretView:
+    async def get_webhook_secret(
+        self, state: State, notifications: NamedDependency[NotificationService]
+    ) -> WebhookSecretView:
         secret = await notifications.webhook_secret(runtime(state).settings)
         return WebhookSecretView(secret=secret.hex(), header=SIGNATURE_HEADER, scheme=SIGNATURE_SCHEME)
 

@@ -6,6 +6,7 @@ from typing import Annotated
 from uuid import UUID
 
 from litestar import Controller, get, patch, post
+from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 
 from services.dispatch.access import OPERATORS, PROVIDERS
@@ -44,7 +45,7 @@ class ProviderController(Controller):
     @get("/", operation_id="ListProviders", guards=OPERATOR, summary="Providers, oldest first")
     async def list_providers(
         self,
-        providers: ProviderService,
+        providers: NamedDependency[ProviderService],
         kind: Kind = None,
         grid_id: Annotated[UUID | None, QueryParameter(name="gridId")] = None,
         active: Annotated[bool | None, QueryParameter(name="active")] = None,
@@ -60,19 +61,23 @@ class ProviderController(Controller):
         guards=OPERATOR,
         summary="Register a professional team, expert studio, franchise firm or skilled resident",
     )
-    async def create(self, providers: ProviderService, data: JSONBody[ProviderCreate]) -> ProviderView:
+    async def create(self, providers: NamedDependency[ProviderService], data: JSONBody[ProviderCreate]) -> ProviderView:
         return provider_view(await providers.create(data))
 
     @get("/me", operation_id="GetMyProviders", guards=PROVIDER, summary="The caller's own provider entries")
-    async def get_mine(self, providers: ProviderService) -> list[ProviderView]:
+    async def get_mine(self, providers: NamedDependency[ProviderService]) -> list[ProviderView]:
         return [provider_view(p) for p in await providers.mine()]
 
     @patch("/me", operation_id="UpdateMyProviders", guards=PROVIDER, summary="Go on or off duty and share where I am")
-    async def update_mine(self, providers: ProviderService, data: JSONBody[ProviderSelfUpdate]) -> list[ProviderView]:
+    async def update_mine(
+        self, providers: NamedDependency[ProviderService], data: JSONBody[ProviderSelfUpdate]
+    ) -> list[ProviderView]:
         return [provider_view(p) for p in await providers.update_mine(data)]
 
     @get("/{provider_id:uuid}", operation_id="GetProvider", guards=OPERATOR, summary="One provider, phone masked")
-    async def get_provider(self, providers: ProviderService, provider_id: FromPath[UUID]) -> ProviderView:
+    async def get_provider(
+        self, providers: NamedDependency[ProviderService], provider_id: FromPath[UUID]
+    ) -> ProviderView:
         return provider_view(await providers.get(provider_id))
 
     @patch(
@@ -82,6 +87,6 @@ class ProviderController(Controller):
         summary="Duty, skills, position, registry fields; deactivating withdraws its open orders",
     )
     async def update(
-        self, providers: ProviderService, provider_id: FromPath[UUID], data: JSONBody[ProviderUpdate]
+        self, providers: NamedDependency[ProviderService], provider_id: FromPath[UUID], data: JSONBody[ProviderUpdate]
     ) -> ProviderView:
         return provider_view(await providers.update(provider_id, data))

@@ -14,7 +14,7 @@ from uuid import UUID
 
 from litestar import Controller, get, post
 from litestar.datastructures import State
-from litestar.di import Provide
+from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, HeaderParameter, JSONBody
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -68,7 +68,7 @@ class PublicController(Controller):
         summary="Send a 6-digit code by SMS to the resident's mobile (a few per hour)",
     )
     async def send_code(
-        self, desk: PublicDesk, tenant_id: FromPath[UUID], data: JSONBody[VerificationCreate]
+        self, desk: NamedDependency[PublicDesk], tenant_id: FromPath[UUID], data: JSONBody[VerificationCreate]
     ) -> VerificationStarted:
         async with desk.district(tenant_id) as public:
             row = await public.start_verification(data.phone, get_dispatch_settings())
@@ -81,7 +81,7 @@ class PublicController(Controller):
         summary="File a request with the code just received; answers its number and a follow token",
     )
     async def create(
-        self, desk: PublicDesk, tenant_id: FromPath[UUID], data: JSONBody[PublicRequestCreate]
+        self, desk: NamedDependency[PublicDesk], tenant_id: FromPath[UUID], data: JSONBody[PublicRequestCreate]
     ) -> PublicRequestCreated:
         limits = get_dispatch_settings()
         async with desk.district(tenant_id) as public:
@@ -97,7 +97,11 @@ class PublicController(Controller):
         summary="Where a request stands: status and what happened when (needs its X-Follow-Token)",
     )
     async def follow(
-        self, desk: PublicDesk, tenant_id: FromPath[UUID], number: FromPath[str], token: FollowToken = None
+        self,
+        desk: NamedDependency[PublicDesk],
+        tenant_id: FromPath[UUID],
+        number: FromPath[str],
+        token: FollowToken = None,
     ) -> PublicRequestStatus:
         async with desk.district(tenant_id) as public:
             ticket, history = await public.followed_request(number, token)

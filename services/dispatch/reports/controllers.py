@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from litestar import Controller, get
+from litestar.di import NamedDependency
 from litestar.params import QueryParameter
 
 from services.dispatch.access import STAFF
@@ -31,6 +32,6 @@ class ReportController(Controller):
         summary="Response, resolution and satisfaction rates (三率) per grid, village, street, provider",
     )
     async def rates(
-        self, reports: RatesService, start: FirstDay = None, end: LastDay = None, by: GroupBy = "grid"
+        self, reports: NamedDependency[RatesService], start: FirstDay = None, end: LastDay = None, by: GroupBy = "grid"
     ) -> RatesReport:
         return await reports.rates(start, end, by)

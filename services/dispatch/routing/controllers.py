@@ -5,6 +5,7 @@ from __future__ import annotations
 from uuid import UUID
 
 from litestar import Controller, get, post
+from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 
 from services.dispatch.access import OPERATORS, PROVIDERS
@@ -55,7 +56,7 @@ class DispatchOrderController(Controller):
         guards=OPERATOR,
         summary="Run routing again now: open offers are withdrawn, the best candidates get new ones",
     )
-    async def route(self, routing: RoutingService, ticket_id: FromPath[UUID]) -> RoutingView:
+    async def route(self, routing: NamedDependency[RoutingService], ticket_id: FromPath[UUID]) -> RoutingView:
         return routing_view(*await routing.reroute(ticket_id))
 
     @post(
@@ -66,7 +67,7 @@ class DispatchOrderController(Controller):
         summary="Dispatch to a provider the operator chose (an assign-mode offer)",
     )
     async def assign(
-        self, routing: RoutingService, ticket_id: FromPath[UUID], data: JSONBody[AssignRequest]
+        self, routing: NamedDependency[RoutingService], ticket_id: FromPath[UUID], data: JSONBody[AssignRequest]
     ) -> RoutingView:
         return routing_view(*await routing.assign(ticket_id, data.provider_id))
 
@@ -76,7 +77,7 @@ class DispatchOrderController(Controller):
         guards=OPERATOR,
         summary="Every offer made for a ticket, best rank first, with why each provider was chosen",
     )
-    async def offers(self, routing: RoutingService, ticket_id: FromPath[UUID]) -> list[OfferView]:
+    async def offers(self, routing: NamedDependency[RoutingService], ticket_id: FromPath[UUID]) -> list[OfferView]:
         return offer_views(await routing.ticket_offers(ticket_id))
 
     @post(
@@ -86,7 +87,7 @@ class DispatchOrderController(Controller):
         guards=[requires_role(*PROVIDERS)],
         summary="The provider who signed for the order is on site (late arrivals are flagged)",
     )
-    async def arrival(self, routing: RoutingService, ticket_id: FromPath[UUID]) -> RoutingView:
+    async def arrival(self, routing: NamedDependency[RoutingService], ticket_id: FromPath[UUID]) -> RoutingView:
         return routing_view(await routing.arrive(ticket_id), [])
 
     @post(
@@ -97,7 +98,7 @@ class DispatchOrderController(Controller):
         summary="Hand an order back (退单) with a reason; it is routed again without this provider",
     )
     async def give_back(
-        self, routing: RoutingService, ticket_id: FromPath[UUID], data: JSONBody[ReturnRequest]
+        self, routing: NamedDependency[RoutingService], ticket_id: FromPath[UUID], data: JSONBody[ReturnRequest]
     ) -> RoutingView:
         return routing_view(*await routing.give_back(ticket_id, data.reason))
 
@@ -111,7 +112,7 @@ class OfferController(Controller):
     dependencies = {"routing": provide_service(RoutingService)}
 
     @get("/", operation_id="ListMyOffers", summary="My open offers, the soonest to expire first")
-    async def list_offers(self, routing: RoutingService) -> list[OfferView]:
+    async def list_offers(self, routing: NamedDependency[RoutingService]) -> list[OfferView]:
         return offer_views(await routing.open_offers())
 
     @post(
@@ -120,7 +121,7 @@ class OfferController(Controller):
         status_code=200,
         summary="Sign for the order; in claim mode the first to accept wins and the rest get 409",
     )
-    async def accept(self, routing: RoutingService, offer_id: FromPath[UUID]) -> OfferView:
+    async def accept(self, routing: NamedDependency[RoutingService], offer_id: FromPath[UUID]) -> OfferView:
         return offer_view(*await routing.accept(offer_id))
 
     @post(
@@ -130,6 +131,6 @@ class OfferController(Controller):
         summary="Decline the order with a reason; an assign-mode order goes to the next candidate",
     )
     async def decline(
-        self, routing: RoutingService, offer_id: FromPath[UUID], data: JSONBody[DeclineRequest]
+        self, routing: NamedDependency[RoutingService], offer_id: FromPath[UUID], data: JSONBody[DeclineRequest]
     ) -> OfferView:
         return offer_view(*await routing.decline(offer_id, data.reason))

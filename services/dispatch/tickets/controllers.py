@@ -6,6 +6,7 @@ from typing import Annotated, Any
 from uuid import UUID
 
 from litestar import Controller, Request, get, patch, post
+from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 
 from services.dispatch.access import OPERATORS, STAFF
@@ -61,14 +62,14 @@ class TicketController(Controller):
         summary="Record a request or case (channel, caller, place, category)",
         guards=DESK,
     )
-    async def create(self, tickets: TicketService, data: JSONBody[TicketCreate]) -> TicketCreated:
+    async def create(self, tickets: NamedDependency[TicketService], data: JSONBody[TicketCreate]) -> TicketCreated:
         ticket = await tickets.create(data)
         return TicketCreated(ticket=ticket_view(ticket), possible_duplicates=await tickets.duplicates(ticket))
 
     @get("/", operation_id="ListTickets", summary="Tickets the caller may see, newest first")
     async def list_tickets(
         self,
-        tickets: TicketService,
+        tickets: NamedDependency[TicketService],
         status: Status = None,
         grid_id: GridId = None,
         after: After = None,
@@ -78,11 +79,11 @@ class TicketController(Controller):
         return TicketPage(items=[ticket_view(row) for row in rows], next=cursor)
 
     @get("/{ticket_id:uuid}", operation_id="GetTicket", summary="One ticket, personal data masked")
-    async def get_ticket(self, tickets: TicketService, ticket_id: TicketId) -> TicketView:
+    async def get_ticket(self, tickets: NamedDependency[TicketService], ticket_id: TicketId) -> TicketView:
         return ticket_view(await tickets.get(ticket_id))
 
     @get("/{ticket_id:uuid}/history", operation_id="GetTicketHistory", summary="Who did what, when and why")
-    async def get_history(self, tickets: TicketService, ticket_id: TicketId) -> list[HistoryView]:
+    async def get_history(self, tickets: NamedDependency[TicketService], ticket_id: TicketId) -> list[HistoryView]:
         return views(HistoryView, await tickets.history(ticket_id))
 
     @get(
@@ -91,7 +92,7 @@ class TicketController(Controller):
         guards=STAFF_ONLY,
         summary="Open tickets of the same household, address or caller and category",
     )
-    async def get_duplicates(self, tickets: TicketService, ticket_id: TicketId) -> list[DuplicateView]:
+    async def get_duplicates(self, tickets: NamedDependency[TicketService], ticket_id: TicketId) -> list[DuplicateView]:
         return await tickets.duplicates(await tickets.get(ticket_id))
 
     @patch(
@@ -100,7 +101,9 @@ class TicketController(Controller):
         summary="Classify or place a ticket not yet signed for",
         guards=STAFF_ONLY,
     )
-    async def classify(self, tickets: TicketService, ticket_id: TicketId, data: JSONBody[TicketClassify]) -> TicketView:
+    async def classify(
+        self, tickets: NamedDependency[TicketService], ticket_id: TicketId, data: JSONBody[TicketClassify]
+    ) -> TicketView:
         return ticket_view(await tickets.classify(ticket_id, data))
 
     @post(
@@ -110,7 +113,9 @@ class TicketController(Controller):
         status_code=200,
         guards=STAFF_ONLY,
     )
-    async def merge(self, tickets: TicketService, ticket_id: TicketId, data: JSONBody[MergeRequest]) -> TicketView:
+    async def merge(
+        self, tickets: NamedDependency[TicketService], ticket_id: TicketId, data: JSONBody[MergeRequest]
+    ) -> TicketView:
         return ticket_view(await tickets.merge(ticket_id, data.into_ticket_id, data.reason))
 
     @post(
@@ -120,7 +125,9 @@ class TicketController(Controller):
         status_code=200,
         guards=OPERATORS_ONLY,
     )
-    async def cancel(self, tickets: TicketService, ticket_id: TicketId, data: JSONBody[CancelRequest]) -> TicketView:
+    async def cancel(
+        self, tickets: NamedDependency[TicketService], ticket_id: TicketId, data: JSONBody[CancelRequest]
+    ) -> TicketView:
         return ticket_view(await tickets.cancel(ticket_id, data.reason))
 
     @post(
@@ -131,7 +138,7 @@ class TicketController(Controller):
         summary="Show the caller's name, phone or the address in clear, for a stated purpose (audited)",
     )
     async def reveal_field(
-        self, tickets: TicketService, ticket_id: TicketId, data: JSONBody[RevealRequest]
+        self, tickets: NamedDependency[TicketService], ticket_id: TicketId, data: JSONBody[RevealRequest]
     ) -> RevealView:
         return RevealView(field=data.field, value=await tickets.reveal(ticket_id, data.field, data.purpose))
 
@@ -149,7 +156,7 @@ class CallerController(Controller):
         summary="A caller's earlier tickets and households, by phone number (masked)",
     )
     async def lookup(
-        self, request: Request[Any, Any, Any], tickets: TicketService, data: JSONBody[CallerLookup]
+        self, request: Request[Any, Any, Any], tickets: NamedDependency[TicketService], data: JSONBody[CallerLookup]
     ) -> CallerView:
         errors = FieldErrors()
         check_phone(errors, "phone", data.phone)

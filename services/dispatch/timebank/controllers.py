@@ -6,6 +6,7 @@ from typing import Annotated
 from uuid import UUID
 
 from litestar import Controller, get, post
+from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 
 from services.dispatch.access import OPERATORS, PROVIDERS
@@ -36,7 +37,7 @@ class TimeBankController(Controller):
     dependencies = {"timebank": provide_service(TimeBankService)}
 
     @get("/me", operation_id="MyTimeBank", summary="My points, service time and latest entries", guards=PROVIDER)
-    async def me(self, timebank: TimeBankService) -> AccountView:
+    async def me(self, timebank: NamedDependency[TimeBankService]) -> AccountView:
         return account_view(*await timebank.me())
 
     @post(
@@ -45,7 +46,9 @@ class TimeBankController(Controller):
         summary="Exchange points for goods or housekeeping services",
         guards=PROVIDER,
     )
-    async def redeem(self, timebank: TimeBankService, data: JSONBody[RedemptionCreate]) -> MovementView:
+    async def redeem(
+        self, timebank: NamedDependency[TimeBankService], data: JSONBody[RedemptionCreate]
+    ) -> MovementView:
         return movement_view(*await timebank.redeem(data))
 
     @post(
@@ -54,7 +57,9 @@ class TimeBankController(Controller):
         summary="Give points to a paired beneficiary household",
         guards=PROVIDER,
     )
-    async def transfer(self, timebank: TimeBankService, data: JSONBody[TransferCreate]) -> MovementView:
+    async def transfer(
+        self, timebank: NamedDependency[TimeBankService], data: JSONBody[TransferCreate]
+    ) -> MovementView:
         return movement_view(*await timebank.transfer(data))
 
     @get(
@@ -65,7 +70,7 @@ class TimeBankController(Controller):
     )
     async def find(
         self,
-        timebank: TimeBankService,
+        timebank: NamedDependency[TimeBankService],
         holder_kind: HolderKind,
         holder_id: Annotated[UUID, QueryParameter(name="holderId")],
     ) -> AccountView:
@@ -77,5 +82,5 @@ class TimeBankController(Controller):
         summary="One account and its entries",
         guards=OPERATOR,
     )
-    async def account(self, timebank: TimeBankService, account_id: FromPath[UUID]) -> AccountView:
+    async def account(self, timebank: NamedDependency[TimeBankService], account_id: FromPath[UUID]) -> AccountView:
         return account_view(*await timebank.account(account_id))

@@ -58,20 +58,20 @@ class WishController(Controller):
         summary="Record a micro-wish (worth at most ¥200) for a household",
         guards=STAFF_ONLY,
     )
-    async def create(self, wishes: WishService, data: JSONBody[WishCreate]) -> WishView:
+    async def create(self, wishes: NamedDependency[WishService], data: JSONBody[WishCreate]) -> WishView:
         return wish_view(await wishes.create(data), wishes.principal)
 
     @get("/", operation_id="ListWishes", summary="Wishes the caller may see, newest first")
     async def list_wishes(
         self,
-        wishes: WishService,
+        wishes: NamedDependency[WishService],
         status: Status = None,
         limit: Annotated[int, QueryParameter(name="limit", ge=1, le=200)] = 50,
     ) -> list[WishView]:
         return [wish_view(w, wishes.principal) for w in await wishes.page(status, limit)]
 
     @get("/{wish_id:uuid}", operation_id="GetWish", summary="One micro-wish, beneficiary masked")
-    async def get_wish(self, wishes: WishService, wish_id: FromPath[UUID]) -> WishView:
+    async def get_wish(self, wishes: NamedDependency[WishService], wish_id: FromPath[UUID]) -> WishView:
         return wish_view(await wishes.get(wish_id), wishes.principal)
 
     @post(
@@ -81,7 +81,7 @@ class WishController(Controller):
         guards=STAFF_ONLY,
         summary="Put a collected wish on the claim platform",
     )
-    async def publish(self, wishes: WishService, wish_id: FromPath[UUID]) -> WishView:
+    async def publish(self, wishes: NamedDependency[WishService], wish_id: FromPath[UUID]) -> WishView:
         return wish_view(await wishes.publish(wish_id), wishes.principal)
 
     @post(
@@ -91,7 +91,7 @@ class WishController(Controller):
         summary="Claim a wish in one's own name, or record a unit's claim (staff, with unit)",
     )
     async def claim(
-        self, wishes: WishService, wish_id: FromPath[UUID], data: JSONBody[WishClaim | None] = None
+        self, wishes: NamedDependency[WishService], wish_id: FromPath[UUID], data: JSONBody[WishClaim | None] = None
     ) -> WishView:
         return wish_view(await wishes.claim(wish_id, data or WishClaim()), wishes.principal)
 
@@ -102,7 +102,7 @@ class WishController(Controller):
         guards=STAFF_ONLY,
         summary="No individual can fulfil it: open the wish to units",
     )
-    async def escalate(self, wishes: WishService, wish_id: FromPath[UUID]) -> WishView:
+    async def escalate(self, wishes: NamedDependency[WishService], wish_id: FromPath[UUID]) -> WishView:
         return wish_view(await wishes.escalate(wish_id), wishes.principal)
 
     @post(
@@ -115,7 +115,7 @@ class WishController(Controller):
     async def evidence(
         self,
         request: AnyRequest,
-        wishes: WishService,
+        wishes: NamedDependency[WishService],
         wish_id: FromPath[UUID],
         evidence_store: NamedDependency[ObjectStore],
     ) -> WishView:
@@ -128,7 +128,9 @@ class WishController(Controller):
         status_code=200,
         summary="Report the wish fulfilled (a note or an uploaded photo is required)",
     )
-    async def fulfil(self, wishes: WishService, wish_id: FromPath[UUID], data: JSONBody[WishFulfil]) -> WishView:
+    async def fulfil(
+        self, wishes: NamedDependency[WishService], wish_id: FromPath[UUID], data: JSONBody[WishFulfil]
+    ) -> WishView:
         return wish_view(await wishes.fulfil(wish_id, data.note), wishes.principal)
 
     @post(
@@ -138,5 +140,5 @@ class WishController(Controller):
         guards=STAFF_ONLY,
         summary="Close a fulfilled wish",
     )
-    async def close(self, wishes: WishService, wish_id: FromPath[UUID]) -> WishView:
+    async def close(self, wishes: NamedDependency[WishService], wish_id: FromPath[UUID]) -> WishView:
         return wish_view(await wishes.close(wish_id), wishes.principal)

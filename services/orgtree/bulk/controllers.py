@@ -6,6 +6,7 @@ from urllib.parse import quote
 from uuid import UUID
 
 from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
 from litestar.params import FromPath, QueryParameter
 from litestar.response import Stream
 
@@ -59,7 +60,7 @@ class BulkController(Controller):
     async def import_sheet(
         self,
         request: Request[Any, Any, Any],
-        bulk: BulkService,
+        bulk: NamedDependency[BulkService],
         kind: FromPath[BulkKind],
         dry_run: Annotated[bool, QueryParameter(name="dryRun")] = False,
     ) -> ImportReport:
@@ -73,7 +74,7 @@ class BulkController(Controller):
     )
     async def export_sheet(
         self,
-        bulk: BulkService,
+        bulk: NamedDependency[BulkService],
         kind: FromPath[BulkKind],
         file_format: Annotated[ExportFormat, QueryParameter(name="format")] = "xlsx",
         within: Annotated[UUID | None, QueryParameter(name="within")] = None,

@@ -4,6 +4,7 @@ from typing import Annotated
 from uuid import UUID
 
 from litestar import Controller, delete, get, post
+from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 
 from services.orgtree.access import EDITORS, ROLL_KEEPERS
@@ -24,7 +25,9 @@ class CadreController(Controller):
     dependencies = {"cadres": provide_service(CadreService)}
 
     @get("/", operation_id="ListCadrePostings", summary="Stationed and village cadres in a subtree")
-    async def list_postings(self, cadres: CadreService, within: Within = None, kind: Kind = None) -> list[PostingView]:
+    async def list_postings(
+        self, cadres: NamedDependency[CadreService], within: Within = None, kind: Kind = None
+    ) -> list[PostingView]:
         return views(PostingView, await cadres.within(within, kind))
 
     @post(
@@ -33,11 +36,11 @@ class CadreController(Controller):
         summary="Post a cadre to a village or community",
         guards=[requires_role(*EDITORS)],
     )
-    async def post_cadre(self, cadres: CadreService, data: JSONBody[PostingCreate]) -> PostingView:
+    async def post_cadre(self, cadres: NamedDependency[CadreService], data: JSONBody[PostingCreate]) -> PostingView:
         return view(PostingView, await cadres.post(data))
 
     @delete(
         "/{posting_id:uuid}", operation_id="EndCadrePosting", summary="End a posting", guards=[requires_role(*EDITORS)]
     )
-    async def end(self, cadres: CadreService, posting_id: FromPath[UUID]) -> None:
+    async def end(self, cadres: NamedDependency[CadreService], posting_id: FromPath[UUID]) -> None:
         await cadres.end(posting_id)

@@ -3,6 +3,7 @@ from __future__ import annotations
 from uuid import UUID
 
 from litestar import Controller, delete, get, put
+from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 
 from services.orgtree.access import READERS, ROLL_KEEPERS
@@ -26,7 +27,7 @@ class GridLeaderController(Controller):
     dependencies = {"leaders": provide_service(GridLeaderService)}
 
     @get("/", operation_id="GetGridLeader", summary="The grid's red-collar leader")
-    async def get_leader(self, leaders: GridLeaderService, grid_id: FromPath[UUID]) -> LeaderView:
+    async def get_leader(self, leaders: NamedDependency[GridLeaderService], grid_id: FromPath[UUID]) -> LeaderView:
         current = await leaders.current(grid_id)
         if current is None:
             raise ProblemError(404, "this grid has no leader", title="Not Found")
@@ -39,12 +40,12 @@ class GridLeaderController(Controller):
         guards=[requires_role(*ROLL_KEEPERS)],
     )
     async def appoint(
-        self, leaders: GridLeaderService, grid_id: FromPath[UUID], data: JSONBody[LeaderAppointment]
+        self, leaders: NamedDependency[GridLeaderService], grid_id: FromPath[UUID], data: JSONBody[LeaderAppointment]
     ) -> LeaderView:
         return leader_view(*await leaders.appoint(grid_id, data))
 
     @delete(
         "/", operation_id="VacateGridLeader", summary="The leader steps down", guards=[requires_role(*ROLL_KEEPERS)]
     )
-    async def vacate(self, leaders: GridLeaderService, grid_id: FromPath[UUID]) -> None:
+    async def vacate(self, leaders: NamedDependency[GridLeaderService], grid_id: FromPath[UUID]) -> None:
         await leaders.vacate(grid_id)

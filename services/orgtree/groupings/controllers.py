@@ -4,6 +4,7 @@ from typing import Annotated
 from uuid import UUID
 
 from litestar import Controller, get, post
+from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 
 from services.orgtree.access import ROLL_KEEPERS, STAFF
@@ -18,7 +19,7 @@ Within = Annotated[UUID | None, QueryParameter()]
 Kind = Annotated[str | None, QueryParameter(max_length=30)]
 
 
-async def grouping_view(groupings: GroupingService, row: Grouping) -> GroupingView:
+async def grouping_view(groupings: NamedDependency[GroupingService], row: Grouping) -> GroupingView:
     entries = await groupings.entries(row.id)
     members = [e.member_id for e in entries if e.member_id]
     households = [e.household_id for e in entries if e.household_id]
@@ -33,12 +34,14 @@ class GroupingController(Controller):
 
     @get("/", operation_id="ListGroupings", summary="Courtyards, clusters and teams in a subtree")
     async def list_groupings(
-        self, groupings: GroupingService, within: Within = None, kind: Kind = None
+        self, groupings: NamedDependency[GroupingService], within: Within = None, kind: Kind = None
     ) -> list[GroupingView]:
         return [await grouping_view(groupings, row) for row in await groupings.within(within, kind)]
 
     @get("/{grouping_id:uuid}", operation_id="GetGrouping", summary="One grouping with its members and households")
-    async def get_grouping(self, groupings: GroupingService, grouping_id: FromPath[UUID]) -> GroupingView:
+    async def get_grouping(
+        self, groupings: NamedDependency[GroupingService], grouping_id: FromPath[UUID]
+    ) -> GroupingView:
         return await grouping_view(groupings, await groupings.get(grouping_id))
 
     @post(
@@ -47,7 +50,7 @@ class GroupingController(Controller):
         summary="Form a courtyard, cluster or team",
         guards=[requires_role(*ROLL_KEEPERS)],
     )
-    async def create(self, groupings: GroupingService, data: JSONBody[GroupingCreate]) -> GroupingView:
+    async def create(self, groupings: NamedDependency[GroupingService], data: JSONBody[GroupingCreate]) -> GroupingView:
         return await grouping_view(groupings, await groupings.create(data))
 
     @post(
@@ -57,6 +60,6 @@ class GroupingController(Controller):
         guards=[requires_role(*ROLL_KEEPERS)],
     )
     async def add(
-        self, groupings: GroupingService, grouping_id: FromPath[UUID], data: JSONBody[GroupingEntry]
+        self, groupings: NamedDependency[GroupingService], grouping_id: FromPath[UUID], data: JSONBody[GroupingEntry]
     ) -> GroupingView:
         return await grouping_view(groupings, await groupings.add(grouping_id, data))

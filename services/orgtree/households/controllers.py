@@ -4,6 +4,7 @@ from typing import Annotated
 from uuid import UUID
 
 from litestar import Controller, get, patch, post
+from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, Parameter, QueryParameter
 
 from services.orgtree.access import READERS, ROLL_KEEPER, in_district, masked
@@ -41,7 +42,7 @@ class HouseholdController(Controller):
     @get("/", operation_id="ListHouseholds", summary="Households in a subtree; unserved=true: no member serves them")
     async def list_households(
         self,
-        households: HouseholdService,
+        households: NamedDependency[HouseholdService],
         within: Annotated[UUID | None, QueryParameter()] = None,
         category: Annotated[str | None, QueryParameter(max_length=40)] = None,
         unserved: Annotated[bool, QueryParameter()] = False,
@@ -55,7 +56,9 @@ class HouseholdController(Controller):
         return HouseholdPage(items=[household_view(h, principal) for h in rows], next_after=next_after)
 
     @post("/", operation_id="CreateHousehold", summary="Record a household in a grid", guards=ROLL_KEEPER)
-    async def create(self, households: HouseholdService, data: JSONBody[HouseholdCreate]) -> HouseholdView:
+    async def create(
+        self, households: NamedDependency[HouseholdService], data: JSONBody[HouseholdCreate]
+    ) -> HouseholdView:
         return household_view(await households.create(data), households.principal)
 
     @post(
@@ -65,14 +68,18 @@ class HouseholdController(Controller):
         status_code=200,
         guards=ROLL_KEEPER,
     )
-    async def lookup(self, households: HouseholdService, data: JSONBody[LookupRequest]) -> list[HouseholdView]:
+    async def lookup(
+        self, households: NamedDependency[HouseholdService], data: JSONBody[LookupRequest]
+    ) -> list[HouseholdView]:
         if data.phone is None or data.id_card is not None:
             raise invalid("phone", "households are looked up by phone only")
         principal = households.principal
         return [household_view(h, principal) for h in await households.lookup_by_phone(data.phone)]
 
     @get("/{household_id:uuid}", operation_id="GetHousehold", summary="One household, personal data masked")
-    async def get_household(self, households: HouseholdService, household_id: HouseholdId) -> HouseholdView:
+    async def get_household(
+        self, households: NamedDependency[HouseholdService], household_id: HouseholdId
+    ) -> HouseholdView:
         return household_view(await households.get(household_id), households.principal)
 
     @patch(
@@ -82,7 +89,7 @@ class HouseholdController(Controller):
         guards=ROLL_KEEPER,
     )
     async def update(
-        self, households: HouseholdService, household_id: HouseholdId, data: JSONBody[HouseholdUpdate]
+        self, households: NamedDependency[HouseholdService], household_id: HouseholdId, data: JSONBody[HouseholdUpdate]
     ) -> HouseholdView:
         return household_view(await households.update(household_id, data), households.principal)
 
@@ -94,7 +101,7 @@ class HouseholdController(Controller):
         guards=ROLL_KEEPER,
     )
     async def reveal(
-        self, households: HouseholdService, household_id: HouseholdId, data: JSONBody[RevealRequest]
+        self, households: NamedDependency[HouseholdService], household_id: HouseholdId, data: JSONBody[RevealRequest]
     ) -> Revealed:
         return Revealed(field=data.field, value=await households.reveal(household_id, data.field, data.purpose))
 
@@ -104,10 +111,15 @@ class HouseholdController(Controller):
         summary="Record that something happened to a household (a visit follows)",
     )
     async def record_event(
-        self, households: HouseholdService, household_id: HouseholdId, data: JSONBody[HouseholdEventCreate]
+        self,
+        households: NamedDependency[HouseholdService],
+        household_id: HouseholdId,
+        data: JSONBody[HouseholdEventCreate],
     ) -> HouseholdEventView:
         return view(HouseholdEventView, await households.record_event(household_id, data))
 
     @get("/{household_id:uuid}/events", operation_id="ListHouseholdEvents", summary="What happened to a household")
-    async def events(self, households: HouseholdService, household_id: HouseholdId) -> list[HouseholdEventView]:
+    async def events(
+        self, households: NamedDependency[HouseholdService], household_id: HouseholdId
+    ) -> list[HouseholdEventView]:
         return views(HouseholdEventView, await households.events(household_id))

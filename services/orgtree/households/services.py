@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 from uuid import UUID
 
 import msgspec
-from sqlalchemy import Select, exists, select
+from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.orgtree.access import is_staff, reveal_field, sees_any
@@ -104,7 +103,7 @@ class HouseholdService:
             )
             return list(rows), None
         scope = await self.nodes.scope_path(within)
-        query: Select[Any] = select(Household)  # Repository.page is typed 2.0-style
+        query = select(Household)
         if scope is not None:
             query = query.where(in_subtree(Household.grid_path, scope))
         if category is not None:

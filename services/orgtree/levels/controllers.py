@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from litestar import Controller, get, patch, put
+from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, Parameter
 
 from services.orgtree.access import DISTRICT_ADMIN, READERS, in_district
@@ -28,7 +29,7 @@ class DistrictSetupController(Controller):
     dependencies = {"setup": provide_service(DistrictSetupService)}
 
     @get("/levels/{tree:str}", operation_id="GetLevelSchema", summary="The levels of one tree")
-    async def get_levels(self, setup: DistrictSetupService, tree: FromPath[Tree]) -> LevelSchemaView:
+    async def get_levels(self, setup: NamedDependency[DistrictSetupService], tree: FromPath[Tree]) -> LevelSchemaView:
         return schema_view(tree, await setup.schema(tree))
 
     @put(
@@ -38,16 +39,18 @@ class DistrictSetupController(Controller):
         guards=DISTRICT_ADMIN,
     )
     async def replace_levels(
-        self, setup: DistrictSetupService, tree: FromPath[Tree], data: JSONBody[LevelSchemaReplace]
+        self, setup: NamedDependency[DistrictSetupService], tree: FromPath[Tree], data: JSONBody[LevelSchemaReplace]
     ) -> LevelSchemaView:
         return schema_view(tree, await setup.replace_schema(tree, data))
 
     @get("/settings", operation_id="GetDistrictSettings", summary="Dual-network fusion and link ranges")
-    async def get_settings(self, setup: DistrictSetupService) -> SettingsView:
+    async def get_settings(self, setup: NamedDependency[DistrictSetupService]) -> SettingsView:
         return view(SettingsView, await setup.settings())
 
     @patch(
         "/settings", operation_id="UpdateDistrictSettings", summary="Change the district's rules", guards=DISTRICT_ADMIN
     )
-    async def update_settings(self, setup: DistrictSetupService, data: JSONBody[SettingsUpdate]) -> SettingsView:
+    async def update_settings(
+        self, setup: NamedDependency[DistrictSetupService], data: JSONBody[SettingsUpdate]
+    ) -> SettingsView:
         return view(SettingsView, await setup.update_settings(data))

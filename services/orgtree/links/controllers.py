@@ -4,6 +4,7 @@ from typing import Annotated
 from uuid import UUID
 
 from litestar import Controller, delete, get, post, put
+from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 
 from services.orgtree.access import READERS, ROLL_KEEPER, ROLL_KEEPERS, in_district
@@ -42,7 +43,7 @@ class HouseholdLinkController(Controller):
         operation_id="ListServedHouseholds",
         summary="Households the member serves",
     )
-    async def served(self, links: HouseholdLinkService, member_id: MemberId) -> list[HouseholdView]:
+    async def served(self, links: NamedDependency[HouseholdLinkService], member_id: MemberId) -> list[HouseholdView]:
         return [household_view(household, links.principal) for _, household in await links.served(member_id)]
 
     @post(
@@ -52,7 +53,7 @@ class HouseholdLinkController(Controller):
         guards=ROLL_KEEPER,
     )
     async def link(
-        self, links: HouseholdLinkService, member_id: MemberId, data: JSONBody[HouseholdLinkCreate]
+        self, links: NamedDependency[HouseholdLinkService], member_id: MemberId, data: JSONBody[HouseholdLinkCreate]
     ) -> HouseholdLinkView:
         return view(HouseholdLinkView, await links.link(member_id, data.household_id))
 
@@ -63,7 +64,7 @@ class HouseholdLinkController(Controller):
         guards=ROLL_KEEPER,
     )
     async def replace(
-        self, links: HouseholdLinkService, member_id: MemberId, data: JSONBody[HouseholdLinkSet]
+        self, links: NamedDependency[HouseholdLinkService], member_id: MemberId, data: JSONBody[HouseholdLinkSet]
     ) -> list[HouseholdLinkView]:
         return views(HouseholdLinkView, await links.replace(member_id, data.household_ids))
 
@@ -73,7 +74,9 @@ class HouseholdLinkController(Controller):
         summary="The member stops serving a household",
         guards=ROLL_KEEPER,
     )
-    async def unlink(self, links: HouseholdLinkService, member_id: MemberId, household_id: HouseholdId) -> None:
+    async def unlink(
+        self, links: NamedDependency[HouseholdLinkService], member_id: MemberId, household_id: HouseholdId
+    ) -> None:
         await links.unlink(member_id, household_id)
 
     @get(
@@ -81,7 +84,9 @@ class HouseholdLinkController(Controller):
         operation_id="ListHouseholdServers",
         summary="Members who serve the household",
     )
-    async def servers(self, links: HouseholdLinkService, household_id: HouseholdId) -> list[MemberView]:
+    async def servers(
+        self, links: NamedDependency[HouseholdLinkService], household_id: HouseholdId
+    ) -> list[MemberView]:
         return [member_view(m) for m in await links.servers(household_id)]
 
 
@@ -93,24 +98,26 @@ class GuidanceController(Controller):
 
     @get("/", operation_id="ListGuidanceLinks", summary="Members a cadre guides")
     async def list_links(
-        self, guidance: GuidanceService, cadre_id: Annotated[UUID, QueryParameter(name="cadreId")]
+        self, guidance: NamedDependency[GuidanceService], cadre_id: Annotated[UUID, QueryParameter(name="cadreId")]
     ) -> list[GuidanceLinkView]:
         return views(GuidanceLinkView, await guidance.for_cadre(cadre_id))
 
     @post("/", operation_id="CreateGuidanceLink", summary="A cadre takes on a member to guide")
-    async def create(self, guidance: GuidanceService, data: JSONBody[GuidanceLinkCreate]) -> GuidanceLinkView:
+    async def create(
+        self, guidance: NamedDependency[GuidanceService], data: JSONBody[GuidanceLinkCreate]
+    ) -> GuidanceLinkView:
         return view(GuidanceLinkView, await guidance.create(data.cadre_id, data.member_id))
 
     @delete("/{link_id:uuid}", operation_id="RemoveGuidanceLink", summary="End a guidance link")
-    async def remove(self, guidance: GuidanceService, link_id: LinkId) -> None:
+    async def remove(self, guidance: NamedDependency[GuidanceService], link_id: LinkId) -> None:
         await guidance.remove(link_id)
 
     @post("/{link_id:uuid}/contacts", operation_id="LogGuidanceContact", summary="Log a contact")
     async def log_contact(
-        self, guidance: GuidanceService, link_id: LinkId, data: JSONBody[ContactCreate]
+        self, guidance: NamedDependency[GuidanceService], link_id: LinkId, data: JSONBody[ContactCreate]
     ) -> ContactView:
         return view(ContactView, await guidance.log_contact(link_id, data))
 
     @get("/{link_id:uuid}/contacts", operation_id="ListGuidanceContacts", summary="Contacts logged on a link")
-    async def contacts(self, guidance: GuidanceService, link_id: LinkId) -> list[ContactView]:
+    async def contacts(self, guidance: NamedDependency[GuidanceService], link_id: LinkId) -> list[ContactView]:
         return views(ContactView, await guidance.contacts(link_id))

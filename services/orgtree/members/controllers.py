@@ -5,6 +5,7 @@ from typing import Annotated
 from uuid import UUID
 
 from litestar import Controller, get, patch, post
+from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, Parameter, QueryParameter
 
 from services.orgtree.access import DISTRICT_ADMIN, READERS, ROLL_KEEPER, in_district, masked
@@ -48,7 +49,7 @@ class MemberController(Controller):
     @get("/", operation_id="ListMembers", summary="Members in a subtree (a grid's members are its red cells)")
     async def list_members(
         self,
-        members: MemberService,
+        members: NamedDependency[MemberService],
         within: Annotated[UUID | None, QueryParameter()] = None,
         flag: Annotated[str | None, QueryParameter(max_length=40)] = None,
         classification: Annotated[str | None, QueryParameter(max_length=20)] = None,
@@ -62,7 +63,7 @@ class MemberController(Controller):
         return MemberPage(items=[member_view(m) for m in rows], next_after=next_after)
 
     @get("/me", operation_id="GetMyMemberRecord", summary="The caller's own member record")
-    async def me(self, members: MemberService) -> MemberView:
+    async def me(self, members: NamedDependency[MemberService]) -> MemberView:
         return member_view(await members.me())
 
     @post(
@@ -72,15 +73,15 @@ class MemberController(Controller):
         status_code=200,
         guards=ROLL_KEEPER,
     )
-    async def lookup(self, members: MemberService, data: JSONBody[LookupRequest]) -> list[MemberView]:
+    async def lookup(self, members: NamedDependency[MemberService], data: JSONBody[LookupRequest]) -> list[MemberView]:
         return [member_view(m) for m in await members.lookup(phone=data.phone, id_card=data.id_card)]
 
     @post("/", operation_id="CreateMember", summary="Put a member on the rolls", guards=ROLL_KEEPER)
-    async def create(self, members: MemberService, data: JSONBody[MemberCreate]) -> MemberView:
+    async def create(self, members: NamedDependency[MemberService], data: JSONBody[MemberCreate]) -> MemberView:
         return member_view(await members.create(data))
 
     @get("/{member_id:uuid}", operation_id="GetMember", summary="One member, personal data masked")
-    async def get_member(self, members: MemberService, member_id: MemberId) -> MemberView:
+    async def get_member(self, members: NamedDependency[MemberService], member_id: MemberId) -> MemberView:
         return member_view(await members.get(member_id))
 
     @patch(
@@ -89,7 +90,9 @@ class MemberController(Controller):
         summary="Change profile, post, flags or grid",
         guards=ROLL_KEEPER,
     )
-    async def update(self, members: MemberService, member_id: MemberId, data: JSONBody[MemberUpdate]) -> MemberView:
+    async def update(
+        self, members: NamedDependency[MemberService], member_id: MemberId, data: JSONBody[MemberUpdate]
+    ) -> MemberView:
         return member_view(await members.update(member_id, data))
 
     @post(
@@ -99,7 +102,9 @@ class MemberController(Controller):
         summary="Show an ID number or phone in clear, for a stated purpose (audited)",
         guards=ROLL_KEEPER,
     )
-    async def reveal(self, members: MemberService, member_id: MemberId, data: JSONBody[RevealRequest]) -> Revealed:
+    async def reveal(
+        self, members: NamedDependency[MemberService], member_id: MemberId, data: JSONBody[RevealRequest]
+    ) -> Revealed:
         return Revealed(field=data.field, value=await members.reveal(member_id, data.field, data.purpose))
 
     @post(
@@ -109,17 +114,22 @@ class MemberController(Controller):
         guards=ROLL_KEEPER,
     )
     async def transfer(
-        self, membership: MembershipService, member_id: MemberId, data: JSONBody[TransferRequest]
+        self, membership: NamedDependency[MembershipService], member_id: MemberId, data: JSONBody[TransferRequest]
     ) -> TransferView:
         return view(TransferView, await membership.transfer(member_id, data))
 
     @get("/{member_id:uuid}/transfers", operation_id="ListMemberTransfers", summary="Membership history")
-    async def transfers(self, membership: MembershipService, member_id: MemberId) -> list[TransferView]:
+    async def transfers(
+        self, membership: NamedDependency[MembershipService], member_id: MemberId
+    ) -> list[TransferView]:
         return views(TransferView, await membership.transfers(member_id))
 
     @get("/{member_id:uuid}/membership", operation_id="MembershipAsOf", summary="The member's party unit on a date")
     async def membership_as_of(
-        self, membership: MembershipService, member_id: MemberId, as_of: Annotated[date, QueryParameter(name="asOf")]
+        self,
+        membership: NamedDependency[MembershipService],
+        member_id: MemberId,
+        as_of: Annotated[date, QueryParameter(name="asOf")],
     ) -> MembershipAsOf:
         branch = await membership.branch_as_of(member_id, as_of)
         return MembershipAsOf(member_id=member_id, as_of=as_of, branch_id=branch)
@@ -127,7 +137,7 @@ class MemberController(Controller):
     @get("/roll", operation_id="BranchRollAsOf", summary="The members of a party unit on a past date")
     async def roll_as_of(
         self,
-        membership: MembershipService,
+        membership: NamedDependency[MembershipService],
         branch_id: Annotated[UUID, QueryParameter(name="branchId")],
         as_of: Annotated[date, QueryParameter(name="asOf")],
     ) -> list[RollEntry]:
@@ -141,7 +151,9 @@ class MemberController(Controller):
         summary="Take a member off the district's rolls",
         guards=ROLL_KEEPER,
     )
-    async def remove(self, members: MemberService, member_id: MemberId, data: JSONBody[RemovalRequest]) -> None:
+    async def remove(
+        self, members: NamedDependency[MemberService], member_id: MemberId, data: JSONBody[RemovalRequest]
+    ) -> None:
         await members.remove(member_id, data)
 
 
@@ -154,9 +166,9 @@ class PostController(Controller):
     dependencies = {"posts": provide_service(PostService)}
 
     @get("/", operation_id="ListPosts", summary="Posts members may claim")
-    async def list_posts(self, posts: PostService) -> list[PostView]:
+    async def list_posts(self, posts: NamedDependency[PostService]) -> list[PostView]:
         return views(PostView, await posts.all())
 
     @post("/", operation_id="AddPost", summary="Add a post to the catalogue", guards=DISTRICT_ADMIN)
-    async def add_post(self, posts: PostService, data: JSONBody[PostCreate]) -> PostView:
+    async def add_post(self, posts: NamedDependency[PostService], data: JSONBody[PostCreate]) -> PostView:
         return view(PostView, await posts.add(data))

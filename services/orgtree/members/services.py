@@ -7,7 +7,7 @@ from typing import Any
 from uuid import UUID
 
 import msgspec
-from sqlalchemy import Select, delete, select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.orgtree.access import is_staff, reveal_field, sees_any
@@ -120,7 +120,7 @@ class MemberService:
             scope_path: str | None = node.path
         else:
             column, scope_path = Member.grid_path, self.principal.scope
-        query: Select[Any] = select(Member)  # Repository.page is typed 2.0-style
+        query = select(Member)
         if scope_path is not None:
             query = query.where(in_subtree(column, scope_path))
         if flag is not None:

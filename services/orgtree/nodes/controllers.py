@@ -5,6 +5,7 @@ from typing import Annotated
 from uuid import UUID
 
 from litestar import Controller, delete, get, patch, post
+from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, Parameter, QueryParameter
 
 from services.orgtree.access import EDITOR, STAFF, in_district
@@ -36,7 +37,7 @@ class NodeController(Controller):
     @get("/", operation_id="ListNodes", summary="List child nodes (or the top of the caller's scope)")
     async def list_nodes(
         self,
-        nodes: NodeService,
+        nodes: NamedDependency[NodeService],
         parent_id: Annotated[UUID | None, QueryParameter(name="parentId")] = None,
         limit: Limit = 50,
         offset: Annotated[int, Parameter(ge=0)] = 0,
@@ -47,7 +48,7 @@ class NodeController(Controller):
     @get("/search", operation_id="SearchNodes", summary="Units whose name contains the text, within a subtree")
     async def search(
         self,
-        nodes: NodeService,
+        nodes: NamedDependency[NodeService],
         q: Annotated[str, Parameter(min_length=1, max_length=100)],
         within: Annotated[UUID | None, QueryParameter()] = None,
         limit: Limit = 50,
@@ -55,13 +56,13 @@ class NodeController(Controller):
         return views(Node, await nodes.search(q, within=within, limit=limit))
 
     @get("/{node_id:uuid}", operation_id="GetNode", summary="One node")
-    async def get_node(self, nodes: NodeService, node_id: NodeId) -> Node:
+    async def get_node(self, nodes: NamedDependency[NodeService], node_id: NodeId) -> Node:
         return view(Node, await nodes.get(node_id))
 
     @get("/{node_id:uuid}/subtree", operation_id="ListSubtree", summary="Units below a node, by level and flag")
     async def subtree(
         self,
-        nodes: NodeService,
+        nodes: NamedDependency[NodeService],
         node_id: NodeId,
         level: Annotated[str | None, QueryParameter(max_length=40)] = None,
         flag: Annotated[str | None, QueryParameter(max_length=40)] = None,
@@ -72,18 +73,18 @@ class NodeController(Controller):
         return SubtreePage(items=views(Node, rows), next_after=rows[-1].path if len(rows) == limit else None)
 
     @get("/{node_id:uuid}/ancestors", operation_id="GetNodeAncestors", summary="Breadcrumbs, top first")
-    async def ancestors(self, nodes: NodeService, node_id: NodeId) -> list[Node]:
+    async def ancestors(self, nodes: NamedDependency[NodeService], node_id: NodeId) -> list[Node]:
         return views(Node, await nodes.ancestors(node_id))
 
     @get("/{node_id:uuid}/subtree-count", operation_id="CountSubtree", summary="Units, members, households below")
-    async def subtree_count(self, nodes: NodeService, node_id: NodeId) -> SubtreeCount:
+    async def subtree_count(self, nodes: NamedDependency[NodeService], node_id: NodeId) -> SubtreeCount:
         node = await nodes.get(node_id)
         counts = await nodes.counts(node)
         return SubtreeCount(node_id=node_id, by_level=await nodes.count_by_level(node), **counts)
 
     @get("/{node_id:uuid}/history", operation_id="ChildrenAsOf", summary="The units under a node on a past date")
     async def children_as_of(
-        self, nodes: NodeService, node_id: NodeId, as_of: Annotated[date, QueryParameter(name="asOf")]
+        self, nodes: NamedDependency[NodeService], node_id: NodeId, as_of: Annotated[date, QueryParameter(name="asOf")]
     ) -> list[NodeVersion]:
         at = datetime.combine(as_of, time.max, tzinfo=UTC)  # the structure at the end of that day
         versions = await nodes.children_as_of(node_id, at)
@@ -96,11 +97,11 @@ class NodeController(Controller):
         status_code=200,
         guards=EDITOR,
     )
-    async def move_node(self, nodes: NodeService, node_id: NodeId, data: JSONBody[NodeMove]) -> Node:
+    async def move_node(self, nodes: NamedDependency[NodeService], node_id: NodeId, data: JSONBody[NodeMove]) -> Node:
         return view(Node, await nodes.move(node_id, data.new_parent_id))
 
     @post("/", operation_id="CreateNode", summary="Add a child unit", guards=EDITOR)
-    async def create_node(self, nodes: NodeService, data: JSONBody[NodeCreate]) -> Node:
+    async def create_node(self, nodes: NamedDependency[NodeService], data: JSONBody[NodeCreate]) -> Node:
         node = await nodes.create_child(
             data.parent_id,
             data.level,
@@ -111,9 +112,11 @@ class NodeController(Controller):
         return view(Node, node)
 
     @patch("/{node_id:uuid}", operation_id="RenameNode", summary="Rename a unit", guards=EDITOR)
-    async def rename_node(self, nodes: NodeService, node_id: NodeId, data: JSONBody[NodeRename]) -> Node:
+    async def rename_node(
+        self, nodes: NamedDependency[NodeService], node_id: NodeId, data: JSONBody[NodeRename]
+    ) -> Node:
         return view(Node, await nodes.rename(node_id, data.name))
 
     @delete("/{node_id:uuid}", operation_id="RemoveNode", summary="Remove an empty unit", guards=EDITOR)
-    async def remove_node(self, nodes: NodeService, node_id: NodeId) -> None:
+    async def remove_node(self, nodes: NamedDependency[NodeService], node_id: NodeId) -> None:
         await nodes.remove(node_id)

@@ -5,6 +5,7 @@ from typing import Annotated
 from uuid import UUID
 
 from litestar import Controller, get
+from litestar.di import NamedDependency
 from litestar.params import FromPath, Parameter, QueryParameter
 
 from services.orgtree.access import STAFF
@@ -27,7 +28,7 @@ class ReportController(Controller):
         operation_id="NetworkRollup",
         summary="Stationed and village cadres, red-collar leaders, members, households under a unit",
     )
-    async def network(self, reports: ReportService, node_id: FromPath[UUID]) -> NetworkRollup:
+    async def network(self, reports: NamedDependency[ReportService], node_id: FromPath[UUID]) -> NetworkRollup:
         return await reports.network(node_id)
 
     @get(
@@ -35,13 +36,13 @@ class ReportController(Controller):
         operation_id="RedCellCoverage",
         summary="Members serving outside the district's range, and households no member serves",
     )
-    async def coverage(self, reports: ReportService, within: Within = None) -> RedCellCoverage:
+    async def coverage(self, reports: NamedDependency[ReportService], within: Within = None) -> RedCellCoverage:
         return await reports.coverage(within)
 
     @get("/guidance", operation_id="GuidanceReport", summary="Cadres below the monthly contact minimum")
     async def guidance(
         self,
-        reports: ReportService,
+        reports: NamedDependency[ReportService],
         month: Annotated[str, QueryParameter(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="YYYY-MM")],
         within: Within = None,
     ) -> GuidanceReport:
@@ -50,6 +51,9 @@ class ReportController(Controller):
 
     @get("/unposted-members", operation_id="UnpostedMembers", summary="Members without office who hold no post")
     async def unposted(
-        self, reports: ReportService, within: Within = None, limit: Annotated[int, Parameter(ge=1, le=1000)] = 200
+        self,
+        reports: NamedDependency[ReportService],
+        within: Within = None,
+        limit: Annotated[int, Parameter(ge=1, le=1000)] = 200,
     ) -> list[UnpostedMember]:
         return await reports.unposted(within, limit)
