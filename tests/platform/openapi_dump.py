@@ -8,20 +8,19 @@ The gateway's merged ``/schema`` is built from exactly these documents, so equal
 
 from __future__ import annotations
 
-import importlib
 import json
 import sys
 from typing import Any
 
-COMPONENTS = {"gateway": "gateway.app", "orgtree": "services.orgtree.app", "dispatch": "services.dispatch.app"}
+from shared.components import components, resolve
 
 
 def documents(names: list[str] | None = None) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    for name, module in COMPONENTS.items():
+    for name, component in components().items():
         if names and name not in names:
             continue
-        app: Any = importlib.import_module(module).create_app()
+        app: Any = resolve(component.app)()
         litestar_app = getattr(app, "app", app)  # the gateway wraps its Litestar app in a dispatcher
         out[name] = litestar_app.openapi_schema.to_schema()
     return out
