@@ -28,7 +28,8 @@ dev: $(STAMP) ## Start PostgreSQL, Redis, S3, migrate, load demo districts, run 
 down: ## Stop the development servers (data is kept in .dev/)
 	@test ! -f $(DEV_DIR)/servers.json || $(BIN)/python -m deploy.local_servers down --root $(DEV_DIR)
 
-test: $(STAMP) ## Run the whole test suite against real servers it starts itself
+test: $(STAMP) ## Run the whole test suite against real servers it starts itself (and a real browser)
+	$(BIN)/python -m tests.platform.browser ensure
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP) ## ruff, mypy and the import contracts
