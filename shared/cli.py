@@ -19,7 +19,7 @@ import os
 import sys
 from typing import Any
 
-from shared.components import Component, components
+from shared.components import Component, components, with_database, with_worker
 
 
 def _component(name: str) -> Component:
@@ -49,7 +49,10 @@ def cmd_api(args: argparse.Namespace) -> None:
 def cmd_worker(args: argparse.Namespace) -> None:
     from shared.messaging.consumer import run_worker
 
-    run_worker(_component(args.service).worker)
+    worker = _component(args.service).worker
+    if worker is None:
+        sys.exit(f"{args.service} has no worker")
+    run_worker(worker)
 
 
 def cmd_relay(args: argparse.Namespace) -> None:
@@ -61,7 +64,7 @@ def cmd_relay(args: argparse.Namespace) -> None:
 def cmd_scheduler(_: argparse.Namespace) -> None:
     from shared.scheduler import run_scheduler
 
-    run_scheduler([component.schedule for component in components().values()])
+    run_scheduler([c.schedule for c in components().values() if c.schedule])
 
 
 async def migrate(settings: Any, names: list[str], *, bootstrap: bool) -> None:
@@ -77,7 +80,7 @@ async def migrate(settings: Any, names: list[str], *, bootstrap: bool) -> None:
 def cmd_migrate(args: argparse.Namespace) -> None:
     from shared.settings import get_settings
 
-    names = [args.component] if args.component else list(components())
+    names = [args.component] if args.component else with_database()
     asyncio.run(migrate(get_settings(), names, bootstrap=args.bootstrap))
     print(f"migrated: {', '.join(names)}")
 
@@ -112,17 +115,17 @@ def build_parser() -> argparse.ArgumentParser:
     api.set_defaults(func=cmd_api)
 
     worker = sub.add_parser("worker", help="consume a service's event queue")
-    worker.add_argument("service", choices=names)
+    worker.add_argument("service", choices=with_worker())
     worker.set_defaults(func=cmd_worker)
 
     relay = sub.add_parser("relay", help="publish a component's outbox")
-    relay.add_argument("service", choices=names)
+    relay.add_argument("service", choices=with_database())
     relay.set_defaults(func=cmd_relay)
 
     sub.add_parser("scheduler", help="run periodic sweeps").set_defaults(func=cmd_scheduler)
 
     mig = sub.add_parser("migrate", help="upgrade databases to the newest schema")
-    mig.add_argument("component", nargs="?", choices=names)
+    mig.add_argument("component", nargs="?", choices=with_database())
     mig.add_argument("--bootstrap", action="store_true", help="first create databases and roles (needs the admin user)")
     mig.set_defaults(func=cmd_migrate)
 

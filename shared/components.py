@@ -3,7 +3,8 @@
 The gateway and every service publish one ``Component`` under the ``redcell.components`` entry-point
 group (``pyproject.toml``); the kernel finds them at run time and names none of them, so "the kernel
 imports nothing of ours" holds for string imports too. A new service is one entry point away from
-``redcell api|worker|relay|migrate``, the scheduler and ``redcell demo load``.
+``redcell api|worker|relay|migrate``, the scheduler and ``redcell demo load``. A component without a
+database (the console) has no migrations and no outbox relay; one without a worker or schedule has none.
 """
 
 from __future__ import annotations
@@ -28,8 +29,9 @@ class Component:
     package: str  # the package holding ``migrations/``
     port: int  # the API's default port; components are listed in port order (the gateway first)
     app: str  # factory served by ``redcell api <name>``
-    worker: str  # module declaring the broker and the actors of ``redcell worker <name>``
-    schedule: str  # module whose ``JOBS`` the scheduler runs
+    worker: str | None = None  # module declaring the broker and the actors of ``redcell worker <name>``
+    schedule: str | None = None  # module whose ``JOBS`` the scheduler runs
+    database: bool = True  # its own database: migrations, ``redcell migrate`` and an outbox relay
     demo: str | None = None  # async (settings, districts) -> lines printed by ``redcell demo load``
     commands: str | None = None  # (subparsers) -> None: the component's own ``redcell`` subcommands
 
@@ -61,3 +63,12 @@ def components() -> dict[str, Component]:
         if not isinstance(item, Component):
             raise TypeError(f"entry point in {ENTRY_POINT_GROUP} is not a Component: {item!r}")
     return {c.name: c for c in sorted(found, key=lambda c: c.port)}
+
+
+def with_database() -> list[str]:
+    """Components that own a database (migrated, relayed), the gateway first."""
+    return [name for name, c in components().items() if c.database]
+
+
+def with_worker() -> list[str]:
+    return [name for name, c in components().items() if c.worker]

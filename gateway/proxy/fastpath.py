@@ -1,6 +1,7 @@
 """The hot path: ``/api/...`` requests skip Litestar's router and go request id → JWT → rate limit → proxy.
 
-The gateway's latency is a measured budget (docs/architecture-notes.md, "Gateway hot path"); everything else (login,
+The gateway's latency is a measured budget (docs/architecture-notes.md, "Gateway hot path"); the web console
+(``/console/...``) is proxied beside it without a token check (it keeps its own session); everything else (login,
 JWKS, the tenant registry, the merged schema) is an ordinary Litestar app behind this dispatcher.
 """
 
@@ -15,6 +16,14 @@ from shared.auth.verify import TokenVerifier
 from shared.http.middleware import AuthenticationMiddleware, RequestIdMiddleware
 
 _CREDENTIAL_PATHS = frozenset({"/auth/login", "/auth/refresh"})
+_CONSOLE = "/console/"
+_TO_CONSOLE = frozenset({"/", "/console"})  # the site's front door and its path without the slash
+
+
+async def _redirect(send: Send, location: str) -> None:
+    headers = [(b"location", location.encode()), (b"content-length", b"0")]
+    await send({"type": "http.response.start", "status": 302, "headers": headers})
+    await send({"type": "http.response.body", "body": b"", "more_body": False})
 
 
 class GatewayDispatcher:
@@ -31,6 +40,12 @@ class GatewayDispatcher:
             AuthenticationMiddleware(forward, verifier, public_prefixes=public), trust_forwarded_for=False
         )
 
+        async def console(scope: Scope, receive: Receive, send: Send) -> None:
+            await proxy_state["proxy"].site(scope, receive, send)
+
+        # The console authenticates by its own session cookie: no bearer token is asked for here.
+        self.console = RequestIdMiddleware(console, trust_forwarded_for=False)
+
     def __getattr__(self, name: str) -> Any:  # tests and tools reach the Litestar app's attributes
         return getattr(self.app, name)
 
@@ -39,8 +54,12 @@ class GatewayDispatcher:
             await self.app(scope, receive, send)
         elif scope["path"].startswith("/api/"):
             await self.api(scope, receive, send)
+        elif scope["path"].startswith(_CONSOLE):
+            await self.console(scope, receive, send)
         elif scope["path"] in _CREDENTIAL_PATHS and await self._too_many_from_address(scope, send):
             return
+        elif scope["path"] in _TO_CONSOLE:
+            await _redirect(send, _CONSOLE)
         else:
             await self.app(scope, receive, send)
 

@@ -51,6 +51,7 @@ _HOP_BY_HOP = frozenset(
 )
 _RESPONSE_DROP = frozenset({"connection", "keep-alive", "transfer-encoding", "trailer", "upgrade", "x-request-id"})
 _SMALL_BODY = 64 * 1024
+_SIGN_IN = "/console/sign-in"
 
 
 class Upstreams:
@@ -59,6 +60,7 @@ class Upstreams:
     def __init__(self, settings: ProxySettings) -> None:
         self.settings = settings
         self.bases = {name: url.rstrip("/") for name, url in settings.upstreams.items()}
+        self.site = settings.console_url.rstrip("/") or None
         self._session: aiohttp.ClientSession | None = None
 
     async def open(self) -> None:
@@ -119,7 +121,6 @@ class Proxy:
         self._streams = tuple(settings.stream_routes)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        method: str = cast("Any", scope)["method"]
         # Litestar hands a mount the path below "/api"; forward the original, still percent-encoded.
         raw = scope.get("raw_path")
         path: str = raw.decode("latin-1") if raw else "/api" + scope["path"]
@@ -139,6 +140,23 @@ class Proxy:
             await send_problem(send, 401, "Unauthorized", "a bearer token is required")
             return
 
+        await self._forward(scope, receive, send, base, path=path, service=service)
+
+    async def site(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """The web console (``/console/...``): no bearer token (it keeps its own session cookie), no per-user
+        limit; sign-in attempts are limited per client address like ``/auth/login``."""
+        base = self.upstreams.site
+        if base is None:
+            await send_problem(send, 404, "Not Found", "no console is routed here")
+            return
+        path: str = scope["raw_path"].decode("latin-1") if scope.get("raw_path") else scope["path"]
+        method: str = cast("Any", scope)["method"]
+        if method == "POST" and scope["path"].startswith(_SIGN_IN) and await self.over_address_limit(scope, send):
+            return
+        await self._forward(scope, receive, send, base, path=path, service="console")
+
+    async def _forward(self, scope: Scope, receive: Receive, send: Send, base: str, *, path: str, service: str) -> None:
+        method: str = cast("Any", scope)["method"]
         headers = self._forward_headers(scope)
         content_length = next((int(v) for k, v in scope["headers"] if k == b"content-length" and v.isdigit()), None)
         upload_limit = next((n for prefix, n in self.settings.upload_routes.items() if path.startswith(prefix)), None)

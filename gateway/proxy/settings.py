@@ -33,8 +33,10 @@ class ProxySettings(BaseSettings):
     public_routes: list[str] = Field(default_factory=lambda: ["/api/dispatch/public/"])
     # Long-lived responses (server-sent events): relayed chunk by chunk as they come, ended when the client
     # goes, with this read timeout instead of upstream_timeout_s (the services send a heartbeat every 15 s).
-    stream_routes: list[str] = Field(default_factory=lambda: ["/api/dispatch/stream"])
+    stream_routes: list[str] = Field(default_factory=lambda: ["/api/dispatch/stream", "/console/live/"])
     stream_timeout_s: float = 60.0
+    # The web console behind ``/console/`` (it signs users in with its own session cookie); empty: none.
+    console_url: str = "http://127.0.0.1:8110"
 
 
 @lru_cache(maxsize=1)

@@ -10,6 +10,7 @@ from typing import Any
 from pydantic import BaseModel, SecretStr
 
 from gateway.proxy.settings import ProxySettings
+from services.console.settings import ConsoleSettings
 from services.dispatch.settings import DispatchProcessSettings
 from shared.settings import Settings
 
@@ -41,6 +42,7 @@ def test_every_setting_is_listed_with_its_real_default() -> None:
         dict(settings_variables(Settings, "REDCELL_"))
         | dict(settings_variables(ProxySettings, "REDCELL_GATEWAY__"))
         | dict(settings_variables(DispatchProcessSettings, "REDCELL_DISPATCH__"))
+        | dict(settings_variables(ConsoleSettings, "REDCELL_CONSOLE__"))
     )
     missing = sorted(set(variables) - set(listed))
     assert not missing, f"deploy/env.example does not list {missing}"

@@ -21,7 +21,7 @@ from shared.db.kernel import kernel_metadata
 from shared.db.urls import admin_url, database_url, plain_dsn
 from shared.settings import Settings
 
-COMPONENTS = {name: component.package for name, component in components().items()}
+COMPONENTS = {name: component.package for name, component in components().items() if component.database}
 
 
 async def scratch_database(settings: Settings, component: str) -> Settings:

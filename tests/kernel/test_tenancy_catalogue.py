@@ -13,7 +13,7 @@ from shared.settings import Settings
 from tests.platform.catalogue import rls_violations
 from tests.platform.plugin import prepare_database
 
-COMPONENTS = {name: component.package for name, component in components().items()}
+COMPONENTS = {name: component.package for name, component in components().items() if component.database}
 
 
 @pytest.mark.parametrize("component", sorted(COMPONENTS))

@@ -1,5 +1,6 @@
-"""The whole platform as real processes for end-to-end tests: every component's API, every outbox
-relay, every service's worker, and two provisioned districts with administrator tokens.
+"""The whole platform as real processes for end-to-end tests: every component's API (the console's too,
+behind the gateway at /console/), every outbox relay, every service's worker, the scheduler (offers time
+out, deadlines fire), and two provisioned districts with administrator tokens.
 
 Driven through the ``redcell`` command only, so the kernel imports no component code.
 """
@@ -25,6 +26,9 @@ from shared.components import components
 from tests.platform.processes import Platform
 
 COMPONENTS = {name: component.package for name, component in components().items()}
+DATABASES = [name for name, component in components().items() if component.database]
+WORKERS = [name for name, component in components().items() if component.worker]
+SITE = "console"  # served by the gateway at /console/, not as an /api/<service> upstream
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -104,13 +108,16 @@ def wait_for_root(gateway: str, token: str, timeout_s: float = 30) -> dict[str, 
 
 @pytest.fixture(scope="session")
 def platform(server_env: dict[str, str]) -> Iterator[RunningPlatform]:
-    services = [c for c in COMPONENTS if c != "gateway"]
+    services = [c for c in COMPONENTS if c not in ("gateway", SITE)]
     ports = dict(zip(COMPONENTS, free_ports(len(COMPONENTS)), strict=True))
     gateway_url = f"http://127.0.0.1:{ports['gateway']}"
     env = {
         **server_env,
         "REDCELL_JWT__JWKS_URL": f"{gateway_url}/.well-known/jwks.json",
         "REDCELL_GATEWAY__UPSTREAMS": json.dumps({s: f"http://127.0.0.1:{ports[s]}" for s in services}),
+        "REDCELL_GATEWAY__CONSOLE_URL": f"http://127.0.0.1:{ports.get(SITE, 0)}",
+        "REDCELL_CONSOLE__GATEWAY_URL": gateway_url,
+        "REDCELL_CONSOLE__COOKIE_SECURE": "false",  # plain HTTP on loopback
         # the hotline desk's caller lookup asks orgtree directly
         "REDCELL_DISPATCH__ORGTREE_URL": f"http://127.0.0.1:{ports.get('orgtree', 0)}",
         "REDCELL_WORKER__HEARTBEAT_TIMEOUT_MS": "3000",
@@ -122,10 +129,12 @@ def platform(server_env: dict[str, str]) -> Iterator[RunningPlatform]:
     redcell(running.env(), "migrate", "--bootstrap")
     try:
         urls = {component: running.add_api(component) for component in COMPONENTS}
-        for component in COMPONENTS:
+        for component in DATABASES:
             running.add(f"relay-{component}", "relay", component)
-        for service in services:
-            running.add(f"worker-{service}", "worker", service)
+        for service in WORKERS:
+            if service != "gateway":
+                running.add(f"worker-{service}", "worker", service)
+        running.add("scheduler", "scheduler")
         districts = []
         for slug, name in (("e2e-longwan", "龙湾区"), ("e2e-ouhai", "瓯海区")):
             admin = f"{slug}-admin"

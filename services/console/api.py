@@ -1,0 +1,147 @@
+"""Calling the platform's APIs through the gateway with the signed-in user's own token.
+
+One pooled ``httpx.AsyncClient`` per process (opened in the app's lifespan). A handler asks for ``api: Api``
+and calls ``await api.get("/api/dispatch/tickets", params=...)``: the token is renewed before it expires and
+once more if the API answers 401; problem+json answers become ``ApiError`` (status, detail, field errors), which
+a form shows beside its fields and the app's error pages show otherwise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import httpx
+
+from services.console.session import SignedIn, SignedOutError, TokenPair, TokenStore
+from shared.context import current_request_id
+
+
+class ApiError(Exception):
+    """A refusal or failure of an API, as its problem+json said."""
+
+    def __init__(self, status: int, detail: str, fields: dict[str, str] | None = None) -> None:
+        super().__init__(f"{status}: {detail}")
+        self.status = status
+        self.detail = detail
+        self.fields = fields or {}  # field name as the API spells it (``title``, ``tenant``) -> its message
+
+
+class UnreachableError(Exception):
+    """The gateway did not answer."""
+
+
+def api_error(response: httpx.Response) -> ApiError:
+    try:
+        body = response.json()
+    except ValueError:
+        body = {}
+    if not isinstance(body, dict):
+        body = {}
+    fields = {}
+    for item in body.get("errors") or []:
+        if isinstance(item, dict) and item.get("field"):
+            # ``body.gridId`` / ``query.after``: the form knows the field by its last part
+            fields[str(item["field"]).rsplit(".", 1)[-1]] = str(item.get("message", ""))
+    return ApiError(response.status_code, str(body.get("detail") or response.reason_phrase), fields)
+
+
+def _headers(token: str | None = None) -> dict[str, str]:
+    headers = {"accept": "application/json"}
+    if token:
+        headers["authorization"] = f"Bearer {token}"
+    request_id = current_request_id.get()
+    if request_id:
+        headers["x-request-id"] = request_id  # one id from the browser's request through every service
+    return headers
+
+
+class Gateway:
+    """The process's connection pool to the gateway, and the identity calls made before a user has a token."""
+
+    def __init__(self, base_url: str, timeout_s: float) -> None:
+        self.http = httpx.AsyncClient(
+            base_url=base_url.rstrip("/"),
+            timeout=httpx.Timeout(timeout_s, connect=5.0),
+            limits=httpx.Limits(max_connections=200, max_keepalive_connections=50),
+        )
+
+    async def close(self) -> None:
+        await self.http.aclose()
+
+    async def request(self, method: str, path: str, token: str | None = None, **kwargs: Any) -> httpx.Response:
+        try:
+            return await self.http.request(method, path, headers=_headers(token), **kwargs)
+        except httpx.TransportError as exc:
+            raise UnreachableError(str(exc)) from exc
+
+    async def login(self, body: dict[str, str]) -> dict[str, Any]:
+        """The gateway's token answer (``accessToken``, ``refreshToken``, ``expiresIn``, ``tenant``)."""
+        response = await self.request("POST", "/auth/login", json=body)
+        if response.status_code != 200:
+            raise api_error(response)
+        answer: dict[str, Any] = response.json()
+        return answer
+
+    async def renew(self, refresh_token: str) -> TokenPair:
+        response = await self.request("POST", "/auth/refresh", json={"refreshToken": refresh_token})
+        if response.status_code != 200:
+            raise SignedOutError
+        return TokenPair.issued(response.json())
+
+    async def logout(self, refresh_token: str) -> None:
+        await self.request("POST", "/auth/logout", json={"refreshToken": refresh_token})
+
+
+class Api:
+    """The APIs as the signed-in user: one per request (``api`` dependency)."""
+
+    def __init__(self, gateway: Gateway, tokens: TokenStore, user: SignedIn) -> None:
+        self.gateway = gateway
+        self.tokens = tokens
+        self.user = user
+
+    async def _token(self, *, stale: str = "") -> str:
+        return await self.tokens.access(self.user.key, self.gateway.renew, force=bool(stale), stale=stale)
+
+    async def call(self, method: str, path: str, **kwargs: Any) -> Any:
+        """The answer's JSON (None for 204); ``ApiError`` for 4xx/5xx, ``SignedOutError`` when renewal fails."""
+        token = await self._token()
+        response = await self.gateway.request(method, path, token, **kwargs)
+        if response.status_code == 401:  # expired early (a key rotation, a clock): renew once and retry
+            response = await self.gateway.request(method, path, await self._token(stale=token), **kwargs)
+            if response.status_code == 401:
+                raise SignedOutError
+        if response.status_code >= 400:
+            raise api_error(response)
+        return response.json() if response.content else None
+
+    async def get(self, path: str, **params: Any) -> Any:
+        return await self.call("GET", path, params={k: v for k, v in params.items() if v is not None})
+
+    async def post(self, path: str, body: Any) -> Any:
+        return await self.call("POST", path, json=body)
+
+    @asynccontextmanager
+    async def stream(self, path: str, last_event_id: str | None = None) -> AsyncIterator[httpx.Response]:
+        """An open server-sent-event response (read timeout off: the service sends heartbeats)."""
+        headers = {**_headers(await self._token()), "accept": "text/event-stream"}
+        if last_event_id:
+            headers["last-event-id"] = last_event_id
+        request = self.gateway.http.build_request(
+            "GET", path, headers=headers, timeout=httpx.Timeout(None, connect=5.0)
+        )
+        try:
+            response = await self.gateway.http.send(request, stream=True)
+        except httpx.TransportError as exc:
+            raise UnreachableError(str(exc)) from exc
+        try:
+            if response.status_code == 401:
+                raise SignedOutError
+            if response.status_code >= 400:
+                await response.aread()
+                raise api_error(response)
+            yield response
+        finally:
+            await response.aclose()

@@ -1,0 +1,131 @@
+"""The console process: ``redcell api console`` (behind the gateway at ``/console/``)."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, PrefixLoader, StrictUndefined
+from litestar import Litestar
+from litestar.config.csrf import CSRFConfig
+from litestar.di import Provide
+from litestar.middleware import DefineMiddleware
+from litestar.openapi.config import OpenAPIConfig
+from litestar.plugins.htmx import HTMXPlugin
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.plugins.prometheus import PrometheusConfig
+from litestar.static_files import create_static_files_router
+from litestar.stores.redis import RedisStore
+from litestar.template.config import TemplateConfig
+from redis.asyncio import Redis
+
+from services.console import SERVICE
+from services.console.api import Gateway
+from services.console.auth.controllers import AuthController
+from services.console.desk.controllers import NAV as DESK_NAV
+from services.console.desk.controllers import DeskController
+from services.console.errors import EXCEPTION_HANDLERS
+from services.console.i18n import Formats, translations
+from services.console.session import SESSION_COOKIE, SessionConfig, TokenStore
+from services.console.settings import ConsoleSettings, get_console_settings
+from services.console.tickets.controllers import TicketPageController
+from services.console.web import provide_api, provide_user
+from shared.http.health import health_handlers
+from shared.http.middleware import RequestIdMiddleware
+from shared.logging import configure_logging
+from shared.settings import Settings, get_settings
+
+HERE = Path(__file__).parent
+PREFIX = "redcell:console:"  # the platform's Redis is shared: every console key starts with this
+CONTROLLERS = [AuthController, DeskController, TicketPageController]
+NAVIGATION = [DESK_NAV]
+
+
+def templates(console: ConsoleSettings) -> Environment:
+    """``<area>/<name>.html`` is ``services/console/<area>/templates/<name>.html``; ``layout/`` holds the frame."""
+    areas = {d.name: FileSystemLoader(d / "templates") for d in sorted(HERE.iterdir()) if (d / "templates").is_dir()}
+    env = Environment(
+        loader=PrefixLoader(areas), autoescape=True, undefined=StrictUndefined, extensions=["jinja2.ext.i18n"]
+    )
+    env.install_gettext_translations(translations(console.locale), newstyle=True)  # type: ignore[attr-defined]
+    formats = Formats(console.locale, console.time_zone)
+    env.globals.update(fmt=formats, lang=console.locale.replace("_", "-"))
+    return env
+
+
+def csrf_secret(settings: Settings) -> str:
+    """Derived from the master key, so production needs no further secret to keep."""
+    return hmac.new(settings.master_key_bytes(), b"redcell console csrf", hashlib.sha256).hexdigest()
+
+
+def create_app(settings: Settings | None = None, console: ConsoleSettings | None = None) -> Litestar:
+    settings = settings or get_settings()
+    console = console or get_console_settings()
+    configure_logging(SERVICE, json=settings.log_json, level=settings.log_level)
+    redis = Redis.from_url(settings.redis.url, socket_timeout=5, socket_connect_timeout=2)
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        app.state.gateway = Gateway(console.gateway_url, console.gateway_timeout_s)
+        app.state.tokens = TokenStore(redis, PREFIX, console.session_lifetime_s)
+        app.state.console = console
+        app.state.settings = settings
+        app.state.sessions = sessions
+        app.state.navigation = NAVIGATION
+        try:
+            yield
+        finally:
+            await app.state.gateway.close()
+            await redis.aclose()
+
+    async def check_redis() -> None:
+        await redis.ping()
+
+    sessions = SessionConfig(
+        key=SESSION_COOKIE,
+        path="/console",
+        secure=console.cookie_secure,
+        httponly=True,
+        samesite="lax",
+        max_age=console.session_lifetime_s,
+        renew_on_access=True,
+        store="console_sessions",
+        exclude=["^/console/static/", "^/livez", "^/readyz", "^/metrics"],
+    )
+    csrf = CSRFConfig(
+        secret=csrf_secret(settings),
+        cookie_name="redcell_csrf",
+        cookie_path="/console",
+        cookie_secure=console.cookie_secure,
+        cookie_httponly=True,  # pages carry the token themselves (hidden field, hx-headers)
+        header_name="x-csrftoken",
+    )
+    prometheus = PrometheusConfig(
+        app_name=f"redcell_{SERVICE}", prefix="redcell", group_path=True, exclude=["/livez", "/readyz", "/metrics"]
+    )
+    return Litestar(
+        route_handlers=[
+            *CONTROLLERS,
+            create_static_files_router(path="/console/static", directories=[HERE / "static"], include_in_schema=False),
+            *health_handlers({"redis": check_redis}, settings.readiness_timeout_s),
+        ],
+        middleware=[
+            DefineMiddleware(RequestIdMiddleware, trust_forwarded_for=True),  # only the gateway reaches it
+            prometheus.middleware,
+            sessions.middleware,
+        ],
+        csrf_config=csrf,
+        stores={"console_sessions": RedisStore(redis, namespace=f"{PREFIX}session")},
+        template_config=TemplateConfig(instance=JinjaTemplateEngine.from_environment(templates(console))),
+        plugins=[HTMXPlugin()],
+        dependencies={"user": Provide(provide_user), "api": Provide(provide_api)},
+        exception_handlers=EXCEPTION_HANDLERS,
+        lifespan=[lifespan],
+        request_max_body_size=settings.max_body_bytes,
+        openapi_config=OpenAPIConfig(title="Redcell console", version="0.1.0", path="/schema"),
+        debug=False,
+        logging_config=None,
+    )
