@@ -1,5 +1,5 @@
-"""The message catalogue: ``locale/<locale>/LC_MESSAGES/messages.po`` read at start (no compile step), installed
-into Jinja2's i18n extension, plus the date, time and duration formats users in China write.
+"""The message catalogue: ``locale/<locale>/LC_MESSAGES/*.po`` and each area's own, read at start (no compile
+step), installed into Jinja2's i18n extension, plus the date, time and duration formats users in China write.
 
 Python code marks strings with ``N_`` (extraction only) and templates translate them with ``_``, so a second
 locale is a second ``.po`` file and ``REDCELL_CONSOLE__LOCALE``, never a code change.
@@ -14,11 +14,10 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime
+from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
-
-LOCALES = Path(__file__).parent / "locale"
 
 
 def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "translate later"
@@ -27,14 +26,22 @@ def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "transla
 
 @cache
 def translations(locale: str) -> Translations:
-    """The locale's catalogue; an unknown locale shows the source strings."""
-    po = LOCALES / locale / "LC_MESSAGES" / "messages.po"
-    if not po.is_file():
+    """The locale's catalogue: the common ``locale/`` one plus each area's own (``<area>/locale/``), so pages
+    added side by side never edit one file. An unknown locale shows the source strings."""
+    root = Path(__file__).parent
+    sources = sorted(root.glob(f"locale/{locale}/LC_MESSAGES/*.po")) + sorted(
+        root.glob(f"*/locale/{locale}/LC_MESSAGES/*.po")
+    )
+    if not sources:
         return Translations()
-    with po.open("rb") as source:
-        catalogue = read_po(source, locale=locale)
+    merged = Catalog(locale=locale)
+    for po in sources:
+        with po.open("rb") as source:
+            for message in read_po(source, locale=locale):
+                if message.id and message.string:
+                    merged[message.id] = message
     compiled = io.BytesIO()
-    write_mo(compiled, catalogue)
+    write_mo(compiled, merged)
     compiled.seek(0)
     return Translations(compiled)
 
