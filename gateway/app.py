@@ -16,6 +16,7 @@ from gateway.proxy.fastpath import GatewayDispatcher
 from gateway.proxy.routes import proxy_wiring
 from gateway.proxy.settings import ProxySettings, get_proxy_settings
 from gateway.tenants.controllers import DistrictUserController, PlatformTenantController
+from shared.auth.frontend import frontend_key
 from shared.auth.verify import JwksKeySource, TokenVerifier
 from shared.db.engine import make_engine, make_sessionmaker
 from shared.http.app import build_app
@@ -68,4 +69,4 @@ def create_app(settings: Settings | None = None, proxy_settings: ProxySettings |
         trust_forwarded_for=False,
         openapi_description="Redcell: identity, districts and every service under /api/<service>.",
     )
-    return GatewayDispatcher(app, proxy.state, verifier)
+    return GatewayDispatcher(app, proxy.state, verifier, frontend_key=frontend_key(settings.master_key_bytes()))

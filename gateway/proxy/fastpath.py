@@ -7,14 +7,17 @@ JWKS, the tenant registry, the merged schema) is an ordinary Litestar app behind
 
 from __future__ import annotations
 
+import hmac
 from typing import Any
 
 from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Receive, Scope, Send
 
+from shared.auth.frontend import HEADER
 from shared.auth.verify import TokenVerifier
 from shared.http.middleware import AuthenticationMiddleware, RequestIdMiddleware
 
+FRONTEND_HEADER = HEADER.encode()
 _CREDENTIAL_PATHS = frozenset({"/auth/login", "/auth/refresh"})
 _CONSOLE = "/console/"
 _TO_CONSOLE = frozenset({"/", "/console"})  # the site's front door and its path without the slash
@@ -27,9 +30,12 @@ async def _redirect(send: Send, location: str) -> None:
 
 
 class GatewayDispatcher:
-    def __init__(self, app: ASGIApp, proxy_state: dict[str, Any], verifier: TokenVerifier) -> None:
+    def __init__(
+        self, app: ASGIApp, proxy_state: dict[str, Any], verifier: TokenVerifier, *, frontend_key: str | None = None
+    ) -> None:
         self.app = app
         self.proxy_state = proxy_state
+        self.frontend_key = frontend_key.encode() if frontend_key else None
 
         async def forward(scope: Scope, receive: Receive, send: Send) -> None:
             await proxy_state["proxy"](scope, receive, send)
@@ -66,7 +72,14 @@ class GatewayDispatcher:
     async def _too_many_from_address(self, scope: Scope, send: Send) -> bool:
         """Password and refresh-token guessing is limited per client address, before any hashing work."""
         proxy = self.proxy_state.get("proxy")
-        if proxy is None or not scope.get("client"):
+        if proxy is None or not scope.get("client") or self._from_frontend(scope):
             return False
         refused: bool = await proxy.over_address_limit(scope, send, what="attempts")
         return refused
+
+    def _from_frontend(self, scope: Scope) -> bool:
+        """The console's own credential calls: it counted its browsers per address already (shared/auth/frontend.py)."""
+        if self.frontend_key is None:
+            return False
+        presented = next((v for k, v in scope["headers"] if k == FRONTEND_HEADER), None)
+        return presented is not None and hmac.compare_digest(presented, self.frontend_key)

@@ -15,6 +15,7 @@ from typing import Any
 import httpx
 
 from services.console.session import SignedIn, SignedOutError, TokenPair, TokenStore
+from shared.auth.frontend import HEADER as FRONTEND_HEADER
 from shared.context import current_request_id
 
 
@@ -60,7 +61,9 @@ def _headers(token: str | None = None) -> dict[str, str]:
 class Gateway:
     """The process's connection pool to the gateway, and the identity calls made before a user has a token."""
 
-    def __init__(self, base_url: str, timeout_s: float) -> None:
+    def __init__(self, base_url: str, timeout_s: float, frontend_key: str | None = None) -> None:
+        # sign-in and renewal say they come from the console, which counted its browsers per address itself
+        self.credential_headers = {FRONTEND_HEADER: frontend_key} if frontend_key else {}
         self.http = httpx.AsyncClient(
             base_url=base_url.rstrip("/"),
             timeout=httpx.Timeout(timeout_s, connect=5.0),
@@ -70,22 +73,26 @@ class Gateway:
     async def close(self) -> None:
         await self.http.aclose()
 
-    async def request(self, method: str, path: str, token: str | None = None, **kwargs: Any) -> httpx.Response:
+    async def request(
+        self, method: str, path: str, token: str | None = None, headers: dict[str, str] | None = None, **kwargs: Any
+    ) -> httpx.Response:
         try:
-            return await self.http.request(method, path, headers=_headers(token), **kwargs)
+            return await self.http.request(method, path, headers={**_headers(token), **(headers or {})}, **kwargs)
         except httpx.TransportError as exc:
             raise UnreachableError(str(exc)) from exc
 
     async def login(self, body: dict[str, str]) -> dict[str, Any]:
         """The gateway's token answer (``accessToken``, ``refreshToken``, ``expiresIn``, ``tenant``)."""
-        response = await self.request("POST", "/auth/login", json=body)
+        response = await self.request("POST", "/auth/login", json=body, headers=self.credential_headers)
         if response.status_code != 200:
             raise api_error(response)
         answer: dict[str, Any] = response.json()
         return answer
 
     async def renew(self, refresh_token: str) -> TokenPair:
-        response = await self.request("POST", "/auth/refresh", json={"refreshToken": refresh_token})
+        response = await self.request(
+            "POST", "/auth/refresh", json={"refreshToken": refresh_token}, headers=self.credential_headers
+        )
         if response.status_code != 200:
             raise SignedOutError
         return TokenPair.issued(response.json())

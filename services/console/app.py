@@ -33,6 +33,7 @@ from services.console.session import SESSION_COOKIE, SessionConfig, TokenStore
 from services.console.settings import ConsoleSettings, get_console_settings
 from services.console.tickets.controllers import TicketPageController
 from services.console.web import provide_api, provide_user
+from shared.auth.frontend import frontend_key
 from shared.http.health import health_handlers
 from shared.http.middleware import RequestIdMiddleware
 from shared.logging import configure_logging
@@ -69,7 +70,9 @@ def create_app(settings: Settings | None = None, console: ConsoleSettings | None
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
-        app.state.gateway = Gateway(console.gateway_url, console.gateway_timeout_s)
+        app.state.gateway = Gateway(
+            console.gateway_url, console.gateway_timeout_s, frontend_key(settings.master_key_bytes())
+        )
         app.state.tokens = TokenStore(redis, PREFIX, console.session_lifetime_s)
         app.state.console = console
         app.state.settings = settings

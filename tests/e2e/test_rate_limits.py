@@ -12,6 +12,8 @@ import httpx
 
 from deploy import local_servers
 from deploy.local_servers import free_ports
+from shared.auth.frontend import HEADER, frontend_key
+from shared.settings import Settings
 from tests.e2e.conftest import RunningPlatform, auth, login, new_user
 
 
@@ -65,5 +67,34 @@ def test_password_guessing_from_one_address_is_limited(platform: RunningPlatform
     ]
     assert guesses[:5] == [401] * 5
     assert set(guesses[5:]) == {429}
+    process.stop()
+    os.kill(redis_pid, signal.SIGTERM)
+
+
+def test_the_consoles_own_sign_ins_are_not_counted_per_address_again(
+    platform: RunningPlatform, settings: Settings
+) -> None:
+    """The console counts browsers on POST /console/sign-in; its own /auth/login calls carry the front-end key."""
+    port, redis_port = free_ports(2)
+    redis_pid = local_servers.start_redis(Path(tempfile.mkdtemp(prefix="redcell-rl-")), redis_port, durable=False)
+    guarded = {
+        "REDCELL_GATEWAY__ANONYMOUS_RATE_PER_MINUTE": "5",
+        "REDCELL_REDIS__URL": f"redis://127.0.0.1:{redis_port}/0",
+    }
+    process = platform.platform.add("api-gateway-frontend", "api", "gateway", "--port", str(port), env=guarded)
+    base = f"http://127.0.0.1:{port}"
+    platform.platform.wait_ready(base, process)
+    if time.time() % 60 > 50:
+        time.sleep(61 - time.time() % 60)
+    key = frontend_key(settings.master_key_bytes())  # the platform runs with the same master key
+
+    def attempt(i: int, presented: str) -> int:
+        body = {"username": f"console-user-{i}", "password": "x" * 12}
+        return httpx.post(f"{base}/auth/login", json=body, headers={HEADER: presented}).status_code
+
+    assert [attempt(i, key) for i in range(8)] == [401] * 8  # wrong passwords, but never 429
+    forged = [attempt(i, "0" * 64) for i in range(8)]  # a made-up key counts like any other address
+    assert forged[:5] == [401] * 5
+    assert set(forged[5:]) == {429}
     process.stop()
     os.kill(redis_pid, signal.SIGTERM)
