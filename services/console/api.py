@@ -15,6 +15,7 @@ from typing import Any
 import httpx
 
 from services.console.session import SignedIn, SignedOutError, TokenPair, TokenStore
+from services.console.timing import api_call
 from shared.auth.frontend import HEADER as FRONTEND_HEADER
 from shared.context import current_request_id
 
@@ -77,7 +78,8 @@ class Gateway:
         self, method: str, path: str, token: str | None = None, headers: dict[str, str] | None = None, **kwargs: Any
     ) -> httpx.Response:
         try:
-            return await self.http.request(method, path, headers={**_headers(token), **(headers or {})}, **kwargs)
+            with api_call():
+                return await self.http.request(method, path, headers={**_headers(token), **(headers or {})}, **kwargs)
         except httpx.TransportError as exc:
             raise UnreachableError(str(exc)) from exc
 

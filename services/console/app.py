@@ -32,6 +32,7 @@ from services.console.i18n import Formats, translations
 from services.console.session import SESSION_COOKIE, SessionConfig, TokenStore
 from services.console.settings import ConsoleSettings, get_console_settings
 from services.console.tickets.controllers import TicketPageController
+from services.console.timing import ServerTimingMiddleware
 from services.console.web import provide_api, provide_user
 from shared.auth.frontend import frontend_key
 from shared.http.health import health_handlers
@@ -117,6 +118,7 @@ def create_app(settings: Settings | None = None, console: ConsoleSettings | None
         ],
         middleware=[
             DefineMiddleware(RequestIdMiddleware, trust_forwarded_for=True),  # only the gateway reaches it
+            ServerTimingMiddleware,  # outside the session and CSRF work: those are the console's time too
             prometheus.middleware,
             sessions.middleware,
         ],

@@ -15,6 +15,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -108,6 +109,13 @@ def wait_for_root(gateway: str, token: str, timeout_s: float = 30) -> dict[str, 
 
 @pytest.fixture(scope="session")
 def platform(server_env: dict[str, str]) -> Iterator[RunningPlatform]:
+    with running_platform(server_env) as running:
+        yield running
+
+
+@contextmanager
+def running_platform(server_env: dict[str, str], **extra_env: str) -> Iterator[RunningPlatform]:
+    """Every component as real processes on free ports, two districts provisioned; stopped on exit."""
     services = [c for c in COMPONENTS if c not in ("gateway", SITE)]
     ports = dict(zip(COMPONENTS, free_ports(len(COMPONENTS)), strict=True))
     gateway_url = f"http://127.0.0.1:{ports['gateway']}"
@@ -123,6 +131,7 @@ def platform(server_env: dict[str, str]) -> Iterator[RunningPlatform]:
         "REDCELL_WORKER__HEARTBEAT_TIMEOUT_MS": "3000",
         # every test logs in from 127.0.0.1; the per-address limit has its own test
         "REDCELL_GATEWAY__ANONYMOUS_RATE_PER_MINUTE": "100000",
+        **extra_env,
     }
     running = Platform(base_env=env, log_dir=Path(tempfile.mkdtemp(prefix="redcell-e2e-")))
     running.ports.update(ports)
