@@ -15,7 +15,7 @@ from gateway.identity.keys import KeyRing
 from gateway.proxy.fastpath import GatewayDispatcher
 from gateway.proxy.routes import proxy_wiring
 from gateway.proxy.settings import ProxySettings, get_proxy_settings
-from gateway.tenants.controllers import DistrictUserController, PlatformTenantController
+from gateway.tenants.controllers import DistrictUserController, PlatformTenantController, PublicDistrictController
 from shared.auth.frontend import frontend_key
 from shared.auth.verify import JwksKeySource, TokenVerifier
 from shared.db.engine import make_engine, make_sessionmaker
@@ -24,7 +24,17 @@ from shared.settings import Settings, get_settings
 
 SERVICE = "gateway"
 MIGRATIONS = Path(__file__).parent / "migrations"
-PUBLIC = ("/livez", "/readyz", "/metrics", "/schema", "/auth/login", "/auth/refresh", "/auth/logout", "/.well-known/")
+PUBLIC = (
+    "/livez",
+    "/readyz",
+    "/metrics",
+    "/schema",
+    "/auth/login",  # and /auth/login/district
+    "/auth/refresh",
+    "/auth/logout",
+    "/.well-known/",
+    "/public/",  # what anyone may know of a district (tenants/controllers.py)
+)
 
 
 def create_app(settings: Settings | None = None, proxy_settings: ProxySettings | None = None) -> GatewayDispatcher:
@@ -57,7 +67,14 @@ def create_app(settings: Settings | None = None, proxy_settings: ProxySettings |
     verifier = TokenVerifier(JwksKeySource(own_jwks), settings.jwt)
     app = build_app(
         SERVICE,
-        [AuthController, jwks, PlatformTenantController, DistrictUserController, *proxy.handlers],
+        [
+            AuthController,
+            jwks,
+            PlatformTenantController,
+            DistrictUserController,
+            PublicDistrictController,
+            *proxy.handlers,
+        ],
         settings,
         title="Redcell platform",
         verifier=verifier,

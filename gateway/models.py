@@ -49,10 +49,15 @@ class UserAccount(Base):
 
     __tablename__ = "user_account"
     # Stored lower-case, so the unique constraint is case-insensitive.
-    __table_args__ = (CheckConstraint("username = lower(username)", name="username_lower"),)
+    __table_args__ = (
+        CheckConstraint("username = lower(username)", name="username_lower"),
+        CheckConstraint("btrim(display_name) <> ''", name="display_name_not_blank"),
+    )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid7)
     username: Mapped[str] = mapped_column(String(80), unique=True, nullable=False)  # stored lower-case
+    # How services show the user (history rows, lists) and the token's ``name`` claim; the username by default.
+    display_name: Mapped[str] = mapped_column(String(80), nullable=False)
     password_hash: Mapped[str] = mapped_column(Text, nullable=False)
     is_platform_operator: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     failed_logins: Mapped[int] = mapped_column(Integer, nullable=False, default=0)

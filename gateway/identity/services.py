@@ -2,7 +2,8 @@
 
 Every refusal of a login looks the same to the caller (one status, one message, comparable time) whether
 the username is unknown, the password wrong or the account locked, so responses reveal no usernames.
-Only after the password is proven does the answer say more ("one-time code required", "name a district").
+Only after the password is proven does the answer say more ("one-time code required", and for a user of several
+districts which ones, with a ticket that chooses one: identity/choice.py).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from gateway.identity import choice
 from gateway.identity.keys import KeyRing
 from gateway.identity.sealing import seal, unseal
 from gateway.models import Membership, RefreshToken, Tenant, UserAccount
@@ -43,6 +45,9 @@ _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
 BAD_LOGIN = "username or password is wrong"
 BAD_REFRESH = "refresh token is not valid"
+BAD_CHOICE = "the district choice has expired or was used; sign in again"
+SEVERAL = "required for users with several districts"
+NOT_THEIRS = "not one of this user's districts"
 
 
 def hash_password(password: str) -> str:
@@ -69,6 +74,19 @@ def _matching_step(seed: str, otp: str, now: datetime) -> int | None:
         if hmac.compare_digest(totp.generate_otp(candidate), otp):
             return candidate
     return None
+
+
+class DistrictChoiceError(ProblemError):
+    """A 422 naming the districts the user may choose (slug and name) and the ticket that chooses one."""
+
+    def __init__(self, districts: list[Tenant], ticket: str, message: str = SEVERAL) -> None:
+        super().__init__(
+            422,
+            "this user belongs to several districts: choose one with the districtTicket at /auth/login/district",
+            errors=[{"field": "body.tenant", "message": message}],
+        )
+        self.districts = [{"slug": t.slug, "name": t.name} for t in districts]
+        self.ticket = ticket
 
 
 @dataclass(frozen=True)
@@ -147,8 +165,30 @@ class Identity:
             raise _unauthorized("one-time code is wrong")
         user.totp_last_step = step
 
+    async def choose_district(self, ticket: str, tenant_slug: str) -> IssuedTokens:
+        """The second call of a login of several districts: the ticket the first one answered stands for the
+        password and one-time code; the tokens it issues spend it (their family is the ticket's)."""
+        held = choice.read(self.settings, ticket)
+        user = await self.session.get(UserAccount, held.user_id, with_for_update=True) if held else None
+        if held is None or user is None:
+            await self._audit("auth.login.failed", reason="district choice not valid")
+            raise _unauthorized(BAD_CHOICE)
+        locked = user.locked_until is not None and user.locked_until > _now()
+        if locked or held.fingerprint != choice.fingerprint(user.password_hash):
+            await self._audit("auth.login.failed", user, reason="district choice not valid")
+            raise _unauthorized(BAD_CHOICE)
+        spent = await self.session.scalar(select(RefreshToken.id).where(RefreshToken.family_id == held.family).limit(1))
+        if spent is not None:  # the user row's lock above makes two presentations take turns
+            await self._audit("auth.login.failed", user, reason="district choice used already")
+            raise _unauthorized(BAD_CHOICE)
+        tenant, membership = await self._choose_membership(user, tenant_slug, ticket=ticket)
+        tokens = await self._issue(user, tenant, membership, family=held.family)
+        with tenant_scope(tenant.id if tenant else None):
+            await self._audit("auth.login.succeeded", user, via="district choice")
+        return tokens
+
     async def _choose_membership(
-        self, user: UserAccount, tenant_slug: str | None
+        self, user: UserAccount, tenant_slug: str | None, ticket: str | None = None
     ) -> tuple[Tenant | None, Membership | None]:
         # The system role reads memberships of every district: the user has not chosen one yet.
         rows = (
@@ -159,20 +199,17 @@ class Identity:
                 .order_by(Tenant.slug)
             )
         ).all()
-        if tenant_slug is not None:
-            rows = [r for r in rows if r[0].slug == tenant_slug]
-        if len(rows) == 1:
-            return rows[0][0], rows[0][1]
+        chosen = [r for r in rows if r[0].slug == tenant_slug] if tenant_slug is not None else rows
+        if len(chosen) == 1:
+            return chosen[0][0], chosen[0][1]
         if not rows and user.is_platform_operator and tenant_slug is None:
             return None, None
-        if not rows:
-            await self._audit("auth.login.failed", user, reason="no district")
-            raise _unauthorized(BAD_LOGIN)
-        raise ProblemError(
-            422,
-            "this user belongs to several districts: name one in 'tenant'",
-            errors=[{"field": "body.tenant", "message": "required for users with several districts"}],
-        )
+        if len(chosen) > 1:
+            raise DistrictChoiceError([t for t, _ in rows], choice.issue(self.settings, user.id, user.password_hash))
+        if ticket is not None and rows:  # chose a district not offered: offer them again, same ticket
+            raise DistrictChoiceError([t for t, _ in rows], ticket, NOT_THEIRS)
+        await self._audit("auth.login.failed", user, reason="no district")
+        raise _unauthorized(BAD_LOGIN)
 
     def _totp_seed(self, user: UserAccount) -> str:
         if user.totp_secret is None:
@@ -192,6 +229,7 @@ class Identity:
             "iss": self.settings.jwt.issuer,
             "aud": self.settings.jwt.audience,
             "sub": str(user.id),
+            "name": user.display_name,  # services record it in history rows beside the user id
             "tenant": str(tenant.id) if tenant else None,
             "roles": roles,
             "scope": membership.scope if membership else None,

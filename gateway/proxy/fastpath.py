@@ -7,20 +7,26 @@ JWKS, the tenant registry, the merged schema) is an ordinary Litestar app behind
 
 from __future__ import annotations
 
-import hmac
 from typing import Any
 
 from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Receive, Scope, Send
 
-from shared.auth.frontend import HEADER
+from shared.auth.frontend import from_frontend
 from shared.auth.verify import TokenVerifier
 from shared.http.middleware import AuthenticationMiddleware, RequestIdMiddleware
 
-FRONTEND_HEADER = HEADER.encode()
-_CREDENTIAL_PATHS = frozenset({"/auth/login", "/auth/refresh"})
+_CREDENTIAL_PATHS = frozenset({"/auth/login", "/auth/login/district", "/auth/refresh"})
+_PUBLIC = "/public/"  # what anyone may know of a district (gateway/tenants/controllers.py)
 _CONSOLE = "/console/"
 _TO_CONSOLE = frozenset({"/", "/console"})  # the site's front door and its path without the slash
+
+
+def _anonymous(path: str) -> str | None:
+    """What a request without a token is counted as per client address (None: not counted here)."""
+    if path in _CREDENTIAL_PATHS:
+        return "attempts"
+    return "requests" if path.startswith(_PUBLIC) else None
 
 
 async def _redirect(send: Send, location: str) -> None:
@@ -62,24 +68,18 @@ class GatewayDispatcher:
             await self.api(scope, receive, send)
         elif scope["path"].startswith(_CONSOLE):
             await self.console(scope, receive, send)
-        elif scope["path"] in _CREDENTIAL_PATHS and await self._too_many_from_address(scope, send):
+        elif (what := _anonymous(scope["path"])) and await self._too_many_from_address(scope, send, what):
             return
         elif scope["path"] in _TO_CONSOLE:
             await _redirect(send, _CONSOLE)
         else:
             await self.app(scope, receive, send)
 
-    async def _too_many_from_address(self, scope: Scope, send: Send) -> bool:
-        """Password and refresh-token guessing is limited per client address, before any hashing work."""
+    async def _too_many_from_address(self, scope: Scope, send: Send, what: str) -> bool:
+        """Password and refresh-token guessing (and anonymous lookups) are limited per client address, before any
+        hashing work; not the console's own calls: it counted its browsers per address already."""
         proxy = self.proxy_state.get("proxy")
-        if proxy is None or not scope.get("client") or self._from_frontend(scope):
+        if proxy is None or not scope.get("client") or from_frontend(scope["headers"], self.frontend_key):
             return False
-        refused: bool = await proxy.over_address_limit(scope, send, what="attempts")
+        refused: bool = await proxy.over_address_limit(scope, send, what=what)
         return refused
-
-    def _from_frontend(self, scope: Scope) -> bool:
-        """The console's own credential calls: it counted its browsers per address already (shared/auth/frontend.py)."""
-        if self.frontend_key is None:
-            return False
-        presented = next((v for k, v in scope["headers"] if k == FRONTEND_HEADER), None)
-        return presented is not None and hmac.compare_digest(presented, self.frontend_key)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import re
 import time
 from collections.abc import AsyncIterator
 from typing import Any, cast
@@ -19,6 +20,8 @@ from prometheus_client import Histogram
 
 from gateway.proxy.ratelimit import RateLimiter
 from gateway.proxy.settings import ProxySettings
+from shared.auth.frontend import HEADER as FRONTEND_HEADER
+from shared.auth.frontend import from_frontend
 from shared.auth.principal import Principal
 from shared.context import current_request_id
 from shared.http.middleware import send_problem
@@ -47,11 +50,19 @@ _HOP_BY_HOP = frozenset(
         b"x-request-id",
         b"x-forwarded-for",
         b"x-forwarded-proto",
+        FRONTEND_HEADER.encode(),  # the console's key proves something to the gateway only
     }
 )
 _RESPONSE_DROP = frozenset({"connection", "keep-alive", "transfer-encoding", "trailer", "upgrade", "x-request-id"})
 _SMALL_BODY = 64 * 1024
-_SIGN_IN = "/console/sign-in"
+# Console pages that act for someone without a token (signing in, a resident's request): their POSTs are counted
+# per client address here, as the public API's would be (the console's own calls then skip that count).
+_COUNTED_SITE = ("/console/sign-in", "/console/r/")
+
+
+def upload_patterns(routes: dict[str, int]) -> list[tuple[re.Pattern[str], int]]:
+    """``upload_routes`` as patterns: an entry is a path prefix in which ``*`` stands for one segment (an id)."""
+    return [(re.compile("[^/]+".join(map(re.escape, prefix.split("*")))), limit) for prefix, limit in routes.items()]
 
 
 class Upstreams:
@@ -108,12 +119,20 @@ async def _read_small_body(receive: Receive) -> bytes:
 
 class Proxy:
     def __init__(
-        self, upstreams: Upstreams, limiter: RateLimiter, settings: ProxySettings, max_body_bytes: int
+        self,
+        upstreams: Upstreams,
+        limiter: RateLimiter,
+        settings: ProxySettings,
+        max_body_bytes: int,
+        *,
+        frontend_key: str | None = None,
     ) -> None:
         self.upstreams = upstreams
         self.limiter = limiter
         self.settings = settings
         self.max_body_bytes = max_body_bytes
+        self.frontend_key = frontend_key.encode() if frontend_key else None
+        self._uploads = upload_patterns(settings.upload_routes)
         self._timeout = aiohttp.ClientTimeout(total=None, sock_connect=5, sock_read=settings.upstream_timeout_s)
         self._upload_timeout = aiohttp.ClientTimeout(total=None, sock_connect=5, sock_read=settings.upload_timeout_s)
         self._stream_timeout = aiohttp.ClientTimeout(total=None, sock_connect=5, sock_read=settings.stream_timeout_s)
@@ -134,7 +153,8 @@ class Proxy:
             if await self._over_limit(principal, send):
                 return
         elif self.is_public(scope["path"]):
-            if await self.over_address_limit(scope, send):
+            # the console's calls for residents: it counted them per address as they arrived (_COUNTED_SITE)
+            if not from_frontend(scope["headers"], self.frontend_key) and await self.over_address_limit(scope, send):
                 return
         else:  # the auth middleware guarantees a principal off public routes; keep the proxy safe alone
             await send_problem(send, 401, "Unauthorized", "a bearer token is required")
@@ -144,14 +164,15 @@ class Proxy:
 
     async def site(self, scope: Scope, receive: Receive, send: Send) -> None:
         """The web console (``/console/...``): no bearer token (it keeps its own session cookie), no per-user
-        limit; sign-in attempts are limited per client address like ``/auth/login``."""
+        limit; sign-in attempts and residents' requests are limited per client address like ``/auth/login`` and
+        the public API."""
         base = self.upstreams.site
         if base is None:
             await send_problem(send, 404, "Not Found", "no console is routed here")
             return
         path: str = scope["raw_path"].decode("latin-1") if scope.get("raw_path") else scope["path"]
         method: str = cast("Any", scope)["method"]
-        if method == "POST" and scope["path"].startswith(_SIGN_IN) and await self.over_address_limit(scope, send):
+        if method == "POST" and scope["path"].startswith(_COUNTED_SITE) and await self.over_address_limit(scope, send):
             return
         await self._forward(scope, receive, send, base, path=path, service="console")
 
@@ -159,7 +180,7 @@ class Proxy:
         method: str = cast("Any", scope)["method"]
         headers = self._forward_headers(scope)
         content_length = next((int(v) for k, v in scope["headers"] if k == b"content-length" and v.isdigit()), None)
-        upload_limit = next((n for prefix, n in self.settings.upload_routes.items() if path.startswith(prefix)), None)
+        upload_limit = next((n for pattern, n in self._uploads if pattern.match(path)), None)
         limit = upload_limit or self.max_body_bytes
         if content_length is not None and content_length > limit:
             await send_problem(send, 413, "Content Too Large", f"request body exceeds {limit} bytes")

@@ -16,6 +16,7 @@ from gateway.openapi.merge import MergedSchema
 from gateway.proxy.forward import Proxy, Upstreams
 from gateway.proxy.ratelimit import RateLimiter
 from gateway.proxy.settings import ProxySettings
+from shared.auth.frontend import frontend_key
 from shared.settings import Settings
 
 
@@ -41,7 +42,8 @@ def proxy_wiring(settings: Settings, proxy_settings: ProxySettings) -> ProxyWiri
         stop = asyncio.Event()
         syncing = asyncio.create_task(limiter.run(stop))
         state["redis"] = redis
-        state["proxy"] = Proxy(upstreams, limiter, proxy_settings, settings.max_body_bytes)
+        key = frontend_key(settings.master_key_bytes())  # the console's own calls to public routes carry it
+        state["proxy"] = Proxy(upstreams, limiter, proxy_settings, settings.max_body_bytes, frontend_key=key)
         try:
             yield
         finally:

@@ -6,6 +6,9 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
+MIB = 1024 * 1024
+
+
 class ProxySettings(BaseSettings):
     """Gateway routing settings (``REDCELL_GATEWAY__...``)."""
 
@@ -24,9 +27,19 @@ class ProxySettings(BaseSettings):
     user_rate_per_minute: int = 1_200
     anonymous_rate_per_minute: int = 60  # per client IP, on login and other public endpoints
     cors_origins: list[str] = Field(default_factory=list)
-    # Path prefixes that take large uploads (bulk imports): their body limit, and how long the service may
-    # work on one before answering (a 100,000-member import takes about 30 s on two cores).
-    upload_routes: dict[str, int] = Field(default_factory=lambda: {"/api/orgtree/imports/": 64 * 1024 * 1024})
+    # Path prefixes that take large uploads (bulk imports, photos): their body limit, and how long the service
+    # may work on one before answering (a 100,000-member import takes about 30 s on two cores). A ``*`` stands
+    # for one path segment (an id), so only the upload itself is let through, not the rest of its prefix.
+    upload_routes: dict[str, int] = Field(
+        default_factory=lambda: {
+            "/api/orgtree/imports/": 64 * MIB,
+            "/api/dispatch/wishes/*/evidence": 10 * MIB,  # a photo: dispatch stores at most 10 MiB
+            "/api/dispatch/tickets/*/evidence": 10 * MIB,
+            # the volunteer's forms with a photo (10 MiB) and its other fields: the console's own limit there
+            "/console/volunteer/tasks/*/completion": 11 * MIB,
+            "/console/volunteer/wishes/*/fulfilment": 11 * MIB,
+        }
+    )
     upload_timeout_s: float = 300.0
     # Path prefixes open without a token (the residents' public endpoints), limited per client address at
     # anonymous_rate_per_minute; the service behind decides what each one allows.

@@ -55,11 +55,17 @@ async def create_platform_operator_cli(settings: Settings, username: str, passwo
         await engine.dispose()
 
 
-async def create_district_user_cli(
-    settings: Settings, username: str, password: str, roles: list[str], slugs: list[str]
+async def create_district_user_cli(  # noqa: PLR0917 - mirrors the user's fields
+    settings: Settings,
+    username: str,
+    password: str,
+    roles: list[str],
+    slugs: list[str],
+    display_name: str | None = None,
 ) -> UserAccount:
-    """A user with the same roles in each of ``slugs`` (e.g. a city hotline operator serving two districts).
-    Idempotent: memberships the user already has are left as they are."""
+    """A user with the same roles in each of ``slugs`` (e.g. a city hotline operator serving two districts),
+    shown by ``display_name`` (the username when absent). Idempotent: memberships the user already has are left
+    as they are."""
     engine = make_engine(settings, "gateway", "system", pool_size=1)
     try:
         async with make_sessionmaker(engine)() as session, session.begin():
@@ -70,7 +76,9 @@ async def create_district_user_cli(
                     msg = f"no district {slug!r}"
                     raise LookupError(msg)
                 if user is None:
-                    user = await add_user(session, tenant, username, password, roles=roles, scope=None)
+                    user = await add_user(
+                        session, tenant, username, password, roles=roles, scope=None, display_name=display_name
+                    )
                 elif not await session.scalar(
                     select(Membership.id).where(Membership.user_id == user.id, Membership.tenant_id == tenant.id)
                 ):

@@ -1,14 +1,16 @@
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from litestar import Controller, Request, get, post
-from litestar.datastructures import State
+from litestar.datastructures import CacheControlHeader, State
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from gateway.identity.schemas import District
 from gateway.models import Membership, Tenant, UserAccount
 from gateway.tenants.schemas import MembershipCreate, TenantCreate, TenantRead, UserCreate, UserRead
 from gateway.tenants.services import add_membership, add_user, provision_tenant
@@ -17,9 +19,17 @@ from shared.http.guards import principal_of, requires_role, requires_tenant
 from shared.http.problems import ProblemError
 from shared.http.views import view
 
+SLUG = re.compile(r"[a-z][a-z0-9-]{2,62}")  # as the tenant table's check says
+
 
 def _read(tenant: Tenant) -> TenantRead:
     return view(TenantRead, tenant, id=str(tenant.id))
+
+
+def _user_read(user: UserAccount, roles: list[str], scope: str | None) -> UserRead:
+    return UserRead(
+        user_id=str(user.id), username=user.username, display_name=user.display_name, roles=roles, scope=scope
+    )
 
 
 class PlatformTenantController(Controller):
@@ -53,13 +63,37 @@ class PlatformTenantController(Controller):
             if tenant is None:
                 raise ProblemError(404, f"no district {slug}", title="Not Found")
             user = await add_membership(session, tenant, data.username, roles=list(data.roles), scope=data.scope)
-        return UserRead(user_id=str(user.id), username=user.username, roles=list(data.roles), scope=data.scope)
+        return _user_read(user, list(data.roles), data.scope)
 
     @get("/", operation_id="ListTenants", summary="List districts")
     async def list(self, state: State) -> list[TenantRead]:
         session: AsyncSession
         async with state.system_sessions() as session:
             return [_read(t) for t in await session.scalars(select(Tenant).order_by(Tenant.slug))]
+
+
+class PublicDistrictController(Controller):
+    """What anyone may know of a district: its id, code and name (residents' pages name a district by its code;
+    the public API takes its id). No token; limited per client address (proxy/fastpath.py)."""
+
+    path = "/public/districts"
+    tags = ["Residents"]
+
+    @get(
+        "/{slug:str}",
+        operation_id="GetPublicDistrict",
+        summary="An active district by its code (slug): id, code and name",
+        cache_control=CacheControlHeader(public=True, max_age=60),
+    )
+    async def district(self, state: State, slug: FromPath[str]) -> District:
+        tenant = None
+        if SLUG.fullmatch(slug):
+            session: AsyncSession
+            async with state.system_sessions() as session:  # the registry, read across districts
+                tenant = await session.scalar(select(Tenant).where(Tenant.slug == slug, Tenant.status == "active"))
+        if tenant is None:  # unknown, suspended and retired districts alike
+            raise ProblemError(404, "no such district", title="Not Found")
+        return District(id=str(tenant.id), slug=tenant.slug, name=tenant.name)
 
 
 class DistrictUserController(Controller):
@@ -86,19 +120,25 @@ class DistrictUserController(Controller):
             if tenant is None:
                 raise ProblemError(404, "no such district", title="Not Found")
             user = await add_user(
-                session, tenant, data.username, data.password, roles=list(data.roles), scope=data.scope
+                session,
+                tenant,
+                data.username,
+                data.password,
+                roles=list(data.roles),
+                scope=data.scope,
+                display_name=data.display_name,
             )
-        return UserRead(user_id=str(user.id), username=user.username, roles=list(data.roles), scope=data.scope)
+        return _user_read(user, list(data.roles), data.scope)
 
     @get("/", operation_id="ListDistrictUsers", summary="Users of the caller's district")
     async def list(self, db_session: NamedDependency[AsyncSession]) -> list[UserRead]:
         # App role, tenant bound from the token: RLS on membership is what confines the list to this district.
         rows = await db_session.execute(
-            select(Membership, UserAccount.username)
+            select(Membership, UserAccount.username, UserAccount.display_name)
             .join(UserAccount, UserAccount.id == Membership.user_id)
             .order_by(Membership.created_at)
         )
         return [
-            UserRead(user_id=str(m.user_id), username=username, roles=list(m.roles), scope=m.scope)
-            for m, username in rows
+            UserRead(user_id=str(m.user_id), username=username, display_name=name, roles=list(m.roles), scope=m.scope)
+            for m, username, name in rows
         ]

@@ -4,7 +4,7 @@ from typing import Annotated
 
 import msgspec
 
-from gateway.identity.schemas import Password, Slug, Username
+from gateway.identity.schemas import DisplayName, Password, Slug, Username
 
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 RoleName = Annotated[str, msgspec.Meta(pattern=r"^[a-z_]{3,40}$")]
@@ -32,6 +32,7 @@ class UserCreate(msgspec.Struct, rename="camel", kw_only=True, forbid_unknown_fi
     password: Password
     roles: Annotated[list[RoleName], msgspec.Meta(min_length=1, max_length=9)]
     scope: ScopePath | None = None
+    display_name: DisplayName | None = None  # how services show the user (e.g. 王丽); the username when absent
 
 
 class MembershipCreate(msgspec.Struct, rename="camel", kw_only=True, forbid_unknown_fields=True):
@@ -43,5 +44,6 @@ class MembershipCreate(msgspec.Struct, rename="camel", kw_only=True, forbid_unkn
 class UserRead(msgspec.Struct, rename="camel", kw_only=True):
     user_id: str
     username: str
+    display_name: str
     roles: list[str]
     scope: str | None

@@ -82,14 +82,16 @@ async def add_user(
     *,
     roles: list[str],
     scope: str | None,
+    display_name: str | None = None,
 ) -> UserAccount:
-    """A new user with a membership in ``tenant``. An existing username is refused: a district
-    administrator cannot claim another district's account (see ``add_membership``)."""
+    """A new user with a membership in ``tenant``, shown by ``display_name`` (the username when absent).
+    An existing username is refused: a district administrator cannot claim another district's account
+    (see ``add_membership``)."""
     if len(password) < MIN_PASSWORD:
         message = f"at least {MIN_PASSWORD} characters"
         raise ProblemError(422, "password too short", errors=[{"field": "body.password", "message": message}])
     _check_roles(roles)
-    user, created = await _user(session, username, password, platform_operator=False)
+    user, created = await _user(session, username, password, platform_operator=False, display_name=display_name)
     if not created:
         raise ProblemError(409, "this username is taken", errors=[{"field": "body.username", "message": "taken"}])
     await _join(session, tenant, user, roles, scope)
@@ -131,7 +133,7 @@ async def _join(session: AsyncSession, tenant: Tenant, user: UserAccount, roles:
 
 
 async def _user(
-    session: AsyncSession, username: str, password: str, *, platform_operator: bool
+    session: AsyncSession, username: str, password: str, *, platform_operator: bool, display_name: str | None = None
 ) -> tuple[UserAccount, bool]:
     name = username.strip().lower()
     user = await session.scalar(select(UserAccount).where(UserAccount.username == name))
@@ -139,6 +141,7 @@ async def _user(
         return user, False
     user = UserAccount(
         username=name,
+        display_name=(display_name or "").strip() or name,
         password_hash=hash_password(password),
         is_platform_operator=platform_operator,
         failed_logins=0,

@@ -8,9 +8,11 @@ a form shows beside its fields and the app's error pages show otherwise.
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 
@@ -19,15 +21,21 @@ from services.console.timing import api_call
 from shared.auth.frontend import HEADER as FRONTEND_HEADER
 from shared.context import current_request_id
 
+_DISTRICT_KEPT_S = 60.0
+_DISTRICTS_KEPT = 1_000
+
 
 class ApiError(Exception):
     """A refusal or failure of an API, as its problem+json said."""
 
-    def __init__(self, status: int, detail: str, fields: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, status: int, detail: str, fields: dict[str, str] | None = None, body: dict[str, Any] | None = None
+    ) -> None:
         super().__init__(f"{status}: {detail}")
         self.status = status
         self.detail = detail
         self.fields = fields or {}  # field name as the API spells it (``title``, ``tenant``) -> its message
+        self.body = body or {}  # the whole problem+json, for answers that say more (a login's ``districts``)
 
 
 class UnreachableError(Exception):
@@ -46,7 +54,7 @@ def api_error(response: httpx.Response) -> ApiError:
         if isinstance(item, dict) and item.get("field"):
             # ``body.gridId`` / ``query.after``: the form knows the field by its last part
             fields[str(item["field"]).rsplit(".", 1)[-1]] = str(item.get("message", ""))
-    return ApiError(response.status_code, str(body.get("detail") or response.reason_phrase), fields)
+    return ApiError(response.status_code, str(body.get("detail") or response.reason_phrase), fields, body)
 
 
 def _headers(token: str | None = None) -> dict[str, str]:
@@ -60,11 +68,14 @@ def _headers(token: str | None = None) -> dict[str, str]:
 
 
 class Gateway:
-    """The process's connection pool to the gateway, and the identity calls made before a user has a token."""
+    """The process's connection pool to the gateway, and the calls made for someone without a token: identity
+    (sign-in, renewal) and the public routes a resident's page uses (``public()``, ``district()``)."""
 
     def __init__(self, base_url: str, timeout_s: float, frontend_key: str | None = None) -> None:
-        # sign-in and renewal say they come from the console, which counted its browsers per address itself
+        # Calls without a token say they come from the console, which counted its browsers per client address
+        # itself (the gateway counts POST /console/sign-in and /console/r/... per address): shared/auth/frontend.py
         self.credential_headers = {FRONTEND_HEADER: frontend_key} if frontend_key else {}
+        self._districts: dict[str, tuple[float, dict[str, str]]] = {}
         self.http = httpx.AsyncClient(
             base_url=base_url.rstrip("/"),
             timeout=httpx.Timeout(timeout_s, connect=5.0),
@@ -90,6 +101,40 @@ class Gateway:
             raise api_error(response)
         answer: dict[str, Any] = response.json()
         return answer
+
+    async def choose_district(self, ticket: str, slug: str) -> dict[str, Any]:
+        """The token answer for a login of several districts: the district chosen, with the ticket the login's
+        422 gave (it stands for the password and one-time code, once)."""
+        body = {"districtTicket": ticket, "tenant": slug}
+        response = await self.request("POST", "/auth/login/district", json=body, headers=self.credential_headers)
+        if response.status_code != 200:
+            raise api_error(response)
+        answer: dict[str, Any] = response.json()
+        return answer
+
+    async def public(
+        self, method: str, path: str, headers: dict[str, str] | None = None, **kwargs: Any
+    ) -> httpx.Response:
+        """A public route (``/api/dispatch/public/...``, ``/public/...``) for someone without an account: marked
+        as the console's, so the gateway does not count every resident together against the console's address."""
+        return await self.request(method, path, headers={**(headers or {}), **self.credential_headers}, **kwargs)
+
+    async def district(self, slug: str) -> dict[str, str] | None:
+        """An active district by its code: ``{"id", "slug", "name"}``; None when there is no such district (or
+        it is suspended). Kept a minute: every resident's page names its district."""
+        kept = self._districts.get(slug)
+        if kept is not None and kept[0] > time.monotonic():
+            return kept[1]
+        response = await self.public("GET", f"/public/districts/{quote(slug, safe='')}")
+        if response.status_code == 404:
+            return None
+        if response.status_code != 200:
+            raise api_error(response)
+        found: dict[str, str] = response.json()
+        if len(self._districts) >= _DISTRICTS_KEPT:  # a bound, whatever codes are asked for
+            self._districts.clear()
+        self._districts[slug] = (time.monotonic() + _DISTRICT_KEPT_S, found)
+        return found
 
     async def renew(self, refresh_token: str) -> TokenPair:
         response = await self.request(

@@ -25,14 +25,22 @@ from redis.asyncio import Redis
 from services.console import SERVICE
 from services.console.api import Gateway
 from services.console.auth.controllers import AuthController
+from services.console.calls.controllers import NAV as CALLS_NAV
+from services.console.calls.controllers import CallController
 from services.console.desk.controllers import NAV as DESK_NAV
 from services.console.desk.controllers import DeskController
 from services.console.errors import EXCEPTION_HANDLERS
 from services.console.i18n import Formats, translations
+from services.console.resident.controllers import ResidentController
 from services.console.session import SESSION_COOKIE, SessionConfig, TokenStore
 from services.console.settings import ConsoleSettings, get_console_settings
+from services.console.supervision.controllers import NAV as SUPERVISION_NAV
+from services.console.supervision.controllers import SupervisionController
 from services.console.tickets.controllers import TicketPageController
 from services.console.timing import ServerTimingMiddleware
+from services.console.volunteer.controllers import NAV as VOLUNTEER_NAV
+from services.console.volunteer.controllers import VolunteerController
+from services.console.volunteer.wishes import WishPageController
 from services.console.web import provide_api, provide_user
 from shared.auth.frontend import frontend_key
 from shared.http.health import health_handlers
@@ -42,8 +50,17 @@ from shared.settings import Settings, get_settings
 
 HERE = Path(__file__).parent
 PREFIX = "redcell:console:"  # the platform's Redis is shared: every console key starts with this
-CONTROLLERS = [AuthController, DeskController, TicketPageController]
-NAVIGATION = [DESK_NAV]
+CONTROLLERS = [
+    AuthController,
+    DeskController,
+    TicketPageController,
+    CallController,
+    VolunteerController,
+    WishPageController,
+    ResidentController,
+    SupervisionController,
+]
+NAVIGATION = [DESK_NAV, CALLS_NAV, VOLUNTEER_NAV, SUPERVISION_NAV]
 
 
 def templates(console: ConsoleSettings) -> Environment:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from shared.auth.principal import Principal, Role
 
-# Hotline staff: operators run the floor; cadres follow their subtree's cases.
-OPERATORS = (Role.DISTRICT_ADMIN, Role.HOTLINE_OPERATOR)
+# Hotline staff: operators (and their supervisors) run the floor; cadres follow their subtree's cases.
+OPERATORS = (Role.DISTRICT_ADMIN, Role.HOTLINE_OPERATOR, Role.HOTLINE_SUPERVISOR)
 STAFF = (*OPERATORS, Role.STREET_ADMIN, Role.COMMUNITY_CADRE, Role.GRID_LEADER)
 PROVIDERS = (Role.VOLUNTEER, Role.MEMBER)
 

@@ -8,7 +8,7 @@ from litestar import Litestar
 
 from services.dispatch import SERVICE
 from services.dispatch.catalogue.controllers import CatalogueController
-from services.dispatch.closure.controllers import ClosureController
+from services.dispatch.closure.controllers import ClosureController, WaiverReasonController
 from services.dispatch.deadlines.controllers import DeadlineController
 from services.dispatch.escalation.controllers import ExtensionController, LadderController, ReferralController
 from services.dispatch.notifications.controllers import LiveController, NotificationController
@@ -16,8 +16,9 @@ from services.dispatch.notifications.controllers import lifespan as notification
 from services.dispatch.providers.controllers import ProviderController
 from services.dispatch.public.controllers import PublicController
 from services.dispatch.reports.controllers import ReportController
-from services.dispatch.routing.controllers import DispatchOrderController, OfferController
+from services.dispatch.routing.controllers import DispatchOrderController, OfferController, TaskController
 from services.dispatch.tickets.controllers import CallerController, TicketController
+from services.dispatch.tickets.evidence import TicketEvidenceController
 from services.dispatch.timebank.controllers import TimeBankController
 from services.dispatch.wishes.controllers import WishController, wish_dependencies
 from shared.auth.verify import TokenVerifier
@@ -40,12 +41,15 @@ def create_app(settings: Settings | None = None, *, verifier: TokenVerifier | No
             CallerController,
             DispatchOrderController,
             OfferController,
+            TaskController,
             ProviderController,
             DeadlineController,
             LadderController,
             ReferralController,
             ExtensionController,
             ClosureController,
+            TicketEvidenceController,
+            WaiverReasonController,
             ReportController,
             TimeBankController,
             WishController,

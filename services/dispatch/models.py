@@ -16,6 +16,7 @@ from services.dispatch.escalation.models import Extension, ReferralNotice
 from services.dispatch.notifications.models import Notification, PhoneVerification
 from services.dispatch.providers.models import Provider, ProviderKind
 from services.dispatch.routing.models import Offer, OfferStatus
+from services.dispatch.tickets.evidence_models import TicketEvidence
 from services.dispatch.tickets.models import (
     OPEN_STATUSES,
     Channel,
@@ -57,6 +58,7 @@ __all__ = [
     "ServiceItem",
     "Ticket",
     "TicketCounter",
+    "TicketEvidence",
     "TicketHistory",
     "TicketStatus",
     "TimeBankAccount",

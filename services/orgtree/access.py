@@ -26,6 +26,8 @@ READERS = (*STAFF, Role.MEMBER)
 EDITOR = [requires_role(*EDITORS)]
 ROLL_KEEPER = [requires_role(*ROLL_KEEPERS)]
 DISTRICT_ADMIN = [requires_role(Role.DISTRICT_ADMIN)]
+# The hotline desk (dispatch's operators) finds a caller's household by phone: that lookup only, masked, audited.
+CALLER_DESK = [requires_role(Role.HOTLINE_OPERATOR, Role.DISTRICT_ADMIN)]
 
 
 def in_district(*roles: str) -> list[Guard]:

@@ -17,6 +17,7 @@ class Role(StrEnum):
     GRID_LEADER = "grid_leader"  # one grid
     MEMBER = "member"  # self and linked households
     HOTLINE_OPERATOR = "hotline_operator"  # dispatch, whole tenant
+    HOTLINE_SUPERVISOR = "hotline_supervisor"  # an operator who may also waive callbacks (dispatch, whole tenant)
     VOLUNTEER = "volunteer"  # own orders
     RESIDENT = "resident"  # own requests
 
@@ -33,6 +34,8 @@ class Principal(msgspec.Struct, frozen=True, kw_only=True):
     # Materialised org-tree path the caller is confined to (None: whole tenant).
     scope: str | None = None
     token_id: str | None = None
+    # The display name the gateway put in the token (``name``): services record it beside the user id.
+    name: str | None = None
 
     def has_role(self, *roles: str) -> bool:
         return any(role in self.roles for role in roles)

@@ -135,16 +135,20 @@ def principal_from_claims(claims: dict[str, Any]) -> Principal:
         tenant = claims.get("tenant")
         roles = claims.get("roles", [])
         scope = claims.get("scope")
+        name = claims.get("name")
         if not isinstance(roles, list) or not all(isinstance(r, str) for r in roles):
             raise TypeError("roles")
         if scope is not None and not isinstance(scope, str):
             raise TypeError("scope")
+        if name is not None and not isinstance(name, str):
+            raise TypeError("name")
         return Principal(
             user_id=UUID(str(claims["sub"])),
             tenant_id=UUID(tenant) if tenant else None,
             roles=frozenset(roles),
             scope=scope,
             token_id=str(claims["jti"]),
+            name=name or None,
         )
     except (KeyError, ValueError, TypeError) as exc:
         msg = "token claims are malformed"

@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from shared.auth.verify import JwksKeySource, TokenVerifier
 from shared.db.engine import make_engine, make_sessionmaker
+from shared.http.decoding import StrictRequest
 from shared.http.health import health_handlers
 from shared.http.middleware import AuthenticationMiddleware, RequestIdMiddleware
 from shared.http.problems import EXCEPTION_HANDLERS
@@ -102,6 +103,7 @@ def build_app(
         exception_handlers=EXCEPTION_HANDLERS,
         lifespan=[*([database_lifespan] if database else []), *lifespan],
         request_max_body_size=settings.max_body_bytes,
+        request_class=StrictRequest,  # bodies decoded strictly: "5" is not a number
         cors_config=cors,
         openapi_config=OpenAPIConfig(title=title, version=version, description=openapi_description, path=openapi_path),
         debug=False,

@@ -153,7 +153,7 @@ async def test_overdue_resolution_turns_yellow_then_red_then_escalates_one_level
     assert view["level"] == 1
     assert view["status"] == "assigned"
     assert view["unitId"] == str(district_a.village)  # the village red-collar issue meeting owns it now
-    assert view["warning"] is None  # a new rung starts with a clean slate; the red stays on record
+    assert view["warning"] == "red"  # the red mark stays on the desk after the case climbs
     actions = [(h.action, h.details.get("warning")) for h in await history(district_a, ticket["id"])]
     assert actions == [("created", None), ("warned", "yellow"), ("warned", "red"), ("escalated", None),
                        ("assigned", None)]  # fmt: skip

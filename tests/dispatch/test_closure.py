@@ -37,6 +37,10 @@ from tests.platform.tokens import TestIssuer
 DONE = {"note": "已更换水管接头,试水无渗漏"}
 
 
+def supervisor(issuer: TestIssuer, district: District) -> dict[str, str]:
+    return bearer(issuer, district.id, ["hotline_supervisor"], user_id=uuid.uuid4())
+
+
 async def provider_ticket(client: AsyncTestClient[Any], issuer: TestIssuer, district: District,
                           status: str = "on_site") -> tuple[str, Provider]:  # fmt: skip
     """A desk ticket with a caller phone, signed for by a member volunteer as routing would leave it."""
@@ -269,17 +273,20 @@ async def test_no_closing_without_a_reached_callback_or_a_waiver(
 ) -> None:
     ticket_id = await resolved_by_unit(client, issuer, district_a)
     headers = operator(issuer, district_a)
-    await client.post(f"/api/dispatch/tickets/{ticket_id}/feedback", json={"satisfied": True}, headers=headers)
+    await client.post(f"/api/dispatch/tickets/{ticket_id}/feedback", json={"satisfied": True, "via": "phone"},
+                      headers=headers)  # fmt: skip
     close = f"/api/dispatch/tickets/{ticket_id}/close"
     refused = await client.post(close, headers=headers)
     assert refused.status_code == 409
     assert refused.json()["detail"].endswith("awaiting callback")
     await client.post(f"/api/dispatch/tickets/{ticket_id}/callback", json={"outcome": "unreachable"}, headers=headers)
     assert (await client.post(close, headers=headers)).status_code == 409  # nobody answered: still owed
-    waiver = {"waived": True, "waiverReason": "居民明确表示无需回访"}
-    waived = await client.post(f"/api/dispatch/tickets/{ticket_id}/callback", json=waiver, headers=headers)
-    assert waived.status_code == 201
+    waiver = {"waived": True, "waiverReason": "declined", "note": "居民明确表示无需回访"}
+    waived = await client.post(f"/api/dispatch/tickets/{ticket_id}/callback", json=waiver,
+                               headers=supervisor(issuer, district_a))  # fmt: skip
+    assert waived.status_code == 201, waived.text
     assert waived.json()["outcome"] == "waived"
+    assert (waived.json()["waiverReason"], waived.json()["waiverReasonLabel"]) == ("declined", "居民明确表示不需要回访")
     closed = await client.post(close, headers=headers)
     assert closed.status_code == 200, closed.text
     event = (await events_of(district_a, "dispatch.TicketClosed", ticket_id))[0]
@@ -291,9 +298,12 @@ async def test_a_waiver_needs_its_reason_and_a_callback_its_outcome(
 ) -> None:
     ticket_id = await resolved_by_unit(client, issuer, district_a)
     url = f"/api/dispatch/tickets/{ticket_id}/callback"
-    headers = operator(issuer, district_a)
+    headers = supervisor(issuer, district_a)
     for body, field in (
         ({"waived": True}, "body.waiverReason"), ({"waived": True, "waiverReason": " "}, "body.waiverReason"),
+        ({"waived": True, "waiverReason": "居民明确表示无需回访"}, "body.waiverReason"),
+        ({"waived": True, "waiverReason": "other"}, "body.note"),
+        ({"outcome": "reached", "waiverReason": "declined"}, "body.waiverReason"),
         ({"outcome": "maybe"}, "body.outcome"), ({}, "body.outcome"),
     ):  # fmt: skip
         response = await client.post(url, json=body, headers=headers)
@@ -315,7 +325,7 @@ async def test_the_full_loop_from_resolution_to_closed(
                                  headers=as_provider(issuer, district_a, provider))  # fmt: skip
     assert resolved.status_code == 200
     assert resolved.json()["giftsFlagged"] is False
-    feedback = {"satisfied": True, "handlerScore": 5, "comment": "师傅很专业"}
+    feedback = {"satisfied": True, "handlerScore": 5, "comment": "师傅很专业", "via": "phone"}
     assert (await client.post(f"/api/dispatch/tickets/{ticket_id}/feedback", json=feedback,
                               headers=desk)).status_code == 201  # fmt: skip
     called = await client.post(f"/api/dispatch/tickets/{ticket_id}/callback",
@@ -354,7 +364,7 @@ async def test_another_districts_ticket_is_a_404_for_every_closure_step(
     ticket_id = await resolved_by_unit(client, issuer, district_a)
     other = operator(issuer, district_b)
     for method, path, body in (
-        ("POST", "resolution", DONE), ("POST", "feedback", {"satisfied": True}),
+        ("POST", "resolution", DONE), ("POST", "feedback", {"satisfied": True, "via": "phone"}),
         ("POST", "callback", {"outcome": "reached"}), ("POST", "close", None), ("GET", "closure", None),
     ):  # fmt: skip
         response = await client.request(method, f"/api/dispatch/tickets/{ticket_id}/{path}", json=body, headers=other)

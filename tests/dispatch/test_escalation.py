@@ -15,10 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.dispatch.app import create_app
 from services.dispatch.deadlines.sweeps import sweep_deadlines
-from services.dispatch.escalation.referrals import check_can_resolve
 from services.dispatch.models import Offer, Ticket
 from shared.db.engine import make_engine
-from shared.http.problems import ProblemError
 from shared.settings import Settings
 from tests.dispatch.builders import District, events_of, history, make_overdue, open_ticket, operator, staff
 from tests.platform.tokens import TestIssuer
@@ -237,18 +235,19 @@ async def test_a_street_case_cannot_be_resolved_until_the_referral_has_its_closu
 ) -> None:
     ticket = await to_street(client, issuer, district_a)
     headers = staff(issuer, district_a)
+    resolve = f"/api/dispatch/tickets/{ticket['id']}/resolution"
+    done = {"note": "楼道堆积物已清理"}
 
-    async def can_resolve(session: AsyncSession) -> None:
-        row = (await session.scalars(select(Ticket).where(Ticket.id == uuid.UUID(ticket["id"])))).one()
-        await check_can_resolve(session, row)
-
-    await district_a.run(can_resolve)  # no notice issued: nothing is waiting on a unit
+    unissued = await client.post(resolve, json=done, headers=headers)  # the ladder requires a notice here
+    assert unissued.status_code == 409, unissued.text
+    assert "街道红色细胞督办会" in unissued.json()["detail"]
+    assert "抄告单" in unissued.json()["detail"]
     notice = (await client.post(f"/api/dispatch/tickets/{ticket['id']}/referrals", json=referral(),
                                 headers=headers)).json()  # fmt: skip
-    with pytest.raises(ProblemError) as refused:
-        await district_a.run(can_resolve)
-    assert refused.value.status_code == 409
-    assert notice["number"] in refused.value.detail
+    refused = await client.post(resolve, json=done, headers=headers)
+    assert refused.status_code == 409
+    assert notice["number"] in refused.json()["detail"]
+    assert (await client.get(f"/api/dispatch/tickets/{ticket['id']}", headers=headers)).json()["status"] == "assigned"
 
     empty = await client.post(f"/api/dispatch/referrals/{notice['id']}/closure", json={"note": ""}, headers=headers)
     assert empty.status_code == 422
@@ -258,7 +257,6 @@ async def test_a_street_case_cannot_be_resolved_until_the_referral_has_its_closu
     assert closed.status_code == 200, closed.text
     assert closed.json()["closureNote"] == "已清理楼道堆积物并加装照明"
     assert closed.json()["closedAt"]
-    await district_a.run(can_resolve)
     twice = await client.post(f"/api/dispatch/referrals/{notice['id']}/closure", json={"note": "再次办结"},
                               headers=headers)  # fmt: skip
     assert twice.status_code == 409
@@ -266,6 +264,9 @@ async def test_a_street_case_cannot_be_resolved_until_the_referral_has_its_closu
     assert [c["state"] for c in clocks if c["kind"] == "referral"] == ["cancelled"]
     actions = [h.action for h in await history(district_a, ticket["id"])]
     assert actions[-2:] == ["referral_issued", "referral_closed"]
+    resolved = await client.post(resolve, json=done, headers=headers)
+    assert resolved.status_code == 200, resolved.text
+    assert resolved.json()["status"] == "resolved"
 
 
 async def test_an_overdue_referral_is_a_red_warning(

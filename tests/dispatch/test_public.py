@@ -123,7 +123,8 @@ async def test_a_resident_files_a_request_with_a_code_and_follows_it(
     view = followed.json()
     assert (view["number"], view["status"], view["statusLabel"]) == (number, "new", "待分类")
     assert [(h["action"], h["status"]) for h in view["history"]] == [("created", "new")]
-    assert set(view["history"][0]) == {"action", "at", "status"}  # no actor, reason or details
+    assert set(view["history"][0]) == {"action", "at", "status", "actorName"}  # no actor id, reason or details
+    assert view["history"][0]["actorName"] == "居民（网上自助）"
 
     again = await client.post(f"{base(district_a)}/requests", json=request_body(verification, code))
     assert problem(again, 422)["errors"][0]["field"] == "body.verificationId"

@@ -79,8 +79,8 @@ def test_a_call_for_a_household_is_offered_to_its_member_and_signed_for(platform
 
     caller = httpx.post(f"{gateway}/api/dispatch/callers/lookup", json={"phone": "13912345678"}, headers=admin).json()
     assert [t["id"] for t in caller["earlierTickets"]] == [ticket["id"]]
-    assert caller["householdsAvailable"] is True  # asked orgtree with the operator's own token
-    assert [h["id"] for h in caller["households"]] == [household["id"]]
+    assert caller["households"]["status"] == "found"  # asked orgtree with the operator's own token
+    assert [h["id"] for h in caller["households"]["items"]] == [household["id"]]
 
     other = auth(platform.b.token)
     assert httpx.get(f"{gateway}/api/dispatch/tickets/{ticket['id']}", headers=other).status_code == 404

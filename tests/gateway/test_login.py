@@ -64,7 +64,9 @@ async def test_login_returns_tokens_for_the_only_district(client: AsyncTestClien
     assert me.status_code == 200
     assert me.json() == {
         "userId": claims["sub"],
+        "name": district_a.admin,  # shown by the username until an administrator gives a name
         "tenantId": str(district_a.id),
+        "district": {"id": str(district_a.id), "slug": district_a.slug, "name": "unit-a district"},  # for top bars
         "roles": ["district_admin"],
         "scope": None,
     }
@@ -183,7 +185,7 @@ async def test_a_platform_operator_gets_no_district(client: AsyncTestClient[Any]
     assert claims["tenant"] is None
     assert claims["roles"] == ["platform_operator"]
     me = (await client.get("/auth/me", headers=bearer(body["accessToken"]))).json()
-    assert me["tenantId"] is None
+    assert (me["tenantId"], me["district"]) == (None, None)
 
 
 async def test_a_password_is_stored_only_as_an_argon2_hash(system_sessions: Sessions, district_a: District) -> None:

@@ -56,7 +56,7 @@ def test_gateway_reaches_the_service_apis_and_its_data_stores(default_docs: list
     egress = named(default_docs, "NetworkPolicy", "gateway-egress")["spec"]["egress"]
     assert {rule["ports"][0]["port"] for rule in egress} == {5432, 6379, 8000}
     services = [peers_components(rule) for rule in egress if rule["ports"][0]["port"] == 8000]
-    assert sorted(map(sorted, services)) == [["dispatch-api"], ["orgtree-api"]]
+    assert sorted(map(sorted, services)) == [["console-api"], ["dispatch-api"], ["orgtree-api"]]
 
 
 def test_data_store_egress_uses_the_operators_peers(production_docs: list[Doc]) -> None:

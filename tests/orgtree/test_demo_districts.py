@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from litestar.testing import AsyncTestClient
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -17,7 +18,7 @@ from tests.platform.tokens import TestIssuer
 async def test_demo_districts_reproduce_the_seeds(
     client: AsyncTestClient, issuer: TestIssuer, settings: Settings, orgtree_db: AsyncEngine
 ) -> None:
-    tenants = [
+    tenants: list[dict[str, Any]] = [
         {"id": str(uuid.uuid4()), "slug": slug, "name": name}
         for slug, name in (("wenzhou-longwan", "龙湾区"), ("wenzhou-ouhai", "瓯海区"), ("huaining-county", "怀宁县"))
     ]
@@ -53,3 +54,56 @@ async def test_demo_districts_reproduce_the_seeds(
     assert grids == party_groups == 243
     assert (await huaining.get("/settings"))["dualNetwork"] is True
     assert await huaining.get("/reports/unposted-members") == []
+
+
+async def test_longwan_and_ouhai_get_member_volunteers_who_sign_in_and_receive_sms(
+    client: AsyncTestClient, issuer: TestIssuer, settings: Settings, orgtree_db: AsyncEngine
+) -> None:
+    """The gateway's loader hands over the volunteer logins; orgtree makes them members of one grid, with the
+    login's synthetic name and a phone of their own, and says so in the outbox like the API would."""
+    names = {
+        "wenzhou-longwan": ("林晓红（示例）", "陈建国（示例）", "王海燕（示例）"),
+        "wenzhou-ouhai": ("周丽娟（示例）",),
+    }
+    tenants: list[dict[str, Any]] = []
+    for slug, name in (("wenzhou-longwan", "龙湾区"), ("wenzhou-ouhai", "瓯海区")):
+        volunteers = [
+            {"username": f"{slug}-volunteer-{k}", "userId": str(uuid.uuid4()), "name": shown}
+            for k, shown in enumerate(names[slug], start=1)
+        ]
+        tenants.append({"id": str(uuid.uuid4()), "slug": slug, "name": name, "volunteers": volunteers})
+    lines = await load_demo(settings, tenants)
+    assert sum("calls from 1" in line for line in lines) == 4  # each volunteer's household the desk can look up
+    assert "household 1-1号 calls from 17200000002" in lines[1]  # the number README.md's example rings from
+
+    longwan = tenants[0]
+    admin = Api(client, bearer(issuer, uuid.UUID(longwan["id"]), ["district_admin"]))
+    grid = next(n for n in await admin.get("/nodes/search", q="示例一村第一网格") if n["level"] == "grid")
+    seen = []
+    for volunteer in longwan["volunteers"]:
+        account = uuid.UUID(volunteer["userId"])
+        as_member = Api(client, bearer(issuer, uuid.UUID(longwan["id"]), ["member", "volunteer"], user_id=account))
+        me = await as_member.get("/members/me")
+        assert (me["id"], me["name"], me["userId"]) == (volunteer["memberId"], volunteer["name"], volunteer["userId"])
+        assert me["gridId"] == grid["id"]
+        assert me["phone"] == volunteer["phone"][:3] + "****" + volunteer["phone"][-4:]
+        assert volunteer["gridId"] == grid["id"]
+        assert (await as_member.get("/households"))["items"], "a volunteer serves households"
+        seen.append(me["phone"])
+    assert len(set(seen)) == 3
+    updated = await outbox(settings, uuid.UUID(longwan["id"]), "orgtree.MemberUpdated")
+    assert {(e["member_id"], e["user_id"]) for e in updated} == {
+        (v["memberId"], v["userId"]) for v in longwan["volunteers"]
+    }
+    assert all(sorted(e["changed"]) == ["name", "phone", "userId"] for e in updated)
+    assert not any(v["phone"] in str(updated) for v in longwan["volunteers"])
+
+    ouhai = tenants[1]["volunteers"][0]
+    found = await Api(client, bearer(issuer, uuid.UUID(tenants[1]["id"]), ["district_admin"])).get(
+        f"/members/{ouhai['memberId']}"
+    )
+    assert (found["name"], found["userId"]) == ("周丽娟（示例）", ouhai["userId"])
+
+    again = await load_demo(settings, tenants)  # a rerun (make dev again) changes nothing
+    assert all("already loaded" in line for line in again if "org tree" in line)
+    assert len(await outbox(settings, uuid.UUID(longwan["id"]), "orgtree.MemberUpdated")) == len(updated)

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import event, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
 
+from services.orgtree.households.callers import CallerLookupService
 from services.orgtree.households.services import HouseholdService
 from services.orgtree.members.services import MemberService
 from services.orgtree.nodes.services import NodeService
@@ -120,6 +121,7 @@ async def test_hot_queries_use_indexes_under_rls(
                 within=community, category=None, unserved=False, after=None, limit=50
             ),
             "network roll-up of a street": lambda s: build_service(ReportService, s, principal).network(street),
+            "caller lookup by phone": lambda s: CallerLookupService(s, principal).lookup("13800000700"),
         }
         for name, call in hot.items():
             with captured(orgtree_db) as statements:

@@ -37,13 +37,23 @@ helm.sh/chart: {{ printf "%s-%s" .root.Chart.Name .root.Chart.Version | replace 
 {{- end -}}
 {{- end -}}
 
-{{/* Components with a database: the gateway and every enabled service. */}}
+{{/* Components with a database: the gateway and every enabled service without `database: false`. */}}
 {{- define "redcell.databaseComponents" -}}
 {{- $names := list "gateway" -}}
 {{- range $name, $service := .Values.services -}}
-{{- if $service.enabled -}}{{- $names = append $names $name -}}{{- end -}}
+{{- if and $service.enabled (include "redcell.hasDatabase" $service) -}}{{- $names = append $names $name -}}{{- end -}}
 {{- end -}}
 {{- toJson $names -}}
+{{- end -}}
+
+{{/* "true" unless the service entry says `database: false` (then: no database, relay or migration Job). */}}
+{{- define "redcell.hasDatabase" -}}
+{{- if ne (toString (get . "database")) "false" -}}true{{- end -}}
+{{- end -}}
+
+{{/* The component a service calls by name: the gateway itself, or another service's API. */}}
+{{- define "redcell.calledComponent" -}}
+{{- if eq . "gateway" -}}gateway{{- else -}}{{ printf "%s-api" . }}{{- end -}}
 {{- end -}}
 
 {{/* A component's settings: the chart-wide defaults, then its own values on top. */}}

@@ -11,7 +11,7 @@ from litestar.params import Parameter
 from litestar.response import Redirect, Template
 
 from services.console.api import ApiError, Gateway
-from services.console.auth import pending
+from services.console.auth import choosing, pending
 from services.console.forms import FormErrors, read_form
 from services.console.i18n import N_
 from services.console.session import SignedIn, TokenPair, new_key, start_new_session
@@ -24,8 +24,8 @@ OTP_NEEDED = "one-time code required"
 KNOWN = {
     "username or password is wrong": WRONG_LOGIN,
     "one-time code is wrong": N_("The code is wrong or was used already. Wait for the next one."),
-    "required for users with several districts": N_("Choose a district."),
 }
+CHOOSE = N_("Choose a district.")
 TOO_MANY = N_("Too many attempts from here. Wait a minute and try again.")
 EXPIRED = N_("The sign-in took too long. Start again.")
 
@@ -38,7 +38,20 @@ def safe_next(target: str | None) -> str:
 
 
 def _step(request: AnyRequest, step: str, errors: FormErrors, status: int = 200, **values: str) -> Template:
-    return page(request, "auth/sign_in.html", status_code=status, step=step, errors=errors, values=values)
+    return page(request, "auth/sign_in.html", status_code=status, step=step, errors=errors, values=values, districts=[])
+
+
+def _choose(request: AnyRequest, held: choosing.Choosing, errors: FormErrors, status: int = 200) -> Template:
+    """The district step: the user's districts by name."""
+    return page(
+        request,
+        "auth/sign_in.html",
+        status_code=status,
+        step="district",
+        errors=errors,
+        values={},
+        districts=held.districts,
+    )
 
 
 class AuthController(Controller):
@@ -65,7 +78,7 @@ class AuthController(Controller):
             errors.fields["password"] = N_("Enter your password.")
         if errors:
             return _step(request, "password", errors, 422, username=username, next=target)
-        return await self._attempt(request, state, username, password, "", "", target)
+        return await self._attempt(request, state, username, password, "", target)
 
     @post("/sign-in/code")
     async def sign_in_code(self, request: AnyRequest, state: State) -> Template | Redirect:
@@ -76,30 +89,39 @@ class AuthController(Controller):
         otp = (await read_form(request)).get("otp", "").strip()
         if not otp.isdigit() or len(otp) != 6:
             return _step(request, "otp", FormErrors(fields={"otp": N_("Enter the 6-digit code.")}), 422)
-        return await self._attempt(request, state, username, password, otp, "", target)
+        return await self._attempt(request, state, username, password, otp, target)
 
     @post("/sign-in/district")
     async def sign_in_district(self, request: AnyRequest, state: State) -> Template | Redirect:
-        held = pending.release(state.settings, request.session.get("pending"))
+        held = choosing.release(request.session.get("choosing"))
         if held is None:
+            request.session.pop("choosing", None)
             return _step(request, "password", FormErrors(form=EXPIRED), 422)
-        username, password, _, target = held
-        form = await read_form(request)
-        district, otp = form.get("district", "").strip().lower(), form.get("otp", "").strip()
-        if not district:
-            errors = FormErrors(fields={"district": N_("Choose a district.")})
-            return _step(request, "district", errors, 422, needs_otp=form.get("needs_otp", ""))
-        return await self._attempt(request, state, username, password, otp, district, target)
+        district = (await read_form(request)).get("district", "")
+        if district not in {d["slug"] for d in held.districts}:
+            return _choose(request, held, FormErrors(fields={"district": CHOOSE}), 422)
+        gateway: Gateway = state.gateway
+        try:
+            answer = await gateway.choose_district(held.ticket, district)
+        except ApiError as refused:
+            offered_again = choosing.offered(refused, held.username, held.next)  # the user's districts changed
+            if offered_again is not None:
+                request.session["choosing"] = offered_again.to_session()
+                return _choose(request, offered_again, FormErrors(fields={"district": CHOOSE}), 422)
+            request.session.pop("choosing", None)
+            errors = FormErrors(form=TOO_MANY if refused.status == 429 else EXPIRED)
+            return _step(request, "password", errors, refused.status, username=held.username, next=held.next)
+        request.session.pop("choosing", None)
+        await self._begin(request, state, held.username, answer)
+        return Redirect(held.next, status_code=303)
 
     async def _attempt(
-        self, request: AnyRequest, state: State, username: str, password: str, otp: str, district: str, target: str
+        self, request: AnyRequest, state: State, username: str, password: str, otp: str, target: str
     ) -> Template | Redirect:
         gateway: Gateway = state.gateway
         body = {"username": username, "password": password}
         if otp:
             body["otp"] = otp
-        if district:
-            body["tenant"] = district
         try:
             answer = await gateway.login(body)
         except ApiError as refused:
@@ -118,26 +140,29 @@ class AuthController(Controller):
             return _step(request, "otp", FormErrors())
         if refused.status == 401 and otp:
             return _step(request, "otp", FormErrors.from_api(ApiError(401, "", {"otp": refused.detail}), KNOWN), 401)
-        if refused.status == 422 and "tenant" in refused.fields:
-            # The code just used cannot be used again (no replay): the district step asks for the next one.
-            request.session["pending"] = pending.hold(state.settings, username, password, target)
-            return _step(request, "district", FormErrors(), needs_otp="yes" if otp else "")
+        held = choosing.offered(refused, username, target)
+        if held is not None:
+            # Password and code are proven: the gateway's ticket stands for them at the next step (a code is
+            # accepted once), so neither is kept nor asked for again.
+            request.session.pop("pending", None)
+            request.session["choosing"] = held.to_session()
+            return _choose(request, held, FormErrors())
         if refused.status == 401:
             fields = {"password": WRONG_LOGIN}
             return _step(request, "password", FormErrors(fields=fields), 401, username=username, next=target)
         return _step(request, "password", FormErrors.from_api(refused, KNOWN), 422, username=username, next=target)
 
     async def _begin(self, request: AnyRequest, state: State, username: str, answer: dict[str, Any]) -> None:
-        """A new session (new id) naming the user and district; the tokens beside it in the store."""
+        """A new session (new id) naming the user and district (its name as the gateway's registry says, for
+        every role); the tokens beside it in the store."""
         gateway: Gateway = state.gateway
         tokens = TokenPair.issued(answer)
         me = (await gateway.request("GET", "/auth/me", tokens.access)).json()
-        district = answer.get("tenant")
-        district_name = await _district_name(gateway, tokens.access) or district or ""
+        district = me.get("district") or {}  # None for the platform operator
         await start_new_session(request, state.sessions)
         key = new_key()
         await state.tokens.save(key, tokens)
-        user = SignedIn(username, district, district_name, tuple(me.get("roles", [])), key)
+        user = SignedIn(username, answer.get("tenant"), district.get("name", ""), tuple(me.get("roles", [])), key)
         request.set_session({"user": user.to_session()})
 
     @get("/")
@@ -159,13 +184,3 @@ class AuthController(Controller):
                 await state.gateway.logout(tokens.refresh)
         request.clear_session()
         return Redirect("/console/sign-in", status_code=303)
-
-
-async def _district_name(gateway: Gateway, token: str) -> str:
-    """The district's name as its organisation tree's root says; empty when the role cannot read it."""
-    response = await gateway.request("GET", "/api/orgtree/nodes", token)
-    if response.status_code != 200:
-        return ""
-    items: list[dict[str, Any]] = response.json().get("items", [])
-    roots = [item for item in items if item.get("tree") == "administrative"]
-    return str(roots[0]["name"]) if roots else ""

@@ -1,6 +1,7 @@
-"""A sign-in between its steps (password proven, one-time code or district still to come).
+"""A sign-in between its steps (password proven, one-time code still to come; the district step needs neither:
+choosing.py).
 
-The gateway's login takes everything in one call, so the password must wait server-side for the next step:
+The gateway's login takes password and code in one call, so the password must wait server-side for the code:
 sealed with AES-GCM under a key derived from the master key, in the server-side session, for five minutes.
 """
 

@@ -1,8 +1,8 @@
 """The desk's queue: the district's tickets with their category, grid, stage and clock, as rows to render.
 
-``GET /api/dispatch/tickets`` filters by one status and a grid; the open stages, the category and the warning
-are filtered here over the newest 200 (see the README's "what the APIs do not give yet"). The list carries no
-clock, so each open ticket's deadlines are read beside it, all at once.
+``GET /api/dispatch/tickets`` filters by the stages, category, grid and warning, and each ticket carries its
+grid's name and the clock due first: one call for the whole queue. ``Filters.admits`` decides the same for a
+row that arrives on the live stream.
 """
 
 from __future__ import annotations
@@ -91,7 +91,7 @@ class Row:
 
 
 class Lookups:
-    """Category and grid names by district, kept a minute (they change rarely; a page asks for many)."""
+    """Category names and unit (node) names by district, kept a minute (they change rarely; pages ask for many)."""
 
     def __init__(self) -> None:
         self._cache: dict[tuple[str, str], tuple[float, dict[str, str]]] = {}
@@ -112,10 +112,11 @@ class Lookups:
         return await self._names(api, "categories", load)
 
     async def grids(self, api: Api, ids: set[str]) -> dict[str, str]:
-        known = await self._names(api, "grids", _empty)
-        missing = [grid for grid in ids if grid not in known]
-        found = await asyncio.gather(*(_node_name(api, grid) for grid in missing))
-        known.update({grid: name for grid, name in zip(missing, found, strict=True) if name})
+        """Names of organisation nodes (grids, villages, streets) by id, asked of orgtree for those not yet known."""
+        known = await self._names(api, "nodes", _empty)
+        missing = [node for node in ids if node not in known]
+        found = await asyncio.gather(*(_node_name(api, node) for node in missing))
+        known.update({node: name for node, name in zip(missing, found, strict=True) if name})
         return known
 
 
@@ -126,54 +127,51 @@ async def _empty() -> dict[str, str]:
 async def _node_name(api: Api, node_id: str) -> str | None:
     try:
         node = await api.get(f"/api/orgtree/nodes/{node_id}")
-    except ApiError:  # a role without the organisation chart sees the grid's id only
+    except ApiError:  # a role without the organisation chart sees the node's id only
         return None
     return str(node["name"])
 
 
-async def _clock(api: Api, ticket: dict[str, Any]) -> tuple[str | None, datetime | None]:
-    if ticket["status"] not in OPEN:
-        return None, None
-    deadlines = await api.get(f"/api/dispatch/tickets/{ticket['id']}/deadlines")
-    running = [d for d in deadlines if d["state"] == "running" and d["kind"] in CLOCKS]
-    if not running:
-        return None, None
-    first = min(running, key=lambda d: d["dueAt"])
-    return first["kind"], datetime.fromisoformat(first["dueAt"])
+def row(ticket: dict[str, Any], categories: dict[str, str]) -> Row:
+    """A ticket of the list as the desk shows it: the list carries the grid's name and the clock due first."""
+    clock = ticket.get("clock") or {}
+    due = clock.get("dueAt")
+    return Row(
+        id=ticket["id"],
+        number=ticket["number"],
+        title=ticket["title"],
+        status=ticket["status"],
+        category_id=ticket.get("categoryId") or "",
+        category=categories.get(ticket.get("categoryId") or "", ""),
+        grid_id=ticket.get("gridId") or "",
+        grid=ticket.get("gridName") or "",
+        warning=ticket.get("warning"),
+        clock=clock.get("kind") if ticket["status"] in OPEN else None,
+        due_at=datetime.fromisoformat(due) if due and ticket["status"] in OPEN else None,
+        created_at=ticket["createdAt"],
+    )
 
 
 async def rows(api: Api, lookups: Lookups, tickets: list[dict[str, Any]]) -> list[Row]:
-    categories, clocks = await asyncio.gather(
-        lookups.categories(api), asyncio.gather(*(_clock(api, t) for t in tickets))
-    )
-    grids = await lookups.grids(api, {t["gridId"] for t in tickets if t.get("gridId")})
-    return [
-        Row(
-            id=t["id"],
-            number=t["number"],
-            title=t["title"],
-            status=t["status"],
-            category_id=t.get("categoryId") or "",
-            category=categories.get(t.get("categoryId") or "", ""),
-            grid_id=t.get("gridId") or "",
-            grid=grids.get(t.get("gridId") or "", ""),
-            warning=t.get("warning"),
-            clock=clock,
-            due_at=due,
-            created_at=t["createdAt"],
-        )
-        for t, (clock, due) in zip(tickets, clocks, strict=True)
-    ]
+    categories = await lookups.categories(api)
+    return [row(ticket, categories) for ticket in tickets]
 
 
 async def queue(api: Api, lookups: Lookups, filters: Filters) -> tuple[list[Row], dict[str, str]]:
-    """The rows the filters admit, newest first, and the grids of the stage's tickets (the grid filter's choices)."""
-    status = filters.stage if filters.stage in STAGES else None
-    page = await api.get("/api/dispatch/tickets", status=status, gridId=None, limit=PAGE)
-    tickets = [t for t in page["items"] if filters.stage != "open" or t["status"] in OPEN]
-    everything = await rows(api, lookups, tickets)
-    grids = {row.grid_id: row.grid or row.grid_id[:8] for row in everything if row.grid_id}
-    return [row for row in everything if filters.admits(row)], grids
+    """The rows the filters admit, newest first (filtered by dispatch), and the grids among them (the grid
+    filter's choices)."""
+    statuses = list(OPEN) if filters.stage == "open" else [filters.stage] if filters.stage in STAGES else None
+    page = await api.get(
+        "/api/dispatch/tickets",
+        status=statuses,
+        categoryId=filters.category or None,
+        gridId=filters.grid or None,
+        warning=filters.warning or None,
+        limit=PAGE,
+    )
+    shown = await rows(api, lookups, page["items"])
+    grids = {r.grid_id: r.grid or r.grid_id[:8] for r in shown if r.grid_id}
+    return shown, grids
 
 
 async def one_row(api: Api, lookups: Lookups, ticket_id: str) -> Row | None:
@@ -184,7 +182,7 @@ async def one_row(api: Api, lookups: Lookups, ticket_id: str) -> Row | None:
         if refused.status in (403, 404):
             return None
         raise
-    return (await rows(api, lookups, [ticket]))[0]
+    return row(ticket, await lookups.categories(api))
 
 
 LOOKUPS_FOR_PAGES = Lookups()  # one per process, shared by the pages that show category and grid names

@@ -1,39 +1,68 @@
-"""A ticket (``/console/tickets/<id>``): for now what the ticket says and its clocks; another district's id,
-like a missing one, is the 404 page (the API answers 404 and the console shows it)."""
+"""A ticket (``/console/tickets/<id>``): its header, timeline, routing candidates and offers, extensions, the
+ladder and referral notices, callback and closure, and revealing a masked field. Another district's id, like a
+missing one, is the 404 page (the API answers 404 and the console shows it).
+
+``/console/live/tickets/<id>`` relays the dispatch stream filtered to this ticket: each change arrives as the
+re-rendered parts it touches (out-of-band swaps), so the page follows the ticket without reloading.
+"""
 
 from __future__ import annotations
 
-import asyncio
+import json
 from uuid import UUID
 
-from litestar import Controller, get
-from litestar.response import Template
+from litestar import get
+from litestar.params import Parameter
+from litestar.response import ServerSentEvent, ServerSentEventMessage, Template
 
-from services.console.api import Api
-from services.console.desk.queue import CLOCKS, LOOKUPS_FOR_PAGES, STAGES, WARNINGS
-from services.console.web import AnyRequest, page, signed_in
+from services.console.api import Api, ApiError
+from services.console.live import HEADERS, Event, relay
+from services.console.tickets import facts
+from services.console.tickets.actions import TicketActions
+from services.console.tickets.parts import LIVE, Forms, affected, some_parts, whole_page
+from services.console.web import AnyRequest, render, signed_in
 
-STAFF = ("district_admin", "hotline_operator", "street_admin", "community_cadre", "grid_leader")
 
+class TicketPageController(TicketActions):
+    """The page and its live part; the actions' handlers come with ``TicketActions``."""
 
-class TicketPageController(Controller):
-    path = "/console/tickets"
+    path = "/console"
     include_in_schema = False
-    guards = signed_in(*STAFF)
+    guards = signed_in(*facts.STAFF)
 
-    @get("/{ticket_id:uuid}")
+    @get("/tickets/{ticket_id:uuid}")
     async def ticket(self, request: AnyRequest, api: Api, ticket_id: UUID) -> Template:
-        ticket = await api.get(f"/api/dispatch/tickets/{ticket_id}")
-        deadlines, categories = await asyncio.gather(
-            api.get(f"/api/dispatch/tickets/{ticket_id}/deadlines"), LOOKUPS_FOR_PAGES.categories(api)
-        )
-        return page(
-            request,
-            "tickets/ticket.html",
-            ticket=ticket,
-            deadlines=deadlines,
-            category=categories.get(ticket.get("categoryId") or "", ""),
-            stages=STAGES,
-            warnings=WARNINGS,
-            clocks=CLOCKS,
-        )
+        return await whole_page(request, api, ticket_id)
+
+    @get("/live/tickets/{ticket_id:uuid}")
+    async def live(
+        self,
+        request: AnyRequest,
+        api: Api,
+        ticket_id: UUID,
+        stage: str = Parameter(query="stage", default="", max_length=20),
+    ) -> ServerSentEvent:
+        await api.get(f"/api/dispatch/tickets/{ticket_id}")  # another district's: the 404, before any stream
+        shown = {"stage": stage}  # the stage the page shows now, to know when every part must follow
+
+        async def as_parts(event: Event) -> ServerSentEventMessage | None:
+            parts: tuple[str, ...] = LIVE  # changes were missed (resync): everything again
+            if event.event == "ticket":
+                change = json.loads(event.data)
+                if change.get("ticket") != str(ticket_id):
+                    return None
+                parts = affected(change, shown["stage"])
+                shown["stage"] = str(change.get("status", shown["stage"]))
+            elif event.event != "resync":
+                return None
+            try:
+                html = await some_parts(request, api, ticket_id, parts, main=None, forms=Forms())
+            except ApiError as refused:
+                if refused.status in (403, 404):
+                    return None
+                raise
+            return ServerSentEventMessage(event="ticket", data=html)
+
+        connected = render(request, "tickets/live.html")
+        stream = relay(api, "/api/dispatch/stream", request.headers.get("last-event-id"), as_parts, connected)
+        return ServerSentEvent(stream, headers=HEADERS)

@@ -6,7 +6,7 @@ import uuid
 from datetime import date, time
 from enum import StrEnum
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Time, UniqueConstraint
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, String, Time, UniqueConstraint, text
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -47,6 +47,11 @@ class CalendarDay(TenantScoped, Base):
     label: Mapped[str] = mapped_column(String(60), nullable=False, default="")
 
 
+# A volunteer away from the app reads the SMS, maybe phones the hotline back: minutes, not the old 120 s.
+ANSWER_WINDOW_MINUTES = 10
+ANSWER_WINDOW_BOUNDS = (1, 24 * 60)
+
+
 class DispatchMode(StrEnum):
     ASSIGN = "assign"  # an offer to one provider at a time
     CLAIM = "claim"  # published to every eligible provider; first to accept wins
@@ -56,7 +61,13 @@ class ServiceCategory(TenantScoped, Base):
     """A category of the district's service catalogue (DSP-03) with its dispatch mode and clocks."""
 
     __tablename__ = "service_category"
-    __table_args__ = (UniqueConstraint("tenant_id", "code", name="uq_service_category_tenant_code"),)
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "code", name="uq_service_category_tenant_code"),
+        CheckConstraint(
+            "answer_window_minutes BETWEEN {} AND {}".format(*ANSWER_WINDOW_BOUNDS),
+            name="ck_service_category_answer_window",
+        ),
+    )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid7)
     code: Mapped[str] = mapped_column(String(40), nullable=False)
@@ -68,6 +79,10 @@ class ServiceCategory(TenantScoped, Base):
     resolution_minutes: Mapped[int | None] = mapped_column(Integer)
     # Counted on the working calendar (working hours of working days) instead of around the clock.
     working_time: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    # How long a provider has to answer an offer (DSP-04): long enough to be reached by SMS and phone back.
+    answer_window_minutes: Mapped[int] = mapped_column(
+        Integer, nullable=False, default=ANSWER_WINDOW_MINUTES, server_default=text(str(ANSWER_WINDOW_MINUTES))
+    )
     rank: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
 

@@ -6,7 +6,11 @@ from uuid import UUID
 
 import msgspec
 
+from services.dispatch.catalogue.models import ANSWER_WINDOW_BOUNDS
+
 Minutes = Annotated[int, msgspec.Meta(ge=1, le=365 * 24 * 60)]
+# How long a provider has to answer an offer: a minute at least (time to read an SMS), a day at most.
+AnswerWindow = Annotated[int, msgspec.Meta(ge=ANSWER_WINDOW_BOUNDS[0], le=ANSWER_WINDOW_BOUNDS[1])]
 
 
 class ItemView(msgspec.Struct, rename="camel", kw_only=True):
@@ -26,6 +30,7 @@ class CategoryView(msgspec.Struct, rename="camel", kw_only=True):
     arrival_minutes: int | None
     resolution_minutes: int | None
     working_time: bool
+    answer_window_minutes: int  # how long a provider has to answer an offer of this category
     items: list[ItemView]
 
 
@@ -35,6 +40,7 @@ class CategoryUpdate(msgspec.Struct, rename="camel", kw_only=True, forbid_unknow
     arrival_minutes: Minutes | msgspec.UnsetType | None = msgspec.UNSET
     resolution_minutes: Minutes | msgspec.UnsetType | None = msgspec.UNSET
     working_time: bool | msgspec.UnsetType = msgspec.UNSET
+    answer_window_minutes: AnswerWindow | msgspec.UnsetType = msgspec.UNSET
 
 
 class LadderLevelView(msgspec.Struct, rename="camel", kw_only=True):

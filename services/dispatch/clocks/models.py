@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, text
+from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.dispatch.database import Base, tenant_column
@@ -40,3 +40,7 @@ class Deadline(TenantScoped, Base):
     due_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
     fired_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     cancelled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # met, or superseded
+    # The limit as configured (migration 0007), so a warning can name it: minutes, on the working calendar
+    # or around the clock. None for a date-bound clock (a referral notice) and rows written before 0007.
+    limit_minutes: Mapped[int | None] = mapped_column(Integer)
+    working_time: Mapped[bool | None] = mapped_column(Boolean)

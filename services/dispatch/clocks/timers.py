@@ -39,11 +39,25 @@ async def due_after(session: AsyncSession, start: datetime, minutes: int, *, wor
 
 
 def add(
-    session: AsyncSession, ticket: Ticket, kind: str, due_at: datetime, *, started_at: datetime | None = None
+    session: AsyncSession,
+    ticket: Ticket,
+    kind: str,
+    due_at: datetime,
+    *,
+    started_at: datetime | None = None,
+    limit_minutes: int | None = None,
+    working_time: bool | None = None,
 ) -> Deadline:
-    """A clock of ``kind`` for the ticket's current ladder level, due at ``due_at``."""
+    """A clock of ``kind`` for the ticket's current ladder level, due at ``due_at`` (its configured limit kept
+    so that a warning can name it)."""
     deadline = Deadline(
-        ticket_id=ticket.id, kind=kind, level_rank=ticket.level_rank, started_at=started_at or now(), due_at=due_at
+        ticket_id=ticket.id,
+        kind=kind,
+        level_rank=ticket.level_rank,
+        started_at=started_at or now(),
+        due_at=due_at,
+        limit_minutes=limit_minutes,
+        working_time=working_time,
     )
     session.add(deadline)
     return deadline
@@ -53,7 +67,8 @@ async def start(session: AsyncSession, ticket: Ticket, kind: str, minutes: int |
     if minutes is None:
         return
     begun = now()
-    add(session, ticket, kind, await due_after(session, begun, minutes, working_time=working_time), started_at=begun)
+    due_at = await due_after(session, begun, minutes, working_time=working_time)
+    add(session, ticket, kind, due_at, started_at=begun, limit_minutes=minutes, working_time=working_time)
 
 
 async def _category(session: AsyncSession, ticket: Ticket) -> ServiceCategory | None:

@@ -9,6 +9,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 
 from services.dispatch.access import OPERATORS
+from services.dispatch.closure.feedback import PAGE
 from services.dispatch.closure.schemas import (
     CallbackCreate,
     CallbackView,
@@ -16,18 +17,34 @@ from services.dispatch.closure.schemas import (
     FeedbackCreate,
     FeedbackView,
     ResolutionCreate,
+    WaiverReasonView,
 )
 from services.dispatch.closure.services import ClosureService
-from services.dispatch.models import Feedback, Ticket
+from services.dispatch.closure.waivers import REASON_LABELS, REASONS
+from services.dispatch.models import Callback, Feedback, Ticket
+from services.dispatch.tickets.history import shown_name
 from services.dispatch.tickets.schemas import TicketView
 from services.dispatch.tickets.views import ticket_view
+from shared.auth.principal import Principal
 from shared.http.di import provide_service
 from shared.http.guards import requires_role, requires_tenant
-from shared.http.views import view, views
+from shared.http.views import view
 
 
-def feedback_view(row: Feedback, ticket: Ticket) -> FeedbackView:
-    return view(FeedbackView, row, ticket_status=ticket.status)  # "assigned" again when dissatisfaction reopened it
+def feedback_view(row: Feedback, ticket: Ticket, viewer: Principal | None) -> FeedbackView:
+    taken_by = None if row.via == PAGE else row.given_by  # the operator; a resident's own form names nobody
+    return view(
+        FeedbackView,
+        row,
+        taken_by=taken_by,
+        taken_by_name=shown_name(row.given_by_name, str(taken_by), viewer) if taken_by else None,
+        ticket_status=ticket.status,  # "assigned" again when dissatisfaction reopened it
+    )
+
+
+def callback_view(row: Callback, viewer: Principal) -> CallbackView:
+    label = REASON_LABELS.get(row.waiver_reason or "")
+    return view(CallbackView, row, waiver_reason_label=label, by_name=shown_name(row.by_name, str(row.by_user), viewer))
 
 
 class ClosureController(Controller):
@@ -55,18 +72,19 @@ class ClosureController(Controller):
     async def feedback(
         self, closure: NamedDependency[ClosureService], ticket_id: FromPath[UUID], data: JSONBody[FeedbackCreate]
     ) -> FeedbackView:
-        return feedback_view(*await closure.feedback(ticket_id, data))
+        row, ticket = await closure.feedback(ticket_id, data)
+        return feedback_view(row, ticket, closure.principal)
 
     @post(
         "/{ticket_id:uuid}/callback",
         operation_id="RecordCallback",
         guards=[requires_role(*OPERATORS)],
-        summary="The hotline's call back to the served person (电话回访), or its waiver with a reason",
+        summary="The hotline's call back to the served person (电话回访), or a supervisor's waiver (listed reason)",
     )
     async def callback(
         self, closure: NamedDependency[ClosureService], ticket_id: FromPath[UUID], data: JSONBody[CallbackCreate]
     ) -> CallbackView:
-        return view(CallbackView, await closure.callback(ticket_id, data))
+        return callback_view(await closure.callback(ticket_id, data), closure.principal)
 
     @post(
         "/{ticket_id:uuid}/close",
@@ -85,9 +103,20 @@ class ClosureController(Controller):
     )
     async def closure(self, closure: NamedDependency[ClosureService], ticket_id: FromPath[UUID]) -> ClosureView:
         ticket, awaiting, feedback, callbacks = await closure.status(ticket_id)
+        viewer = closure.principal
         return ClosureView(
             ticket=ticket_view(ticket),
             awaiting=awaiting,
-            feedback=[feedback_view(row, ticket) for row in feedback],
-            callbacks=views(CallbackView, callbacks),
+            feedback=[feedback_view(row, ticket, viewer) for row in feedback],
+            callbacks=[callback_view(row, viewer) for row in callbacks],
         )
+
+
+class WaiverReasonController(Controller):
+    path = "/api/dispatch/closure/waiver-reasons"
+    tags = ["Closure"]
+    guards = [requires_tenant, requires_role(*OPERATORS)]
+
+    @get("/", operation_id="ListCallbackWaiverReasons", summary="The reasons a callback may be waived for, in zh-CN")
+    async def waiver_reasons(self) -> list[WaiverReasonView]:
+        return [view(WaiverReasonView, reason) for reason in REASONS]

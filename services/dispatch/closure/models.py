@@ -29,6 +29,10 @@ class Feedback(TenantScoped, Base):
     result_score: Mapped[int | None] = mapped_column(Integer)
     comment: Mapped[str | None] = mapped_column(Text)
     given_by: Mapped[uuid.UUID | None] = mapped_column()  # the resident, or the operator taking it down
+    given_by_name: Mapped[str | None] = mapped_column(String(80))  # the operator's name (migration 0007)
+    # How it reached us (migration 0007): sms (the resident's SMS reply, typed in by an operator), page (the
+    # resident's own page) or phone (an operator's call); None for forms taken before 0007.
+    via: Mapped[str | None] = mapped_column(String(10))
     given_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
 
 
@@ -43,6 +47,7 @@ class Callback(TenantScoped, Base):
     ticket_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("ticket.id", ondelete="RESTRICT"), nullable=False)
     outcome: Mapped[str] = mapped_column(String(20), nullable=False)  # reached | unreachable | waived
     note: Mapped[str | None] = mapped_column(Text)
-    waiver_reason: Mapped[str | None] = mapped_column(Text)
+    waiver_reason: Mapped[str | None] = mapped_column(Text)  # a code of closure/waivers.py (free text before 0007)
     by_user: Mapped[uuid.UUID] = mapped_column(nullable=False)
+    by_name: Mapped[str | None] = mapped_column(String(80))  # migration 0007
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)

@@ -34,15 +34,19 @@ class FeedbackCreate(msgspec.Struct, rename="camel", kw_only=True, forbid_unknow
     process_score: Score | None = None
     result_score: Score | None = None
     comment: Comment | None = None
+    # How it was collected: an operator says phone (they called the resident) or sms (they took down the
+    # resident's SMS reply); a resident's own form is page, and may leave it out.
+    via: str | None = None
 
 
 class CallbackCreate(msgspec.Struct, rename="camel", kw_only=True, forbid_unknown_fields=True):
-    """A callback made (reached | unreachable), or a waiver with its reason."""
+    """A callback made (reached | unreachable), or a waiver (hotline supervisors and district administrators)
+    with a reason code from ``GET /api/dispatch/closure/waiver-reasons`` and an optional note."""
 
     outcome: str | None = None
     note: Comment | None = None
     waived: bool = False
-    waiver_reason: Annotated[str, msgspec.Meta(max_length=500)] | None = None
+    waiver_reason: Annotated[str, msgspec.Meta(max_length=40)] | None = None
 
 
 class FeedbackView(msgspec.Struct, rename="camel", kw_only=True):
@@ -55,6 +59,9 @@ class FeedbackView(msgspec.Struct, rename="camel", kw_only=True):
     result_score: int | None
     comment: str | None
     given_at: datetime
+    via: str | None  # sms | page | phone; None for forms taken before it was recorded
+    taken_by: UUID | None  # the operator who took it down (phone, sms); None when the resident gave it
+    taken_by_name: str | None  # their name (masked unless the reader is staff or that operator)
     ticket_status: str  # "assigned" again when dissatisfaction reopened the ticket
 
 
@@ -63,8 +70,16 @@ class CallbackView(msgspec.Struct, rename="camel", kw_only=True):
     ticket_id: UUID
     outcome: str  # reached | unreachable | waived
     note: str | None
-    waiver_reason: str | None
+    waiver_reason: str | None  # a code (free text on waivers recorded before the list existed)
+    waiver_reason_label: str | None  # zh-CN label of the code
+    by_name: str | None  # who called or waived (masked unless the reader is staff or that person)
     at: datetime
+
+
+class WaiverReasonView(msgspec.Struct, rename="camel", kw_only=True):
+    code: str
+    label: str  # zh-CN
+    requires: str | None  # zh-CN: what the ticket must show for the reason to be accepted
 
 
 class ClosureView(msgspec.Struct, rename="camel", kw_only=True):

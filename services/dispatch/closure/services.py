@@ -1,8 +1,9 @@
 """From done to closed (DSP-06, DSP-07, DSP-18, DSP-19, DSP-20): the handler resolves, the served person gives
-feedback, the hotline calls back (or waives the call with a reason), and only then may an operator close.
+feedback (``feedback.py``), the hotline calls back (or a supervisor waives the call for a listed reason:
+``waivers.py``), and only then may an operator close.
 
 Feedback and callbacks count only when given after the latest resolution: a ticket reopened by a
-dissatisfied resident needs fresh ones once it is resolved again.
+dissatisfied resident needs fresh ones once it is resolved again, and its points follow (``timebank``).
 """
 
 from __future__ import annotations
@@ -11,16 +12,16 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-import msgspec
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.dispatch.access import STAFF, is_operator
+from services.dispatch.closure.feedback import collected_via, take_feedback
 from services.dispatch.closure.schemas import CallbackCreate, FeedbackCreate, ResolutionCreate
-from services.dispatch.escalation.referrals import check_can_resolve
+from services.dispatch.closure.waivers import CODES, MAY_WAIVE, REASON_LABELS, check_waiver
 from services.dispatch.models import Callback, Feedback, Provider, Ticket, TicketStatus
 from services.dispatch.notifications.queue import queue_notification
-from services.dispatch.tickets.history import record
+from services.dispatch.tickets.history import name_of, record
 from services.dispatch.tickets.services import TicketService
 from services.dispatch.tickets.transitions import LABELS, move
 from services.dispatch.timebank.services import credit_service
@@ -36,7 +37,6 @@ from shared.messaging.outbox import publish
 S = TicketStatus
 CALLBACK_OUTCOMES = ("reached", "unreachable")
 MAX_MATERIAL_COST = Decimal(100_000)
-REOPEN_REASON = "群众对办理结果不满意"
 
 
 class FeedbackRepository(Repository[Feedback]):
@@ -73,18 +73,24 @@ def resolution_errors(data: ResolutionCreate, explanation: str) -> None:
     errors.raise_if_any("the resolution has invalid fields")
 
 
-def callback_errors(data: CallbackCreate, reason: str) -> None:
+def callback_errors(data: CallbackCreate, note: str | None) -> None:
     """422 naming each field of a callback (or its waiver) that is wrong."""
     errors = FieldErrors()
     if data.waived:
-        if len(reason) < 2:
-            errors.add("waiverReason", "a waived callback needs its reason")
+        if data.waiver_reason is None:
+            errors.add("waiverReason", f"a waived callback needs its reason, one of: {', '.join(CODES)}")
+        else:
+            errors.choice("waiverReason", data.waiver_reason, CODES)
+        if data.waiver_reason == "other" and note is None:
+            errors.add("note", "say what the other reason is")
         if data.outcome is not None:
             errors.add("outcome", "a waived callback has no outcome")
     elif data.outcome is None:
         errors.add("outcome", "one of: reached, unreachable (or waived with a waiverReason)")
     else:
         errors.choice("outcome", data.outcome, CALLBACK_OUTCOMES)
+        if data.waiver_reason is not None:
+            errors.add("waiverReason", "only a waived callback has a waiver reason")
     errors.raise_if_any("the callback has invalid fields")
 
 
@@ -125,9 +131,7 @@ class ClosureService:
             raise forbidden("only hotline staff can resolve a case handled by a unit")
         if ticket.status not in (S.ASSIGNED, S.ON_SITE):
             raise conflict(f"only a ticket signed for or on site can be resolved (now: {LABELS[ticket.status]})")
-        # A street-level case with a referral notice needs the responsible unit's closure note (DSP-15).
-        await check_can_resolve(self.session, ticket)
-
+        # move() holds the ladder's rule: no resolution at a referral rung without the closed notice (DSP-15).
         stamp = now()
         note = data.note.strip()
         gifts = (data.gifts_accepted or "").strip() or None
@@ -180,38 +184,42 @@ class ClosureService:
         provider = await self._provider(ticket)
         if me == ticket.resolved_by or (provider is not None and provider.user_id == me):
             raise forbidden("the handler cannot rate their own work")
-        if me != ticket.caller_user_id and not is_operator(self.principal):
+        resident = me == ticket.caller_user_id
+        if not resident and not is_operator(self.principal):
             raise forbidden("feedback comes from the served resident, or an operator taking it down")
-        if ticket.status != S.RESOLVED:
-            raise conflict(f"feedback is taken once the ticket is resolved (now: {LABELS[ticket.status]})")
-        comment = (data.comment or "").strip() or None
-        form = msgspec.structs.asdict(data) | {"comment": comment}  # the satisfied flag and the four scores as given
-        row = Feedback(ticket_id=ticket.id, **form, given_by=me, given_at=now())
-        await self.feedback_forms.add(row)
-        await record(self.session, ticket, "feedback", details={"feedbackId": str(row.id), "satisfied": data.satisfied})
-        if not data.satisfied:
-            # Back to the handler; the resolution clock starts again and the old resolution stays in history.
-            reopened = {"feedbackId": str(row.id)}
-            await move(self.session, ticket, S.ASSIGNED, "reopened", reason=comment or REOPEN_REASON, details=reopened)
-        await self._audit(ticket, "dispatch.ticket.feedback", {"satisfied": data.satisfied})
+        via = collected_via(data, resident=resident)
+        name = None if resident else (await name_of(self.session, self.principal))[0]  # the operator's name
+        row = await take_feedback(self.session, ticket, data, via=via, given_by=me, given_by_name=name)
         return row, ticket
 
     async def callback(self, ticket_id: UUID, data: CallbackCreate) -> Callback:
         ticket = await self.tickets.get(ticket_id, for_update=True)
-        reason = (data.waiver_reason or "").strip()
-        callback_errors(data, reason)
+        if data.waived and not self.principal.has_role(*MAY_WAIVE):
+            raise forbidden("waiving a callback needs a hotline supervisor or a district administrator")
+        note = (data.note or "").strip() or None
+        callback_errors(data, note)
         if ticket.status != S.RESOLVED:
             raise conflict(f"a callback follows a resolved ticket (now: {LABELS[ticket.status]})")
+        code = data.waiver_reason if data.waived else None
+        if code is not None:
+            await check_waiver(self.session, ticket, code)
         outcome = "waived" if data.waived else str(data.outcome)
-        note = (data.note or "").strip() or None
-        me = self.principal.user_id
+        name, _kind = await name_of(self.session, self.principal)
         row = Callback(
-            ticket_id=ticket.id, outcome=outcome, note=note, waiver_reason=reason or None, by_user=me, at=now()
+            ticket_id=ticket.id,
+            outcome=outcome,
+            note=note,
+            waiver_reason=code,
+            by_user=self.principal.user_id,
+            by_name=name,
+            at=now(),
         )
         await self.callbacks.add(row)
         action = "callback_waived" if data.waived else "callback"
-        await record(self.session, ticket, action, reason=reason or None, details={"outcome": outcome})
-        await self._audit(ticket, "dispatch.ticket.callback", {"outcome": outcome})
+        details = {"outcome": outcome} | ({"waiverReason": code} if code else {})
+        reason = REASON_LABELS[code] + (f"：{note}" if note else "") if code else None
+        await record(self.session, ticket, action, reason=reason, details=details)
+        await self._audit(ticket, "dispatch.ticket.callback", details)
         return row
 
     async def _since_resolution(self, ticket: Ticket) -> tuple[Feedback | None, Callback | None]:

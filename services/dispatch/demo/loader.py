@@ -1,6 +1,7 @@
 """``redcell demo load`` for dispatch: each demo district's hotline setup, its non-member providers, a few
-calls waiting at the desk and published micro-wishes. Member volunteers, grids and households arrive from
-orgtree's events once the worker runs, so the calls here are not placed yet: the desk places them."""
+calls waiting at the desk and published micro-wishes; the logins that answer offers (``logins.py``). Grids,
+households and the other member volunteers arrive from orgtree's events once the worker runs, so the calls
+here are not placed yet: the desk places them."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.dispatch.catalogue.models import ServiceCategory, ServiceItem
 from services.dispatch.catalogue.services import seed_district
+from services.dispatch.demo.logins import add_member_volunteers, link_teams
 from services.dispatch.providers.models import Provider, ProviderKind
 from services.dispatch.providers.services import PHONE_FIELD
 from services.dispatch.tickets.models import Ticket
@@ -93,8 +95,13 @@ async def load_demo(settings: Settings, tenants: list[dict[str, Any]]) -> list[s
                 async with make_sessionmaker(engine)() as session, session.begin():
                     loaded = await load_district(session, tenant_id)
                     tickets = await session.scalar(select(func.count()).select_from(Ticket))
+                    teams = await link_teams(session, tenant.get("teams", []))
+                    keys = await data_key(session, tenant_id)
+                    volunteers = await add_member_volunteers(session, keys, tenant.get("volunteers", []))
             state = "loaded" if loaded else "already loaded"
             lines.append(f"hotline of {tenant['name']}: catalogue, providers, {tickets} tickets ({state})")
+            if teams or volunteers:
+                lines.append(f"  offers reach {volunteers} member volunteers and {teams} teams who sign in")
     finally:
         await engine.dispose()
     return lines

@@ -23,15 +23,26 @@ from services.dispatch.escalation.schemas import (
 )
 from services.dispatch.escalation.services import EscalationService
 from services.dispatch.models import Deadline, Extension
+from services.dispatch.tickets.history import shown_name
 from services.dispatch.tickets.schemas import TicketView
 from services.dispatch.tickets.views import ticket_view
+from shared.auth.principal import Principal
 from shared.http.di import provide_service
 from shared.http.guards import requires_role, requires_tenant
 from shared.http.views import view, views
 
 
-def extension_view(row: Extension, deadline: Deadline) -> ExtensionView:
-    return view(ExtensionView, row, clock=deadline.kind, due_at=deadline.due_at)
+def extension_view(row: Extension, deadline: Deadline, viewer: Principal) -> ExtensionView:
+    requested = shown_name(row.requested_by_name, str(row.requested_by), viewer)
+    decided = shown_name(row.decided_by_name, str(row.decided_by), viewer)
+    return view(
+        ExtensionView,
+        row,
+        clock=deadline.kind,
+        due_at=deadline.due_at,
+        requested_by_name=requested,
+        decided_by_name=decided,
+    )
 
 
 class LadderController(Controller):
@@ -97,7 +108,7 @@ class LadderController(Controller):
     async def request_extension(
         self, extensions: NamedDependency[ExtensionService], ticket_id: FromPath[UUID], data: JSONBody[ExtensionCreate]
     ) -> ExtensionView:
-        return extension_view(*await extensions.request(ticket_id, data))
+        return extension_view(*await extensions.request(ticket_id, data), extensions.principal)
 
     @get(
         "/{ticket_id:uuid}/extensions",
@@ -108,7 +119,7 @@ class LadderController(Controller):
     async def list_extensions(
         self, extensions: NamedDependency[ExtensionService], ticket_id: FromPath[UUID]
     ) -> list[ExtensionView]:
-        return [extension_view(*row) for row in await extensions.of_ticket(ticket_id)]
+        return [extension_view(*row, extensions.principal) for row in await extensions.of_ticket(ticket_id)]
 
 
 class ReferralController(Controller):
@@ -147,4 +158,4 @@ class ExtensionController(Controller):
         extension_id: FromPath[UUID],
         data: JSONBody[ExtensionDecision],
     ) -> ExtensionView:
-        return extension_view(*await extensions.decide(extension_id, data.approve, data.note))
+        return extension_view(*await extensions.decide(extension_id, data.approve, data.note), extensions.principal)

@@ -13,6 +13,7 @@ from services.dispatch.access import PROVIDERS, STAFF
 from services.dispatch.escalation.notes import write_down
 from services.dispatch.escalation.schemas import ExtensionCreate
 from services.dispatch.models import OPEN_STATUSES, Deadline, DeadlineKind, Extension, Provider, Ticket
+from services.dispatch.tickets.history import name_of
 from services.dispatch.tickets.services import TicketService
 from shared.auth.principal import Principal
 from shared.clock import now
@@ -86,6 +87,7 @@ class ExtensionService:
             ticket_id=ticket.id,
             deadline_id=deadline.id,
             requested_by=self.principal.user_id,
+            requested_by_name=(await name_of(self.session, self.principal))[0],
             requested_at=now(),
             new_due_at=data.new_due_at,
             reason=data.reason.strip(),
@@ -128,6 +130,7 @@ class ExtensionService:
             )
         extension.status = "approved" if approve else "rejected"
         extension.decided_by = self.principal.user_id
+        extension.decided_by_name = (await name_of(self.session, self.principal))[0]
         extension.decided_at = now()
         extension.decision_note = note.strip() or None
         before = deadline.due_at

@@ -68,7 +68,7 @@ async def escalate(
         )
     ticket.level_rank = to_level
     ticket.unit_id = await unit_at(session, ticket, target.org_level)
-    ticket.warning = None
+    # The yellow or red mark stays: it records that the case ran late, which escalating does not undo.
     withdrawn = await session.execute(
         update(Offer)
         .where(Offer.ticket_id == ticket.id, Offer.status == OfferStatus.OPEN)

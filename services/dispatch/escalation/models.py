@@ -23,11 +23,13 @@ class Extension(TenantScoped, Base):
     ticket_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("ticket.id", ondelete="CASCADE"), nullable=False)
     deadline_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("deadline.id", ondelete="CASCADE"), nullable=False)
     requested_by: Mapped[uuid.UUID] = mapped_column(nullable=False)
+    requested_by_name: Mapped[str | None] = mapped_column(String(80))  # migration 0007
     requested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
     new_due_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
     reason: Mapped[str] = mapped_column(Text, nullable=False)
     status: Mapped[str] = mapped_column(String(10), nullable=False, default="pending")  # approved | rejected
     decided_by: Mapped[uuid.UUID | None] = mapped_column()
+    decided_by_name: Mapped[str | None] = mapped_column(String(80))  # migration 0007
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     decision_note: Mapped[str | None] = mapped_column(Text)  # why it was approved or refused (migration 0003)
 
@@ -50,6 +52,7 @@ class ReferralNotice(TenantScoped, Base):
     responsible_person: Mapped[str] = mapped_column(String(60), nullable=False)
     due_on: Mapped[date] = mapped_column(Date, nullable=False)
     issued_by: Mapped[uuid.UUID] = mapped_column(nullable=False)
+    issued_by_name: Mapped[str | None] = mapped_column(String(80))  # migration 0007
     issued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
     closure_note: Mapped[str | None] = mapped_column(Text)
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -1,5 +1,6 @@
 """Referral notices (抄告单, DSP-15): the street supervision meeting hands a case to a responsible unit with a
-completion date; the unit's closure note closes the notice, and the case cannot be resolved before that."""
+completion date; the unit's closure note closes the notice, and the case cannot be resolved before that
+(``tickets/transitions.py`` holds that rule for every path that resolves)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from services.dispatch.escalation.ladder import level_at
 from services.dispatch.escalation.notes import write_down
 from services.dispatch.escalation.schemas import ReferralCreate
 from services.dispatch.models import OPEN_STATUSES, DeadlineKind, ReferralNotice, Ticket
+from services.dispatch.tickets.history import name_of
 from services.dispatch.tickets.services import TicketService
 from shared.auth.principal import Principal
 from shared.clock import now
@@ -34,20 +36,6 @@ async def open_referral(session: AsyncSession, ticket: Ticket) -> ReferralNotice
         select(ReferralNotice).where(ReferralNotice.ticket_id == ticket.id, ReferralNotice.closed_at.is_(None))
     )
     return row
-
-
-async def check_can_resolve(session: AsyncSession, ticket: Ticket) -> None:
-    """409 while the case sits at a referral rung with a referral notice the responsible unit has not closed
-    (DSP-15: no resolution at street level without the unit's closure note)."""
-    level = await level_at(session, ticket.level_rank)
-    if level is None or not level.issues_referral:
-        return
-    pending = await open_referral(session, ticket)
-    if pending is not None:
-        raise conflict(
-            f"referral notice {pending.number} has no closure note from {pending.responsible_unit} yet; "
-            "record it before resolving the case"
-        )
 
 
 async def next_referral_number(session: AsyncSession, year: int) -> str:
@@ -91,6 +79,7 @@ class ReferralService:
             responsible_person=data.responsible_person.strip(),
             due_on=data.due_on,
             issued_by=self.principal.user_id,
+            issued_by_name=(await name_of(self.session, self.principal))[0],
             issued_at=issued,
         )
         await self.notices.add(notice)

@@ -27,6 +27,7 @@ class EscalationStep(msgspec.Struct, rename="camel", kw_only=True):
     automatic: bool
     reason: str | None
     actor: str
+    actor_name: str | None  # a person's name (masked unless the reader is staff) or 「系统（时限监控）」
     at: datetime
 
 
@@ -61,6 +62,7 @@ class ReferralView(msgspec.Struct, rename="camel", kw_only=True):
     responsible_person: str
     due_on: date
     issued_by: UUID
+    issued_by_name: str | None
     issued_at: datetime
     closure_note: str | None
     closed_at: datetime | None
@@ -87,7 +89,9 @@ class ExtensionView(msgspec.Struct, rename="camel", kw_only=True):
     reason: str
     status: str  # pending | approved | rejected
     requested_by: UUID
+    requested_by_name: str | None  # masked unless the reader is staff or that person
     requested_at: datetime
     decided_by: UUID | None
+    decided_by_name: str | None  # masked unless the reader is staff or that person
     decided_at: datetime | None
     decision_note: str | None

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.dispatch.escalation.ladder import escalate, level_at
 from services.dispatch.escalation.schemas import EscalationPath, EscalationStep
 from services.dispatch.models import Ticket, TicketHistory
+from services.dispatch.tickets.history import actor_label
 from services.dispatch.tickets.services import TicketService
 from shared.auth.principal import Principal
 from shared.http.views import view
@@ -34,7 +35,7 @@ class EscalationService:
             .where(TicketHistory.ticket_id == ticket.id, TicketHistory.action == "escalated")
             .order_by(TicketHistory.at, TicketHistory.id)
         )
-        steps = [step(row) for row in rows]
+        steps = [step(row, self.principal) for row in rows]
         level = await level_at(self.session, ticket.level_rank)
         return EscalationPath(
             ticket_id=ticket.id,
@@ -46,12 +47,13 @@ class EscalationService:
         )
 
 
-def step(row: TicketHistory) -> EscalationStep:
+def step(row: TicketHistory, viewer: Principal) -> EscalationStep:
     """One move up the ladder, from its history row (what the rung was is in the row's details)."""
     details = row.details
     return view(
         EscalationStep,
         row,
+        actor_name=actor_label(row.actor, row.actor_name, viewer),
         level_code=_text(details.get("levelCode")),
         level_name=_text(details.get("levelName")),
         unit_id=_uuid(details.get("unitId")),

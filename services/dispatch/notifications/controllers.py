@@ -9,11 +9,12 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 from uuid import UUID
 
+import jwt
 import msgspec
 from litestar import Controller, Litestar, Request, get
 from litestar.datastructures import State
 from litestar.di import NamedDependency
-from litestar.params import QueryParameter
+from litestar.params import HeaderParameter, QueryParameter
 from litestar.response import ServerSentEvent
 from redis.asyncio import Redis
 
@@ -22,6 +23,7 @@ from services.dispatch.access import OPERATORS, STAFF
 from services.dispatch.models import Notification
 from services.dispatch.notifications.channels import DEV_OUTBOX_MAX, SIGNATURE_HEADER, dev_outbox_key
 from services.dispatch.notifications.delivery import OWED
+from services.dispatch.notifications.replay import ReplayBuffer
 from services.dispatch.notifications.schemas import DevOutboxEntry, NotificationView, WebhookSecretView
 from services.dispatch.notifications.services import NotificationService
 from services.dispatch.notifications.stream import TicketStream
@@ -56,8 +58,8 @@ def lifespan(settings: Settings) -> Callable[[Litestar], AbstractAsyncContextMan
     @asynccontextmanager
     async def run(app: Litestar) -> AsyncIterator[None]:
         dsn = plain_dsn(database_url(settings, SERVICE, "app"))
-        stream = TicketStream(dsn, connect_timeout_s=settings.pg.connect_timeout_s)
         redis = Redis.from_url(settings.redis.url, socket_timeout=2, socket_connect_timeout=2)
+        stream = TicketStream(dsn, replay=ReplayBuffer(redis), connect_timeout_s=settings.pg.connect_timeout_s)
         app.state.notifications = Runtime(settings, stream, redis)
         await stream.start()
         try:
@@ -67,6 +69,15 @@ def lifespan(settings: Settings) -> Callable[[Litestar], AbstractAsyncContextMan
             await redis.aclose()
 
     return run
+
+
+def token_expiry(request: AnyRequest) -> float | None:
+    """The ``exp`` of the bearer token the middleware has already verified (the principal does not carry it)."""
+    _, _, token = request.headers.get("authorization", "").partition(" ")
+    try:
+        return float(jwt.decode(token, options={"verify_signature": False})["exp"])
+    except (jwt.PyJWTError, KeyError, TypeError, ValueError):
+        return None
 
 
 def runtime(state: State) -> Runtime:
@@ -122,13 +133,21 @@ class LiveController(Controller):
         "/stream",
         operation_id="StreamTicketChanges",
         guards=[requires_role(*STAFF)],
-        summary="Server-sent events of the district's ticket changes (heartbeat comment every 15 s)",
+        summary="Server-sent events of the district's ticket changes (heartbeat comment every 15 s); each change "
+        "has an id, and a reconnecting desk sends the last one as Last-Event-ID to get what it missed first "
+        "(or a resync event: reload). An expired event ends the stream when the token expires.",
     )
-    async def stream(self, request: AnyRequest, state: State) -> ServerSentEvent:
+    async def stream(
+        self,
+        request: AnyRequest,
+        state: State,
+        last_event_id: Annotated[str | None, HeaderParameter(name="Last-Event-ID", max_length=40)] = None,
+    ) -> ServerSentEvent:
         live = runtime(state).stream
+        events = live.events(principal_of(request), last_event_id=last_event_id, expires_at=token_expiry(request))
         # no-transform and X-Accel-Buffering: proxies in front must pass events on as they come.
         headers = {"Cache-Control": "no-cache, no-transform", "X-Accel-Buffering": "no"}
-        return ServerSentEvent(live.events(principal_of(request)), headers=headers)
+        return ServerSentEvent(events, headers=headers)
 
     @get(
         "/dev-outbox",

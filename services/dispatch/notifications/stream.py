@@ -5,6 +5,10 @@ it on commit only. Notifications are not subject to row-level security, so each 
 here: by its token's district, and for scoped staff (not operators) by the ticket's grid path under their
 scope, as ``tickets.services.visible_to`` does for lists. If the LISTEN connection drops it is opened again
 with backoff, and subscribers get a ``resync`` event: changes in the gap were missed, so reload the list.
+
+Each change gets an ``id:`` from the district's replay buffer (``replay.py``) before it is fanned out; a desk
+reconnecting with ``Last-Event-ID`` is first given what it missed, then the live changes, none twice. A stream
+ends with an ``expired`` event at its token's expiry: the console renews its session and reconnects.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,6 +26,7 @@ import asyncpg
 from litestar.response import ServerSentEventMessage
 
 from services.dispatch.access import is_operator
+from services.dispatch.notifications.replay import ReplayBuffer, order
 from services.dispatch.tickets.history import STREAM_CHANNEL
 from shared.auth.principal import Principal
 from shared.logging import get_logger
@@ -35,12 +41,14 @@ _MAX_BACKOFF_S = 10.0
 _QUEUE_SIZE = 500
 _SHOWN = ("ticket", "number", "action", "status", "level", "grid", "warning")
 
+Change = tuple[str | None, dict[str, Any]]  # (the event id, None without a replay buffer; the change)
+
 
 @dataclass(eq=False)
 class Subscription:
     tenant_id: UUID
     scope: str | None  # grid-path prefix; None: the whole district
-    queue: asyncio.Queue[dict[str, Any]] = field(default_factory=lambda: asyncio.Queue(_QUEUE_SIZE))
+    queue: asyncio.Queue[Change] = field(default_factory=lambda: asyncio.Queue(_QUEUE_SIZE))
     overflowed: bool = False
 
     def wants(self, change: dict[str, Any]) -> bool:
@@ -52,23 +60,42 @@ class Subscription:
         return isinstance(path, str) and path.startswith(self.scope)
 
 
+def _message(change_id: str | None, change: dict[str, Any]) -> ServerSentEventMessage:
+    if change.get("kind") == "resync":
+        return ServerSentEventMessage(event="resync", data="{}")
+    shown = json.dumps({key: change.get(key) for key in _SHOWN}, ensure_ascii=False)
+    return ServerSentEventMessage(event="ticket", data=shown, id=change_id)
+
+
 class TicketStream:
-    def __init__(self, dsn: str, *, connect_timeout_s: float = 5.0, heartbeat_s: float = HEARTBEAT_S) -> None:
+    def __init__(
+        self,
+        dsn: str,
+        *,
+        replay: ReplayBuffer | None = None,
+        connect_timeout_s: float = 5.0,
+        heartbeat_s: float = HEARTBEAT_S,
+    ) -> None:
         self.dsn = dsn
+        self.replay = replay
         self.connect_timeout_s = connect_timeout_s
         self.heartbeat_s = heartbeat_s
         self.ready = asyncio.Event()  # set while LISTEN is active
         self._subscriptions: set[Subscription] = set()
-        self._task: asyncio.Task[None] | None = None
+        self._incoming: asyncio.Queue[str] = asyncio.Queue()  # payloads in commit order, not yet numbered
+        self._tasks: list[asyncio.Task[None]] = []
 
     async def start(self) -> None:
-        self._task = asyncio.create_task(self._listen_forever(), name="dispatch-ticket-stream")
+        self._tasks = [
+            asyncio.create_task(self._listen_forever(), name="dispatch-ticket-stream"),
+            asyncio.create_task(self._number_forever(), name="dispatch-ticket-stream-ids"),
+        ]
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
+        for task in self._tasks:
+            task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+                await task
 
     def subscribe(self, principal: Principal) -> Subscription:
         assert principal.tenant_id is not None
@@ -84,23 +111,29 @@ class TicketStream:
     def subscribers(self) -> int:
         return len(self._subscriptions)
 
-    def _publish(self, change: dict[str, Any], *, everyone: bool = False) -> None:
+    def _publish(self, change: dict[str, Any], change_id: str | None = None, *, everyone: bool = False) -> None:
         for subscription in list(self._subscriptions):
             if not (everyone or subscription.wants(change)):
                 continue
             try:
-                subscription.queue.put_nowait(change)
+                subscription.queue.put_nowait((change_id, change))
             except asyncio.QueueFull:  # a client that stopped reading: end its stream, it reconnects and reloads
                 subscription.overflowed = True
 
     def _on_notify(self, _conn: object, _pid: int, _channel: str, payload: str) -> None:
-        try:
-            change = json.loads(payload)
-        except ValueError:
-            log.warning("unreadable ticket change notification")
-            return
-        if isinstance(change, dict):
-            self._publish(change)
+        self._incoming.put_nowait(payload)
+
+    async def _number_forever(self) -> None:
+        """One change at a time, in commit order: its id from the replay buffer, then to the subscribers."""
+        while True:
+            payload = await self._incoming.get()
+            try:
+                change = json.loads(payload)
+            except ValueError:
+                log.warning("unreadable ticket change notification")
+                continue
+            if isinstance(change, dict):
+                self._publish(change, await self.replay.append(change) if self.replay else None)
 
     async def _listen_forever(self) -> None:
         backoff, connected_before = _FIRST_BACKOFF_S, False
@@ -115,6 +148,8 @@ class TicketStream:
                 lost = asyncio.Event()
                 conn.add_termination_listener(lambda _c, lost=lost: lost.set())
                 await conn.add_listener(STREAM_CHANNEL, self._on_notify)
+                if self.replay is not None:  # changes before this moment may have gone unnumbered
+                    await self.replay.mark_gap()
                 self.ready.set()
                 if connected_before:
                     self._publish({"kind": "resync"}, everyone=True)
@@ -136,9 +171,13 @@ class TicketStream:
             await asyncio.sleep(backoff)
             backoff = min(backoff * 2, _MAX_BACKOFF_S)
 
-    async def events(self, principal: Principal) -> AsyncIterator[ServerSentEventMessage]:
+    async def events(
+        self, principal: Principal, *, last_event_id: str | None = None, expires_at: float | None = None
+    ) -> AsyncIterator[ServerSentEventMessage]:
         """``principal``'s server-sent events; the first message is sent once LISTEN is active (or after a
-        short wait if the database is away), so a client that has read it will see every later change.
+        short wait if the database is away), so a client that has read it will see every later change. With
+        ``last_event_id``, the changes after it come first (or ``resync`` if they cannot all be given); at
+        ``expires_at`` (the token's expiry, Unix seconds) an ``expired`` event ends the stream.
         Subscribed on the first iteration, unsubscribed when the client goes (Litestar cancels the stream)."""
         subscription = self.subscribe(principal)
         try:
@@ -147,17 +186,31 @@ class TicketStream:
             yield ServerSentEventMessage(
                 data=None, comment="listening" if self.ready.is_set() else "connecting", retry=3000
             )
-            while not subscription.overflowed:
-                try:
-                    change = await asyncio.wait_for(subscription.queue.get(), self.heartbeat_s)
-                except TimeoutError:
-                    yield ServerSentEventMessage(data=None, comment="heartbeat")
-                    continue
-                if change.get("kind") == "resync":
+            replayed = None  # live changes up to this id were given by the replay
+            if last_event_id is not None:
+                missed = await self.replay.since(str(subscription.tenant_id), last_event_id) if self.replay else None
+                if missed is None:
                     yield ServerSentEventMessage(event="resync", data="{}")
                 else:
-                    shown = {key: change.get(key) for key in _SHOWN}
-                    yield ServerSentEventMessage(event="ticket", data=json.dumps(shown, ensure_ascii=False))
+                    for missed_id, missed_change in missed:
+                        if subscription.wants(missed_change):
+                            yield _message(missed_id, missed_change)
+                    replayed = order(missed[-1][0] if missed else last_event_id)
+            while not subscription.overflowed:
+                left = self.heartbeat_s if expires_at is None else min(self.heartbeat_s, expires_at - time.time())
+                if left <= 0:
+                    yield ServerSentEventMessage(event="expired", data="{}")  # renew the token and reconnect
+                    return
+                try:
+                    change_id, change = await asyncio.wait_for(subscription.queue.get(), left)
+                except TimeoutError:
+                    if expires_at is None or expires_at > time.time():
+                        yield ServerSentEventMessage(data=None, comment="heartbeat")
+                    continue
+                position = order(change_id) if change_id else None
+                if replayed is not None and position is not None and position <= replayed:
+                    continue
+                yield _message(change_id, change)
             yield ServerSentEventMessage(event="resync", data="{}")  # overflowed: reload and reconnect
         finally:
             self.unsubscribe(subscription)

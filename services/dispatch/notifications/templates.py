@@ -19,7 +19,8 @@ def _code(hotline: str, number: str, params: Mapping[str, Any]) -> str:
 
 
 def _routed(hotline: str, number: str, params: Mapping[str, Any]) -> str:
-    return f"【{hotline}】您的工单{number}已派单，志愿者将尽快与您联系。"
+    # The provider who signs for it sees this phone number while the task is theirs (routing/tasks.py).
+    return f"【{hotline}】您的工单{number}已派单，接单的志愿者将尽快致电您。"
 
 
 def _resolved(hotline: str, number: str, params: Mapping[str, Any]) -> str:
@@ -32,9 +33,16 @@ def _closed(hotline: str, number: str, params: Mapping[str, Any]) -> str:
 
 
 def _offer(hotline: str, number: str, params: Mapping[str, Any]) -> str:
-    minutes = params.get("expiresInMinutes")
+    # For a volunteer who is not watching the app: until when, and how to answer without it.
+    minutes, until = params.get("expiresInMinutes"), params.get("answerBy")
     within = f"请在{minutes}分钟内" if minutes else "请尽快"
-    return f"【{hotline}】您有新的派单{number}，{within}登录系统签收或婉拒。"
+    if until and minutes:
+        within = f"请在{until}前（{minutes}分钟内）"
+    return f"【{hotline}】您有新的派单{number}，{within}登录系统签收或婉拒，也可致电{hotline}由话务员代为签收。"
+
+
+def _accepted_for_you(hotline: str, number: str, params: Mapping[str, Any]) -> str:
+    return f"【{hotline}】话务员已按您的来电代为签收派单{number}，请登录系统查看地址并尽快致电居民。"
 
 
 TEMPLATES: dict[str, Render] = {
@@ -43,6 +51,7 @@ TEMPLATES: dict[str, Render] = {
     "ticket_resolved": _resolved,
     "ticket_closed": _closed,
     "offer_made": _offer,
+    "offer_accepted_on_behalf": _accepted_for_you,
 }
 
 

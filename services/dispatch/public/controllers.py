@@ -18,7 +18,11 @@ from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, HeaderParameter, JSONBody
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from services.dispatch.closure.schemas import FeedbackCreate, FeedbackView
 from services.dispatch.public.schemas import (
+    FollowTokenCreate,
+    FollowTokenIssued,
+    PublicCategory,
     PublicHistoryEntry,
     PublicRequestCreate,
     PublicRequestCreated,
@@ -28,6 +32,7 @@ from services.dispatch.public.schemas import (
 )
 from services.dispatch.public.services import PublicService
 from services.dispatch.settings import get_dispatch_settings
+from services.dispatch.tickets.history import actor_label
 from services.dispatch.tickets.transitions import LABELS
 from shared.context import tenant_scope
 from shared.http.problems import ProblemError
@@ -74,6 +79,15 @@ class PublicController(Controller):
             row = await public.start_verification(data.phone, get_dispatch_settings())
         return VerificationStarted(verification_id=row.id, phone=mask_phone(data.phone), expires_at=row.expires_at)
 
+    @get(
+        "/categories",
+        operation_id="ListPublicCategories",
+        summary="The district's service categories a resident may choose on a request (ids, codes and names)",
+    )
+    async def categories(self, desk: NamedDependency[PublicDesk], tenant_id: FromPath[UUID]) -> list[PublicCategory]:
+        async with desk.district(tenant_id) as public:
+            return [view(PublicCategory, row) for row in await public.categories()]
+
     @post(
         "/requests",
         operation_id="CreatePublicRequest",
@@ -91,6 +105,27 @@ class PublicController(Controller):
         ticket, token = filed
         return PublicRequestCreated(number=ticket.number, follow_token=token)
 
+    @post(
+        "/requests/{number:str}/follow-token",
+        operation_id="RenewPublicFollowToken",
+        status_code=201,
+        summary="A fresh follow token for a request made from the phone just verified by SMS code (replaces the "
+        "old one); a number that is not that phone's is a 404 like an unknown one, and the code is spent either way",
+    )
+    async def follow_token(
+        self,
+        desk: NamedDependency[PublicDesk],
+        tenant_id: FromPath[UUID],
+        number: FromPath[str],
+        data: JSONBody[FollowTokenCreate],
+    ) -> FollowTokenIssued:
+        async with desk.district(tenant_id) as public:
+            issued = await public.follow_token(number, data)
+        if isinstance(issued, ProblemError):
+            raise issued  # answered after commit: the spent code and a wrong attempt must be counted
+        ticket, token = issued
+        return FollowTokenIssued(number=ticket.number, follow_token=token)
+
     @get(
         "/requests/{number:str}",
         operation_id="FollowPublicRequest",
@@ -106,5 +141,27 @@ class PublicController(Controller):
         async with desk.district(tenant_id) as public:
             ticket, history = await public.followed_request(number, token)
         status_label = LABELS.get(ticket.status, ticket.status)
-        entries = [view(PublicHistoryEntry, h, status=h.to_status) for h in history]
+        entries = [
+            view(PublicHistoryEntry, h, status=h.to_status, actor_name=actor_label(h.actor, h.actor_name, None))
+            for h in history
+        ]
         return view(PublicRequestStatus, ticket, status_label=status_label, history=entries)
+
+    @post(
+        "/requests/{number:str}/feedback",
+        operation_id="GivePublicFeedback",
+        status_code=201,
+        summary="The resident's feedback once the request is resolved (needs its X-Follow-Token); "
+        "dissatisfaction reopens it",
+    )
+    async def feedback(
+        self,
+        desk: NamedDependency[PublicDesk],
+        tenant_id: FromPath[UUID],
+        number: FromPath[str],
+        data: JSONBody[FeedbackCreate],
+        token: FollowToken = None,
+    ) -> FeedbackView:
+        async with desk.district(tenant_id) as public:
+            row, ticket = await public.give_feedback(number, token, data)
+            return view(FeedbackView, row, taken_by=None, taken_by_name=None, ticket_status=ticket.status)

@@ -39,6 +39,7 @@ class PublicHistoryEntry(msgspec.Struct, rename="camel", kw_only=True):
     action: str
     at: datetime
     status: str | None
+    actor_name: str | None  # masked (张*), or a system label such as 「系统（自动派单）」
 
 
 class PublicRequestStatus(msgspec.Struct, rename="camel", kw_only=True):
@@ -47,3 +48,23 @@ class PublicRequestStatus(msgspec.Struct, rename="camel", kw_only=True):
     status_label: str  # zh-CN
     created_at: datetime
     history: list[PublicHistoryEntry]
+
+
+class FollowTokenCreate(msgspec.Struct, rename="camel", kw_only=True, forbid_unknown_fields=True):
+    """The code just sent to the phone the request was made from (``POST /verifications`` with that phone)."""
+
+    verification_id: UUID
+    code: Code
+
+
+class FollowTokenIssued(msgspec.Struct, rename="camel", kw_only=True):
+    number: str
+    follow_token: str  # replaces the request's earlier token; send it as X-Follow-Token
+
+
+class PublicCategory(msgspec.Struct, rename="camel", kw_only=True):
+    """A service category a resident may choose on the request form (``categoryId``)."""
+
+    id: UUID
+    code: str
+    name: str

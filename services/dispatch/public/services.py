@@ -10,6 +10,10 @@
   keep in step. The gateway adds its per-address limit for anonymous traffic in front.
 - Five wrong codes kill a verification; an expired or used one is refused. The follow token is 32 random
   bytes; only its SHA-256 is stored on the ticket (a token that long needs no slow hash).
+- Following by number and phone: a right code for the phone the request was made from (filed here or phoned in)
+  earns a fresh follow token, replacing the old one. The code is spent whatever the number, and a number that is
+  not that phone's is the same 404 as an unknown one, so one code cannot probe numbers and nothing tells them
+  apart; each try costs a code, which the hourly limit per phone bounds.
 """
 
 from __future__ import annotations
@@ -27,10 +31,12 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.dispatch.catalogue.services import district_settings
-from services.dispatch.models import Channel, PhoneVerification, Ticket, TicketHistory
+from services.dispatch.closure.feedback import collected_via, take_feedback
+from services.dispatch.closure.schemas import FeedbackCreate
+from services.dispatch.models import Channel, Feedback, PhoneVerification, ServiceCategory, Ticket, TicketHistory
 from services.dispatch.notifications.delivery import CODE_FIELD, CODE_PARAM, VERIFICATION_PHONE
 from services.dispatch.notifications.queue import queue_notification
-from services.dispatch.public.schemas import PublicRequestCreate
+from services.dispatch.public.schemas import FollowTokenCreate, PublicRequestCreate
 from services.dispatch.settings import DispatchProcessSettings
 from services.dispatch.tickets.intake import phone_key
 from services.dispatch.tickets.schemas import TicketCreate
@@ -166,7 +172,8 @@ class PublicService:
             .select_from(Ticket)
             .where(
                 Ticket.caller_phone_index == index,
-                Ticket.follow_token_hash.is_not(None),
+                Ticket.channel == Channel.WEB,
+                Ticket.created_by.is_(None),  # filed here by the resident (a phoned-in one may be followed too)
                 Ticket.created_at > now() - timedelta(days=1),
             )
         )
@@ -191,9 +198,38 @@ class PublicService:
         await session.flush()
         return ticket, token
 
-    async def followed_request(self, number: str, token: str | None) -> tuple[Ticket, list[TicketHistory]]:
+    async def categories(self) -> list[ServiceCategory]:
+        """The district's active service categories, in the desk's order; 404 for a district without a hotline."""
+        await district_settings(self.session)
+        query = select(ServiceCategory).where(ServiceCategory.active).order_by(ServiceCategory.rank)
+        return list(await self.session.scalars(query))
+
+    async def follow_token(self, number: str, data: FollowTokenCreate) -> tuple[Ticket, str] | ProblemError:
+        """A fresh follow token for request ``number`` if the verified phone made it; the refusal (a wrong code,
+        or the 404 for a number that is not that phone's) is returned, not raised, so the spent code commits."""
+        await district_settings(self.session)
+        checked = await self._check_code(data.verification_id, data.code)
+        if isinstance(checked, ProblemError):
+            return checked
+        checked.verified_at = now()  # spent whatever the number: one code answers for one try
+        keys = await data_key(self.session, require_tenant())
+        index = await phone_key(self.session, decrypt(keys, VERIFICATION_PHONE, checked.phone_cipher))
+        query = select(Ticket).where(Ticket.number == number, Ticket.caller_phone_index == index)
+        ticket = await self.session.scalar(query.with_for_update())
+        if ticket is None:
+            return no_such_request()
+        token = secrets.token_urlsafe(32)
+        ticket.follow_token_hash = follow_hash(token)  # the old token stops answering
+        with actor_scope(f"resident:{checked.id}", ("resident",), client_ip=current_client_ip.get()):
+            await audit.record(
+                self.session, "dispatch.public.follow_token_issued", subject_type="ticket", subject_id=str(ticket.id)
+            )
+        return ticket, token
+
+    async def _followed(self, number: str, token: str | None, *, for_update: bool = False) -> Ticket:
         """The ticket ``number`` if ``token`` is its follow token; 404 alike for a wrong token and a wrong number."""
-        ticket = await self.session.scalar(select(Ticket).where(Ticket.number == number))
+        query = select(Ticket).where(Ticket.number == number)
+        ticket = await self.session.scalar(query.with_for_update() if for_update else query)
         if (
             ticket is None
             or not token
@@ -201,6 +237,18 @@ class PublicService:
             or not hmac.compare_digest(ticket.follow_token_hash, follow_hash(token))
         ):
             raise no_such_request()
+        return ticket
+
+    async def followed_request(self, number: str, token: str | None) -> tuple[Ticket, list[TicketHistory]]:
+        """The ticket ``number`` and its history, if ``token`` is its follow token."""
+        ticket = await self._followed(number, token)
         query = select(TicketHistory).where(TicketHistory.ticket_id == ticket.id)
         history = await self.session.scalars(query.order_by(TicketHistory.at, TicketHistory.id))
         return ticket, list(history)
+
+    async def give_feedback(self, number: str, token: str | None, data: FeedbackCreate) -> tuple[Feedback, Ticket]:
+        """The resident's feedback form on their own page (``via`` page), for the request the token follows."""
+        ticket = await self._followed(number, token, for_update=True)
+        via = collected_via(data, resident=True)
+        with actor_scope("resident:web", ("resident",), client_ip=current_client_ip.get()):
+            return await take_feedback(self.session, ticket, data, via=via), ticket

@@ -10,8 +10,16 @@ from litestar.params import FromPath, JSONBody
 
 from services.dispatch.access import OPERATORS, PROVIDERS
 from services.dispatch.models import Offer, Ticket
-from services.dispatch.routing.schemas import AssignRequest, DeclineRequest, OfferView, ReturnRequest, RoutingView
+from services.dispatch.routing.schemas import (
+    AssignRequest,
+    DeclineRequest,
+    OfferView,
+    ReturnRequest,
+    RoutingView,
+    TaskView,
+)
 from services.dispatch.routing.services import RoutingService
+from services.dispatch.routing.tasks import TaskService
 from services.dispatch.tickets.views import ticket_view
 from shared.http.di import provide_service
 from shared.http.guards import requires_role, requires_tenant
@@ -81,6 +89,18 @@ class DispatchOrderController(Controller):
         return offer_views(await routing.ticket_offers(ticket_id))
 
     @post(
+        "/{ticket_id:uuid}/offers/{offer_id:uuid}/accept",
+        operation_id="AcceptOfferOnBehalf",
+        status_code=200,
+        guards=OPERATOR,
+        summary="Sign for an open offer on the provider's behalf when they phone in (recorded as such, SMS to them)",
+    )
+    async def accept_on_behalf(
+        self, routing: NamedDependency[RoutingService], ticket_id: FromPath[UUID], offer_id: FromPath[UUID]
+    ) -> OfferView:
+        return offer_view(*await routing.accept_on_behalf(ticket_id, offer_id))
+
+    @post(
         "/{ticket_id:uuid}/arrival",
         operation_id="RecordArrival",
         status_code=200,
@@ -134,3 +154,28 @@ class OfferController(Controller):
         self, routing: NamedDependency[RoutingService], offer_id: FromPath[UUID], data: JSONBody[DeclineRequest]
     ) -> OfferView:
         return offer_view(*await routing.decline(offer_id, data.reason))
+
+
+class TaskController(Controller):
+    """A provider's own tasks: what they signed for and have not resolved, with the address and phone in clear."""
+
+    path = "/api/dispatch/tasks"
+    tags = ["Routing"]
+    guards = [requires_tenant, requires_role(*PROVIDERS)]
+    dependencies = {"tasks": provide_service(TaskService)}
+
+    @get(
+        "/",
+        operation_id="ListMyTasks",
+        summary="My open tasks (signed for, not yet resolved), address and caller's phone masked (one task shows them)",
+    )
+    async def list_tasks(self, tasks: NamedDependency[TaskService]) -> list[TaskView]:
+        return await tasks.open_tasks()
+
+    @get(
+        "/{ticket_id:uuid}",
+        operation_id="GetMyTask",
+        summary="One of my open tasks with address and caller's phone (audited); 404 once it is no longer mine",
+    )
+    async def get_task(self, tasks: NamedDependency[TaskService], ticket_id: FromPath[UUID]) -> TaskView:
+        return await tasks.task(ticket_id)

@@ -55,3 +55,5 @@ class Offer(TenantScoped, Base):
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
     answered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     decline_reason: Mapped[str | None] = mapped_column(String(200))
+    # The operator who signed for the offer when the provider phoned in; None: the provider answered themselves.
+    accepted_on_behalf_by: Mapped[uuid.UUID | None] = mapped_column()

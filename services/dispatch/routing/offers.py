@@ -9,10 +9,12 @@ it never waits on, or deadlocks with, a provider answering.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -47,6 +49,17 @@ async def offers_of(session: AsyncSession, ticket_id: UUID, *statuses: str) -> l
     return list(rows)
 
 
+def answer_by(expires_at: datetime, window: timedelta, timezone: str) -> dict[str, Any]:
+    """The offer SMS's time to answer: the clock time in the district's zone (with the date if it is not
+    today there) and the minutes, rounded up."""
+    zone = ZoneInfo(timezone)
+    local = expires_at.astimezone(zone)
+    clock = local.strftime("%H:%M")
+    if local.date() != now().astimezone(zone).date():
+        clock = f"{local.month}月{local.day}日{clock}"
+    return {"answerBy": clock, "expiresInMinutes": math.ceil(window.total_seconds() / 60)}
+
+
 async def make_offers(
     session: AsyncSession,
     ticket: Ticket,
@@ -63,7 +76,14 @@ async def make_offers(
     if first:
         ticket.dispatched_at = at
     earlier = await session.scalar(select(func.count()).select_from(Offer).where(Offer.ticket_id == ticket.id)) or 0
-    expires_at = at + timedelta(seconds=settings.offer_timeout_seconds)
+    category = await session.get(ServiceCategory, ticket.category_id) if ticket.category_id else None
+    # The category's answer window; a ticket not yet classified falls back to the district's offer time-out.
+    window = (
+        timedelta(minutes=category.answer_window_minutes)
+        if category is not None
+        else timedelta(seconds=settings.offer_timeout_seconds)
+    )
+    expires_at = at + window
     offers = [
         Offer(
             ticket_id=ticket.id,
@@ -83,9 +103,9 @@ async def make_offers(
     dispatched = {"mode": mode, "offers": summary, **(details or {})}
     await move(session, ticket, S.ROUTING, "dispatched", actor=actor, details=dispatched)
     # The providers' offers first, then (on the first routing) the caller's notice.
+    answer = {"number": ticket.number, "title": ticket.title, **answer_by(expires_at, window, settings.timezone)}
     messages: list[tuple[str, str, UUID | None, UUID | None, dict[str, Any]]] = [
-        ("offer_made", "provider", o.provider_id, o.id, {"number": ticket.number, "title": ticket.title})
-        for o in offers
+        ("offer_made", "provider", o.provider_id, o.id, answer) for o in offers
     ]
     if first and ticket.caller_phone_cipher is not None:
         messages.append(("ticket_routed", "resident", ticket.caller_user_id, None, {"number": ticket.number}))

@@ -41,6 +41,7 @@ class OfferView(msgspec.Struct, rename="camel", kw_only=True):
     expires_at: datetime
     answered_at: datetime | None
     decline_reason: str | None
+    accepted_on_behalf_by: UUID | None  # the operator who signed for it when the provider phoned in
 
 
 class RoutingView(msgspec.Struct, rename="camel", kw_only=True):
@@ -48,3 +49,29 @@ class RoutingView(msgspec.Struct, rename="camel", kw_only=True):
 
     ticket: TicketView
     offers: list[OfferView]
+
+
+class TaskView(msgspec.Struct, rename="camel", kw_only=True):
+    """A ticket the caller signed for and has not resolved yet, with what they need to get there: the address
+    and the caller's phone in clear on ``GET /tasks/{ticketId}`` (each read audited), masked in the list; the
+    caller's name masked."""
+
+    ticket_id: UUID
+    number: str
+    status: str  # assigned | on_site
+    priority: str
+    title: str
+    description: str
+    category_id: UUID | None
+    item_id: UUID | None
+    household_id: UUID | None
+    grid_id: UUID | None
+    caller_name: str | None  # masked
+    caller_phone: str | None  # in clear on one task, masked in the list
+    address: str | None  # in clear on one task, masked in the list
+    latitude: float | None
+    longitude: float | None
+    provider_id: UUID
+    accepted_at: datetime | None
+    arrived_at: datetime | None
+    arrival_late: bool

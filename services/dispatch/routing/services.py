@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.dispatch.access import is_operator
 from services.dispatch.catalogue.services import district_settings
 from services.dispatch.models import DispatchMode, Offer, OfferStatus, Provider, Ticket
+from services.dispatch.notifications.queue import queue_notification
 from services.dispatch.routing.candidates import ROUTABLE, SIGNED, S, refused
 from services.dispatch.routing.offers import (
     close_offer,
@@ -36,6 +37,8 @@ from shared.context import require_tenant
 from shared.contracts.dispatch import TicketAssigned
 from shared.http.problems import conflict, invalid, missing
 from shared.messaging.outbox import publish
+
+ON_BEHALF = "志愿者来电，话务员代为签收"
 
 
 def my_providers(principal: Principal) -> Any:
@@ -118,6 +121,30 @@ class RoutingService:
     async def accept(self, offer_id: UUID) -> tuple[Offer, Ticket]:
         """Sign for the order. In claim mode the first acceptance wins; every later one is a 409."""
         offer, ticket = await self._answerable(offer_id)
+        await self._sign_for(offer, ticket)
+        return offer, ticket
+
+    async def accept_on_behalf(self, ticket_id: UUID, offer_id: UUID) -> tuple[Offer, Ticket]:
+        """An operator signs for a provider who phoned the hotline: the same acceptance, recorded as the
+        operator's on the provider's behalf, and the provider is told by SMS."""
+        ticket = await lock_ticket(self.session, ticket_id)
+        offer = await self.session.get(Offer, offer_id, populate_existing=True) if ticket is not None else None
+        if ticket is None or offer is None or offer.ticket_id != ticket.id:
+            raise missing("offer")
+        await self._sign_for(offer, ticket, on_behalf=True)
+        await queue_notification(
+            self.session,
+            template="offer_accepted_on_behalf",
+            recipient_kind="provider",
+            recipient_id=offer.provider_id,
+            channel="sms",
+            ticket_id=ticket.id,
+            offer_id=offer.id,
+            params={"number": ticket.number},
+        )
+        return offer, ticket
+
+    async def _sign_for(self, offer: Offer, ticket: Ticket, *, on_behalf: bool = False) -> None:
         if ticket.provider_id is not None and ticket.provider_id != offer.provider_id:
             raise conflict("already taken: another provider signed for this ticket")
         if offer.status != OfferStatus.OPEN:
@@ -128,10 +155,15 @@ class RoutingService:
             raise conflict(f"the ticket is no longer waiting for a provider ({ticket.status})")
         at = now()
         offer.status, offer.answered_at = OfferStatus.ACCEPTED, at
+        offer.accepted_on_behalf_by = self.principal.user_id if on_behalf else None
         ticket.provider_id, ticket.accepted_at = offer.provider_id, at
         await withdraw(self.session, ticket.id, keep=offer.id)
-        answer = {"offer": str(offer.id), "provider": str(offer.provider_id), "mode": offer.mode}
-        await move(self.session, ticket, S.ASSIGNED, "accepted", actor=self.actor, details=answer)
+        answer: dict[str, Any] = {"offer": str(offer.id), "provider": str(offer.provider_id), "mode": offer.mode}
+        reason = None
+        if on_behalf:  # who accepted (the history's actor) for whom (the provider)
+            answer["onBehalf"] = True
+            reason = ON_BEHALF
+        await move(self.session, ticket, S.ASSIGNED, "accepted", reason=reason, actor=self.actor, details=answer)
         member_id = await self.session.scalar(select(Provider.member_id).where(Provider.id == offer.provider_id))
         assigned = TicketAssigned(
             tenant_id=require_tenant(),
@@ -141,8 +173,7 @@ class RoutingService:
             mode=offer.mode,
         )
         await publish(self.session, assigned)
-        await self._audit("dispatch.offer.accepted", offer)
-        return offer, ticket
+        await self._audit("dispatch.offer.accepted_on_behalf" if on_behalf else "dispatch.offer.accepted", offer)
 
     async def decline(self, offer_id: UUID, reason: str) -> tuple[Offer, Ticket]:
         offer, ticket = await self._answerable(offer_id)

@@ -11,12 +11,14 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 
 from services.dispatch.access import OPERATORS, STAFF
 from services.dispatch.tickets.callers import orgtree_households
+from services.dispatch.tickets.history import history_view
 from services.dispatch.tickets.intake import check_phone
 from services.dispatch.tickets.models import TicketStatus
 from services.dispatch.tickets.schemas import (
     CallerLookup,
     CallerView,
     CancelRequest,
+    DuplicateProbe,
     DuplicateView,
     HistoryView,
     MergeRequest,
@@ -35,11 +37,15 @@ from shared.context import current_request_id
 from shared.http.di import provide_service
 from shared.http.guards import requires_role, requires_tenant
 from shared.http.problems import FieldErrors
-from shared.http.views import views
 from shared.privacy import mask_phone
 
-Status = Annotated[str | None, QueryParameter(name="status", pattern="^(" + "|".join(TicketStatus) + ")$")]
+# Repeat ``status`` for several stages (the desk asks for every open one).
+Statuses = Annotated[
+    list[str] | None, QueryParameter(name="status", description="one or more of: " + ", ".join(TicketStatus))
+]
 GridId = Annotated[UUID | None, QueryParameter(name="gridId")]
+CategoryId = Annotated[UUID | None, QueryParameter(name="categoryId")]
+Warning = Annotated[str | None, QueryParameter(name="warning", pattern="^(yellow|red|any)$")]
 After = Annotated[str | None, QueryParameter(name="after", max_length=120)]
 Limit = Annotated[int, QueryParameter(name="limit", ge=1, le=200)]
 
@@ -66,25 +72,53 @@ class TicketController(Controller):
         ticket = await tickets.create(data)
         return TicketCreated(ticket=ticket_view(ticket), possible_duplicates=await tickets.duplicates(ticket))
 
-    @get("/", operation_id="ListTickets", summary="Tickets the caller may see, newest first")
+    @post(
+        "/duplicates",
+        operation_id="FindPossibleDuplicates",
+        status_code=200,
+        guards=STAFF_ONLY,
+        summary="Before saving a call: open tickets of the same household, address or caller (and category)",
+    )
+    async def probe_duplicates(
+        self, tickets: NamedDependency[TicketService], data: JSONBody[DuplicateProbe]
+    ) -> list[DuplicateView]:
+        return await tickets.probe_duplicates(data)
+
+    @get(
+        "/",
+        operation_id="ListTickets",
+        summary="Tickets the caller may see, newest first, each with its grid's name and first running clock",
+    )
     async def list_tickets(
         self,
         tickets: NamedDependency[TicketService],
-        status: Status = None,
+        status: Statuses = None,
         grid_id: GridId = None,
+        category_id: CategoryId = None,
+        warning: Warning = None,
         after: After = None,
         limit: Limit = 50,
     ) -> TicketPage:
-        rows, cursor = await tickets.page(status=status, grid_id=grid_id, after=after, limit=limit)
-        return TicketPage(items=[ticket_view(row) for row in rows], next=cursor)
+        errors = FieldErrors()
+        for value in status or []:
+            errors.choice("query.status", value, tuple(TicketStatus))
+        errors.raise_if_any("the filters are invalid")
+        rows, cursor = await tickets.page(
+            statuses=status, grid_id=grid_id, category_id=category_id, warning=warning, after=after, limit=limit
+        )
+        names, clocks = await tickets.desk_facts(rows)
+        items = [ticket_view(row, names.get(row.grid_id) if row.grid_id else None, clocks.get(row.id)) for row in rows]
+        return TicketPage(items=items, next=cursor)
 
     @get("/{ticket_id:uuid}", operation_id="GetTicket", summary="One ticket, personal data masked")
     async def get_ticket(self, tickets: NamedDependency[TicketService], ticket_id: TicketId) -> TicketView:
-        return ticket_view(await tickets.get(ticket_id))
+        ticket = await tickets.get(ticket_id)
+        names, clocks = await tickets.desk_facts([ticket])
+        return ticket_view(ticket, names.get(ticket.grid_id) if ticket.grid_id else None, clocks.get(ticket.id))
 
     @get("/{ticket_id:uuid}/history", operation_id="GetTicketHistory", summary="Who did what, when and why")
     async def get_history(self, tickets: NamedDependency[TicketService], ticket_id: TicketId) -> list[HistoryView]:
-        return views(HistoryView, await tickets.history(ticket_id))
+        return [history_view(row, tickets.principal) for row in await tickets.history(ticket_id)]
 
     @get(
         "/{ticket_id:uuid}/duplicates",
@@ -154,6 +188,8 @@ class CallerController(Controller):
         operation_id="LookupCaller",
         status_code=200,
         summary="A caller's earlier tickets and households, by phone number (masked)",
+        description="households.status: found | not_found | refused (orgtree refused this account the lookup) | "
+        "unavailable (orgtree could not be asked); the earlier tickets are answered in every case.",
     )
     async def lookup(
         self, request: Request[Any, Any, Any], tickets: NamedDependency[TicketService], data: JSONBody[CallerLookup]
@@ -168,6 +204,5 @@ class CallerController(Controller):
         return CallerView(
             phone=mask_phone(data.phone),
             earlier_tickets=[duplicate_view(row) for row in earlier],
-            households=households or [],
-            households_available=households is not None,
+            households=households,
         )

@@ -156,6 +156,10 @@ class TicketHistory(TenantScoped, Base):
     ticket_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("ticket.id", ondelete="RESTRICT"), nullable=False)
     action: Mapped[str] = mapped_column(String(30), nullable=False)  # created, offered, accepted, escalated ...
     actor: Mapped[str] = mapped_column(String(80), nullable=False)  # user id or system:<process>
+    # Who that was, as written at the time (migration 0007): the display name from the token, or the
+    # provider's name for a volunteer or team; None for system actors and rows written before 0007.
+    actor_name: Mapped[str | None] = mapped_column(String(80))
+    actor_kind: Mapped[str | None] = mapped_column(String(10))  # staff | provider | resident | system
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, server_default=text("now()"))
     from_status: Mapped[str | None] = mapped_column(String(12))
     to_status: Mapped[str | None] = mapped_column(String(12))

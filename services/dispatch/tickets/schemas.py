@@ -50,6 +50,7 @@ class DuplicateView(msgspec.Struct, rename="camel", kw_only=True):
     status: str
     created_at: datetime
     same: list[str]  # household | address | caller
+    category_id: UUID | None = None
 
 
 class TicketView(msgspec.Struct, rename="camel", kw_only=True):
@@ -84,6 +85,26 @@ class TicketView(msgspec.Struct, rename="camel", kw_only=True):
     merged_into_id: UUID | None
     created_at: datetime
     closed_at: datetime | None
+    # On the list and a single ticket: the grid's name and the clock that is due first, so a desk needs no
+    # further call per row. Absent (null) in the answers of actions.
+    grid_name: str | None = None
+    clock: RunningClock | None = None
+
+
+class RunningClock(msgspec.Struct, rename="camel", kw_only=True):
+    """The ticket's running clock that falls due first: sign_for | arrival | resolution | red."""
+
+    kind: str
+    due_at: datetime
+
+
+class DuplicateProbe(msgspec.Struct, rename="camel", kw_only=True, forbid_unknown_fields=True):
+    """What the operator has of a call so far, to find open tickets it may repeat before saving a new one."""
+
+    caller_phone: str | None = None
+    household_id: UUID | None = None
+    address: Annotated[str, msgspec.Meta(min_length=2, max_length=200)] | None = None
+    category_id: UUID | None = None
 
 
 class TicketCreated(msgspec.Struct, rename="camel", kw_only=True):
@@ -98,7 +119,11 @@ class TicketPage(msgspec.Struct, rename="camel", kw_only=True):
 
 class HistoryView(msgspec.Struct, rename="camel", kw_only=True):
     action: str
-    actor: str
+    actor: str  # a user id, system:<process> or resident:<...>
+    # The actor as people read it: a name (masked unless the reader is staff or that person), or a system
+    # label such as 「系统（自动派单）」; None for a person on a row written before names were kept.
+    actor_name: str | None
+    actor_kind: str | None  # staff | provider | resident | system
     at: datetime
     from_status: str | None
     to_status: str | None
@@ -131,8 +156,41 @@ class CallerLookup(msgspec.Struct, rename="camel", kw_only=True, forbid_unknown_
     phone: str
 
 
+class ServingMember(msgspec.Struct, rename="camel", kw_only=True):
+    """A red-cell member who serves the caller's household, as orgtree shows them to the desk."""
+
+    member_id: UUID
+    name: str
+    phone: str | None  # masked
+
+
+class CallerHousehold(msgspec.Struct, rename="camel", kw_only=True):
+    """A caller's household as orgtree shows it to the desk: place and who serves it, personal data masked."""
+
+    id: UUID
+    grid_id: UUID
+    grid_name: str
+    label: str
+    head_name: str | None
+    address: str | None
+    phone: str | None
+    served_by: list[ServingMember]
+
+
+class CallerHouseholds(msgspec.Struct, rename="camel", kw_only=True):
+    """What orgtree answered about the caller's households.
+
+    ``status``: ``found`` (``items`` holds them), ``not_found`` (orgtree knows no household with this number),
+    ``refused`` (orgtree refused this account the lookup: a permission to fix, not an outage) or
+    ``unavailable`` (orgtree could not be reached or failed: try again). ``message`` says why for the last two.
+    """
+
+    status: str
+    items: list[CallerHousehold]
+    message: str | None = None
+
+
 class CallerView(msgspec.Struct, rename="camel", kw_only=True):
     phone: str  # masked
     earlier_tickets: list[DuplicateView]
-    households: list[dict[str, object]]  # orgtree's masked household views
-    households_available: bool  # false when orgtree could not be asked (the lookup still answers)
+    households: CallerHouseholds

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
@@ -12,20 +13,29 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.dispatch.access import STAFF, is_operator
 from services.dispatch.catalogue.services import CatalogueService
 from services.dispatch.clocks import timers
+from services.dispatch.clocks.models import Deadline
 from services.dispatch.directory.models import DirectoryGrid, DirectoryHousehold
 from services.dispatch.providers.models import Provider
 from services.dispatch.routing.models import Offer
 from services.dispatch.tickets.history import record
 from services.dispatch.tickets.intake import (
     PERSONAL_FIELDS,
+    address_key,
     changed_values,
     check_intake,
+    check_phone,
     next_number,
     phone_key,
     protect_caller,
 )
 from services.dispatch.tickets.models import OPEN_STATUSES, Ticket, TicketHistory, TicketStatus
-from services.dispatch.tickets.schemas import DuplicateView, TicketClassify, TicketCreate
+from services.dispatch.tickets.schemas import (
+    DuplicateProbe,
+    DuplicateView,
+    RunningClock,
+    TicketClassify,
+    TicketCreate,
+)
 from services.dispatch.tickets.transitions import move
 from services.dispatch.tickets.views import duplicate_view
 from shared import audit
@@ -38,6 +48,20 @@ from shared.http.problems import FieldErrors, conflict, invalid
 from shared.http.views import view
 from shared.messaging.outbox import publish
 from shared.privacy import data_key, reveal
+
+# The clocks a desk counts down (a referral notice's date is the street's business, not the desk's).
+DESK_CLOCKS = ("sign_for", "arrival", "resolution", "red")
+
+
+@dataclass(frozen=True, slots=True)
+class Likeness:
+    """What makes two calls alike: the household, the address, the caller and the category."""
+
+    household_id: UUID | None
+    address_index: bytes | None
+    caller_phone_index: bytes | None
+    category_id: UUID | None
+
 
 # Newest first; a cursor reads "<created_at in ISO 8601>_<id>".
 NEWEST_FIRST = Keyset(Ticket.created_at, Ticket.id, descending=True, separator="_", parse=datetime.fromisoformat)
@@ -155,23 +179,41 @@ class TicketService:
 
     async def duplicates(self, ticket: Ticket) -> list[DuplicateView]:
         """Open tickets of the same household, address or caller and category within the district's window."""
+        return await self._alike(ticket, since=ticket.created_at, exclude=ticket.id)
+
+    async def probe_duplicates(self, data: DuplicateProbe) -> list[DuplicateView]:
+        """The same question before a ticket exists: what the operator has of the call so far."""
+        errors = FieldErrors()
+        check_phone(errors, "callerPhone", data.caller_phone)
+        errors.raise_if_any("the call has invalid fields")
+        call = Likeness(
+            household_id=data.household_id,
+            address_index=await address_key(self.session, data.address) if data.address else None,
+            caller_phone_index=await phone_key(self.session, data.caller_phone) if data.caller_phone else None,
+            category_id=data.category_id,
+        )
+        return await self._alike(call, since=now(), exclude=None)
+
+    async def _alike(self, call: Ticket | Likeness, *, since: datetime, exclude: UUID | None) -> list[DuplicateView]:
         settings = await self.catalogue.settings()
-        since = ticket.created_at - timedelta(days=settings.duplicate_window_days)
         same = [
-            (Ticket.household_id == ticket.household_id) if ticket.household_id else None,
-            (Ticket.address_index == ticket.address_index) if ticket.address_index else None,
-            (Ticket.caller_phone_index == ticket.caller_phone_index) if ticket.caller_phone_index else None,
+            (Ticket.household_id == call.household_id) if call.household_id else None,
+            (Ticket.address_index == call.address_index) if call.address_index else None,
+            (Ticket.caller_phone_index == call.caller_phone_index) if call.caller_phone_index else None,
         ]
         matches = [condition for condition in same if condition is not None]
         if not matches:
             return []
-        query = select(Ticket).where(
-            Ticket.id != ticket.id, Ticket.status.in_(OPEN_STATUSES), Ticket.created_at >= since, or_(*matches)
+        window = since - timedelta(days=settings.duplicate_window_days)
+        query = select(Ticket).where(Ticket.status.in_(OPEN_STATUSES), Ticket.created_at >= window, or_(*matches))
+        if exclude is not None:
+            query = query.where(Ticket.id != exclude)
+        if call.category_id is not None:
+            query = query.where(Ticket.category_id == call.category_id)
+        rows = await self.session.scalars(
+            visible_to(query, self.principal).order_by(Ticket.created_at.desc()).limit(10)
         )
-        if ticket.category_id is not None:
-            query = query.where(Ticket.category_id == ticket.category_id)
-        rows = await self.session.scalars(query.order_by(Ticket.created_at.desc()).limit(10))
-        return [duplicate_view(row, ticket) for row in rows]
+        return [duplicate_view(row, call) for row in rows]
 
     async def classify(self, ticket_id: UUID, data: TicketClassify) -> Ticket:
         ticket = await self.get(ticket_id, for_update=True)
@@ -242,15 +284,53 @@ class TicketService:
         )
 
     async def page(
-        self, *, status: str | None, grid_id: UUID | None, after: str | None, limit: int
+        self,
+        *,
+        statuses: list[str] | None,
+        grid_id: UUID | None,
+        category_id: UUID | None,
+        warning: str | None,
+        after: str | None,
+        limit: int,
     ) -> tuple[list[Ticket], str | None]:
-        """Newest first, keyset-paged on (created_at, id)."""
+        """Newest first, keyset-paged on (created_at, id); ``warning`` is yellow, red or any."""
         query = visible_to(select(Ticket), self.principal)
-        if status is not None:
-            query = query.where(Ticket.status == status)
+        if statuses:
+            query = query.where(Ticket.status.in_(statuses))
         if grid_id is not None:
             query = query.where(Ticket.grid_id == grid_id)
+        if category_id is not None:
+            query = query.where(Ticket.category_id == category_id)
+        if warning == "any":
+            query = query.where(Ticket.warning.is_not(None))
+        elif warning is not None:
+            query = query.where(Ticket.warning == warning)
         return await self.repository.page(query, NEWEST_FIRST, after=after, limit=limit)
+
+    async def desk_facts(self, tickets: list[Ticket]) -> tuple[dict[UUID, str], dict[UUID, RunningClock]]:
+        """Grid names and each ticket's first running clock: two queries for a whole page, none per row."""
+        grid_ids = {t.grid_id for t in tickets if t.grid_id}
+        names: dict[UUID, str] = {}
+        if grid_ids:
+            found = await self.session.execute(
+                select(DirectoryGrid.grid_id, DirectoryGrid.name).where(DirectoryGrid.grid_id.in_(grid_ids))
+            )
+            names = {grid_id: name for grid_id, name in found if name}
+        clocks: dict[UUID, RunningClock] = {}
+        if tickets:
+            running = await self.session.execute(
+                select(Deadline.ticket_id, Deadline.kind, Deadline.due_at)
+                .where(
+                    Deadline.ticket_id.in_([t.id for t in tickets]),
+                    Deadline.kind.in_(DESK_CLOCKS),
+                    Deadline.fired_at.is_(None),
+                    Deadline.cancelled_at.is_(None),
+                )
+                .order_by(Deadline.ticket_id, Deadline.due_at)
+            )
+            for ticket_id, kind, due_at in running:
+                clocks.setdefault(ticket_id, RunningClock(kind=kind, due_at=due_at))
+        return names, clocks
 
     async def history(self, ticket_id: UUID) -> list[TicketHistory]:
         ticket = await self.get(ticket_id)

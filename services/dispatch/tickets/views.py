@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
+from typing import Protocol
+from uuid import UUID
+
 from services.dispatch.tickets.models import Ticket
-from services.dispatch.tickets.schemas import DuplicateView, TicketView
+from services.dispatch.tickets.schemas import DuplicateView, RunningClock, TicketView
 from shared.http.views import view
 
 
-def ticket_view(row: Ticket) -> TicketView:
+class Alike(Protocol):
+    """A ticket, or a call not yet saved: what duplicates are matched on."""
+
+    @property
+    def household_id(self) -> UUID | None: ...
+    @property
+    def address_index(self) -> bytes | None: ...
+    @property
+    def caller_phone_index(self) -> bytes | None: ...
+
+
+def ticket_view(row: Ticket, grid_name: str | None = None, clock: RunningClock | None = None) -> TicketView:
     return view(
         TicketView,
         row,
@@ -16,10 +30,12 @@ def ticket_view(row: Ticket) -> TicketView:
         address=row.address_masked,
         level=row.level_rank,
         gifts_flagged=bool(row.gifts_accepted),
+        grid_name=grid_name,
+        clock=clock,
     )
 
 
-def duplicate_view(row: Ticket, of: Ticket | None = None) -> DuplicateView:
+def duplicate_view(row: Ticket, of: Alike | None = None) -> DuplicateView:
     """``row`` as a possible duplicate of ``of``, naming what they share (nothing without ``of``)."""
     same = []
     if of is not None:

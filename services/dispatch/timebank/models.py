@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, DateTime, ForeignKey, Index, String, UniqueConstraint, text
+from sqlalchemy import BigInteger, CheckConstraint, DateTime, ForeignKey, Index, Integer, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.dispatch.database import Base, tenant_column
@@ -35,8 +35,9 @@ class TimeBankEntry(TenantScoped, Base):
     __tablename__ = "timebank_entry"
     __table_args__ = (
         Index("ix_timebank_entry_account", "tenant_id", "account_id", "at"),
-        # A completed order credits once, however often the completion is replayed.
-        UniqueConstraint("tenant_id", "ticket_id", "kind", name="uq_timebank_entry_ticket_kind"),
+        # Each resolution of an order credits once, however often its completion is replayed, and is reversed
+        # at most once (when the resident's dissatisfaction reopens the order): one row per kind and round.
+        UniqueConstraint("tenant_id", "ticket_id", "kind", "round", name="uq_timebank_entry_ticket_kind_round"),
     )
 
     tenant_id: Mapped[uuid.UUID] = tenant_column()
@@ -44,10 +45,13 @@ class TimeBankEntry(TenantScoped, Base):
     account_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("timebank_account.id", ondelete="RESTRICT"), nullable=False
     )
-    kind: Mapped[str] = mapped_column(String(20), nullable=False)  # credit | redemption | transfer_out | transfer_in
+    # credit | reversal | redemption | transfer_out | transfer_in
+    kind: Mapped[str] = mapped_column(String(20), nullable=False)
     points: Mapped[int] = mapped_column(BigInteger, nullable=False)  # signed
     minutes: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
     ticket_id: Mapped[uuid.UUID | None] = mapped_column()
+    # The order's resolution a credit or reversal belongs to: 1 for the first, 2 after a reopening (0007).
+    round: Mapped[int] = mapped_column(Integer, nullable=False, default=1, server_default=text("1"))
     counterpart_account_id: Mapped[uuid.UUID | None] = mapped_column()
     reason: Mapped[str | None] = mapped_column(String(200))
     by_user: Mapped[str] = mapped_column(String(80), nullable=False)

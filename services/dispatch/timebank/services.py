@@ -4,19 +4,26 @@ Points: 10 per hour of service, pro rata, rounded down to whole points (90 min �
 The balance never goes below zero: every debit is one conditional UPDATE that only succeeds while the
 balance covers it (concurrent debits queue on the row and re-check), with the CHECK constraint as a
 backstop. Entries are append-only and sum to the balance.
+
+Points follow the order: each resolution is credited once (its "round"), and when the resident's
+dissatisfaction reopens the order that credit is reversed, so only the resolution the resident accepts
+keeps its points. A reversal takes back at most what the balance still holds: points already redeemed or
+given away bought real goods and are not clawed back into a negative balance; the reversal entry says how
+many could not be taken back, and the audit log records it for the hotline's supervisors.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Select, select, update
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.dispatch.models import DirectoryHousehold, DirectoryLink, Provider, TimeBankAccount, TimeBankEntry
-from services.dispatch.tickets.history import actor_name
+from services.dispatch.tickets.history import actor_id
 from services.dispatch.timebank.schemas import RedemptionCreate, TransferCreate
 from shared import audit
 from shared.auth.principal import Principal
@@ -28,6 +35,18 @@ from shared.http.problems import conflict, invalid, missing
 POINTS_PER_HOUR = 10
 PROVIDER = "provider"
 HOUSEHOLD = "household"
+CREDIT = "credit"
+REVERSAL = "reversal"
+ONE_PER_ROUND = "uq_timebank_entry_ticket_kind_round"
+
+
+@dataclass(frozen=True)
+class Reversal:
+    """What reversing a credit did: the points taken back, those the balance no longer held, and the entry."""
+
+    entry: TimeBankEntry
+    points: int
+    shortfall: int
 
 
 def points_for(minutes: int) -> int:
@@ -92,8 +111,17 @@ async def _debit(session: AsyncSession, account_id: UUID, points: int) -> int:
     return left
 
 
+async def _count(session: AsyncSession, ticket_id: UUID, kind: str) -> int:
+    query = select(func.count()).where(TimeBankEntry.ticket_id == ticket_id, TimeBankEntry.kind == kind)
+    return int(await session.scalar(query) or 0)
+
+
 async def credit_service(session: AsyncSession, ticket_id: UUID, provider_id: UUID, minutes: int) -> int | None:
-    """Credit a completed order's service time to its provider once; None when it was credited before."""
+    """Credit the order's latest resolution to its provider once; None when that resolution was credited before
+    (a replay). The caller holds the ticket's lock; the unique round is the backstop."""
+    credits = await _count(session, ticket_id, CREDIT)
+    if credits > await _count(session, ticket_id, REVERSAL):
+        return None  # the latest credit still stands: this resolution was credited already
     account = await account_for(session, PROVIDER, provider_id)
     points = points_for(minutes)
     entry_id = await session.scalar(
@@ -102,20 +130,62 @@ async def credit_service(session: AsyncSession, ticket_id: UUID, provider_id: UU
             tenant_id=require_tenant(),
             id=uuid7(),
             account_id=account.id,
-            kind="credit",
+            kind=CREDIT,
             points=points,
             minutes=minutes,
             ticket_id=ticket_id,
-            reason="服务时长入账",
-            by_user=actor_name(),
+            round=credits + 1,
+            reason="服务时长入账" if credits == 0 else f"第{credits + 1}次办结，服务时长入账",
+            by_user=actor_id(),
         )
-        .on_conflict_do_nothing(constraint="uq_timebank_entry_ticket_kind")
+        .on_conflict_do_nothing(constraint=ONE_PER_ROUND)
         .returning(TimeBankEntry.id)
     )
     if entry_id is None:
         return None
     await _add(session, account.id, points, minutes)
     return points
+
+
+async def reverse_service(session: AsyncSession, ticket_id: UUID) -> Reversal | None:
+    """Reverse the order's standing credit (the resident was not satisfied and the order is reopened); None when
+    there is none. Takes back at most the balance (never below zero) and all of the credited service time."""
+    credit = await session.scalar(
+        select(TimeBankEntry)
+        .where(TimeBankEntry.ticket_id == ticket_id, TimeBankEntry.kind == CREDIT)
+        .order_by(TimeBankEntry.round.desc())
+        .limit(1)
+    )
+    if credit is None or await _count(session, ticket_id, REVERSAL) >= credit.round:
+        return None
+    balance = await session.scalar(
+        select(TimeBankAccount.balance_points).where(TimeBankAccount.id == credit.account_id).with_for_update()
+    )
+    taken = min(credit.points, int(balance or 0))
+    shortfall = credit.points - taken
+    reason = f"居民不满意、工单重办，冲回第{credit.round}次办结的服务积分"
+    if shortfall:
+        reason += f"（应冲回{credit.points}分，余额仅{taken}分，已兑换或赠出的{shortfall}分不再追回）"
+    entry = TimeBankEntry(
+        tenant_id=require_tenant(),
+        account_id=credit.account_id,
+        kind=REVERSAL,
+        points=-taken,
+        minutes=-credit.minutes,
+        ticket_id=ticket_id,
+        round=credit.round,
+        reason=reason,
+        by_user=actor_id(),
+    )
+    session.add(entry)
+    await session.flush()  # the unique round refuses a second reversal of the same credit
+    await _add(session, credit.account_id, -taken, -credit.minutes)
+    detail = {"ticketId": str(ticket_id), "round": credit.round, "points": taken, "shortfall": shortfall}
+    subject = str(credit.account_id)
+    await audit.record(
+        session, "dispatch.timebank.reversed", subject_type="timebank_account", subject_id=subject, detail=detail
+    )
+    return Reversal(entry=entry, points=taken, shortfall=shortfall)
 
 
 class TimeBankAccountRepository(Repository[TimeBankAccount]):

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.orgtree.demo import districts
 from services.orgtree.demo.builder import DemoBuilder
+from services.orgtree.demo.volunteers import link_volunteers
 from services.orgtree.models import Member, OrgNode, TreeKind
 from services.orgtree.nodes.services import ensure_tenant_root
 from shared import audit
@@ -56,8 +57,11 @@ async def load_demo(settings: Settings, tenants: list[dict[str, Any]]) -> list[s
                 async with make_sessionmaker(engine)() as session, session.begin():
                     loaded = await load_district(session, tenant["slug"], tenant["name"])
                     members = await session.scalar(select(func.count()).select_from(Member))
+                    region = DEMO_TREES[tenant["slug"]][0]
+                    volunteers = await link_volunteers(session, tenant["slug"], region, tenant.get("volunteers", []))
             state = f"loaded in {time.perf_counter() - started:.1f} s" if loaded else "already loaded"
             lines.append(f"org tree of {tenant['name']}: {members} members ({state})")
+            lines += volunteers
     finally:
         await engine.dispose()
     return lines

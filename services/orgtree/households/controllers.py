@@ -7,9 +7,12 @@ from litestar import Controller, get, patch, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, Parameter, QueryParameter
 
-from services.orgtree.access import READERS, ROLL_KEEPER, in_district, masked
+from services.orgtree.access import CALLER_DESK, READERS, ROLL_KEEPER, in_district, masked
+from services.orgtree.households.callers import CallerLookupService
 from services.orgtree.households.models import Household
 from services.orgtree.households.schemas import (
+    CallerHouseholdView,
+    CallerLookupRequest,
     HouseholdCreate,
     HouseholdEventCreate,
     HouseholdEventView,
@@ -37,7 +40,7 @@ class HouseholdController(Controller):
     path = "/api/orgtree/households"
     tags = ["Households"]
     guards = in_district(*READERS)
-    dependencies = {"households": provide_service(HouseholdService)}
+    dependencies = {"households": provide_service(HouseholdService), "callers": provide_service(CallerLookupService)}
 
     @get("/", operation_id="ListHouseholds", summary="Households in a subtree; unserved=true: no member serves them")
     async def list_households(
@@ -75,6 +78,20 @@ class HouseholdController(Controller):
             raise invalid("phone", "households are looked up by phone only")
         principal = households.principal
         return [household_view(h, principal) for h in await households.lookup_by_phone(data.phone)]
+
+    @post(
+        "/caller-lookup",
+        operation_id="LookupCallerHouseholds",
+        summary="The hotline desk: a caller's households by exact phone, masked, with the members who serve them",
+        description="For hotline operators (and district admins). Every lookup is audited with the number's blind "
+        "index and masked form and the purpose 'caller lookup', whether anything was found or not.",
+        status_code=200,
+        guards=CALLER_DESK,
+    )
+    async def caller_lookup(
+        self, callers: NamedDependency[CallerLookupService], data: JSONBody[CallerLookupRequest]
+    ) -> list[CallerHouseholdView]:
+        return await callers.lookup(data.phone)
 
     @get("/{household_id:uuid}", operation_id="GetHousehold", summary="One household, personal data masked")
     async def get_household(

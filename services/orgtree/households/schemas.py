@@ -65,3 +65,30 @@ class HouseholdEventView(msgspec.Struct, rename="camel", kw_only=True):
     occurred_on: date
     note: str | None
     recorded_at: datetime
+
+
+class CallerLookupRequest(msgspec.Struct, rename="camel", kw_only=True, forbid_unknown_fields=True):
+    """The number a caller rings from (in the body: never in URLs or logs)."""
+
+    phone: Annotated[str, msgspec.Meta(min_length=1, max_length=30)]
+
+
+class ServingMember(msgspec.Struct, rename="camel", kw_only=True):
+    """A red-cell member who serves the household: whom the hotline can send."""
+
+    member_id: UUID
+    name: str
+    phone: str | None  # masked
+
+
+class CallerHouseholdView(msgspec.Struct, rename="camel", kw_only=True):
+    """What the hotline desk sees of a caller's household: where it is and who serves it, personal data masked."""
+
+    id: UUID
+    grid_id: UUID
+    grid_name: str
+    label: str
+    head_name: str | None
+    address: str | None
+    phone: str | None
+    served_by: list[ServingMember]

@@ -87,7 +87,7 @@ class MemberController(Controller):
     @patch(
         "/{member_id:uuid}",
         operation_id="UpdateMember",
-        summary="Change profile, post, flags or grid",
+        summary="Change profile, post, flags, grid or the linked login (userId: district admins)",
         guards=ROLL_KEEPER,
     )
     async def update(

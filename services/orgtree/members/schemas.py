@@ -23,7 +23,7 @@ class MemberCreate(msgspec.Struct, rename="camel", kw_only=True, forbid_unknown_
     post_code: str | None = None
     post_method: str | None = None
     joined_on: date | None = None
-    user_id: UUID | None = None
+    user_id: UUID | None = None  # link a login (district admins only): an account from the gateway's /admin/users
 
 
 class MemberUpdate(msgspec.Struct, rename="camel", kw_only=True, forbid_unknown_fields=True, omit_defaults=True):
@@ -38,7 +38,7 @@ class MemberUpdate(msgspec.Struct, rename="camel", kw_only=True, forbid_unknown_
     info_card: dict[str, Text] | msgspec.UnsetType = msgspec.UNSET
     post_code: str | msgspec.UnsetType | None = msgspec.UNSET
     post_method: str | msgspec.UnsetType | None = msgspec.UNSET
-    user_id: UUID | msgspec.UnsetType | None = msgspec.UNSET
+    user_id: UUID | msgspec.UnsetType | None = msgspec.UNSET  # link (or, null, unlink) a login: district admins only
 
 
 class MemberView(msgspec.Struct, rename="camel", kw_only=True):
@@ -58,6 +58,7 @@ class MemberView(msgspec.Struct, rename="camel", kw_only=True):
     post_code: str | None
     post_method: str | None
     joined_on: date | None
+    user_id: UUID | None  # the gateway account that signs in as this member (null: none linked)
     created_at: datetime
 
 

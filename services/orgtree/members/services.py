@@ -29,11 +29,11 @@ from services.orgtree.members.schemas import MemberCreate, MemberUpdate, Removal
 from services.orgtree.nodes.models import OrgNode, TreeKind
 from services.orgtree.nodes.services import NodeService, in_subtree
 from shared import audit
-from shared.auth.principal import Principal
+from shared.auth.principal import Principal, Role
 from shared.clock import now
 from shared.contracts.orgtree import MemberCreated, MemberRemoved, MemberUpdated
 from shared.db.repository import Keyset, Repository
-from shared.http.problems import FieldErrors, conflict, invalid, missing
+from shared.http.problems import FieldErrors, ProblemError, conflict, invalid, missing
 from shared.http.views import view
 from shared.messaging.outbox import publish
 
@@ -182,6 +182,21 @@ class MemberService:
         if await self.session.scalar(query) is not None:
             raise conflict("a member with this ID number is already on this district's rolls")
 
+    async def _check_login(self, user_id: UUID | None, member: Member | None = None) -> None:
+        """Linking a login is the district administrator's, who manages the district's accounts; one login signs
+        in as one member. Whether the id is an account of this district cannot be checked here (the gateway holds
+        the accounts): an id that is not grants nothing, since every token is bound to its own district."""
+        if not self.principal.has_role(Role.DISTRICT_ADMIN):
+            raise ProblemError(403, "only a district administrator links a login to a member", title="Forbidden")
+        if user_id is None:
+            return
+        query = select(Member.id).where(Member.user_id == user_id)
+        if member is not None:
+            query = query.where(Member.id != member.id)
+        if await self.session.scalar(query) is not None:
+            message = "this login already signs in as another member of this district; unlink it there first"
+            raise ProblemError(409, message, errors=[{"field": "body.userId", "message": message}], title="Conflict")
+
     async def _leads_a_grid(self, member: Member) -> bool:
         return bool(await self.session.scalar(select(GridLeader.id).where(GridLeader.member_id == member.id)))
 
@@ -205,6 +220,8 @@ class MemberService:
             raise missing("party unit")  # a scoped caller records members inside its scope only
         if data.id_card is not None:
             await self._check_unique_id_card(data.id_card)
+        if data.user_id is not None:
+            await self._check_login(data.user_id)
         member = Member(
             name=data.name.strip(),
             classification=data.classification,
@@ -254,6 +271,8 @@ class MemberService:
                 member.grid_id, member.grid_path = grid.id, grid.path
         if isinstance(data.id_card, str):
             await self._check_unique_id_card(data.id_card, member.id)
+        if data.user_id is not msgspec.UNSET:
+            await self._check_login(data.user_id, member)
         await protect_member(self.session, member, id_card=given(data.id_card), phone=given(data.phone))
         for name in ("name", "classification", "info_card", "user_id"):
             value = getattr(data, name)
