@@ -171,6 +171,8 @@ async def test_a_repeated_call_is_offered_its_duplicates_before_anything_is_save
     assert titled(platform, token, again) == []
     history = api_get(platform, token, f"/api/dispatch/tickets/{first['id']}/history")
     assert "absorbed" not in [row["action"] for row in history]
+    [note] = [row for row in history if row["action"] == "noted"]  # what the caller said is kept on it
+    assert again in note["reason"]
     for ticket in (first, saved):
         assert api_get(platform, token, f"/api/dispatch/tickets/{ticket['id']}")["status"] not in (
             "merged",

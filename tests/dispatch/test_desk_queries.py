@@ -116,3 +116,27 @@ async def test_a_merged_tickets_open_offers_are_withdrawn_at_once(
     )
     assert merged.status_code == 200, merged.text
     assert [o["status"] for o in await offers(client, issuer, district_a, repeat)] == [OfferStatus.WITHDRAWN]
+
+
+async def test_a_repeat_call_adds_a_note_to_the_open_ticket(
+    client: Client, issuer: TestIssuer, district_a: District, district_b: District
+) -> None:
+    ticket = await open_ticket(client, issuer, district_a)
+    headers = operator(issuer, district_a)
+    path = f"/api/dispatch/tickets/{ticket['id']}/notes"
+    added = await client.post(path, json={"text": "居民再次来电：漏水更严重了"}, headers=headers)
+    assert added.status_code == 201, added.text
+    assert (added.json()["action"], added.json()["reason"]) == ("noted", "居民再次来电：漏水更严重了")
+    history = await client.get(f"/api/dispatch/tickets/{ticket['id']}/history", headers=headers)
+    assert [h["action"] for h in history.json()][-1] == "noted"
+    for body, field in (({"text": " "}, "body.text"), ({"text": 5}, "body.text"), ({"note": "x"}, "body.note")):
+        refused = await client.post(path, json=body, headers=headers)
+        assert refused.status_code == 422, refused.text
+        assert field in refused.text
+    elsewhere = await client.post(path, json={"text": "再次来电"}, headers=operator(issuer, district_b))
+    assert elsewhere.status_code == 404
+    await set_ticket(district_a, ticket["id"], status="closed")
+    closed = await client.post(path, json={"text": "再次来电"}, headers=headers)
+    assert closed.status_code == 409
+    history = await client.get(f"/api/dispatch/tickets/{ticket['id']}/history", headers=headers)
+    assert [h["action"] for h in history.json()].count("noted") == 1  # the refused notes stored nothing

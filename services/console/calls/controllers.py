@@ -130,12 +130,14 @@ class CallController(Controller):
 
     @post("/{ticket_id:uuid}/supplement")
     async def supplement(self, request: AnyRequest, api: Api, ticket_id: UUID) -> Redirect:
-        """「补充到此工单」: the call is about that open ticket, so no ticket is created and the call ends here.
-        Dispatch offers no note on an existing ticket yet, so what the caller added is not stored: that ticket
-        opens (another district's is the 404 page) and the offer tells the operator to pass it on."""
-        ticket = await api.get(f"/api/dispatch/tickets/{ticket_id}")
-        card.drop(request, (await read_form(request)).get("call", ""))
-        return Redirect(f"/console/tickets/{ticket['id']}", status_code=303)
+        """「补充到此工单」: the call is about that open ticket, so no ticket is created: what the caller said
+        (the form's title and description) goes into that ticket's history as a note, and the ticket opens
+        (another district's is the 404 page)."""
+        form = await read_form(request)
+        said = "；".join(part.strip() for part in (form.get("title", ""), form.get("description", "")) if part.strip())
+        await api.post(f"/api/dispatch/tickets/{ticket_id}/notes", {"text": f"来电补充：{said or '同一诉求再次来电'}"})
+        card.drop(request, form.get("call", ""))
+        return Redirect(f"/console/tickets/{ticket_id}", status_code=303)
 
     @get("/items")
     async def items(

@@ -22,6 +22,7 @@ from services.dispatch.tickets.schemas import (
     DuplicateView,
     HistoryView,
     MergeRequest,
+    NoteCreate,
     RevealRequest,
     RevealView,
     TicketClassify,
@@ -139,6 +140,17 @@ class TicketController(Controller):
         self, tickets: NamedDependency[TicketService], ticket_id: TicketId, data: JSONBody[TicketClassify]
     ) -> TicketView:
         return ticket_view(await tickets.classify(ticket_id, data))
+
+    @post(
+        "/{ticket_id:uuid}/notes",
+        operation_id="AddTicketNote",
+        summary="Add what a caller says again about an open ticket (a repeat call), kept in its history",
+        guards=STAFF_ONLY,
+    )
+    async def add_note(
+        self, tickets: NamedDependency[TicketService], ticket_id: TicketId, data: JSONBody[NoteCreate]
+    ) -> HistoryView:
+        return history_view(await tickets.add_note(ticket_id, data.text), tickets.principal)
 
     @post(
         "/{ticket_id:uuid}/merge",

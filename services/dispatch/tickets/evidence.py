@@ -84,7 +84,7 @@ class EvidenceService:
 
     async def _ticket(self, ticket_id: UUID, *, for_update: bool = False) -> Ticket:
         query = visible_to(select(Ticket).where(Ticket.id == ticket_id), self.principal)
-        ticket = await self.session.scalar(query.with_for_update() if for_update else query)
+        ticket: Ticket | None = await self.session.scalar(query.with_for_update() if for_update else query)
         if ticket is None:
             raise missing("ticket")
         return ticket

@@ -138,6 +138,12 @@ class MergeRequest(msgspec.Struct, rename="camel", kw_only=True, forbid_unknown_
     reason: Reason = "重复工单"
 
 
+class NoteCreate(msgspec.Struct, rename="camel", kw_only=True, forbid_unknown_fields=True):
+    """What a caller adds by phone to an open ticket (a repeat call), kept in the ticket's history."""
+
+    text: Annotated[str, msgspec.Meta(min_length=2, max_length=1000, pattern=r"\S")]
+
+
 class CancelRequest(msgspec.Struct, rename="camel", kw_only=True, forbid_unknown_fields=True):
     reason: Reason
 

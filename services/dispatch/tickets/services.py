@@ -263,6 +263,15 @@ class TicketService:
         await self._audit("merged", ticket, {"into": str(target.id)})
         return ticket
 
+    async def add_note(self, ticket_id: UUID, text: str) -> TicketHistory:
+        """A repeat call about an open ticket: what the caller added goes into its history, not a new ticket."""
+        ticket = await self.get(ticket_id, for_update=True)
+        if ticket.status not in OPEN_STATUSES:
+            raise conflict("a note can only be added to an open ticket; record a new call instead")
+        entry = await record(self.session, ticket, "noted", from_status=ticket.status, reason=text.strip())
+        await self._audit("noted", ticket)
+        return entry
+
     async def cancel(self, ticket_id: UUID, reason: str) -> Ticket:
         ticket = await self.get(ticket_id, for_update=True)
         await move(self.session, ticket, TicketStatus.CANCELLED, "cancelled", reason=reason)
