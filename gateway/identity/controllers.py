@@ -64,7 +64,8 @@ def _district_choice(request: Request[Any, Any, Any], exc: DistrictChoiceError) 
 
 CHOOSE = ResponseSpec(
     DistrictChoiceProblem,
-    description="The user serves several districts: choose one of `districts` at /auth/login/district",
+    description="Invalid input; or the user serves several districts: choose one of `districts` at "
+    "/auth/login/district with the `districtTicket`",
     media_type="application/problem+json",
 )
 

@@ -55,14 +55,14 @@ class DistrictOption(msgspec.Struct, rename="camel", kw_only=True):
 
 
 class DistrictChoiceProblem(msgspec.Struct, rename="camel", kw_only=True):
-    """The login's 422 for a user of several districts (problem+json with two more members)."""
+    """A login's 422: invalid input, or (with ``districts`` and ``districtTicket``) a user of several districts."""
 
     title: str
     status: int
     detail: str
     errors: list[dict[str, str]]
-    districts: list[DistrictOption]  # those the user may choose, by slug
-    district_ticket: str  # present it with the chosen slug to POST /auth/login/district (once, within 5 minutes)
+    districts: list[DistrictOption] | None = None  # those the user may choose, by slug
+    district_ticket: str | None = None  # with the chosen slug to POST /auth/login/district, once, within 5 minutes
 
 
 class Me(msgspec.Struct, rename="camel", kw_only=True):

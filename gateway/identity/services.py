@@ -82,7 +82,8 @@ class DistrictChoiceError(ProblemError):
     def __init__(self, districts: list[Tenant], ticket: str, message: str = SEVERAL) -> None:
         super().__init__(
             422,
-            "this user belongs to several districts: choose one with the districtTicket at /auth/login/district",
+            "this user belongs to several districts: name one in 'tenant', or choose one of 'districts' with "
+            "the 'districtTicket' at /auth/login/district",
             errors=[{"field": "body.tenant", "message": message}],
         )
         self.districts = [{"slug": t.slug, "name": t.name} for t in districts]

@@ -5,7 +5,6 @@ from functools import lru_cache
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-
 MIB = 1024 * 1024
 
 

@@ -8,11 +8,9 @@ a form shows beside its fields and the app's error pages show otherwise.
 
 from __future__ import annotations
 
-import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
-from urllib.parse import quote
 
 import httpx
 
@@ -20,9 +18,6 @@ from services.console.session import SignedIn, SignedOutError, TokenPair, TokenS
 from services.console.timing import api_call
 from shared.auth.frontend import HEADER as FRONTEND_HEADER
 from shared.context import current_request_id
-
-_DISTRICT_KEPT_S = 60.0
-_DISTRICTS_KEPT = 1_000
 
 
 class ApiError(Exception):
@@ -69,13 +64,12 @@ def _headers(token: str | None = None) -> dict[str, str]:
 
 class Gateway:
     """The process's connection pool to the gateway, and the calls made for someone without a token: identity
-    (sign-in, renewal) and the public routes a resident's page uses (``public()``, ``district()``)."""
+    (sign-in, renewal) and the public routes a resident's page uses (``public()``)."""
 
     def __init__(self, base_url: str, timeout_s: float, frontend_key: str | None = None) -> None:
         # Calls without a token say they come from the console, which counted its browsers per client address
         # itself (the gateway counts POST /console/sign-in and /console/r/... per address): shared/auth/frontend.py
         self.credential_headers = {FRONTEND_HEADER: frontend_key} if frontend_key else {}
-        self._districts: dict[str, tuple[float, dict[str, str]]] = {}
         self.http = httpx.AsyncClient(
             base_url=base_url.rstrip("/"),
             timeout=httpx.Timeout(timeout_s, connect=5.0),
@@ -118,23 +112,6 @@ class Gateway:
         """A public route (``/api/dispatch/public/...``, ``/public/...``) for someone without an account: marked
         as the console's, so the gateway does not count every resident together against the console's address."""
         return await self.request(method, path, headers={**(headers or {}), **self.credential_headers}, **kwargs)
-
-    async def district(self, slug: str) -> dict[str, str] | None:
-        """An active district by its code: ``{"id", "slug", "name"}``; None when there is no such district (or
-        it is suspended). Kept a minute: every resident's page names its district."""
-        kept = self._districts.get(slug)
-        if kept is not None and kept[0] > time.monotonic():
-            return kept[1]
-        response = await self.public("GET", f"/public/districts/{quote(slug, safe='')}")
-        if response.status_code == 404:
-            return None
-        if response.status_code != 200:
-            raise api_error(response)
-        found: dict[str, str] = response.json()
-        if len(self._districts) >= _DISTRICTS_KEPT:  # a bound, whatever codes are asked for
-            self._districts.clear()
-        self._districts[slug] = (time.monotonic() + _DISTRICT_KEPT_S, found)
-        return found
 
     async def renew(self, refresh_token: str) -> TokenPair:
         response = await self.request(

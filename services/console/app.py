@@ -32,6 +32,7 @@ from services.console.desk.controllers import DeskController
 from services.console.errors import EXCEPTION_HANDLERS
 from services.console.i18n import Formats, translations
 from services.console.resident.controllers import ResidentController
+from services.console.resident.follow import FollowController
 from services.console.session import SESSION_COOKIE, SessionConfig, TokenStore
 from services.console.settings import ConsoleSettings, get_console_settings
 from services.console.supervision.controllers import NAV as SUPERVISION_NAV
@@ -58,6 +59,7 @@ CONTROLLERS = [
     VolunteerController,
     WishPageController,
     ResidentController,
+    FollowController,
     SupervisionController,
 ]
 NAVIGATION = [DESK_NAV, CALLS_NAV, VOLUNTEER_NAV, SUPERVISION_NAV]

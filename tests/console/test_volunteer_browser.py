@@ -1,9 +1,11 @@
 """The volunteer's phone page in a real browser at 390×844: an offer arrives without reloading, is accepted, the
-address and phone show while the order is theirs, arrival and completion with a photo, points in the time bank;
+address and phone show on the task while the order is theirs (masked in the list), arrival and completion with a
+photo kept with the order, points in the time bank;
 a declined offer, one whose time runs out, a micro-wish claimed and fulfilled, wrong input beside its field."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 import struct
 import zlib
@@ -95,6 +97,14 @@ async def test_a_volunteer_accepts_an_offer_arrives_and_reports_it_done_with_a_p
     assert task_of(platform, who, ticket).json()["status"] == "on_site"
     assert await axe_violations(page) == []
     await screenshot(page, "console-volunteer-task")
+    # the list of my tasks masks the address (it reads nothing in clear); the task itself shows it
+    await page.get_by_role("link", name="派单", exact=True).click()
+    listed = page.locator(f"a[href='/console/volunteer/tasks/{ticket['id']}']")
+    assert ticket["number"] in await listed.inner_text()
+    assert ADDRESS not in await listed.inner_text()
+    await listed.click()
+    await page.locator("[data-address]").wait_for()
+    assert await page.locator("[data-address]").inner_text() == ADDRESS
 
     # wrong service minutes: the message beside the field, nothing stored
     await page.get_by_label("办理情况").fill("更换了楼道灯泡，已能正常照明")
@@ -119,6 +129,16 @@ async def test_a_volunteer_accepts_an_offer_arrives_and_reports_it_done_with_a_p
     assert task_of(platform, who, ticket).status_code == 404  # resolved: no longer theirs to see
     resolved = httpx.get(f"{platform.gateway}/api/dispatch/tickets/{ticket['id']}", headers=auth(desk)).json()
     assert (resolved["status"], resolved["resolutionNote"]) == ("resolved", "更换了楼道灯泡，已能正常照明")
+    # the photo is kept with the order, and the hotline can open it
+    evidence = f"{platform.gateway}/api/dispatch/tickets/{ticket['id']}/evidence"
+    [kept] = httpx.get(evidence, headers=auth(desk)).json()
+    assert (kept["contentType"], kept["sha256"], kept["uploadedByKind"]) == (
+        "image/png",
+        hashlib.sha256(png()).hexdigest(),
+        "provider",
+    )
+    shown = httpx.get(f"{evidence}/{kept['id']}", headers=auth(desk))
+    assert (shown.status_code, shown.content) == (200, png())
 
 
 async def test_a_declined_offer_needs_a_reason_and_an_unanswered_one_leaves_when_its_time_is_up(

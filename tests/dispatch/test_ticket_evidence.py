@@ -128,7 +128,8 @@ async def test_another_provider_gets_a_404_and_the_holder_a_409_once_it_is_resol
     assert resolved.status_code == 200, resolved.text
     late = await client.post(url(ticket), content=JPEG, headers=mine)
     assert late.status_code == 409, late.text
-    assert late.json()["detail"] == "photos are added while the order is yours: signed for or on site (now: 已办结待回访)"
+    expected = "photos are added while the order is yours: signed for or on site (now: 已办结待回访)"
+    assert late.json()["detail"] == expected
     assert [r.sha256 for r in await rows(district_a, ticket)] == [added["sha256"]]
     # staff may still add one until the ticket is closed (a photo the volunteer sent by other means)
     desk = operator(issuer, district_a)

@@ -6,9 +6,12 @@ import os
 import signal
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
+import jwt
 
 from deploy import local_servers
 from deploy.local_servers import free_ports
@@ -75,26 +78,76 @@ def test_the_consoles_own_sign_ins_are_not_counted_per_address_again(
     platform: RunningPlatform, settings: Settings
 ) -> None:
     """The console counts browsers on POST /console/sign-in; its own /auth/login calls carry the front-end key."""
+    with guarded_gateway(platform, "api-gateway-frontend") as base:
+        if time.time() % 60 > 50:
+            time.sleep(61 - time.time() % 60)
+        key = frontend_key(settings.master_key_bytes())  # the platform runs with the same master key
+
+        def attempt(i: int, presented: str) -> int:
+            body = {"username": f"console-user-{i}", "password": "x" * 12}
+            return httpx.post(f"{base}/auth/login", json=body, headers={HEADER: presented}).status_code
+
+        assert [attempt(i, key) for i in range(8)] == [401] * 8  # wrong passwords, but never 429
+        forged = [attempt(i, "0" * 64) for i in range(8)]  # a made-up key counts like any other address
+        assert forged[:5] == [401] * 5
+        assert set(forged[5:]) == {429}
+
+
+@contextmanager
+def guarded_gateway(platform: RunningPlatform, name: str) -> Iterator[str]:
+    """Another gateway allowing 5 anonymous requests a minute per address, counting in a Redis of its own (every
+    other test's requests also come from 127.0.0.1); yields its base URL."""
     port, redis_port = free_ports(2)
     redis_pid = local_servers.start_redis(Path(tempfile.mkdtemp(prefix="redcell-rl-")), redis_port, durable=False)
     guarded = {
         "REDCELL_GATEWAY__ANONYMOUS_RATE_PER_MINUTE": "5",
         "REDCELL_REDIS__URL": f"redis://127.0.0.1:{redis_port}/0",
     }
-    process = platform.platform.add("api-gateway-frontend", "api", "gateway", "--port", str(port), env=guarded)
+    process = platform.platform.add(name, "api", "gateway", "--port", str(port), env=guarded)
     base = f"http://127.0.0.1:{port}"
-    platform.platform.wait_ready(base, process)
-    if time.time() % 60 > 50:
-        time.sleep(61 - time.time() % 60)
-    key = frontend_key(settings.master_key_bytes())  # the platform runs with the same master key
+    try:
+        platform.platform.wait_ready(base, process)
+        yield base
+    finally:
+        process.stop()
+        os.kill(redis_pid, signal.SIGTERM)
 
-    def attempt(i: int, presented: str) -> int:
-        body = {"username": f"console-user-{i}", "password": "x" * 12}
-        return httpx.post(f"{base}/auth/login", json=body, headers={HEADER: presented}).status_code
 
-    assert [attempt(i, key) for i in range(8)] == [401] * 8  # wrong passwords, but never 429
-    forged = [attempt(i, "0" * 64) for i in range(8)]  # a made-up key counts like any other address
-    assert forged[:5] == [401] * 5
-    assert set(forged[5:]) == {429}
-    process.stop()
-    os.kill(redis_pid, signal.SIGTERM)
+def from_address(address: str) -> httpx.Client:
+    """A client whose requests come from another loopback address (the gateway counts each address alone)."""
+    return httpx.Client(transport=httpx.HTTPTransport(local_address=address))
+
+
+def test_residents_through_the_console_are_counted_per_address_once(
+    platform: RunningPlatform, settings: Settings
+) -> None:
+    """The gateway counts a resident's POST /console/r/... per address; the console's own calls to the public API
+    that follow carry the front-end key, so all residents are not counted together against the console's address."""
+    with (
+        guarded_gateway(platform, "api-gateway-residents") as base,
+        from_address("127.0.0.2") as console,  # each address is counted on its own
+        from_address("127.0.0.3") as resident,
+    ):
+        if time.time() % 60 > 45:
+            time.sleep(61 - time.time() % 60)
+        key = frontend_key(settings.master_key_bytes())
+        tenant = jwt.decode(platform.a.token, options={"verify_signature": False})["tenant"]
+        verifications = f"{base}/api/dispatch/public/{tenant}/verifications"
+
+        def code_for(presented: str) -> int:  # a number that is no mobile's: dispatch refuses it, sending nothing
+            return console.post(verifications, json={"phone": "12345"}, headers={HEADER: presented}).status_code
+
+        assert [code_for(key) for _ in range(8)] == [422] * 8  # the console's calls for residents: never 429
+        forged = [code_for("0" * 64) for _ in range(8)]
+        assert forged[:5] == [422] * 5
+        assert set(forged[5:]) == {429}
+
+        # residents' pages: their posts are counted where they arrive (the console refuses these without a form
+        # token, after the gateway counted them); reading a page is not counted
+        page = f"{base}/console/r/{platform.a.slug}"
+        assert 429 not in [resident.get(f"{page}/").status_code for _ in range(8)]
+        posted = [resident.post(f"{page}/request/code", data={"phone": "12345"}).status_code for _ in range(5)]
+        assert 429 not in posted, posted
+        refused = resident.post(f"{page}/request/code", data={"phone": "12345"})
+        assert refused.status_code == 429
+        assert refused.headers["content-type"].startswith("application/problem+json")

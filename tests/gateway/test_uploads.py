@@ -111,8 +111,8 @@ def _limits(app: Any) -> list[tuple[str, int]]:
 def test_every_route_that_takes_a_large_body_has_its_upload_route_at_the_gateway(settings: Settings) -> None:
     """Dispatch's evidence photos and the console's photo forms take up to 10 MiB (and the form around it): the
     gateway's defaults let exactly those through, at least as much as the service itself accepts."""
-    from services.console.app import create_app as console_app  # noqa: PLC0415 - only this test builds them
-    from services.dispatch.app import create_app as dispatch_app  # noqa: PLC0415
+    from services.console.app import create_app as console_app
+    from services.dispatch.app import create_app as dispatch_app
 
     patterns = upload_patterns(ProxySettings().upload_routes)
     large = _limits(dispatch_app(settings)) + _limits(console_app(settings))

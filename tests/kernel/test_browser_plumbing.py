@@ -11,10 +11,16 @@ from tests.platform.browser import PHONE, axe_violations, screenshot
 
 HEAD = """<!doctype html><html lang="zh-CN"><head>
 <meta name="viewport" content="width=device-width, initial-scale=1"><title>登录</title></head><body><main>"""
-LABELLED = HEAD + """
+LABELLED = (
+    HEAD
+    + """
 <h1>红细胞</h1><label for="u">用户名</label><input id="u" name="u"><button>登录</button></main></body></html>"""
-UNLABELLED = HEAD + """
+)
+UNLABELLED = (
+    HEAD
+    + """
 <h1>红细胞</h1><input name="u"><button></button></main></body></html>"""
+)
 
 
 async def test_chromium_renders_chinese_and_a_clean_page_has_no_violations(new_page: Any) -> None:

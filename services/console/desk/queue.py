@@ -29,7 +29,12 @@ STAGES = {
 }
 OPEN = ("new", "routing", "assigned", "on_site", "resolved")  # what the desk still has to act on
 WARNINGS = {"yellow": N_("Yellow warning"), "red": N_("Red warning")}
-CLOCKS = {"sign_for": N_("to sign for"), "arrival": N_("to arrive"), "resolution": N_("to resolve")}
+CLOCKS = {
+    "sign_for": N_("to sign for"),
+    "arrival": N_("to arrive"),
+    "resolution": N_("to resolve"),
+    "red": N_("to the red warning"),  # after a yellow warning, the red clock is the one due first
+}
 PAGE = 200
 _LOOKUP_S = 60.0
 

@@ -37,9 +37,7 @@ def public_api(state: State, place: District) -> PublicApi:
     return PublicApi(state.gateway, place.id)
 
 
-def resident_page(
-    request: AnyRequest, place: District, template: str, status: int = 200, **context: Any
-) -> Template:
+def resident_page(request: AnyRequest, place: District, template: str, status: int = 200, **context: Any) -> Template:
     """A resident's page: never the signed-in frame (an operator opening it sees what residents see)."""
     context = {"errors": FormErrors(), "values": {}, **context}
     return page(

@@ -85,7 +85,7 @@ async def find_district(gateway: Gateway, segment: str) -> District:
 
 
 async def _ask(gateway: Gateway, slug: str) -> District | None:
-    response = await gateway.request("GET", f"/public/districts/{slug}", headers=gateway.credential_headers)
+    response = await gateway.public("GET", f"/public/districts/{slug}")
     if response.status_code == 404:
         return None
     if response.status_code >= 400:
@@ -121,10 +121,8 @@ class PublicApi:
         self.base = f"/api/dispatch/public/{district}"
 
     async def call(self, method: str, path: str, body: Any = None, follow_token: str | None = None) -> Any:
-        headers = dict(self.gateway.credential_headers)
-        if follow_token:
-            headers["x-follow-token"] = follow_token
-        response = await self.gateway.request(method, self.base + path, json=body, headers=headers)
+        headers = {"x-follow-token": follow_token} if follow_token else None
+        response = await self.gateway.public(method, self.base + path, json=body, headers=headers)
         if response.status_code >= 400:
             raise api_error(response)
         return response.json() if response.content else None

@@ -41,10 +41,6 @@ class Case:
     level: int
     unit: str
 
-    @property
-    def id(self) -> str:
-        return self.row.id
-
 
 @dataclass(frozen=True)
 class Rung:

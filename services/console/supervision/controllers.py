@@ -1,18 +1,19 @@
 """Supervision (``/console/supervision``, 督办): the unresolved cases by ladder rung and by deadline, and the 三率 per
 unit and period as a table and a chart. The address carries every choice (rung, deadline group, grouping,
-period); htmx swaps only the part a choice changes (``HX-Target``: ``rungs``, ``deadlines`` or ``rates``)."""
+period); htmx swaps only the part a choice changes (``HX-Target``: ``board`` for a rung or deadline group, ``rates``
+for the unit and period), so a new period does not read the cases again."""
 
 from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from litestar import Controller, get
-from litestar.params import Parameter
+from litestar.params import QueryParameter
 from litestar.response import Template
 
 from services.console.api import Api
@@ -27,6 +28,12 @@ from shared.clock import now
 ROLES = ("district_admin", "hotline_supervisor", "street_admin", "community_cadre")
 NAV = NavEntry("/console/supervision", N_("Supervision"), ROLES)
 PARTS = {"board": "supervision/board.html", "rates": "supervision/rates.html"}
+# As typed: an unknown rung or group falls back to the default, the period goes to the API to be judged.
+Rung = Annotated[str | None, QueryParameter(name="rung", max_length=3)]
+Due = Annotated[str | None, QueryParameter(name="due", max_length=10)]
+Grouping = Annotated[str | None, QueryParameter(name="by", max_length=10)]
+First = Annotated[str | None, QueryParameter(name="from", max_length=20)]
+Last = Annotated[str | None, QueryParameter(name="to", max_length=20)]
 UNNAMED = {"provider": N_("Handled by a unit"), "": N_("Not placed in a grid")}
 
 
@@ -73,11 +80,11 @@ class SupervisionController(Controller):
         self,
         request: AnyRequest,
         api: Api,
-        rung: str | None = Parameter(query="rung", default=None, max_length=3),
-        due: str | None = Parameter(query="due", default=None, max_length=10),
-        by: str | None = Parameter(query="by", default=None, max_length=10),
-        start: str | None = Parameter(query="from", default=None, max_length=20),
-        end: str | None = Parameter(query="to", default=None, max_length=20),
+        rung: Rung = None,
+        due: Due = None,
+        by: Grouping = None,
+        start: First = None,
+        end: Last = None,
     ) -> Template:
         day = today(request)
         view = View.read(rung, due, Period.read(by, start, end, day))

@@ -19,7 +19,9 @@ from services.console.i18n import N_, translations
 from services.console.volunteer.completion import (
     DECLINE_REASONS,
     KNOWN,
+    NOT_NOW,
     PHOTO_MAX_BYTES,
+    add_photo,
     read_completion,
     read_decline,
 )
@@ -47,7 +49,6 @@ LABELS: dict[str, Any] = {
     "decline_reasons": DECLINE_REASONS,
     "stages": TASK_STAGES,
 }
-NOT_NOW = N_("This cannot be done on this order now.")
 
 
 def task_path(ticket_id: UUID | str) -> str:
@@ -125,9 +126,12 @@ class VolunteerController(Controller):
     async def _task(
         self, request: AnyRequest, api: Api, ticket_id: UUID, status: int = 200, **context: Any
     ) -> Template:
-        task = await api.get(f"/api/dispatch/tasks/{ticket_id}")  # 404 once it is no longer mine
+        task, photos = await asyncio.gather(
+            api.get(f"/api/dispatch/tasks/{ticket_id}"),  # 404 once it is no longer mine; the clear read is audited
+            api.get(f"/api/dispatch/tickets/{ticket_id}/evidence"),
+        )
         context = {"errors": FormErrors(), "values": {}, "alert": None, **context}
-        return page(request, "volunteer/task.html", status_code=status, task=task, **LABELS, **context)
+        return page(request, "volunteer/task.html", status_code=status, task=task, photos=photos, **LABELS, **context)
 
     @get("/tasks/{ticket_id:uuid}")
     async def task(self, request: AnyRequest, api: Api, ticket_id: UUID) -> Template:
@@ -150,7 +154,13 @@ class VolunteerController(Controller):
         values = {"note": done.note, "serviceMinutes": str(form.get("serviceMinutes") or "")}
         if errors:
             return await self._task(request, api, ticket_id, 422, errors=errors, values=values)
-        # The resolution takes no photo (the API has nowhere to keep one for an order): note and minutes only.
+        if done.photo is not None:  # kept with the order first: once it is resolved it is no longer mine to add to
+            refusal = await add_photo(api, ticket_id, done.photo)
+            if refusal == NOT_NOW:
+                return await self._task(request, api, ticket_id, 409, values=values, alert=NOT_NOW)
+            if refusal is not None:
+                errors = FormErrors(fields={"photo": refusal})
+                return await self._task(request, api, ticket_id, 422, errors=errors, values=values)
         body = {"note": done.note, "serviceMinutes": done.minutes}
         try:
             ticket = await api.post(f"/api/dispatch/tickets/{ticket_id}/resolution", body)
