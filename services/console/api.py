@@ -1,9 +1,9 @@
 """Calling the platform's APIs through the gateway with the signed-in user's own token.
 
-One pooled ``httpx.AsyncClient`` per process (opened in the app's lifespan). A handler asks for ``api: Api``
-and calls ``await api.get("/api/dispatch/tickets", params=...)``: the token is renewed before it expires and
-once more if the API answers 401; problem+json answers become ``ApiError`` (status, detail, field errors), which
-a form shows beside its fields and the app's error pages show otherwise.
+One pooled ``httpx.AsyncClient`` per process (opened in the app's lifespan). A handler asks for
+``api: NamedDependency[Api]`` and calls ``await api.get("/api/dispatch/tickets", params=...)``: the token is
+renewed before it expires and once more if the API answers 401; problem+json answers become ``ApiError``
+(status, detail, field errors), which a form shows beside its fields and the app's error pages show otherwise.
 """
 
 from __future__ import annotations

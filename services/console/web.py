@@ -1,7 +1,8 @@
 """What every page handler uses: the signed-in user, the API client, role guards and ``page()``.
 
-A handler names ``user: SignedIn`` and ``api: Api`` as parameters (app-level dependencies) and is guarded by
-``signed_in(*roles)``; it returns ``page(request, "<area>/<template>.html", **context)``.
+A handler names ``user: NamedDependency[SignedIn]`` and ``api: NamedDependency[Api]`` as parameters
+(app-level dependencies) and is guarded by ``signed_in(*roles)``; it returns
+``page(request, "<area>/<template>.html", **context)``.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from typing import Any
 from litestar import Request
 from litestar.connection import ASGIConnection
 from litestar.datastructures import State
+from litestar.di import NamedDependency
 from litestar.exceptions import PermissionDeniedException
 from litestar.handlers import BaseRouteHandler
 from litestar.response import Template
@@ -57,7 +59,7 @@ async def provide_user(request: AnyRequest) -> SignedIn:
     return user
 
 
-async def provide_api(state: State, user: SignedIn) -> Api:
+async def provide_api(state: State, user: NamedDependency[SignedIn]) -> Api:
     return Api(state.gateway, state.tokens, user)
 
 

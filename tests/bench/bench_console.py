@@ -175,6 +175,7 @@ def main_with(*, quick: bool = False, write: Path | None = None) -> dict[str, An
         with running_platform(env, **unlimited) as platform:
             admin = platform.a.token
             names = [new_user(platform.gateway, admin, "desk", ["hotline_operator"]) for _ in range(OPERATORS)]
+            supervisor = new_user(platform.gateway, admin, "watch", ["hotline_supervisor"])
             token = httpx.post(
                 f"{platform.gateway}/auth/login", json={"username": names[0], "password": PASSWORD}
             ).json()["accessToken"]
@@ -184,6 +185,7 @@ def main_with(*, quick: bool = False, write: Path | None = None) -> dict[str, An
 
             async def http_phases() -> None:
                 clients = [await signed_in(platform.gateway, name) for name in names]
+                watching = await signed_in(platform.gateway, supervisor)
                 anonymous = httpx.AsyncClient(base_url=platform.gateway, timeout=30)
                 try:
                     operator = clients[0]
@@ -191,11 +193,13 @@ def main_with(*, quick: bool = False, write: Path | None = None) -> dict[str, An
                         "sign-in form": (anonymous, "/console/sign-in"),
                         "desk": (operator, "/console/desk"),
                         "ticket": (operator, f"/console/tickets/{tickets[0]['id']}"),
+                        "taking a call": (operator, "/console/calls"),
+                        "supervision": (watching, "/console/supervision"),
                     }
                     results["added_per_page"] = await added_per_page(pages, 30 if quick else 100)
                     results["desk_refreshing"] = await desk_refreshing(clients, 10 if quick else 30, 1.0)
                 finally:
-                    for client in [*clients, anonymous]:
+                    for client in [*clients, watching, anonymous]:
                         await client.aclose()
 
             asyncio.run(http_phases())

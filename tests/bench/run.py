@@ -272,6 +272,10 @@ def main() -> None:
     from tests.bench.bench_dispatch import main_with as dispatch_bench
 
     dispatch_bench(quick=args.quick, write=args.write)
+    # --- the console in front of it, with Chromium watching the desk (tests/bench/bench_console.py) ------------
+    from tests.bench.bench_console import main_with as console_bench
+
+    console_bench(quick=args.quick, write=args.write)
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ Driven through the ``redcell`` command only, so the kernel imports no component 
 
 from __future__ import annotations
 
+import asyncio
 import json
 import shutil
 import subprocess
@@ -19,6 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import asyncpg
 import httpx
 import pytest
 
@@ -107,6 +109,26 @@ def wait_for_root(gateway: str, token: str, timeout_s: float = 30) -> dict[str, 
     raise TimeoutError(msg)
 
 
+def settle_earlier_events(server_env: dict[str, str]) -> None:
+    """Mark the outbox rows that earlier tests wrote (straight into the services' databases, with no relay
+    running) as published, so the platform starts with an empty backlog: otherwise its relays and workers
+    would first spend a minute on thousands of events nobody waits for, while its own tests time out."""
+
+    async def settle() -> None:
+        for component in DATABASES:
+            dsn = (
+                f"postgresql://{server_env.get('REDCELL_PG__ADMIN_USER', 'postgres')}@{server_env['REDCELL_PG__HOST']}:"
+                f"{server_env['REDCELL_PG__PORT']}/redcell_{component}"
+            )
+            connection = await asyncpg.connect(dsn)
+            try:
+                await connection.execute("UPDATE outbox_message SET published_at = now() WHERE published_at IS NULL")
+            finally:
+                await connection.close()
+
+    asyncio.run(settle())
+
+
 @pytest.fixture(scope="session")
 def platform(server_env: dict[str, str]) -> Iterator[RunningPlatform]:
     with running_platform(server_env) as running:
@@ -136,6 +158,7 @@ def running_platform(server_env: dict[str, str], **extra_env: str) -> Iterator[R
     running = Platform(base_env=env, log_dir=Path(tempfile.mkdtemp(prefix="redcell-e2e-")))
     running.ports.update(ports)
     redcell(running.env(), "migrate", "--bootstrap")
+    settle_earlier_events(server_env)
     try:
         urls = {component: running.add_api(component) for component in COMPONENTS}
         for component in DATABASES:

@@ -140,3 +140,17 @@ async def district_a(new_district: Any) -> Any:
 @pytest.fixture
 async def district_b(new_district: Any) -> Any:
     return await new_district(*DISTRICT_B)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests on the running platform go last, the end-to-end ones before the console's: once started, its
+    workers, relays and scheduler sweep every district of the shared servers, which would act on the tickets
+    other tests write to the services' databases directly; and the console's tests add users that the
+    end-to-end tests count."""
+
+    def order(item: pytest.Item) -> int:
+        if "platform" not in getattr(item, "fixturenames", ()):
+            return 0
+        return 1 if "tests/e2e/" in item.nodeid else 2
+
+    items.sort(key=order)  # stable: the order within each group stays as collected

@@ -3,11 +3,11 @@ district for a login of several), and sign-out, which ends the refresh token at 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Controller, get, post
 from litestar.datastructures import State
-from litestar.params import Parameter
+from litestar.params import QueryParameter
 from litestar.response import Redirect, Template
 
 from services.console.api import ApiError, Gateway
@@ -60,7 +60,7 @@ class AuthController(Controller):
 
     @get("/sign-in")
     async def sign_in_form(
-        self, request: AnyRequest, next_page: str | None = Parameter(query="next", default=None)
+        self, request: AnyRequest, next_page: Annotated[str | None, QueryParameter(name="next")] = None
     ) -> Template | Redirect:
         if current_user(request) is not None:
             return Redirect(safe_next(next_page), status_code=303)

@@ -14,6 +14,7 @@ from typing import Annotated, Any
 from uuid import UUID
 
 from litestar import Controller, get, post
+from litestar.di import NamedDependency
 from litestar.params import QueryParameter
 from litestar.response import Redirect, Template
 
@@ -81,11 +82,11 @@ class CallController(Controller):
     guards = signed_in(*ROLES)
 
     @get("/")
-    async def start(self, request: AnyRequest, api: Api) -> Template:
+    async def start(self, request: AnyRequest, api: NamedDependency[Api]) -> Template:
         return await _call_page(request, api, phone="")
 
     @post("/", status_code=200)
-    async def look_up(self, request: AnyRequest, api: Api) -> Template:
+    async def look_up(self, request: AnyRequest, api: NamedDependency[Api]) -> Template:
         """The caller's card and a new-ticket form for them (the number stays in the POST body)."""
         phone = (await read_form(request)).get("phone", "").strip()
         if not phone:
@@ -101,12 +102,12 @@ class CallController(Controller):
         return await _call_page(request, api, phone=phone, call=call, held=found, draft=draft)
 
     @get("/new")
-    async def without_number(self, request: AnyRequest, api: Api) -> Template:
+    async def without_number(self, request: AnyRequest, api: NamedDependency[Api]) -> Template:
         """A call whose number is withheld (or a request brought in by hand): the form without a card."""
         return await _call_page(request, api, phone="", draft=Draft.blank("", []))
 
     @post("/tickets")
-    async def save(self, request: AnyRequest, api: Api) -> Template | Redirect:
+    async def save(self, request: AnyRequest, api: NamedDependency[Api]) -> Template | Redirect:
         """Save the new ticket, unless dispatch's dry run finds open tickets alike that this form has not offered
         yet: then nothing is stored and they are offered (open one, add the call to it, or save anyway)."""
         form = await read_form(request)
@@ -129,7 +130,7 @@ class CallController(Controller):
         return Redirect(f"/console/tickets/{created['ticket']['id']}", status_code=303)
 
     @post("/{ticket_id:uuid}/supplement")
-    async def supplement(self, request: AnyRequest, api: Api, ticket_id: UUID) -> Redirect:
+    async def supplement(self, request: AnyRequest, api: NamedDependency[Api], ticket_id: UUID) -> Redirect:
         """「补充到此工单」: the call is about that open ticket, so no ticket is created: what the caller said
         (the form's title and description) goes into that ticket's history as a note, and the ticket opens
         (another district's is the 404 page)."""
@@ -143,7 +144,7 @@ class CallController(Controller):
     async def items(
         self,
         request: AnyRequest,
-        api: Api,
+        api: NamedDependency[Api],
         category_id: CategoryId = "",
     ) -> Template:
         """The item field for the chosen category (htmx swaps it in when the category changes)."""

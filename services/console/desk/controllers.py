@@ -4,11 +4,11 @@ grid and warning; the URL carries the filters, and ``/console/live/desk`` relays
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Controller, get
-from litestar.di import Provide
-from litestar.params import Parameter
+from litestar.di import NamedDependency, Provide
+from litestar.params import QueryParameter
 from litestar.response import ServerSentEvent, ServerSentEventMessage, Template
 
 from services.console.api import Api
@@ -23,10 +23,10 @@ LOOKUPS = LOOKUPS_FOR_PAGES
 
 
 async def provide_filters(
-    stage: str | None = Parameter(query="stage", default=None, max_length=20),
-    category: str | None = Parameter(query="category", default=None, max_length=40),
-    grid: str | None = Parameter(query="grid", default=None, max_length=40),
-    warning: str | None = Parameter(query="warning", default=None, max_length=10),
+    stage: Annotated[str | None, QueryParameter(name="stage", max_length=20)] = None,
+    category: Annotated[str | None, QueryParameter(name="category", max_length=40)] = None,
+    grid: Annotated[str | None, QueryParameter(name="grid", max_length=40)] = None,
+    warning: Annotated[str | None, QueryParameter(name="warning", max_length=10)] = None,
 ) -> Filters:
     """The queue's filters from the address (the page's and its live stream's)."""
     return Filters.read(stage, category, grid, warning)
@@ -42,8 +42,8 @@ class DeskController(Controller):
     async def desk(
         self,
         request: AnyRequest,
-        api: Api,
-        filters: Filters,
+        api: NamedDependency[Api],
+        filters: NamedDependency[Filters],
     ) -> Template:
         rows, grids = await queue(api, LOOKUPS, filters)
         context: dict[str, Any] = {
@@ -62,8 +62,8 @@ class DeskController(Controller):
     async def live(
         self,
         request: AnyRequest,
-        api: Api,
-        filters: Filters,
+        api: NamedDependency[Api],
+        filters: NamedDependency[Filters],
     ) -> ServerSentEvent:
 
         async def as_row(event: Event) -> ServerSentEventMessage | None:

@@ -9,7 +9,7 @@ from typing import Any
 
 from litestar import Controller, get, post
 from litestar.datastructures import State
-from litestar.di import Provide
+from litestar.di import NamedDependency, Provide
 from litestar.response import Template
 
 from services.console.api import ApiError
@@ -39,11 +39,11 @@ class ResidentController(Controller):
     dependencies = PLACE
 
     @get("/")
-    async def home(self, request: AnyRequest, place: District) -> Template:
+    async def home(self, request: AnyRequest, place: NamedDependency[District]) -> Template:
         return resident_page(request, place, "resident/home.html")
 
     @get("/request")
-    async def ask_phone(self, request: AnyRequest, place: District) -> Template:
+    async def ask_phone(self, request: AnyRequest, place: NamedDependency[District]) -> Template:
         return resident_page(request, place, "resident/request.html", step="phone")
 
     async def _details(
@@ -55,7 +55,7 @@ class ResidentController(Controller):
         )
 
     @post("/request/code")
-    async def send_code(self, request: AnyRequest, state: State, place: District) -> Template:
+    async def send_code(self, request: AnyRequest, state: State, place: NamedDependency[District]) -> Template:
         errors = FormErrors()
         phone = read_phone((await read_form(request)).get("phone", ""), errors)
         values = {"phone": phone}
@@ -81,7 +81,7 @@ class ResidentController(Controller):
         return await self._details(request, state, place, values=values)
 
     @post("/request")
-    async def file_request(self, request: AnyRequest, state: State, place: District) -> Template:
+    async def file_request(self, request: AnyRequest, state: State, place: NamedDependency[District]) -> Template:
         form = await read_form(request)
         keys = ("verificationId", "maskedPhone", "code", "title", "address", "categoryId")
         values = {k: form.get(k, "").strip() for k in keys}

@@ -5,12 +5,13 @@ Once resolved, the page asks for feedback (recorded as given on the resident's p
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from litestar import Controller, get, post
 from litestar.datastructures import State
-from litestar.params import Parameter
+from litestar.di import NamedDependency
+from litestar.params import QueryParameter
 from litestar.response import Redirect, Template
 
 from services.console.api import ApiError
@@ -53,12 +54,15 @@ class FollowController(Controller):
 
     @get("/")
     async def follow_form(
-        self, request: AnyRequest, place: District, number: str = Parameter(query="number", default="", max_length=40)
+        self,
+        request: AnyRequest,
+        place: NamedDependency[District],
+        number: Annotated[str, QueryParameter(name="number", max_length=40)] = "",
     ) -> Template:
         return self._form(request, place, values={"number": number})
 
     @post("/code")
-    async def send_code(self, request: AnyRequest, state: State, place: District) -> Template:
+    async def send_code(self, request: AnyRequest, state: State, place: NamedDependency[District]) -> Template:
         form = await read_form(request)
         errors = FormErrors()
         number = _read_number(form.get("number", ""), errors)
@@ -76,7 +80,7 @@ class FollowController(Controller):
         return self._form(request, place, step="code", values=values)
 
     @post("/")
-    async def follow(self, request: AnyRequest, state: State, place: District) -> Template | Redirect:
+    async def follow(self, request: AnyRequest, state: State, place: NamedDependency[District]) -> Template | Redirect:
         form = await read_form(request)
         values = {k: form.get(k, "").strip() for k in ("number", "verificationId", "maskedPhone", "code")}
         errors = FormErrors()
@@ -156,9 +160,9 @@ class FollowController(Controller):
         self,
         request: AnyRequest,
         state: State,
-        place: District,
+        place: NamedDependency[District],
         number: str,
-        thanks: str = Parameter(query="thanks", default="", max_length=3),
+        thanks: Annotated[str, QueryParameter(name="thanks", max_length=3)] = "",
     ) -> Template | Redirect:
         found = await self._held(request, state, place, number)
         if not isinstance(found, dict):
@@ -166,7 +170,9 @@ class FollowController(Controller):
         return self._progress(request, place, found, thanks == "1")
 
     @post("/{number:str}/feedback")
-    async def feedback(self, request: AnyRequest, state: State, place: District, number: str) -> Template | Redirect:
+    async def feedback(
+        self, request: AnyRequest, state: State, place: NamedDependency[District], number: str
+    ) -> Template | Redirect:
         found = await self._held(request, state, place, number)
         if not isinstance(found, dict):
             return found

@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from litestar import Controller, get
+from litestar.di import NamedDependency
 from litestar.params import QueryParameter
 from litestar.response import Template
 
@@ -79,7 +80,7 @@ class SupervisionController(Controller):
     async def supervision(
         self,
         request: AnyRequest,
-        api: Api,
+        api: NamedDependency[Api],
         rung: Rung = None,
         due: Due = None,
         by: Grouping = None,

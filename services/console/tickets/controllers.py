@@ -9,10 +9,12 @@ re-rendered parts it touches (out-of-band swaps), so the page follows the ticket
 from __future__ import annotations
 
 import json
+from typing import Annotated
 from uuid import UUID
 
 from litestar import get
-from litestar.params import Parameter
+from litestar.di import NamedDependency
+from litestar.params import QueryParameter
 from litestar.response import ServerSentEvent, ServerSentEventMessage, Template
 
 from services.console.api import Api, ApiError
@@ -31,16 +33,16 @@ class TicketPageController(TicketActions):
     guards = signed_in(*facts.STAFF)
 
     @get("/tickets/{ticket_id:uuid}")
-    async def ticket(self, request: AnyRequest, api: Api, ticket_id: UUID) -> Template:
+    async def ticket(self, request: AnyRequest, api: NamedDependency[Api], ticket_id: UUID) -> Template:
         return await whole_page(request, api, ticket_id)
 
     @get("/live/tickets/{ticket_id:uuid}")
     async def live(
         self,
         request: AnyRequest,
-        api: Api,
+        api: NamedDependency[Api],
         ticket_id: UUID,
-        stage: str = Parameter(query="stage", default="", max_length=20),
+        stage: Annotated[str, QueryParameter(name="stage", max_length=20)] = "",
     ) -> ServerSentEvent:
         await api.get(f"/api/dispatch/tickets/{ticket_id}")  # another district's: the 404, before any stream
         shown = {"stage": stage}  # the stage the page shows now, to know when every part must follow

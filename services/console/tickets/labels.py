@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from services.console import dispatch_labels
 from services.console.i18n import N_
 
 ACTIONS = {
@@ -69,15 +70,8 @@ PROVIDER_KINDS = {
     "franchise_firm": N_("franchise firm"),
     "skilled_resident": N_("skilled resident"),
 }
-PRIORITIES = {"normal": N_("Normal"), "urgent": N_("Urgent"), "emergency": N_("Emergency")}
-CHANNELS = {
-    "phone": N_("Phone"),
-    "web": N_("Web"),
-    "sms": N_("SMS"),
-    "one_touch": N_("One-touch call"),
-    "walk_in": N_("Walk-in at a station"),
-    "visit": N_("Micro-visit"),
-}
+# a ticket's channel and priority are named as on every other page
+CHANNELS, PRIORITIES = dispatch_labels.CHANNELS, dispatch_labels.PRIORITIES
 CLOCKS = {
     "sign_for": N_("to sign for"),
     "arrival": N_("to arrive"),

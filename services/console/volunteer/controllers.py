@@ -5,15 +5,17 @@ resident's phone while they are mine, arrival, completion, and the time bank."""
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
 from litestar import Controller, Response, get, post
 from litestar.datastructures import State
-from litestar.params import Parameter
+from litestar.di import NamedDependency
+from litestar.params import QueryParameter
 from litestar.response import Redirect, Template
 
 from services.console.api import Api, ApiError
+from services.console.dispatch_labels import PRIORITIES
 from services.console.forms import FormErrors, read_form
 from services.console.i18n import N_, translations
 from services.console.volunteer.completion import (
@@ -29,7 +31,6 @@ from services.console.volunteer.phone import (
     ENTRY_KINDS,
     MODES,
     POLL_S,
-    PRIORITIES,
     REASONS,
     ROLES,
     TASK_STAGES,
@@ -81,12 +82,15 @@ class VolunteerController(Controller):
         )
 
     @get("/")
-    async def home(self, request: AnyRequest, api: Api) -> Template:
+    async def home(self, request: AnyRequest, api: NamedDependency[Api]) -> Template:
         return await self._home(request, api)
 
     @get("/offers")
     async def offers(
-        self, request: AnyRequest, api: Api, seen: str = Parameter(query="seen", default="", max_length=40)
+        self,
+        request: AnyRequest,
+        api: NamedDependency[Api],
+        seen: Annotated[str, QueryParameter(name="seen", max_length=40)] = "",
     ) -> Template | Response[bytes]:
         """The offers part for the page's poll; 204 (htmx keeps what it shows) while nothing changed."""
         cards, at = await open_offers(api)
@@ -99,7 +103,7 @@ class VolunteerController(Controller):
         )
 
     @post("/offers/{offer_id:uuid}/accept")
-    async def accept(self, request: AnyRequest, api: Api, offer_id: UUID) -> Template | Redirect:
+    async def accept(self, request: AnyRequest, api: NamedDependency[Api], offer_id: UUID) -> Template | Redirect:
         try:
             offer = await api.post(f"/api/dispatch/offers/{offer_id}/accept", None)
         except ApiError as refused:
@@ -109,7 +113,9 @@ class VolunteerController(Controller):
         return Redirect(task_path(offer["ticketId"]), status_code=303)
 
     @post("/offers/{offer_id:uuid}/decline")
-    async def decline(self, request: AnyRequest, api: Api, state: State, offer_id: UUID) -> Template | Redirect:
+    async def decline(
+        self, request: AnyRequest, api: NamedDependency[Api], state: State, offer_id: UUID
+    ) -> Template | Redirect:
         chosen, errors = read_decline(await read_form(request))
         if errors:
             return await self._home(request, api, 422, decline_errors=errors, declining=str(offer_id))
@@ -134,11 +140,11 @@ class VolunteerController(Controller):
         return page(request, "volunteer/task.html", status_code=status, task=task, photos=photos, **LABELS, **context)
 
     @get("/tasks/{ticket_id:uuid}")
-    async def task(self, request: AnyRequest, api: Api, ticket_id: UUID) -> Template:
+    async def task(self, request: AnyRequest, api: NamedDependency[Api], ticket_id: UUID) -> Template:
         return await self._task(request, api, ticket_id)
 
     @post("/tasks/{ticket_id:uuid}/arrival")
-    async def arrival(self, request: AnyRequest, api: Api, ticket_id: UUID) -> Template | Redirect:
+    async def arrival(self, request: AnyRequest, api: NamedDependency[Api], ticket_id: UUID) -> Template | Redirect:
         try:
             await api.post(f"/api/dispatch/tickets/{ticket_id}/arrival", None)
         except ApiError as refused:
@@ -148,7 +154,7 @@ class VolunteerController(Controller):
         return Redirect(task_path(ticket_id), status_code=303)
 
     @post("/tasks/{ticket_id:uuid}/completion", request_max_body_size=PHOTO_MAX_BYTES + 1024 * 1024)
-    async def completion(self, request: AnyRequest, api: Api, ticket_id: UUID) -> Template | Redirect:
+    async def completion(self, request: AnyRequest, api: NamedDependency[Api], ticket_id: UUID) -> Template | Redirect:
         form = await request.form()
         done, errors = await read_completion(form)
         values = {"note": done.note, "serviceMinutes": str(form.get("serviceMinutes") or "")}
@@ -174,7 +180,7 @@ class VolunteerController(Controller):
         return Redirect(f"{HOME}/timebank?resolved={ticket['number']}", status_code=303)
 
     @post("/duty")
-    async def duty(self, request: AnyRequest, api: Api) -> Redirect:
+    async def duty(self, request: AnyRequest, api: NamedDependency[Api]) -> Redirect:
         """On or off duty (every provider entry of the login): off duty, the hotline asks others first."""
         on_duty = (await read_form(request)).get("onDuty") == "yes"
         await api.call("PATCH", "/api/dispatch/providers/me", json={"onDuty": on_duty})
@@ -182,7 +188,10 @@ class VolunteerController(Controller):
 
     @get("/timebank")
     async def timebank(
-        self, request: AnyRequest, api: Api, resolved: str = Parameter(query="resolved", default="", max_length=40)
+        self,
+        request: AnyRequest,
+        api: NamedDependency[Api],
+        resolved: Annotated[str, QueryParameter(name="resolved", max_length=40)] = "",
     ) -> Template:
         try:
             account = await api.get("/api/dispatch/timebank/me")

@@ -14,7 +14,6 @@ from services.console.i18n import N_
 ROLES = ("volunteer", "member")
 POLL_S = 5  # a new offer shows within this long (the dispatch stream serves staff only)
 
-PRIORITIES = {"normal": N_("Normal"), "urgent": N_("Urgent"), "emergency": N_("Emergency")}
 MODES = {"assign": N_("Assigned to you"), "claim": N_("First to accept takes it")}
 # Why the hotline chose this volunteer (routing/ranking.py's codes)
 REASONS = {
