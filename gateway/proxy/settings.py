@@ -17,7 +17,11 @@ class ProxySettings(BaseSettings):
 
     # service name -> base URL of its API
     upstreams: dict[str, str] = Field(
-        default_factory=lambda: {"orgtree": "http://127.0.0.1:8101", "dispatch": "http://127.0.0.1:8102"}
+        default_factory=lambda: {
+            "orgtree": "http://127.0.0.1:8101",
+            "dispatch": "http://127.0.0.1:8102",
+            "training": "http://127.0.0.1:8103",
+        }
     )
     upstream_timeout_s: float = 30.0
     upstream_connections: int = 200

@@ -1,4 +1,6 @@
-"""Events the orgtree service publishes (EVT-10, EVT-11, EVT-12). Ids and non-personal facts only."""
+"""Events the orgtree service publishes (EVT-10, EVT-11, EVT-12). Ids and non-personal facts only, and a member's
+name: it is shown on every roll, public notice and performance wall the seeds describe, so training keeps it for
+its rosters and dispatch for its volunteers. Phone and ID numbers never travel."""
 
 from __future__ import annotations
 
@@ -20,6 +22,11 @@ class MemberCreated(Event, frozen=True, kw_only=True):
     branch_id: UUID
     classification: str
     user_id: UUID | None = None  # the member's gateway account, which answers dispatch offers
+    name: str = ""
+    branch_path: str = ""  # the party unit's tree path: rolls per unit are ranges of it
+    grid_path: str | None = None
+    flags: list[str] = []  # mobile, warned, activist ... (orgtree members/rules.py MEMBER_FLAGS)
+    post_code: str | None = None
 
 
 @event_type
@@ -33,6 +40,11 @@ class MemberUpdated(Event, frozen=True, kw_only=True):
     grid_id: UUID | None
     changed: list[str]
     user_id: UUID | None = None
+    # the member as it now stands (the fields above are the change; these are its facts after it)
+    name: str = ""
+    grid_path: str | None = None
+    flags: list[str] = []
+    post_code: str | None = None
 
 
 @event_type
@@ -47,6 +59,7 @@ class MemberTransferred(Event, frozen=True, kw_only=True):
     to_branch_id: UUID
     transferred_on: date
     reason: str
+    to_branch_path: str = ""
 
 
 @event_type

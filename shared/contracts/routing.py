@@ -6,17 +6,18 @@ EVENTS_ACTOR = "handle_event"
 
 # event name -> consuming services
 _SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
-    "gateway.TenantProvisioned": ("orgtree", "dispatch"),
-    # dispatch keeps its directory (grids, households, red-cell links, member volunteers) in step
+    "gateway.TenantProvisioned": ("orgtree", "dispatch", "training"),
+    # dispatch keeps its directory (grids, households, red-cell links, member volunteers) in step; training its
+    # people (members' units, flags and accounts)
     "orgtree.GridCreated": ("dispatch",),
     "orgtree.GridLeaderChanged": ("dispatch",),
     "orgtree.HouseholdPlaced": ("dispatch",),
     "orgtree.HouseholdLinked": ("dispatch",),
     "orgtree.HouseholdUnlinked": ("dispatch",),
-    "orgtree.MemberCreated": ("dispatch",),
-    "orgtree.MemberUpdated": ("dispatch",),
-    "orgtree.MemberTransferred": ("dispatch",),
-    "orgtree.MemberRemoved": ("dispatch",),
+    "orgtree.MemberCreated": ("dispatch", "training"),
+    "orgtree.MemberUpdated": ("dispatch", "training"),
+    "orgtree.MemberTransferred": ("dispatch", "training"),
+    "orgtree.MemberRemoved": ("dispatch", "training"),
     # dispatch routes and delivers off the request path, through its own queue
     "dispatch.TicketCreated": ("dispatch",),
     "dispatch.NotificationQueued": ("dispatch",),

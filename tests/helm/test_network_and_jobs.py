@@ -56,7 +56,7 @@ def test_gateway_reaches_the_service_apis_and_its_data_stores(default_docs: list
     egress = named(default_docs, "NetworkPolicy", "gateway-egress")["spec"]["egress"]
     assert {rule["ports"][0]["port"] for rule in egress} == {5432, 6379, 8000}
     services = [peers_components(rule) for rule in egress if rule["ports"][0]["port"] == 8000]
-    assert sorted(map(sorted, services)) == [["console-api"], ["dispatch-api"], ["orgtree-api"]]
+    assert sorted(map(sorted, services)) == [["console-api"], ["dispatch-api"], ["orgtree-api"], ["training-api"]]
 
 
 def test_data_store_egress_uses_the_operators_peers(production_docs: list[Doc]) -> None:
@@ -74,7 +74,7 @@ def test_data_store_egress_uses_the_operators_peers(production_docs: list[Doc]) 
 
 def test_one_migration_hook_job_per_component_as_its_owner(docs: list[Doc]) -> None:
     jobs = {j["metadata"]["name"]: j for j in of_kind(docs, "Job") if j["metadata"]["name"].endswith("-migrate")}
-    assert set(jobs) == {f"{FULLNAME}-{c}-migrate" for c in ("gateway", "orgtree", "dispatch")}
+    assert set(jobs) == {f"{FULLNAME}-{c}-migrate" for c in ("gateway", "orgtree", "dispatch", "training")}
     for name, job in jobs.items():
         component = name.removeprefix(f"{FULLNAME}-").removesuffix("-migrate")
         annotations = job["metadata"]["annotations"]

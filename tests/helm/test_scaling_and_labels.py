@@ -7,7 +7,12 @@ from tests.helm.conftest import FULLNAME, Doc, named, of_kind, render
 
 def test_hpa_replaces_fixed_replicas(production_docs: list[Doc]) -> None:
     hpas = {h["metadata"]["name"]: h for h in of_kind(production_docs, "HorizontalPodAutoscaler")}
-    assert set(hpas) == {f"{FULLNAME}-gateway", f"{FULLNAME}-orgtree-api", f"{FULLNAME}-dispatch-api"}
+    assert set(hpas) == {
+        f"{FULLNAME}-gateway",
+        f"{FULLNAME}-orgtree-api",
+        f"{FULLNAME}-dispatch-api",
+        f"{FULLNAME}-training-api",
+    }
     for name, hpa in hpas.items():
         assert hpa["apiVersion"] == "autoscaling/v2"
         assert hpa["spec"]["scaleTargetRef"] == {"apiVersion": "apps/v1", "kind": "Deployment", "name": name}

@@ -31,7 +31,7 @@ from shared.contracts.orgtree import (
 
 ACTOR = "system:dispatch-directory"
 UNIQUE_MEMBER = "uq_provider_tenant_member_id"
-MEMBER_VOLUNTEER_NAME = "党员志愿者"  # orgtree sends no personal data; the console shows the member from orgtree
+MEMBER_VOLUNTEER_NAME = "党员志愿者"  # for events from before orgtree sent the member's name
 TRANSFERRED = "党员组织关系已转接,原派单撤回"
 REMOVED = "党员已离开本区名册,原派单撤回"
 
@@ -80,7 +80,7 @@ def _volunteer(event: MemberCreated | MemberUpdated) -> dict[str, Any]:
     """The provider row of a member volunteer."""
     return {
         "kind": ProviderKind.MEMBER_VOLUNTEER,
-        "name": MEMBER_VOLUNTEER_NAME,
+        "name": event.name or MEMBER_VOLUNTEER_NAME,
         "member_id": event.member_id,
         "user_id": event.user_id,
         "grid_id": event.grid_id,
@@ -99,8 +99,9 @@ async def member_created(session: AsyncSession, event: MemberCreated) -> None:
 
 
 async def member_updated(session: AsyncSession, event: MemberUpdated) -> None:
-    """The member's grid and account follow the event."""
-    await _upsert(session, Provider, _volunteer(event), ("grid_id", "user_id"), constraint=UNIQUE_MEMBER)
+    """The member's grid, account and name follow the event (older events carry no name: it is left alone)."""
+    follow = ("grid_id", "user_id", "name") if event.name else ("grid_id", "user_id")
+    await _upsert(session, Provider, _volunteer(event), follow, constraint=UNIQUE_MEMBER)
 
 
 async def member_transferred(session: AsyncSession, event: MemberTransferred) -> None:

@@ -169,6 +169,11 @@ class DemoBuilder:
                 branch_id=branch.id,
                 classification=member.classification,
                 user_id=member.user_id,
+                name=member.name,
+                branch_path=member.branch_path,
+                grid_path=member.grid_path,
+                flags=list(member.flags or []),
+                post_code=member.post_code,
             )
         )
         return member

@@ -22,6 +22,7 @@ from services.orgtree.nodes.models import OrgNode
 from shared import audit
 from shared.context import require_tenant
 from shared.contracts.orgtree import MemberUpdated
+from shared.http.views import view
 from shared.messaging.outbox import publish
 from shared.privacy import data_key, decrypt
 
@@ -80,9 +81,7 @@ async def _become(session: AsyncSession, member: Member, user_id: UUID, name: st
     await audit.record(
         session, "orgtree.member.updated", subject_type="member", subject_id=str(member.id), detail={"fields": changed}
     )
-    updated = MemberUpdated(
-        tenant_id=member.tenant_id, member_id=member.id, grid_id=member.grid_id, changed=changed, user_id=user_id
-    )
+    updated = view(MemberUpdated, member, member_id=member.id, changed=changed, user_id=user_id)
     await publish(session, updated)
 
 

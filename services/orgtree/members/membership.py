@@ -58,7 +58,7 @@ class MembershipService:
         await self.session.flush()
         moved = {"from": str(previous), "to": str(target.id), "reason": data.reason}
         await self.members.record("orgtree.member.transferred", member, moved)
-        await publish(self.session, view(MemberTransferred, row))
+        await publish(self.session, view(MemberTransferred, row, to_branch_path=target.path))
         return row
 
     async def transfers(self, member_id: UUID) -> list[MembershipTransfer]:

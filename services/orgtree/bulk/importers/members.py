@@ -203,6 +203,11 @@ class MemberImporter(Importer):
                     grid_id=m["grid_id"],
                     branch_id=m["branch_id"],
                     classification=m["classification"],
+                    name=m["name"],
+                    branch_path=m["branch_path"],
+                    grid_path=m["grid_path"],
+                    flags=m["flags"],
+                    post_code=m["post_code"],
                 )
                 for m in members
             ]

@@ -1,0 +1,35 @@
+"""The training API process: ``redcell api training``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from litestar import Litestar
+
+from services.training import SERVICE
+from services.training.people.controllers import PersonController
+from services.training.programmes.controllers import ProgrammeController, SessionController
+from shared.auth.verify import TokenVerifier
+from shared.http.app import build_app
+from shared.settings import Settings, get_settings
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def create_app(settings: Settings | None = None, *, verifier: TokenVerifier | None = None) -> Litestar:
+    settings = settings or get_settings()
+    return build_app(
+        SERVICE,
+        [
+            ProgrammeController,
+            SessionController,
+            PersonController,
+        ],
+        settings,
+        title="Redcell training",
+        verifier=verifier,
+        openapi_description=(
+            "Member education and assessment records: the programme catalogue, sessions and check-in, credit "
+            "hours against the district's rules, the points ledger, commitments, star ratings and monthly reports."
+        ),
+    )

@@ -1,0 +1,8 @@
+"""Periodic jobs of the training service (run by ``redcell scheduler``)."""
+
+from services.training import SERVICE
+from shared.scheduler import Job, prune_published_outbox
+
+JOBS: list[Job] = [
+    prune_published_outbox(SERVICE),
+]

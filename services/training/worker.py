@@ -1,0 +1,12 @@
+"""dramatiq entry module of ``redcell worker training``: the broker first, then every actor."""
+
+from shared.messaging.broker import declare_broker
+from shared.settings import get_settings
+
+broker = declare_broker(get_settings())
+
+import services.training.people.actors  # noqa: E402  - registers handlers on the consumer
+import services.training.tenants.actors  # noqa: E402, F401
+from services.training.events import consumer  # noqa: E402
+
+actor = consumer.actor

@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+
+import pytest
+from litestar.testing import AsyncTestClient
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from services.training.app import MIGRATIONS, create_app
+from shared.db.engine import make_engine
+from shared.settings import Settings
+from tests.platform.plugin import prepare_database
+from tests.platform.tokens import TestIssuer
+from tests.training.builders import District, make_district
+
+
+@pytest.fixture(scope="session")
+async def training_db(settings: Settings) -> AsyncIterator[AsyncEngine]:
+    await prepare_database(settings, "training", MIGRATIONS)
+    engine = make_engine(settings, "training", "app")
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture
+def new_district(training_db: AsyncEngine) -> Callable[..., Awaitable[District]]:
+    """How ``district_a`` and ``district_b`` (tests/platform/plugin.py) are made here: a district's catalogue."""
+
+    async def new(name: str, _slug: str) -> District:
+        return await make_district(training_db, name)
+
+    return new
+
+
+@pytest.fixture
+async def client(settings: Settings, issuer: TestIssuer, training_db: AsyncEngine) -> AsyncIterator[AsyncTestClient]:
+    app = create_app(settings, verifier=issuer.verifier())
+    async with AsyncTestClient(app) as test_client:
+        yield test_client
