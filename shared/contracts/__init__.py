@@ -2,7 +2,8 @@
 
 Producers write events to their outbox by contract; the relay publishes them to each subscribing
 service's queue (``<service>.events``) without importing the consumer's code. Payloads carry ids and
-non-personal facts only: never names, phone numbers or ID-card numbers.
+non-personal facts only: never phone numbers or ID-card numbers. A member's name is the one exception
+(orgtree's member events): rolls, public notices and the performance wall show it.
 """
 
 from shared.contracts.base import Envelope, Event, event_type, registered_events

@@ -21,6 +21,9 @@ _SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
     # dispatch routes and delivers off the request path, through its own queue
     "dispatch.TicketCreated": ("dispatch",),
     "dispatch.NotificationQueued": ("dispatch",),
+    # training: attendance counts towards points; pre-service training makes a volunteer dispatchable (EVT-14)
+    "training.AttendanceRecorded": ("training",),
+    "training.PreServiceTrainingCompleted": ("dispatch",),
 }
 
 
