@@ -151,6 +151,18 @@ class Api:
     async def get(self, path: str, **params: Any) -> Any:
         return await self.call("GET", path, params={k: v for k, v in params.items() if v is not None})
 
+    async def content(self, path: str) -> tuple[bytes, str]:
+        """A file the API serves (a photo, a spreadsheet): its bytes and content type; errors as ``call``."""
+        token = await self._token()
+        response = await self.gateway.request("GET", path, token)
+        if response.status_code == 401:
+            response = await self.gateway.request("GET", path, await self._token(stale=token))
+            if response.status_code == 401:
+                raise SignedOutError
+        if response.status_code >= 400:
+            raise api_error(response)
+        return response.content, response.headers.get("content-type", "application/octet-stream")
+
     async def post(self, path: str, body: Any) -> Any:
         return await self.call("POST", path, json=body)
 

@@ -70,7 +70,8 @@ def task_of(platform: RunningPlatform, who: Volunteer, ticket: dict[str, Any]) -
 async def test_a_volunteer_accepts_an_offer_arrives_and_reports_it_done_with_a_photo(
     platform: RunningPlatform, new_page: Any
 ) -> None:
-    who, desk = volunteer(platform), token_of(platform, operator(platform))
+    floor = operator(platform)
+    who, desk = volunteer(platform), token_of(platform, floor)
     page = await phone_page(new_page, platform, who)
     assert await page.locator("[data-offers-empty]").is_visible()
     assert await axe_violations(page) == []
@@ -139,6 +140,16 @@ async def test_a_volunteer_accepts_an_offer_arrives_and_reports_it_done_with_a_p
     )
     shown = httpx.get(f"{evidence}/{kept['id']}", headers=auth(desk))
     assert (shown.status_code, shown.content) == (200, png())
+    # and the ticket page shows it to the operator, served with the operator's own token
+    hotline = signed_in_client(platform, floor)
+    try:
+        ticket_page = hotline.get(f"/console/tickets/{ticket['id']}").text
+        assert f"/console/tickets/{ticket['id']}/photos/{kept['id']}" in ticket_page
+        assert "现场照片" in ticket_page
+        served = hotline.get(f"/console/tickets/{ticket['id']}/photos/{kept['id']}")
+        assert (served.status_code, served.headers["content-type"], served.content) == (200, "image/png", png())
+    finally:
+        hotline.close()
 
 
 async def test_a_declined_offer_needs_a_reason_and_an_unanswered_one_leaves_when_its_time_is_up(

@@ -12,7 +12,7 @@ import json
 from typing import Annotated
 from uuid import UUID
 
-from litestar import get
+from litestar import Response, get
 from litestar.di import NamedDependency
 from litestar.params import QueryParameter
 from litestar.response import ServerSentEvent, ServerSentEventMessage, Template
@@ -35,6 +35,13 @@ class TicketPageController(TicketActions):
     @get("/tickets/{ticket_id:uuid}")
     async def ticket(self, request: AnyRequest, api: NamedDependency[Api], ticket_id: UUID) -> Template:
         return await whole_page(request, api, ticket_id)
+
+    @get("/tickets/{ticket_id:uuid}/photos/{photo_id:uuid}")
+    async def photo(self, api: NamedDependency[Api], ticket_id: UUID, photo_id: UUID) -> Response[bytes]:
+        """A photo of the work, fetched with the user's token (the API decides who may see it)."""
+        content, content_type = await api.content(f"/api/dispatch/tickets/{ticket_id}/evidence/{photo_id}")
+        headers = {"cache-control": "private, max-age=300", "x-content-type-options": "nosniff"}
+        return Response(content, media_type=content_type, headers=headers)
 
     @get("/live/tickets/{ticket_id:uuid}")
     async def live(

@@ -28,6 +28,7 @@ STAFF = (*OPERATORS, "street_admin", "community_cadre", "grid_leader")
 OPEN = ("new", "routing", "assigned", "on_site")
 ROUTABLE = ("new", "routing")
 SIGNED = ("assigned", "on_site")
+WORKED = ("on_site", "resolved", "closed")  # a photo of the work can exist from arrival on
 _KEEP_S = 60.0
 NOON = clock_time(12)
 PROVIDER_ACTIONS = ("accepted", "declined", "offer_expired", "offer_withdrawn", "returned", "provider_left")
@@ -227,8 +228,9 @@ async def load(api: Api, ticket_id: str, parts: tuple[str, ...] | list[str], fmt
         _maybe(lambda: api.get(f"{base}/referrals"), escalation, []),
         _maybe(lambda: api.get(f"{base}/closure"), closure_, None),
         _maybe(lambda: REFERENCE.get(api, WAIVER_REASONS), closure_ and user.has_role(*MAY_WAIVE), []),
+        _maybe(lambda: api.get(f"{base}/evidence"), header and ticket["status"] in WORKED, []),
     )
-    history, deadlines, catalogue, grids, offers, extensions, path, ladder, referrals, closure, waivers = read
+    history, deadlines, catalogue, grids, offers, extensions, path, ladder, referrals, closure, waivers, photos = read
     names: dict[str, str] = {}
     active: list[dict[str, Any]] = []
     if operator and (timeline_ or routing):
@@ -247,6 +249,7 @@ async def load(api: Api, ticket_id: str, parts: tuple[str, ...] | list[str], fmt
             "grid": grids.get(ticket.get("gridId") or "", ""),
             "deadlines": deadlines,
             "clocks": running_clocks(deadlines),
+            "photos": photos,
         }
     if "timeline" in wanted:
         context["entries"] = timeline(history, names, fmt)
