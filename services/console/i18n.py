@@ -13,7 +13,6 @@ from functools import cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_datetime
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -53,15 +52,18 @@ class Formats:
         self.locale = locale
         self.zone = ZoneInfo(time_zone)
 
+    # Formatted directly, not through Babel's pattern formatter: it cost about 0.1 ms a call, most of the
+    # desk's rendering time. A locale that writes dates differently adds its patterns here.
     def when(self, value: datetime | str | None) -> str:
         moment = _parse(value)
-        return (
-            "" if moment is None else format_datetime(moment, "yyyy-MM-dd HH:mm", tzinfo=self.zone, locale=self.locale)
-        )
+        return "" if moment is None else moment.astimezone(self.zone).strftime("%Y-%m-%d %H:%M")
 
     def day(self, value: datetime | str | None) -> str:
         moment = _parse(value)
-        return "" if moment is None else format_datetime(moment, "yyyy年M月d日", tzinfo=self.zone, locale=self.locale)
+        if moment is None:
+            return ""
+        local = moment.astimezone(self.zone)
+        return f"{local.year}年{local.month}月{local.day}日"
 
     def iso(self, value: datetime | str | None) -> str:
         moment = _parse(value)
