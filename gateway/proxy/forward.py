@@ -50,6 +50,7 @@ _HOP_BY_HOP = frozenset(
         b"x-request-id",
         b"x-forwarded-for",
         b"x-forwarded-proto",
+        b"x-forwarded-host",
         FRONTEND_HEADER.encode(),  # the console's key proves something to the gateway only
     }
 )
@@ -261,6 +262,9 @@ class Proxy:
             headers.append(("x-request-id", request_id))
         headers.append(("x-forwarded-for", _client_ip(scope)))
         headers.append(("x-forwarded-proto", scope.get("scheme", "http")))
+        host = next((v.decode("latin-1") for k, v in scope["headers"] if k == b"host"), None)
+        if host:  # the address the user typed: the console writes absolute links with it (a QR code's)
+            headers.append(("x-forwarded-host", host))
         return headers
 
     async def _relay_response(self, response: aiohttp.ClientResponse, send: Send) -> None:

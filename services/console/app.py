@@ -39,6 +39,9 @@ from services.console.supervision.controllers import NAV as SUPERVISION_NAV
 from services.console.supervision.controllers import SupervisionController
 from services.console.tickets.controllers import TicketPageController
 from services.console.timing import ServerTimingMiddleware
+from services.console.training.controllers import CONTROLLERS as TRAINING_CONTROLLERS
+from services.console.training.controllers import MY_NAV as MY_LEARNING_NAV
+from services.console.training.controllers import NAV as TRAINING_NAV
 from services.console.volunteer.controllers import NAV as VOLUNTEER_NAV
 from services.console.volunteer.controllers import VolunteerController
 from services.console.volunteer.wishes import WishPageController
@@ -61,8 +64,9 @@ CONTROLLERS = [
     ResidentController,
     FollowController,
     SupervisionController,
+    *TRAINING_CONTROLLERS,
 ]
-NAVIGATION = [DESK_NAV, CALLS_NAV, VOLUNTEER_NAV, SUPERVISION_NAV]
+NAVIGATION = [DESK_NAV, CALLS_NAV, VOLUNTEER_NAV, SUPERVISION_NAV, TRAINING_NAV, MY_LEARNING_NAV]
 
 
 def templates(console: ConsoleSettings) -> Environment:

@@ -14,7 +14,7 @@ from services.dispatch.database import Base
 from services.dispatch.directory.models import DirectoryGrid, DirectoryHousehold, DirectoryLink
 from services.dispatch.escalation.models import Extension, ReferralNotice
 from services.dispatch.notifications.models import Notification, PhoneVerification
-from services.dispatch.providers.models import Provider, ProviderKind
+from services.dispatch.providers.models import PreServiceCompletion, Provider, ProviderKind
 from services.dispatch.routing.models import Offer, OfferStatus
 from services.dispatch.tickets.evidence_models import TicketEvidence
 from services.dispatch.tickets.models import (
@@ -50,6 +50,7 @@ __all__ = [
     "Offer",
     "OfferStatus",
     "PhoneVerification",
+    "PreServiceCompletion",
     "Priority",
     "Provider",
     "ProviderKind",

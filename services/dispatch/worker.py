@@ -7,6 +7,7 @@ broker = declare_broker(get_settings())
 
 import services.dispatch.directory.actors  # noqa: E402  - registers handlers on the consumer
 import services.dispatch.notifications.actors  # noqa: E402
+import services.dispatch.providers.actors  # noqa: E402
 import services.dispatch.routing.actors  # noqa: E402
 import services.dispatch.tenants.actors  # noqa: E402, F401
 from services.dispatch.events import consumer  # noqa: E402

@@ -7,7 +7,11 @@ from pathlib import Path
 from litestar import Litestar
 
 from services.training import SERVICE
+from services.training.accountability.controllers import AccountabilityController
+from services.training.checkin.controllers import CheckinController
+from services.training.credits.controllers import RuleController, StandingController
 from services.training.people.controllers import PersonController
+from services.training.points.controllers import PointsController
 from services.training.programmes.controllers import ProgrammeController, SessionController
 from shared.auth.verify import TokenVerifier
 from shared.http.app import build_app
@@ -24,6 +28,11 @@ def create_app(settings: Settings | None = None, *, verifier: TokenVerifier | No
             ProgrammeController,
             SessionController,
             PersonController,
+            PointsController,
+            AccountabilityController,
+            CheckinController,
+            RuleController,
+            StandingController,
         ],
         settings,
         title="Redcell training",

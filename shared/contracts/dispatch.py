@@ -67,6 +67,12 @@ class TicketOverdue(Event, frozen=True, kw_only=True):
     unit_id: UUID | None
     provider_id: UUID | None
     due_at: datetime
+    # Training files the record against the answerable unit (its tree path and name) and, for a member
+    # volunteer's order, the member; events from before these fields leave them None.
+    member_id: UUID | None = None
+    unit_path: str | None = None
+    unit_name: str | None = None
+    warned_at: datetime | None = None
 
 
 @event_type

@@ -146,3 +146,30 @@ class HouseholdEventRecorded(Event, frozen=True, kw_only=True):
     kind: str
     occurred_on: date
     linked_member_ids: list[UUID]
+
+
+class CadreRole(msgspec.Struct, frozen=True, kw_only=True):
+    """One of a member's postings: stationed or village cadre, the role held, the level of the unit served."""
+
+    kind: str  # stationed | village
+    role: str | None  # village cadres: secretary, deputy_secretary, committee_member, director ...
+    unit_level: str  # the level code of the village or community posted to: village, community
+
+
+@event_type
+class CadrePostingChanged(Event, frozen=True, kw_only=True):
+    """A cadre was posted to a village or community, or the posting ended (ORG-10, ORG-19). ``postings`` is the
+    member's every posting after this change, so a consumer derives duties (secretary, rural cadre ...) from it
+    without keeping postings of its own; training's targets depend on them (TRN-03)."""
+
+    NAME = "orgtree.CadrePostingChanged"
+    VERSION = 1
+
+    posting_id: UUID
+    member_id: UUID
+    village_id: UUID
+    kind: str
+    role: str | None
+    unit_level: str
+    active: bool  # False: the posting ended
+    postings: list[CadreRole] = []

@@ -18,9 +18,14 @@ _SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
     "orgtree.MemberUpdated": ("dispatch", "training"),
     "orgtree.MemberTransferred": ("dispatch", "training"),
     "orgtree.MemberRemoved": ("dispatch", "training"),
+    "orgtree.CadrePostingChanged": ("training",),  # secretaries, committee members, rural cadres (TRN-03)
     # dispatch routes and delivers off the request path, through its own queue
     "dispatch.TicketCreated": ("dispatch",),
     "dispatch.NotificationQueued": ("dispatch",),
+    # training: completed services and fulfilled wishes credit points, overdue warnings are accountability records
+    "dispatch.ServiceCompleted": ("training",),
+    "dispatch.WishFulfilled": ("training",),
+    "dispatch.TicketOverdue": ("training",),
     # training: attendance counts towards points; pre-service training makes a volunteer dispatchable (EVT-14)
     "training.AttendanceRecorded": ("training",),
     "training.PreServiceTrainingCompleted": ("dispatch",),

@@ -82,7 +82,8 @@ async def directory(settings: Settings, tenant: uuid.UUID, households: int, volu
             session.add_all(DirectoryHousehold(household_id=h, grid_id=grid) for h in homes)
             session.add_all(
                 Provider(kind=ProviderKind.MEMBER_VOLUNTEER, name="党员志愿者", member_id=uuid.uuid4(),
-                         user_id=uuid.uuid4(), grid_id=grid, skills=["plumbing"] if i % 2 else ["care"])
+                         user_id=uuid.uuid4(), grid_id=grid, skills=["plumbing"] if i % 2 else ["care"],
+                         pre_service_completed_at=datetime.now(UTC))  # trained: the new district requires it
                 for i in range(volunteers)
             )  # fmt: skip
     await engine.dispose()

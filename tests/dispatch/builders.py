@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import select, text, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from services.dispatch.catalogue.services import seed_district
@@ -15,6 +16,7 @@ from services.dispatch.models import (
     DirectoryGrid,
     DirectoryHousehold,
     DirectoryLink,
+    DispatchSettings,
     Provider,
     ProviderKind,
     ServiceCategory,
@@ -52,11 +54,15 @@ class District:
                            member_id: uuid.UUID | None = None, user_id: uuid.UUID | None = None,
                            skills: list[str] | None = None, on_duty: bool = True,
                            latitude: float | None = None, longitude: float | None = None,
-                           name: str = "志愿者") -> Provider:  # fmt: skip
+                           name: str = "志愿者", trained: bool = True) -> Provider:  # fmt: skip
+        """A provider (a member volunteer unless ``kind`` says otherwise) with its pre-service training on record
+        unless ``trained`` is False: new districts offer member volunteers tickets only after it."""
+
         async def add(session: AsyncSession) -> Provider:
             provider = Provider(
                 kind=kind, name=name, member_id=member_id, user_id=user_id or uuid.uuid4(), grid_id=grid,
                 skills=skills or [], on_duty=on_duty, latitude=latitude, longitude=longitude,
+                pre_service_completed_at=datetime.now(UTC) if trained else None,
             )  # fmt: skip
             session.add(provider)
             await session.flush()
@@ -72,11 +78,17 @@ class District:
         await self.run(add)
 
 
-async def make_district(engine: AsyncEngine, name: str, *, grids: int = 2, households_per_grid: int = 3) -> District:
+async def make_district(
+    engine: AsyncEngine, name: str, *, grids: int = 2, households_per_grid: int = 3, require_pre_service: bool = True
+) -> District:
+    """A new district (pre-service training required, as seeded) or, with ``require_pre_service`` False, one as
+    districts from before the rule are: member volunteers offered tickets whatever their training."""
     district = District(uuid.uuid4(), engine)
 
     async def build(session: AsyncSession) -> None:
         await seed_district(session)
+        if not require_pre_service:
+            await session.execute(update(DispatchSettings).values(require_pre_service=False))
         chain = [
             {"id": str(district.root), "level": "district", "name": name},
             {"id": str(district.street), "level": "street", "name": "状元街道"},
@@ -178,6 +190,7 @@ async def deliver(district: District, event: str, settings: Any) -> int:
     """Apply the district's outbox rows of ``event`` through dispatch's consumer, as relay and worker would;
     returns how many were applied now (the inbox skips those applied before)."""
     import services.dispatch.directory.actors
+    import services.dispatch.providers.actors
     import services.dispatch.routing.actors  # noqa: F401 - register their handlers on the consumer
     from services.dispatch.events import consumer
 

@@ -113,6 +113,9 @@ async def test_a_call_for_a_demo_household_is_offered_to_a_volunteer_who_signs_i
         assert (provider.name, str(provider.member_id)) == (volunteer["name"], volunteer["memberId"])
         assert str(provider.grid_id) == grid
         assert provider.phone_masked == volunteer["phone"][:3] + "****" + volunteer["phone"][-4:]
+        assert provider.pre_service_completed_at is not None  # the demo's volunteers have had pre-service training
+    setup = await client.get("/api/dispatch/settings", headers=operator(issuer, district))
+    assert setup.json()["requirePreService"] is True
     for team in tenant["teams"]:
         as_team = bearer(issuer, tenant_id, ["volunteer"], user_id=uuid.UUID(team["userId"]))
         mine = await client.get("/api/dispatch/providers/me", headers=as_team)
@@ -157,6 +160,10 @@ async def test_a_call_for_a_demo_household_is_offered_to_a_volunteer_who_signs_i
 
     again = await load_dispatch_demo(settings, [tenant])  # make dev again: nothing changes
     assert "already loaded" in again[0]
-    assert {p.user_id: (p.name, p.phone_cipher) for p in await district.run(providers)} == {
-        p.user_id: (p.name, p.phone_cipher) for p in signed_in.values()
+
+    def kept(p: Provider) -> tuple[object, ...]:
+        return p.name, p.phone_cipher, p.pre_service_completed_at
+
+    assert {p.user_id: kept(p) for p in await district.run(providers)} == {
+        p.user_id: kept(p) for p in signed_in.values()
     }

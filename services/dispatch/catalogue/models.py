@@ -6,7 +6,18 @@ import uuid
 from datetime import date, time
 from enum import StrEnum
 
-from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, String, Time, UniqueConstraint, text
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Integer,
+    String,
+    Time,
+    UniqueConstraint,
+    false,
+    text,
+)
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -33,6 +44,10 @@ class DispatchSettings(TenantScoped, Timestamped, Base):
     work_ends: Mapped[time] = mapped_column(Time, nullable=False, default=time(17, 30))
     timezone: Mapped[str] = mapped_column(String(40), nullable=False, default="Asia/Shanghai")
     webhook_url: Mapped[str | None] = mapped_column(String(500))  # the district's own system, if any
+    # DSP-12/EVT-14: member volunteers are offered tickets only after pre-service training. A district seeded
+    # from now on starts with it on; one that existed before the rule keeps routing as it did (the column's
+    # server default) until its administrator turns it on.
+    require_pre_service: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True, server_default=false())
 
 
 class CalendarDay(TenantScoped, Base):

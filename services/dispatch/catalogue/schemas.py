@@ -63,6 +63,7 @@ class SettingsView(msgspec.Struct, rename="camel", kw_only=True):
     work_ends: time
     timezone: str
     webhook_url: str | None
+    require_pre_service: bool  # member volunteers are offered tickets only after pre-service training
 
 
 class SettingsUpdate(msgspec.Struct, rename="camel", kw_only=True, forbid_unknown_fields=True):
@@ -77,6 +78,7 @@ class SettingsUpdate(msgspec.Struct, rename="camel", kw_only=True, forbid_unknow
     webhook_url: Annotated[str, msgspec.Meta(pattern=r"^https?://", max_length=500)] | msgspec.UnsetType | None = (
         msgspec.UNSET
     )
+    require_pre_service: bool | msgspec.UnsetType = msgspec.UNSET
 
 
 class CalendarDaySet(msgspec.Struct, rename="camel", kw_only=True, forbid_unknown_fields=True):

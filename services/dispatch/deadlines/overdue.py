@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.dispatch.clocks import timers
 from services.dispatch.clocks.calendar import district_zone
 from services.dispatch.escalation.ladder import AUTO_REASON, SYSTEM_ACTOR, escalate, level_at
-from services.dispatch.models import Deadline, DeadlineKind, DispatchSettings, Ticket
+from services.dispatch.models import Deadline, DeadlineKind, DirectoryGrid, DispatchSettings, Provider, Ticket
 from services.dispatch.tickets.history import record
 from shared.clock import now
 from shared.context import require_tenant
@@ -118,8 +118,30 @@ async def warn(session: AsyncSession, ticket: Ticket, deadline: Deadline, warnin
         unit_id=ticket.unit_id,
         provider_id=ticket.provider_id,
         due_at=deadline.due_at,
+        warned_at=now(),
+        **await answerable(session, ticket),
     )
     await publish(session, overdue)
+
+
+async def answerable(session: AsyncSession, ticket: Ticket) -> dict[str, Any]:
+    """Who training files the warning against: the member behind a member volunteer's order, and the answerable
+    unit's path and name (the grid, or the grid's ancestor: the grid path's prefix at that ancestor's depth)."""
+    found: dict[str, Any] = {"member_id": None, "unit_path": None, "unit_name": None}
+    if ticket.provider_id is not None:
+        found["member_id"] = await session.scalar(select(Provider.member_id).where(Provider.id == ticket.provider_id))
+    grid = await session.get(DirectoryGrid, ticket.grid_id) if ticket.grid_id and ticket.unit_id else None
+    if grid is None:
+        return found
+    if grid.grid_id == ticket.unit_id:
+        return found | {"unit_path": grid.path or None, "unit_name": grid.name or None}
+    segments = grid.path.strip("/").split("/")
+    complete = bool(grid.path) and len(grid.ancestors) == len(segments) - 1  # one ancestor per segment above
+    for depth, unit in enumerate(grid.ancestors):
+        if unit.get("id") == str(ticket.unit_id):
+            path = "/" + "/".join(segments[: depth + 1]) + "/" if complete else None
+            return found | {"unit_path": path, "unit_name": unit.get("name")}
+    return found
 
 
 def mark(ticket: Ticket, warning: str) -> None:

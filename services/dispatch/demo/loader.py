@@ -1,7 +1,10 @@
 """``redcell demo load`` for dispatch: each demo district's hotline setup, its non-member providers, a few
 calls waiting at the desk and published micro-wishes; the logins that answer offers (``logins.py``). Grids,
 households and the other member volunteers arrive from orgtree's events once the worker runs, so the calls
-here are not placed yet: the desk places them."""
+here are not placed yet: the desk places them. The demo districts require pre-service training before member
+volunteers are offered tickets; the volunteers who sign in have it on record, and the members orgtree's events
+bring in (no login, no phone: routing passes them by anyway) get it as any district's do, from training's
+``PreServiceTrainingCompleted``."""
 
 from __future__ import annotations
 
@@ -9,10 +12,10 @@ import uuid
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.dispatch.catalogue.models import ServiceCategory, ServiceItem
+from services.dispatch.catalogue.models import DispatchSettings, ServiceCategory, ServiceItem
 from services.dispatch.catalogue.services import seed_district
 from services.dispatch.demo.logins import add_member_volunteers, link_teams
 from services.dispatch.providers.models import Provider, ProviderKind
@@ -79,6 +82,14 @@ async def load_district(session: AsyncSession, tenant_id: uuid.UUID) -> bool:
     return True
 
 
+async def require_pre_service(session: AsyncSession) -> None:
+    """The demo districts dispatch member volunteers only after pre-service training (a district that existed
+    before the rule is switched on here); their volunteers who sign in have it on record (``logins.py``)."""
+    await session.execute(
+        update(DispatchSettings).where(DispatchSettings.require_pre_service.is_(False)).values(require_pre_service=True)
+    )
+
+
 async def _catalogue(session: AsyncSession) -> list[tuple[str, uuid.UUID]]:
     categories = [(row.code, row.id) for row in await session.scalars(select(ServiceCategory))]
     items = [(row.code, row.id) for row in await session.scalars(select(ServiceItem))]
@@ -98,6 +109,7 @@ async def load_demo(settings: Settings, tenants: list[dict[str, Any]]) -> list[s
                     teams = await link_teams(session, tenant.get("teams", []))
                     keys = await data_key(session, tenant_id)
                     volunteers = await add_member_volunteers(session, keys, tenant.get("volunteers", []))
+                    await require_pre_service(session)
             state = "loaded" if loaded else "already loaded"
             lines.append(f"hotline of {tenant['name']}: catalogue, providers, {tickets} tickets ({state})")
             if teams or volunteers:

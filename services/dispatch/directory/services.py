@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.dispatch.directory.models import DirectoryGrid, DirectoryHousehold, DirectoryLink
 from services.dispatch.providers.models import Provider, ProviderKind
+from services.dispatch.providers.pre_service import catch_up, completed_at_for
 from services.dispatch.routing.offers import stand_down
 from shared.context import require_tenant
 from shared.contracts.orgtree import (
@@ -92,16 +93,21 @@ def _volunteer(event: MemberCreated | MemberUpdated) -> dict[str, Any]:
 
 
 async def member_created(session: AsyncSession, event: MemberCreated) -> None:
-    """A member is a volunteer provider. A creation arriving after an update must not roll back the member's
-    grid and account, so it only inserts."""
-    insert = pg_insert(Provider).values(tenant_id=require_tenant(), **_volunteer(event))
+    """A member is a volunteer provider, with any pre-service completion that came from training before it. A
+    creation arriving after an update must not roll back the member's grid and account, so it only inserts."""
+    trained = completed_at_for(event.member_id, event.user_id)
+    values = _volunteer(event) | {"pre_service_completed_at": trained}
+    insert = pg_insert(Provider).values(tenant_id=require_tenant(), **values)
     await session.execute(insert.on_conflict_do_nothing(constraint=UNIQUE_MEMBER))
 
 
 async def member_updated(session: AsyncSession, event: MemberUpdated) -> None:
-    """The member's grid, account and name follow the event (older events carry no name: it is left alone)."""
+    """The member's grid, account and name follow the event (older events carry no name: it is left alone); a
+    pre-service completion known by the login just linked is taken up."""
     follow = ("grid_id", "user_id", "name") if event.name else ("grid_id", "user_id")
-    await _upsert(session, Provider, _volunteer(event), follow, constraint=UNIQUE_MEMBER)
+    values = _volunteer(event) | {"pre_service_completed_at": completed_at_for(event.member_id, event.user_id)}
+    await _upsert(session, Provider, values, follow, constraint=UNIQUE_MEMBER)
+    await catch_up(session, event.member_id)
 
 
 async def member_transferred(session: AsyncSession, event: MemberTransferred) -> None:

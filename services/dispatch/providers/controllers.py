@@ -29,8 +29,18 @@ OPERATOR = [requires_role(*OPERATORS)]
 PROVIDER = [requires_role(*PROVIDERS)]
 
 
-def provider_view(row: Provider) -> ProviderView:
-    return view(ProviderView, row, phone=row.phone_masked)
+async def provider_views(providers: ProviderService, rows: list[Provider]) -> list[ProviderView]:
+    """Phones masked; ``awaitingPreService`` where the district's rule holds a member volunteer back."""
+    rule = await providers.pre_service_required()
+    return [
+        view(ProviderView, row, phone=row.phone_masked, awaiting_pre_service=rule and row.awaits_pre_service())
+        for row in rows
+    ]
+
+
+async def provider_view(providers: ProviderService, row: Provider) -> ProviderView:
+    [one] = await provider_views(providers, [row])
+    return one
 
 
 class ProviderController(Controller):
@@ -53,7 +63,7 @@ class ProviderController(Controller):
         limit: Limit = 50,
     ) -> ProviderPage:
         rows, cursor = await providers.page(kind=kind, grid_id=grid_id, active=active, after=after, limit=limit)
-        return ProviderPage(items=[provider_view(p) for p in rows], next=cursor)
+        return ProviderPage(items=await provider_views(providers, rows), next=cursor)
 
     @post(
         "/",
@@ -62,23 +72,23 @@ class ProviderController(Controller):
         summary="Register a professional team, expert studio, franchise firm or skilled resident",
     )
     async def create(self, providers: NamedDependency[ProviderService], data: JSONBody[ProviderCreate]) -> ProviderView:
-        return provider_view(await providers.create(data))
+        return await provider_view(providers, await providers.create(data))
 
     @get("/me", operation_id="GetMyProviders", guards=PROVIDER, summary="The caller's own provider entries")
     async def get_mine(self, providers: NamedDependency[ProviderService]) -> list[ProviderView]:
-        return [provider_view(p) for p in await providers.mine()]
+        return await provider_views(providers, await providers.mine())
 
     @patch("/me", operation_id="UpdateMyProviders", guards=PROVIDER, summary="Go on or off duty and share where I am")
     async def update_mine(
         self, providers: NamedDependency[ProviderService], data: JSONBody[ProviderSelfUpdate]
     ) -> list[ProviderView]:
-        return [provider_view(p) for p in await providers.update_mine(data)]
+        return await provider_views(providers, await providers.update_mine(data))
 
     @get("/{provider_id:uuid}", operation_id="GetProvider", guards=OPERATOR, summary="One provider, phone masked")
     async def get_provider(
         self, providers: NamedDependency[ProviderService], provider_id: FromPath[UUID]
     ) -> ProviderView:
-        return provider_view(await providers.get(provider_id))
+        return await provider_view(providers, await providers.get(provider_id))
 
     @patch(
         "/{provider_id:uuid}",
@@ -89,4 +99,4 @@ class ProviderController(Controller):
     async def update(
         self, providers: NamedDependency[ProviderService], provider_id: FromPath[UUID], data: JSONBody[ProviderUpdate]
     ) -> ProviderView:
-        return provider_view(await providers.update(provider_id, data))
+        return await provider_view(providers, await providers.update(provider_id, data))

@@ -73,6 +73,10 @@ class ProviderView(msgspec.Struct, rename="camel", kw_only=True):
     fee_mode: str | None
     phone: str | None  # masked
     created_at: datetime
+    # DSP-12: when training recorded the member volunteer's pre-service training (None: not on record), and
+    # whether that keeps it from being offered tickets now (a member volunteer without it, the district's rule on).
+    pre_service_completed_at: datetime | None
+    awaiting_pre_service: bool
 
 
 class ProviderPage(msgspec.Struct, rename="camel", kw_only=True):

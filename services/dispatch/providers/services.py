@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.dispatch.models import DirectoryGrid, Provider, ProviderKind
+from services.dispatch.providers import pre_service
 from services.dispatch.providers.schemas import ProviderCreate, ProviderSelfUpdate, ProviderUpdate
 from services.dispatch.routing.offers import stand_down
 from services.dispatch.tickets.intake import changed_values, check_phone
@@ -42,6 +43,10 @@ class ProviderService:
         self.session = session
         self.principal = principal
         self.providers = providers
+
+    async def pre_service_required(self) -> bool:
+        """The district's rule that member volunteers are offered tickets only after pre-service training."""
+        return await pre_service.required(self.session)
 
     async def get(self, provider_id: UUID) -> Provider:
         return await self.providers.get_or_404(provider_id)

@@ -23,6 +23,7 @@ from services.dispatch.models import (
     Ticket,
     TicketStatus,
 )
+from services.dispatch.providers.models import awaiting_pre_service
 from services.dispatch.routing.ranking import EARTH_RADIUS_KM, CandidateFacts, Need, Ranked, rank
 
 S = TicketStatus
@@ -51,9 +52,16 @@ def _distance(need: Need) -> ColumnElement[Any]:
 
 
 async def candidates(
-    session: AsyncSession, ticket: Ticket, need: Need, *, exclude: ColumnElement[bool] | None, limit: int
+    session: AsyncSession,
+    ticket: Ticket,
+    need: Need,
+    *,
+    exclude: ColumnElement[bool] | None,
+    limit: int,
+    pre_service: bool = False,
 ) -> list[Ranked]:
-    """The best ``limit`` active providers for ``ticket``: one query for every candidate's facts."""
+    """The best ``limit`` active providers for ``ticket``: one query for every candidate's facts. With
+    ``pre_service`` (the district's rule), member volunteers without pre-service training are left out."""
     serves: ColumnElement[bool] = false()
     if ticket.household_id is not None:
         serves = (
@@ -107,6 +115,8 @@ async def candidates(
     )
     if exclude is not None:
         query = query.where(~exclude)
+    if pre_service:
+        query = query.where(~awaiting_pre_service())
     facts = [
         CandidateFacts(
             provider_id=row[0],

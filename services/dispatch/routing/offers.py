@@ -31,6 +31,7 @@ from shared.clock import now
 
 CLAIM_FANOUT = 20  # a claim order goes to this many of the best candidates at once
 NO_CANDIDATE = "暂无可派的服务者,请人工派单"
+HELD_BACK = "暂无可派的服务者（{held}名党员志愿者未完成岗前培训）,请人工派单"
 SYSTEM_ACTOR = "system:dispatch-routing"
 
 
@@ -131,12 +132,20 @@ async def dispatch(
     category = await session.get(ServiceCategory, ticket.category_id) if ticket.category_id else None
     mode = category.mode if category is not None else DispatchMode.ASSIGN
     limit = CLAIM_FANOUT if mode == DispatchMode.CLAIM else 1
-    picks = await candidates(session, ticket, await need_of(session, ticket), exclude=exclude, limit=limit)
+    need = await need_of(session, ticket)
+    rule = (await district_settings(session)).require_pre_service
+    picks = await candidates(session, ticket, need, exclude=exclude, limit=limit, pre_service=rule)
     if not picks:
+        # Nobody: say so, and how many member volunteers would have been asked but for pre-service training.
+        held = await candidates(session, ticket, need, exclude=exclude, limit=CLAIM_FANOUT) if rule else []
+        note = HELD_BACK.format(held=len(held)) if held else NO_CANDIDATE
+        why = {"awaitingPreService": len(held)} if held else None
         if ticket.status == S.ROUTING:
-            await move(session, ticket, S.NEW, "no_candidate", reason=NO_CANDIDATE, actor=actor)
+            await move(session, ticket, S.NEW, "no_candidate", reason=note, actor=actor, details=why)
         else:
-            await record(session, ticket, "no_candidate", from_status=ticket.status, reason=NO_CANDIDATE, actor=actor)
+            await record(
+                session, ticket, "no_candidate", from_status=ticket.status, reason=note, actor=actor, details=why
+            )
         return []
     details = {"trigger": reason} if reason else None
     return await make_offers(session, ticket, picks, mode, actor=actor, details=details)

@@ -39,6 +39,10 @@ from shared.http.problems import conflict, invalid, missing
 from shared.messaging.outbox import publish
 
 ON_BEHALF = "志愿者来电，话务员代为签收"
+NOT_TRAINED = (
+    "this member volunteer has not completed pre-service training (岗前培训), and this district dispatches member "
+    "volunteers only after it: choose another provider, or wait for training to record the completion"
+)
 
 
 def my_providers(principal: Principal) -> Any:
@@ -85,6 +89,8 @@ class RoutingService:
         provider = await self.session.get(Provider, provider_id)
         if provider is None or not provider.active:
             raise invalid("providerId", "not an active provider of this district")
+        if provider.awaits_pre_service() and (await district_settings(self.session)).require_pre_service:
+            raise conflict(NOT_TRAINED)
         await withdraw(self.session, ticket.id)
         pick = Ranked(provider.id, ("manual",), None)
         trigger = {"trigger": "manual"}

@@ -15,8 +15,10 @@ from services.orgtree.models import CadrePosting, OrgNode, TreeKind
 from services.orgtree.nodes.services import NodeService, in_subtree
 from shared import audit
 from shared.auth.principal import Principal
+from shared.contracts.orgtree import CadrePostingChanged, CadreRole
 from shared.db.repository import Repository
 from shared.http.problems import conflict, invalid
+from shared.messaging.outbox import publish
 
 POSTING_KINDS = {"stationed": "驻村干部", "village": "村(社区)干部"}
 
@@ -74,6 +76,7 @@ class CadreService:
         await audit.record(
             self.session, "orgtree.cadre.posted", subject_type="member", subject_id=str(member.id), detail=detail
         )
+        await self.announce(row, village.level, active=True)
         return row
 
     async def within(self, node_id: UUID | None, kind: str | None) -> list[CadrePosting]:
@@ -87,6 +90,7 @@ class CadreService:
 
     async def end(self, posting_id: UUID) -> None:
         row = await self.postings.get_or_404(posting_id, visible=lambda p: self.principal.may_see_path(p.village_path))
+        level = await self.session.scalar(select(OrgNode.level).where(OrgNode.id == row.village_id))
         await self.session.delete(row)
         await audit.record(
             self.session,
@@ -95,3 +99,26 @@ class CadreService:
             subject_id=str(row.member_id),
             detail={"village_id": str(row.village_id)},
         )
+        await self.announce(row, level or "", active=False)
+
+    async def announce(self, row: CadrePosting, level: str, *, active: bool) -> None:
+        """``CadrePostingChanged`` with every posting the member holds after the change (training's duties)."""
+        await self.session.flush()
+        held = await self.session.execute(
+            select(CadrePosting.kind, CadrePosting.role, OrgNode.level)
+            .join(OrgNode, OrgNode.id == CadrePosting.village_id)
+            .where(CadrePosting.member_id == row.member_id)
+            .order_by(CadrePosting.since, CadrePosting.id)
+        )
+        changed = CadrePostingChanged(
+            tenant_id=row.tenant_id,
+            posting_id=row.id,
+            member_id=row.member_id,
+            village_id=row.village_id,
+            kind=row.kind,
+            role=row.role,
+            unit_level=level,
+            active=active,
+            postings=[CadreRole(kind=kind, role=role, unit_level=lvl) for kind, role, lvl in held],
+        )
+        await publish(self.session, changed)

@@ -32,6 +32,8 @@ from services.orgtree.models import (
 from services.orgtree.nodes.paths import ancestor_paths, child_path, new_segment
 from shared.contracts.base import Event
 from shared.contracts.orgtree import (
+    CadrePostingChanged,
+    CadreRole,
     GridCreated,
     GridLeaderChanged,
     HouseholdLinked,
@@ -68,6 +70,7 @@ class DemoBuilder:
     rng: random.Random = field(init=False)
     serial: int = 0
     events: list[Event] = field(default_factory=list)
+    held: dict[UUID, list[CadreRole]] = field(default_factory=dict)  # postings per member, for their events
     pending: list[object] = field(default_factory=list)
     units: dict[str, OrgNode] = field(default_factory=dict)  # by path: a grid's chain for GridCreated
 
@@ -243,6 +246,20 @@ class DemoBuilder:
         for name, value in fields.items():
             setattr(row, name, value)
         self.pending.append(row)
+        self.held.setdefault(member.id, []).append(CadreRole(kind=kind, role=row.role, unit_level=village.level))
+        self.events.append(
+            CadrePostingChanged(
+                tenant_id=village.tenant_id,
+                posting_id=row.id,
+                member_id=member.id,
+                village_id=village.id,
+                kind=kind,
+                role=row.role,
+                unit_level=village.level,
+                active=True,
+                postings=list(self.held[member.id]),
+            )
+        )
 
     def grouping(
         self,

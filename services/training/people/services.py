@@ -9,14 +9,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import or_, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.training.people.models import Person, PersonKind
+from services.training.people.models import Duty, Person, PersonKind
 from shared.clock import now
 from shared.context import require_tenant
-from shared.contracts.orgtree import MemberCreated, MemberRemoved, MemberTransferred, MemberUpdated
+from shared.contracts.orgtree import (
+    CadrePostingChanged,
+    CadreRole,
+    MemberCreated,
+    MemberRemoved,
+    MemberTransferred,
+    MemberUpdated,
+)
 
 UNNAMED = "（未具名党员）"  # events from before orgtree sent names; the next update fills it
 
@@ -77,3 +84,41 @@ async def member_removed(session: AsyncSession, event: MemberRemoved) -> None:
     await session.execute(
         update(Person).where(Person.member_id == event.member_id, Person.active.is_(True)).values(active=False)
     )
+
+
+# Duties that follow orgtree's cadre postings (TRN-03); others (a volunteer's) are kept as they are.
+POSTING_DUTIES = frozenset({Duty.SECRETARY, Duty.COMMITTEE_MEMBER, Duty.VILLAGE_SECRETARY, Duty.RURAL_CADRE})
+COMMITTEE_ROLES = frozenset({"deputy_secretary", "committee_member", "member"})
+
+
+def posting_duties(postings: list[CadreRole]) -> set[str]:
+    """A two-committee cadre of a village is a rural cadre, its secretary the village secretary; a secretary or
+    committee member of a village or community is held to the secretaries' and committee members' hours."""
+    duties: set[str] = set()
+    for posting in postings:
+        rural = posting.kind == "village" and posting.unit_level == "village"
+        if rural:
+            duties.add(Duty.RURAL_CADRE)
+        if posting.role == "secretary":
+            duties |= {Duty.SECRETARY, *((Duty.VILLAGE_SECRETARY,) if rural else ())}
+        elif posting.role in COMMITTEE_ROLES:
+            duties.add(Duty.COMMITTEE_MEMBER)
+    return duties
+
+
+async def cadre_posting_changed(session: AsyncSession, event: CadrePostingChanged) -> None:
+    """The member's duties become what their postings after the change imply; the same event again changes
+    nothing. A posting of a member not known yet makes an unnamed row that the member's events fill in."""
+    derived = {str(duty) for duty in posting_duties(event.postings)}
+    locked = select(Person).where(Person.member_id == event.member_id).with_for_update()
+    person = await session.scalar(locked)
+    if person is None:
+        values = {"member_id": event.member_id, "name": UNNAMED, "duties": sorted(derived)}
+        insert = pg_insert(Person).values(tenant_id=require_tenant(), kind=PersonKind.MEMBER, **values)
+        await session.execute(insert.on_conflict_do_nothing(index_elements=[Person.tenant_id, Person.member_id]))
+        person = await session.scalar(locked)
+    if person is not None:
+        duties = sorted((set(person.duties) - POSTING_DUTIES) | derived)
+        if duties != person.duties:
+            person.duties = duties
+            await session.flush()

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.training.credits.rules import seed_rules
 from services.training.events import consumer
+from services.training.points.defaults import seed_points_categories
 from services.training.programmes.catalogue import seed_catalogue
 from shared import audit
 from shared.contracts.tenants import TenantProvisioned
@@ -13,7 +15,7 @@ from shared.contracts.tenants import TenantProvisioned
 @consumer.on(TenantProvisioned)
 async def prepare_district(session: AsyncSession, event: TenantProvisioned) -> None:
     """A new district gets the seeds' programme catalogue; a redelivery changes nothing."""
-    if await seed_catalogue(session):
+    if await seed_catalogue(session) | await seed_points_categories(session) | await seed_rules(session):
         await audit.record(
             session,
             "training.tenant.prepared",

@@ -1,0 +1,68 @@
+"""What the ledger's and the accountability records' tests share: events delivered through training's consumer
+as the worker would, and the district's points categories as provisioning seeds them."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+import msgspec
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+import services.training.accountability.actors
+import services.training.points.actors  # noqa: F401 - register the handlers on the consumer
+from services.training.events import consumer
+from services.training.models import PendingCredit, PointsEntry
+from services.training.points.defaults import seed_points_categories
+from shared.contracts.base import Envelope, Event, payload_of
+from shared.settings import Settings
+from tests.training.builders import District
+
+
+def envelope(event: Event) -> dict[str, Any]:
+    raw: dict[str, Any] = msgspec.to_builtins(
+        Envelope(
+            id=uuid.uuid4(),
+            event=event.NAME,
+            version=event.VERSION,
+            tenant_id=event.tenant_id,
+            occurred_at=datetime.now(UTC),
+            payload=payload_of(event),
+        )
+    )
+    return raw
+
+
+async def deliver(settings: Settings, event: Event) -> list[bool]:
+    """The envelope twice (the inbox skips the second), then the same event replayed under a new envelope id:
+    whether the consumer applied each."""
+    consumer._settings = settings
+    raw = envelope(event)
+    return [
+        await consumer.handle(raw),
+        await consumer.handle(raw),
+        await consumer.handle({**raw, "id": str(uuid.uuid4())}),
+    ]
+
+
+async def with_categories(district: District) -> District:
+    await district.run(seed_points_categories)
+    return district
+
+
+async def entries(district: District) -> list[PointsEntry]:
+    async def read(session: AsyncSession) -> list[PointsEntry]:
+        return list(await session.scalars(select(PointsEntry).order_by(PointsEntry.occurred_at, PointsEntry.id)))
+
+    found: list[PointsEntry] = await district.run(read)
+    return found
+
+
+async def pending(district: District) -> list[PendingCredit]:
+    async def read(session: AsyncSession) -> list[PendingCredit]:
+        return list(await session.scalars(select(PendingCredit)))
+
+    found: list[PendingCredit] = await district.run(read)
+    return found
