@@ -50,11 +50,20 @@ class District:
             async with self.session() as session, session.begin():
                 return await work(session)
 
-    async def add_provider(self, *, kind: str = ProviderKind.MEMBER_VOLUNTEER, grid: uuid.UUID | None = None,
-                           member_id: uuid.UUID | None = None, user_id: uuid.UUID | None = None,
-                           skills: list[str] | None = None, on_duty: bool = True,
-                           latitude: float | None = None, longitude: float | None = None,
-                           name: str = "志愿者", trained: bool = True) -> Provider:  # fmt: skip
+    async def add_provider(
+        self,
+        *,
+        kind: str = ProviderKind.MEMBER_VOLUNTEER,
+        grid: uuid.UUID | None = None,
+        member_id: uuid.UUID | None = None,
+        user_id: uuid.UUID | None = None,
+        skills: list[str] | None = None,
+        on_duty: bool = True,
+        latitude: float | None = None,
+        longitude: float | None = None,
+        name: str = "志愿者",
+        trained: bool = True,
+    ) -> Provider:
         """A provider (a member volunteer unless ``kind`` says otherwise) with its pre-service training on record
         unless ``trained`` is False: new districts offer member volunteers tickets only after it."""
 
