@@ -173,3 +173,16 @@ class CadrePostingChanged(Event, frozen=True, kw_only=True):
     unit_level: str
     active: bool  # False: the posting ended
     postings: list[CadreRole] = []
+
+
+@event_type
+class MemberWarned(Event, frozen=True, kw_only=True):
+    """EVT-01: a member was given a warning (the "warned" flag); training opens a re-education case (TRN-05).
+    The decision's wording stays in orgtree."""
+
+    NAME = "orgtree.MemberWarned"
+    VERSION = 1
+
+    member_id: UUID
+    branch_path: str
+    warned_on: date

@@ -29,6 +29,16 @@ _SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
     # training: attendance counts towards points; pre-service training makes a volunteer dispatchable (EVT-14)
     "training.AttendanceRecorded": ("training",),
     "training.PreServiceTrainingCompleted": ("dispatch",),
+    # re-education (TRN-05): orgtree's warning opens a case, a failed case transfers the membership (EVT-01, EVT-02)
+    "orgtree.MemberWarned": ("training",),
+    "training.ReEducationFailed": ("orgtree",),
+    # orgtree records star levels and titles on the unit or member (EVT-13)
+    "training.StarRatingPublished": ("orgtree",),
+    "training.TitleAwarded": ("orgtree",),
+    # documents (issue 14) will take these; until then the relay marks them published with no subscriber
+    "training.CommitmentPublished": (),
+    "training.MonthlyReportGenerated": (),
+    "training.CertificateReviewDue": (),
 }
 
 

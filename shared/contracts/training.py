@@ -1,8 +1,8 @@
-"""Events the training service publishes (EVT-02, EVT-13, EVT-14, EVT-16). Ids and non-personal facts only."""
+"""Events the training service publishes (EVT-02, EVT-13 to EVT-17). Ids and non-personal facts only."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from uuid import UUID
 
@@ -41,3 +41,100 @@ class PreServiceTrainingCompleted(Event, frozen=True, kw_only=True):
     user_id: UUID | None
     completed_at: datetime
     session_id: UUID
+
+
+@event_type
+class CommitmentPublished(Event, frozen=True, kw_only=True):
+    """EVT-17: a party group's or member's commitment was made public (亮诺); documents posts it to the grid's
+    board. The commitment's title is public by design: it is what the board shows."""
+
+    NAME = "training.CommitmentPublished"
+    VERSION = 1
+
+    commitment_id: UUID
+    holder_kind: str  # party_group | member
+    holder_id: UUID  # the party group's unit id or the member's person id
+    holder_path: str  # the unit's tree path, or the member's grid (else branch) path
+    period: str  # the commitment year, "2026"
+    title: str
+    published_at: datetime
+
+
+@event_type
+class StarRatingPublished(Event, frozen=True, kw_only=True):
+    """EVT-13: a star level (1-5) was published for a village branch, a grid party group or a member after its
+    public notice; orgtree records it on the unit or member, documents renders the certificate."""
+
+    NAME = "training.StarRatingPublished"
+    VERSION = 1
+
+    rating_id: UUID  # the rating round
+    entry_id: UUID  # the subject's entry in the round
+    subject_kind: str  # village_branch | grid_group | member
+    subject_id: UUID  # orgtree's unit id, or the member's orgtree member id
+    subject_path: str
+    period: str  # "2026H1" (semiannual) or "2026" (annual)
+    level: int
+    note: str  # the reward or penalty that follows
+    published_at: datetime
+
+
+@event_type
+class TitleAwarded(Event, frozen=True, kw_only=True):
+    """EVT-13, TRN-10: a title (most beautiful red cell, Red Flag, Strongest Branch ...) went to a unit or member."""
+
+    NAME = "training.TitleAwarded"
+    VERSION = 1
+
+    award_id: UUID
+    title: str  # the district's title code, e.g. most_beautiful_red_cell
+    title_name: str  # as shown: 最美红色细胞
+    subject_kind: str  # unit | member
+    subject_id: UUID  # orgtree's unit id, or the member's orgtree member id
+    subject_path: str
+    period: str  # "2026Q3", "2026H1", "2026"
+    awarded_on: date
+
+
+@event_type
+class MonthlyReportGenerated(Event, frozen=True, kw_only=True):
+    """EVT-16: a member's monthly performance report exists; documents renders and stores it."""
+
+    NAME = "training.MonthlyReportGenerated"
+    VERSION = 1
+
+    report_id: UUID
+    person_id: UUID
+    member_id: UUID | None
+    month: str  # "2026-11"
+    branch_path: str
+    generated_at: datetime
+
+
+@event_type
+class CertificateReviewDue(Event, frozen=True, kw_only=True):
+    """EVT-15: a mobile member's certificate is due for its annual review (or overdue); the member and branch are
+    told."""
+
+    NAME = "training.CertificateReviewDue"
+    VERSION = 1
+
+    certificate_id: UUID
+    person_id: UUID
+    member_id: UUID | None
+    due_on: date
+    overdue: bool
+
+
+@event_type
+class ReEducationFailed(Event, frozen=True, kw_only=True):
+    """EVT-02: a warned member is still unqualified after re-education; orgtree transfers the membership to the
+    street organ branch and sets the "unqualified" flag, documents files the disposition record."""
+
+    NAME = "training.ReEducationFailed"
+    VERSION = 1
+
+    case_id: UUID
+    member_id: UUID
+    person_id: UUID
+    concluded_on: date

@@ -9,7 +9,6 @@ first byte: session, CSRF, the page's logic and its template).
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import json
 import re
@@ -23,6 +22,7 @@ import httpx
 import psutil
 
 from deploy import local_servers
+from tests.bench.cli import run_section
 from tests.bench.report import replace_section
 from tests.platform.browser import LAUNCH_ARGS, ensure
 from tests.platform.platform import PASSWORD, RunningPlatform, auth, new_user, running_platform
@@ -256,13 +256,5 @@ Raw results:
 """
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--write", type=Path)
-    parser.add_argument("--quick", action="store_true")
-    args = parser.parse_args()
-    main_with(quick=args.quick, write=args.write)
-
-
 if __name__ == "__main__":
-    main()
+    run_section(main_with)

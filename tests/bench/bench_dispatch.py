@@ -21,7 +21,6 @@ Figures only: the goals are printed beside them, never asserted. Not collected b
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import json
 import os
@@ -50,6 +49,7 @@ from shared.context import tenant_scope
 from shared.db.engine import make_engine, make_sessionmaker
 from shared.db.urls import admin_url, plain_dsn
 from shared.settings import Settings
+from tests.bench.cli import run_section
 from tests.bench.report import replace_section
 from tests.platform.plugin import settings_for
 from tests.platform.processes import Platform
@@ -411,13 +411,5 @@ Raw results:
 """
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--write", type=Path)
-    parser.add_argument("--quick", action="store_true")
-    args = parser.parse_args()
-    main_with(quick=args.quick, write=args.write)
-
-
 if __name__ == "__main__":
-    main()
+    run_section(main_with)

@@ -21,7 +21,6 @@ touches. Figures only: the goals are printed beside them, never asserted. Not co
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import contextlib
 import json
@@ -52,6 +51,7 @@ from shared.db.engine import make_engine, make_sessionmaker
 from shared.db.urls import admin_url, plain_dsn
 from shared.settings import Settings
 from tests.bench.bench_dispatch import pct
+from tests.bench.cli import run_section
 from tests.bench.report import replace_section
 from tests.platform.platform import PASSWORD, RunningPlatform, auth, login, running_platform
 from tests.platform.plugin import settings_for
@@ -387,13 +387,5 @@ Raw results:
 """
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--write", type=Path)
-    parser.add_argument("--quick", action="store_true")
-    args = parser.parse_args()
-    main_with(quick=args.quick, write=args.write)
-
-
 if __name__ == "__main__":
-    main()
+    run_section(main_with)

@@ -17,7 +17,6 @@ beside them, never asserted. Not collected by pytest, not in ``tests/bench/run.p
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import json
 import os
@@ -45,6 +44,7 @@ from shared.contracts.routing import EVENTS_ACTOR, events_queue
 from shared.db.engine import make_engine, make_sessionmaker
 from shared.messaging.broker import make_broker
 from shared.settings import Settings
+from tests.bench.cli import run_section
 from tests.bench.report import replace_section
 from tests.platform.plugin import prepare_database, settings_for
 from tests.platform.processes import RunningProcess
@@ -308,13 +308,5 @@ Raw results:
 """
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--write", type=Path)
-    parser.add_argument("--quick", action="store_true")
-    args = parser.parse_args()
-    main_with(quick=args.quick, write=args.write)
-
-
 if __name__ == "__main__":
-    main()
+    run_section(main_with)

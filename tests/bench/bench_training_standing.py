@@ -19,7 +19,6 @@ Figures only: goals are printed beside them, never asserted. Not collected by py
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import gc
 import json
@@ -41,6 +40,7 @@ from services.training.credits.rules import ZONE
 from shared.clock import now
 from shared.db.urls import admin_url, database_url, plain_dsn
 from shared.settings import Settings
+from tests.bench.cli import run_section
 from tests.bench.report import replace_section
 from tests.bench.training_data import BRANCHES, STREETS, VILLAGES, generate
 from tests.platform.tokens import TestIssuer
@@ -274,13 +274,5 @@ Raw results:
 """
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--write", type=Path)
-    parser.add_argument("--quick", action="store_true", help="100,000 members instead of 1,000,000")
-    args = parser.parse_args()
-    main_with(quick=args.quick, write=args.write)
-
-
 if __name__ == "__main__":
-    main()
+    run_section(main_with)

@@ -276,6 +276,15 @@ def main() -> None:
     from tests.bench.bench_console import main_with as console_bench
 
     console_bench(quick=args.quick, write=args.write)
+    # --- training: an assembly's check-ins through the gateway, standing and below-target at 1,000,000 members,
+    # the points ledger consuming dispatch's events (tests/bench/bench_training*.py) -------------------------------
+    from tests.bench.bench_training import main_with as checkin_bench
+    from tests.bench.bench_training_points import main_with as ledger_bench
+    from tests.bench.bench_training_standing import main_with as standing_bench
+
+    checkin_bench(quick=args.quick, write=args.write)
+    standing_bench(quick=args.quick, write=args.write)
+    ledger_bench(quick=args.quick, write=args.write)
 
 
 if __name__ == "__main__":
