@@ -55,7 +55,9 @@ async def test_a_created_member_is_a_person_once_however_often_the_event_comes(d
     )
 
 
-async def test_an_update_before_the_creation_is_not_rolled_back(district_a: District) -> None:
+async def test_an_update_before_the_creation_is_not_rolled_back_and_the_creation_fills_the_rest(
+    district_a: District,
+) -> None:
     member, account = uuid.uuid4(), uuid.uuid4()
     update = MemberUpdated(
         tenant_id=district_a.id,
@@ -71,6 +73,12 @@ async def test_an_update_before_the_creation_is_not_rolled_back(district_a: Dist
     row = await person(district_a, member)
     assert row is not None
     assert (row.name, row.user_id, row.flags) == ("王建军", account, ["warned"])
+    # only the creation carries the party unit and classification: the member counts under their branch
+    assert (row.branch_id, row.branch_path, row.classification) == (
+        district_a.branch_id,
+        district_a.branch_path,
+        "self_managed",
+    )
 
 
 async def test_a_transfer_moves_the_person_and_a_removal_keeps_the_record_inactive(district_a: District) -> None:

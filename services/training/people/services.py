@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import case, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -51,7 +51,20 @@ async def member_created(session: AsyncSession, event: MemberCreated) -> None:
         "flags": list(event.flags),
     }
     insert = pg_insert(Person).values(tenant_id=require_tenant(), kind=PersonKind.MEMBER, **values)
-    await session.execute(insert.on_conflict_do_nothing(index_elements=[Person.tenant_id, Person.member_id]))
+    # A row made first by a later event (an update, a transfer, a posting) keeps what those set; the creation
+    # fills in only what they do not carry: the party unit, the classification, a name still missing.
+    fill = {name: func.coalesce(getattr(Person, name), insert.excluded[name]) for name in _ONLY_CREATION_CARRIES}
+    name = case((Person.name == UNNAMED, insert.excluded.name), else_=Person.name)
+    missing = or_(*(getattr(Person, field).is_(None) for field in _ONLY_CREATION_CARRIES), Person.name == UNNAMED)
+    statement = insert.on_conflict_do_update(
+        index_elements=[Person.tenant_id, Person.member_id],
+        set_={**fill, "name": name, "updated_at": now()},
+        where=missing,
+    )
+    await session.execute(statement)
+
+
+_ONLY_CREATION_CARRIES = ("branch_id", "branch_path", "classification")
 
 
 async def member_updated(session: AsyncSession, event: MemberUpdated) -> None:
