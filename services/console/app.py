@@ -27,10 +27,17 @@ from services.console.api import Gateway
 from services.console.auth.controllers import AuthController
 from services.console.calls.controllers import NAV as CALLS_NAV
 from services.console.calls.controllers import CallController
+from services.console.care.controllers import CONTROLLERS as CARE_CONTROLLERS
+from services.console.care.controllers import NAV as CARE_NAV
+from services.console.commitments.controllers import NAV as COMMITMENTS_NAV
+from services.console.commitments.controllers import CommitmentsController
 from services.console.desk.controllers import NAV as DESK_NAV
 from services.console.desk.controllers import DeskController
 from services.console.errors import EXCEPTION_HANDLERS
 from services.console.i18n import Formats, translations
+from services.console.ratings.controllers import BOARD_NAV as NOTICES_NAV
+from services.console.ratings.controllers import CONTROLLERS as RATINGS_CONTROLLERS
+from services.console.ratings.controllers import NAV as RATINGS_NAV
 from services.console.resident.controllers import ResidentController
 from services.console.resident.follow import FollowController
 from services.console.session import SESSION_COOKIE, SessionConfig, TokenStore
@@ -45,6 +52,8 @@ from services.console.training.controllers import NAV as TRAINING_NAV
 from services.console.volunteer.controllers import NAV as VOLUNTEER_NAV
 from services.console.volunteer.controllers import VolunteerController
 from services.console.volunteer.wishes import WishPageController
+from services.console.wall.controllers import NAV as WALL_NAV
+from services.console.wall.controllers import WallController
 from services.console.web import provide_api, provide_user
 from shared.auth.frontend import frontend_key
 from shared.http.health import health_handlers
@@ -65,8 +74,24 @@ CONTROLLERS = [
     FollowController,
     SupervisionController,
     *TRAINING_CONTROLLERS,
+    *RATINGS_CONTROLLERS,
+    *CARE_CONTROLLERS,
+    CommitmentsController,
+    WallController,
 ]
-NAVIGATION = [DESK_NAV, CALLS_NAV, VOLUNTEER_NAV, SUPERVISION_NAV, TRAINING_NAV, MY_LEARNING_NAV]
+NAVIGATION = [
+    DESK_NAV,
+    CALLS_NAV,
+    VOLUNTEER_NAV,
+    SUPERVISION_NAV,
+    TRAINING_NAV,
+    MY_LEARNING_NAV,
+    COMMITMENTS_NAV,
+    CARE_NAV,
+    RATINGS_NAV,
+    NOTICES_NAV,
+    WALL_NAV,
+]
 
 
 def templates(console: ConsoleSettings) -> Environment:

@@ -11,6 +11,7 @@ from services.orgtree.bulk.controllers import BulkController
 from services.orgtree.cadres.controllers import CadreController
 from services.orgtree.grids.controllers import GridLeaderController
 from services.orgtree.groupings.controllers import GroupingController
+from services.orgtree.honours.controllers import HonourController
 from services.orgtree.households.controllers import HouseholdController
 from services.orgtree.levels.controllers import DistrictSetupController
 from services.orgtree.links.controllers import GuidanceController, HouseholdLinkController
@@ -40,6 +41,7 @@ def create_app(settings: Settings | None = None, *, verifier: TokenVerifier | No
             GroupingController,
             ReportController,
             BulkController,
+            HonourController,
         ],
         settings or get_settings(),
         title="Redcell orgtree",

@@ -4,6 +4,7 @@ from services.orgtree.cadres.models import CadrePosting
 from services.orgtree.database import Base
 from services.orgtree.grids.models import GridLeader
 from services.orgtree.groupings.models import Grouping, GroupingMember
+from services.orgtree.honours.models import Disposition, HonourTitle, MemberWarning, StarLevel
 from services.orgtree.households.models import Household, HouseholdEvent
 from services.orgtree.levels.models import DistrictSettings, OrgLevel
 from services.orgtree.links.models import GuidanceContact, GuidanceLink, HouseholdLink
@@ -13,20 +14,24 @@ from services.orgtree.nodes.models import OrgNode, OrgNodeVersion, TreeKind
 __all__ = [
     "Base",
     "CadrePosting",
+    "Disposition",
     "DistrictSettings",
     "GridLeader",
     "Grouping",
     "GroupingMember",
     "GuidanceContact",
     "GuidanceLink",
+    "HonourTitle",
     "Household",
     "HouseholdEvent",
     "HouseholdLink",
     "Member",
+    "MemberWarning",
     "MembershipTransfer",
     "OrgLevel",
     "OrgNode",
     "OrgNodeVersion",
     "Post",
+    "StarLevel",
     "TreeKind",
 ]

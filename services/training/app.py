@@ -8,11 +8,18 @@ from litestar import Litestar
 
 from services.training import SERVICE
 from services.training.accountability.controllers import AccountabilityController
+from services.training.care.controllers import CertificateController, ReEducationController, TaskController
 from services.training.checkin.controllers import CheckinController
+from services.training.commitments.controllers import CommitmentController
 from services.training.credits.controllers import RuleController, StandingController
 from services.training.people.controllers import PersonController
 from services.training.points.controllers import PointsController
 from services.training.programmes.controllers import ProgrammeController, SessionController
+from services.training.ratings.award_controllers import AwardController
+from services.training.ratings.board import NoticeBoardController
+from services.training.ratings.controllers import RatingController
+from services.training.reports.controllers import ReportController
+from services.training.xapi.controllers import LrsController, StatementController
 from shared.auth.verify import TokenVerifier
 from shared.http.app import build_app
 from shared.settings import Settings, get_settings
@@ -31,8 +38,18 @@ def create_app(settings: Settings | None = None, *, verifier: TokenVerifier | No
             PointsController,
             AccountabilityController,
             CheckinController,
+            CertificateController,
+            TaskController,
+            ReEducationController,
+            CommitmentController,
             RuleController,
             StandingController,
+            StatementController,
+            LrsController,
+            ReportController,
+            RatingController,
+            NoticeBoardController,
+            AwardController,
         ],
         settings,
         title="Redcell training",

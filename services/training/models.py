@@ -1,6 +1,15 @@
 """Every table of the training service, for alembic and the tests; each model lives beside its domain."""
 
 from services.training.accountability.models import AccountabilityRecord
+from services.training.care.models import (
+    CareSetting,
+    CareTask,
+    CertificateDeadline,
+    CertificateReview,
+    MobileCertificate,
+    ReEducationCase,
+)
+from services.training.commitments.models import Commitment, ProgressNote
 from services.training.credits.models import CreditRoll, CreditRule, CreditTotal
 from services.training.database import Base
 from services.training.people.models import Duty, Person, PersonKind
@@ -15,25 +24,56 @@ from services.training.programmes.models import (
     TrainingCategory,
     TrainingSession,
 )
+from services.training.ratings.models import (
+    Award,
+    AwardTitle,
+    RatingEntry,
+    RatingObjection,
+    RatingSettings,
+    RatingTemplate,
+    StarRating,
+)
+from services.training.reports.models import MonthlyReport, ReportRun, WallSettings
+from services.training.xapi.models import LrsSettings, XapiStatement
 
 __all__ = [
     "AccountabilityRecord",
     "Attendance",
     "Audience",
+    "Award",
+    "AwardTitle",
     "Base",
+    "CareSetting",
+    "CareTask",
+    "CertificateDeadline",
+    "CertificateReview",
     "CheckinMethod",
+    "Commitment",
     "Counts",
     "CreditRoll",
     "CreditRule",
     "CreditTotal",
     "Duty",
+    "LrsSettings",
+    "MobileCertificate",
+    "MonthlyReport",
     "PendingCredit",
     "Person",
     "PersonKind",
     "PointsCategory",
     "PointsEntry",
     "Programme",
+    "ProgressNote",
+    "RatingEntry",
+    "RatingObjection",
+    "RatingSettings",
+    "RatingTemplate",
+    "ReEducationCase",
+    "ReportRun",
+    "StarRating",
     "Track",
     "TrainingCategory",
     "TrainingSession",
+    "WallSettings",
+    "XapiStatement",
 ]

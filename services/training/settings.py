@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from services.training.xapi.settings import XapiSettings
 
 
 class TrainingProcessSettings(BaseSettings):
@@ -14,6 +17,7 @@ class TrainingProcessSettings(BaseSettings):
 
     # The organiser's check-in code changes this often; a code is accepted for one step more (a scan in flight).
     checkin_code_step_s: int = 10
+    xapi: XapiSettings = Field(default_factory=XapiSettings)  # statements and the push to a district's LRS
 
 
 @lru_cache(maxsize=1)

@@ -54,6 +54,7 @@ class CommitmentPublished(Event, frozen=True, kw_only=True):
     commitment_id: UUID
     holder_kind: str  # party_group | member
     holder_id: UUID  # the party group's unit id or the member's person id
+    member_id: UUID | None = None  # a member's orgtree id, which documents anchors the board's copy on
     holder_path: str  # the unit's tree path, or the member's grid (else branch) path
     period: str  # the commitment year, "2026"
     title: str

@@ -13,10 +13,15 @@ from sqlalchemy.orm import Session
 from shared.context import current_tenant
 
 _SET_TENANT = text("SELECT set_config('app.tenant_id', :tenant, true)")
+# In a session's ``info``: its first statement binds the tenant itself (the event consumer's inbox insert), which
+# saves a round trip per message; until it runs, the RLS predicate sees no tenant and matches nothing.
+BINDS_TENANT = "redcell_binds_tenant"
 _installed = False
 
 
 def _bind_tenant(session: Session, transaction: Any, connection: Any) -> None:
+    if session.info.get(BINDS_TENANT):
+        return
     tenant = current_tenant.get()
     connection.execute(_SET_TENANT, {"tenant": str(tenant) if tenant else ""})
 

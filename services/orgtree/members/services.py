@@ -26,6 +26,7 @@ from services.orgtree.members.rules import (
     protect_member,
 )
 from services.orgtree.members.schemas import MemberCreate, MemberUpdate, RemovalRequest
+from services.orgtree.members.warnings import newly_warned, record_warning
 from services.orgtree.nodes.models import OrgNode, TreeKind
 from services.orgtree.nodes.services import NodeService, in_subtree
 from shared import audit
@@ -241,6 +242,7 @@ class MemberService:
         self.session.add(membership_step(member, None, branch.id, data.joined_on or date.today(), "joined"))
         await self.record("orgtree.member.created", member)
         await publish(self.session, view(MemberCreated, member, member_id=member.id))
+        await self._warned_by_flag([], member)
         return member
 
     async def update(self, member_id: UUID, data: MemberUpdate) -> Member:
@@ -278,6 +280,7 @@ class MemberService:
             value = getattr(data, name)
             if value is not msgspec.UNSET:
                 setattr(member, name, value.strip() if name == "name" else value)
+        flags_before = list(member.flags)
         if isinstance(data.flags, list):
             member.flags = sorted(set(data.flags))
         member.post_code, member.post_method = merged_post, merged_method
@@ -285,7 +288,13 @@ class MemberService:
         api_names = [f.encode_name for f in msgspec.structs.fields(MemberUpdate) if f.name in changed]
         await self.record("orgtree.member.updated", member, {"fields": api_names})
         await publish(self.session, view(MemberUpdated, member, member_id=member.id, changed=api_names))
+        await self._warned_by_flag(flags_before, member)
         return member
+
+    async def _warned_by_flag(self, flags_before: list[str], member: Member) -> None:
+        """Setting the "warned" flag on the record is a warning too (dated today, no reason given)."""
+        if newly_warned(flags_before, member.flags):
+            await record_warning(self.session, member, warned_on=date.today(), reason=None, by=self.principal.user_id)
 
     async def remove(self, member_id: UUID, data: RemovalRequest) -> None:
         """Take a member off the rolls: links go, the transfer history stays (to: none)."""

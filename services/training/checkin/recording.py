@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.training.people.models import Person
 from services.training.programmes.models import Attendance, CheckinMethod, Counts, Programme, TrainingSession
+from services.training.xapi.statements import record_attendance
 from shared.auth.principal import Principal
 from shared.context import require_tenant
 from shared.contracts.training import AttendanceRecorded, PreServiceTrainingCompleted
@@ -68,6 +69,7 @@ async def record(
         existing = select(Attendance).where(Attendance.session_id == session.id, Attendance.person_id == person.id)
         return (await db.scalars(existing)).one(), False
     await _publish(db, sitting, person, added)
+    await record_attendance(db, session, sitting.programme, added)  # xAPI statements, same transaction (issue 13)
     return added, True
 
 

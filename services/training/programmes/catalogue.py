@@ -52,6 +52,7 @@ PROGRAMMES: tuple[tuple[str, str, str, Audience, str, str, tuple[Counts, ...], T
     ("open_life_practice", "开放式组织生活·实践类", "practice", M, "按需", "2", (), None),
     ("open_life_quality", "开放式组织生活·素质类", "quality", M, "按需", "2", (), None),
     ("open_life_supervision", "开放式组织生活·监督类", "supervision", M, "按需", "2", (), None),
+    ("party_spirit_education", "党风党性教育党支部·再教育", "party_spirit", M, "定期", "2", (), None),
 )
 
 

@@ -8,6 +8,7 @@ from services.training.credits.rules import seed_rules
 from services.training.events import consumer
 from services.training.points.defaults import seed_points_categories
 from services.training.programmes.catalogue import seed_catalogue
+from services.training.ratings.defaults import seed_ratings
 from shared import audit
 from shared.contracts.tenants import TenantProvisioned
 
@@ -15,7 +16,12 @@ from shared.contracts.tenants import TenantProvisioned
 @consumer.on(TenantProvisioned)
 async def prepare_district(session: AsyncSession, event: TenantProvisioned) -> None:
     """A new district gets the seeds' programme catalogue; a redelivery changes nothing."""
-    if await seed_catalogue(session) | await seed_points_categories(session) | await seed_rules(session):
+    if (
+        await seed_catalogue(session)
+        | await seed_points_categories(session)
+        | await seed_rules(session)
+        | await seed_ratings(session)
+    ):
         await audit.record(
             session,
             "training.tenant.prepared",
