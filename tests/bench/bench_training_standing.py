@@ -239,8 +239,8 @@ def render(r: dict[str, Any]) -> str:
     )
     return f"""{SECTION}
 
-Measured by `python -m tests.bench.bench_training_standing{" --quick" if r["quick"] else ""}` ({r["host"]["date"]},
-{r["host"]["cpus"]} cores), not part of `make bench` yet: one district of **{r["members"]:,} members**
+Measured by `make bench` (or `python -m tests.bench.bench_training_standing{" --quick" if r["quick"] else ""}`;
+{r["host"]["date"]}, {r["host"]["cpus"]} cores): one district of **{r["members"]:,} members**
 ({STREETS} streets × {VILLAGES} villages × {BRANCHES} branches; a secretary and three committee members per branch,
 village secretaries and rural cadres, one member in twenty a volunteer), {g["rows"]["training_session"]:,} sessions
 and {g["rows"]["attendance"]:,} attendances written by COPY in {g["copy_s"]} s; {g["rows"]["credit_total"]:,}
