@@ -10,7 +10,7 @@ from typing import Annotated, Any
 import msgspec
 import pytest
 from litestar import get, post
-from litestar.params import FromPath, QueryParameter
+from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.testing import AsyncTestClient
 
 from shared.components import components, resolve
@@ -35,7 +35,7 @@ placed: list[Order] = []
 
 
 @post("/orders")
-async def place(data: Order) -> dict[str, int]:
+async def place(data: JSONBody[Order]) -> dict[str, int]:
     placed.append(data)
     return {"points": data.points}
 

@@ -15,7 +15,7 @@ from uuid import UUID
 
 from litestar import Controller, get, post
 from litestar.di import NamedDependency
-from litestar.params import QueryParameter
+from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect, Template
 
 from services.console.api import Api, ApiError
@@ -130,7 +130,7 @@ class CallController(Controller):
         return Redirect(f"/console/tickets/{created['ticket']['id']}", status_code=303)
 
     @post("/{ticket_id:uuid}/supplement")
-    async def supplement(self, request: AnyRequest, api: NamedDependency[Api], ticket_id: UUID) -> Redirect:
+    async def supplement(self, request: AnyRequest, api: NamedDependency[Api], ticket_id: FromPath[UUID]) -> Redirect:
         """「补充到此工单」: the call is about that open ticket, so no ticket is created: what the caller said
         (the form's title and description) goes into that ticket's history as a note, and the ticket opens
         (another district's is the 404 page)."""

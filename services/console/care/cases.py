@@ -9,7 +9,7 @@ from uuid import UUID
 
 from litestar import Controller, get, post
 from litestar.di import NamedDependency
-from litestar.params import QueryParameter
+from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect, Template
 
 from services.console.api import Api, ApiError
@@ -65,13 +65,13 @@ class CasesController(Controller):
 
     @get("/{case_id:uuid}")
     async def case(
-        self, request: AnyRequest, api: NamedDependency[Api], user: NamedDependency[SignedIn], case_id: UUID
+        self, request: AnyRequest, api: NamedDependency[Api], user: NamedDependency[SignedIn], case_id: FromPath[UUID]
     ) -> Template:
         return await self._case(request, api, user, case_id)
 
     @post("/{case_id:uuid}/conclude", guards=signed_in(*ORGANISERS))
     async def conclude(
-        self, request: AnyRequest, api: NamedDependency[Api], user: NamedDependency[SignedIn], case_id: UUID
+        self, request: AnyRequest, api: NamedDependency[Api], user: NamedDependency[SignedIn], case_id: FromPath[UUID]
     ) -> Template | Redirect:
         """Concluded as chosen, or the page again with the refusal beside the field (nothing stored)."""
         typed = await read_form(request)

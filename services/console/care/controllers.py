@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from litestar import Controller, get, post
 from litestar.di import NamedDependency
-from litestar.params import QueryParameter
+from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.response import Redirect, Template
 
 from services.console.api import Api, ApiError
@@ -149,13 +149,21 @@ class CareController(Controller):
 
     @get("/certificates/{certificate_id:uuid}")
     async def certificate(
-        self, request: AnyRequest, api: NamedDependency[Api], user: NamedDependency[SignedIn], certificate_id: UUID
+        self,
+        request: AnyRequest,
+        api: NamedDependency[Api],
+        user: NamedDependency[SignedIn],
+        certificate_id: FromPath[UUID],
     ) -> Template:
         return await self._certificate(request, api, user, certificate_id)
 
     @post("/certificates/{certificate_id:uuid}/reviews", guards=signed_in(*ORGANISERS))
     async def review(
-        self, request: AnyRequest, api: NamedDependency[Api], user: NamedDependency[SignedIn], certificate_id: UUID
+        self,
+        request: AnyRequest,
+        api: NamedDependency[Api],
+        user: NamedDependency[SignedIn],
+        certificate_id: FromPath[UUID],
     ) -> Template | Redirect:
         typed = await read_form(request)
         body = {name: typed.get(name, "").strip() for name in REVIEW_FIELDS}
@@ -187,7 +195,7 @@ class CareController(Controller):
         return shown(request, "care/settings.html", status, days=days, errors=errors, saved=saved)
 
     @get("/settings", guards=signed_in("district_admin"))
-    async def settings(self, request: AnyRequest, api: NamedDependency[Api], saved: str = "") -> Template:
+    async def settings(self, request: AnyRequest, api: NamedDependency[Api], saved: FromQuery[str] = "") -> Template:
         found = await api.get(f"{API}/settings")
         return await self._settings(request, str(found["reviewWarningDays"]), FormErrors(), 200, saved == "1")
 

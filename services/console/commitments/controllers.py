@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from litestar import Controller, get, post
 from litestar.di import NamedDependency
-from litestar.params import QueryParameter
+from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect, Template
 
 from services.console.api import Api, ApiError
@@ -181,7 +181,11 @@ class CommitmentsController(Controller):
 
     @get("/{commitment_id:uuid}")
     async def commitment(
-        self, request: AnyRequest, api: NamedDependency[Api], user: NamedDependency[SignedIn], commitment_id: UUID
+        self,
+        request: AnyRequest,
+        api: NamedDependency[Api],
+        user: NamedDependency[SignedIn],
+        commitment_id: FromPath[UUID],
     ) -> Template:
         return await self._page(request, api, user, commitment_id)
 
@@ -202,20 +206,32 @@ class CommitmentsController(Controller):
 
     @post("/{commitment_id:uuid}/publish")
     async def publish(
-        self, request: AnyRequest, api: NamedDependency[Api], user: NamedDependency[SignedIn], commitment_id: UUID
+        self,
+        request: AnyRequest,
+        api: NamedDependency[Api],
+        user: NamedDependency[SignedIn],
+        commitment_id: FromPath[UUID],
     ) -> Template | Redirect:
         return await self._step(request, api, user, commitment_id, "publish", {})
 
     @post("/{commitment_id:uuid}/progress")
     async def progress(
-        self, request: AnyRequest, api: NamedDependency[Api], user: NamedDependency[SignedIn], commitment_id: UUID
+        self,
+        request: AnyRequest,
+        api: NamedDependency[Api],
+        user: NamedDependency[SignedIn],
+        commitment_id: FromPath[UUID],
     ) -> Template | Redirect:
         note = (await read_form(request)).get("note", "").strip()
         return await self._step(request, api, user, commitment_id, "progress", {"note": note})
 
     @post("/{commitment_id:uuid}/evaluate")
     async def evaluate(
-        self, request: AnyRequest, api: NamedDependency[Api], user: NamedDependency[SignedIn], commitment_id: UUID
+        self,
+        request: AnyRequest,
+        api: NamedDependency[Api],
+        user: NamedDependency[SignedIn],
+        commitment_id: FromPath[UUID],
     ) -> Template | Redirect:
         form = await read_form(request)
         body = {"score": number(form.get("score", "").strip()), "comment": form.get("comment", "").strip()}

@@ -10,6 +10,7 @@ from uuid import UUID
 
 from litestar import Controller, get, post
 from litestar.di import NamedDependency
+from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from services.console.api import Api, ApiError
@@ -107,7 +108,7 @@ class TemplatesController(Controller):
         return shown(request, "ratings/template.html", status, standard=template, typed=typed, errors=errors, rows=rows)
 
     @get("/{template_id:uuid}")
-    async def edit(self, request: AnyRequest, api: NamedDependency[Api], template_id: UUID) -> Template:
+    async def edit(self, request: AnyRequest, api: NamedDependency[Api], template_id: FromPath[UUID]) -> Template:
         template = await self._template(api, template_id)
         typed = {"name": template["name"]}
         for index, c in enumerate([*template["criteria"], *({} for _ in range(SPARE_ROWS))]):
@@ -118,7 +119,9 @@ class TemplatesController(Controller):
         return await self._edit(request, template, typed, FormErrors(), 200)
 
     @post("/{template_id:uuid}")
-    async def save(self, request: AnyRequest, api: NamedDependency[Api], template_id: UUID) -> Template | Redirect:
+    async def save(
+        self, request: AnyRequest, api: NamedDependency[Api], template_id: FromPath[UUID]
+    ) -> Template | Redirect:
         """Saved, or the form again with the reasons beside the rows and fields (nothing changed)."""
         template = await self._template(api, template_id)
         typed = await read_form(request)

@@ -12,7 +12,7 @@ from uuid import UUID
 
 from litestar import Controller, get, post
 from litestar.di import NamedDependency
-from litestar.params import QueryParameter
+from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect, Template
 
 from services.console.api import Api, ApiError
@@ -113,12 +113,12 @@ class RatingsController(Controller):
         )
 
     @get("/{rating_id:uuid}")
-    async def round(self, request: AnyRequest, api: NamedDependency[Api], rating_id: UUID) -> Template:
+    async def round(self, request: AnyRequest, api: NamedDependency[Api], rating_id: FromPath[UUID]) -> Template:
         return await self._round(request, api, rating_id)
 
     @post("/{rating_id:uuid}/notice")
     async def start_notice(
-        self, request: AnyRequest, api: NamedDependency[Api], rating_id: UUID
+        self, request: AnyRequest, api: NamedDependency[Api], rating_id: FromPath[UUID]
     ) -> Template | Redirect:
         try:
             await api.post(f"/api/training/ratings/{rating_id}/notice", {})
@@ -131,7 +131,9 @@ class RatingsController(Controller):
         return Redirect(f"{HOME}/{rating_id}", status_code=303)
 
     @post("/{rating_id:uuid}/publish")
-    async def publish(self, request: AnyRequest, api: NamedDependency[Api], rating_id: UUID) -> Template | Redirect:
+    async def publish(
+        self, request: AnyRequest, api: NamedDependency[Api], rating_id: FromPath[UUID]
+    ) -> Template | Redirect:
         """Published, or the page again with each of training's reasons in words (nothing published)."""
         try:
             await api.post(f"/api/training/ratings/{rating_id}/publish", {})
@@ -143,7 +145,7 @@ class RatingsController(Controller):
 
     @post("/{rating_id:uuid}/objections/{objection_id:uuid}/answer")
     async def answer(
-        self, request: AnyRequest, api: NamedDependency[Api], rating_id: UUID, objection_id: UUID
+        self, request: AnyRequest, api: NamedDependency[Api], rating_id: FromPath[UUID], objection_id: FromPath[UUID]
     ) -> Template | Redirect:
         typed = (await read_form(request)).get("answer", "")
         problem = text_problem(typed, WRITE_ANSWER)
@@ -203,11 +205,13 @@ class NoticeBoardController(Controller):
         )
 
     @get("/{rating_id:uuid}")
-    async def notice(self, request: AnyRequest, api: NamedDependency[Api], rating_id: UUID) -> Template:
+    async def notice(self, request: AnyRequest, api: NamedDependency[Api], rating_id: FromPath[UUID]) -> Template:
         return await self._notice(request, api, rating_id)
 
     @post("/{rating_id:uuid}/objections")
-    async def object(self, request: AnyRequest, api: NamedDependency[Api], rating_id: UUID) -> Template | Redirect:
+    async def object(
+        self, request: AnyRequest, api: NamedDependency[Api], rating_id: FromPath[UUID]
+    ) -> Template | Redirect:
         """Recorded, or the form again with the reason beside the field (nothing recorded)."""
         typed = await read_form(request)
         entry, content = typed.get("entryId", ""), typed.get("content", "")

@@ -11,6 +11,7 @@ from uuid import UUID
 
 from litestar import Controller, get, post
 from litestar.di import NamedDependency
+from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from services.console.api import Api, ApiError
@@ -132,11 +133,13 @@ class OrganiseController(Controller):
         )
 
     @get("/{rating_id:uuid}/score")
-    async def score_form(self, request: AnyRequest, api: NamedDependency[Api], rating_id: UUID) -> Template:
+    async def score_form(self, request: AnyRequest, api: NamedDependency[Api], rating_id: FromPath[UUID]) -> Template:
         return await self._score(request, api, rating_id, {}, FormErrors())
 
     @post("/{rating_id:uuid}/score")
-    async def score(self, request: AnyRequest, api: NamedDependency[Api], rating_id: UUID) -> Template | Redirect:
+    async def score(
+        self, request: AnyRequest, api: NamedDependency[Api], rating_id: FromPath[UUID]
+    ) -> Template | Redirect:
         """Scored (the level and inputs shown), or the form again with the reasons (nothing stored)."""
         typed = await read_form(request)
         rating = await api.get(f"{API}/ratings/{rating_id}")

@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 from litestar import Controller, get, post
 from litestar.datastructures import State
 from litestar.di import NamedDependency
-from litestar.params import QueryParameter
+from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect, Template
 
 from services.console.api import ApiError
@@ -161,7 +161,7 @@ class FollowController(Controller):
         request: AnyRequest,
         state: State,
         place: NamedDependency[District],
-        number: str,
+        number: FromPath[str],
         thanks: Annotated[str, QueryParameter(name="thanks", max_length=3)] = "",
     ) -> Template | Redirect:
         found = await self._held(request, state, place, number)
@@ -171,7 +171,7 @@ class FollowController(Controller):
 
     @post("/{number:str}/feedback")
     async def feedback(
-        self, request: AnyRequest, state: State, place: NamedDependency[District], number: str
+        self, request: AnyRequest, state: State, place: NamedDependency[District], number: FromPath[str]
     ) -> Template | Redirect:
         found = await self._held(request, state, place, number)
         if not isinstance(found, dict):

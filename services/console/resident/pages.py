@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 from litestar.datastructures import Cookie, State
+from litestar.params import FromPath
 from litestar.response import Template
 
 from services.console.api import ApiError
@@ -28,7 +29,7 @@ NUMBER = re.compile(r"^[0-9]{8}-[0-9]{4,}$")  # 20261202-0007 (dispatch/tickets/
 NOT_A_MOBILE = N_("Enter a mainland mobile number of 11 digits.")
 
 
-async def provide_place(state: State, district: str) -> District:
+async def provide_place(state: State, district: FromPath[str]) -> District:
     """The district the address names (``district`` is the path's segment: a slug, or an id)."""
     return await find_district(state.gateway, district)
 

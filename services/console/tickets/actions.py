@@ -18,6 +18,7 @@ from uuid import UUID
 
 from litestar import Controller, MediaType, Response, post
 from litestar.di import NamedDependency
+from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from services.console.api import Api, ApiError
@@ -113,7 +114,7 @@ class TicketActions(Controller):
     include_in_schema = False
 
     @post("/tickets/{ticket_id:uuid}/reveal", status_code=200)
-    async def reveal(self, request: AnyRequest, api: NamedDependency[Api], ticket_id: UUID) -> Answer:
+    async def reveal(self, request: AnyRequest, api: NamedDependency[Api], ticket_id: FromPath[UUID]) -> Answer:
         values = await read_form(request)
         body = {"field": values.get("field", ""), "purpose": values.get("purpose", "").strip()}
         found, refused = await attempt(request, "reveal", api.post(f"/api/dispatch/tickets/{ticket_id}/reveal", body))
@@ -121,13 +122,13 @@ class TicketActions(Controller):
         return await answer(request, api, ticket_id, outcome)
 
     @post("/tickets/{ticket_id:uuid}/route", status_code=200)
-    async def route(self, request: AnyRequest, api: NamedDependency[Api], ticket_id: UUID) -> Answer:
+    async def route(self, request: AnyRequest, api: NamedDependency[Api], ticket_id: FromPath[UUID]) -> Answer:
         _, refused = await attempt(request, "route", api.post(f"/api/dispatch/tickets/{ticket_id}/route", None))
         outcome = Outcome("route", "routing", {}, refused, DONE["route"])
         return await answer(request, api, ticket_id, outcome)
 
     @post("/tickets/{ticket_id:uuid}/assign", status_code=200)
-    async def assign(self, request: AnyRequest, api: NamedDependency[Api], ticket_id: UUID) -> Answer:
+    async def assign(self, request: AnyRequest, api: NamedDependency[Api], ticket_id: FromPath[UUID]) -> Answer:
         values = await read_form(request)
         call = api.post(f"/api/dispatch/tickets/{ticket_id}/assign", {"providerId": values.get("providerId", "")})
         _, refused = await attempt(request, "assign", call)
@@ -135,7 +136,9 @@ class TicketActions(Controller):
         return await answer(request, api, ticket_id, outcome)
 
     @post("/tickets/{ticket_id:uuid}/offers/{offer_id:uuid}/accept", status_code=200)
-    async def accept(self, request: AnyRequest, api: NamedDependency[Api], ticket_id: UUID, offer_id: UUID) -> Answer:
+    async def accept(
+        self, request: AnyRequest, api: NamedDependency[Api], ticket_id: FromPath[UUID], offer_id: FromPath[UUID]
+    ) -> Answer:
         call = api.post(f"/api/dispatch/tickets/{ticket_id}/offers/{offer_id}/accept", None)
         _, refused = await attempt(request, "accept", call)
         outcome = Outcome("accept", "routing", {}, refused, DONE["accept"])
@@ -143,7 +146,7 @@ class TicketActions(Controller):
 
     @post("/tickets/{ticket_id:uuid}/extensions/{extension_id:uuid}/decision", status_code=200)
     async def decide(
-        self, request: AnyRequest, api: NamedDependency[Api], ticket_id: UUID, extension_id: UUID
+        self, request: AnyRequest, api: NamedDependency[Api], ticket_id: FromPath[UUID], extension_id: FromPath[UUID]
     ) -> Answer:
         values = await read_form(request)
         approve = flag(values.get("approve", ""))
@@ -157,7 +160,7 @@ class TicketActions(Controller):
         return await answer(request, api, ticket_id, outcome)
 
     @post("/tickets/{ticket_id:uuid}/escalate", status_code=200)
-    async def escalate(self, request: AnyRequest, api: NamedDependency[Api], ticket_id: UUID) -> Answer:
+    async def escalate(self, request: AnyRequest, api: NamedDependency[Api], ticket_id: FromPath[UUID]) -> Answer:
         values = await read_form(request)
         body = {"toLevel": number(values.get("toLevel", "")), "reason": values.get("reason", "").strip()}
         call = api.post(f"/api/dispatch/tickets/{ticket_id}/escalations", body)
@@ -166,7 +169,7 @@ class TicketActions(Controller):
         return await answer(request, api, ticket_id, outcome)
 
     @post("/tickets/{ticket_id:uuid}/referrals", status_code=200)
-    async def referral(self, request: AnyRequest, api: NamedDependency[Api], ticket_id: UUID) -> Answer:
+    async def referral(self, request: AnyRequest, api: NamedDependency[Api], ticket_id: FromPath[UUID]) -> Answer:
         values = await read_form(request)
         names = ("meeting", "responsibleUnit", "responsiblePerson", "dueOn")
         body = {name: values.get(name, "").strip() for name in names}
@@ -176,7 +179,7 @@ class TicketActions(Controller):
 
     @post("/tickets/{ticket_id:uuid}/referrals/{referral_id:uuid}/closure", status_code=200)
     async def close_referral(
-        self, request: AnyRequest, api: NamedDependency[Api], ticket_id: UUID, referral_id: UUID
+        self, request: AnyRequest, api: NamedDependency[Api], ticket_id: FromPath[UUID], referral_id: FromPath[UUID]
     ) -> Answer:
         values = await read_form(request)
         call = api.post(f"/api/dispatch/referrals/{referral_id}/closure", {"note": values.get("note", "").strip()})
@@ -186,7 +189,7 @@ class TicketActions(Controller):
         return await answer(request, api, ticket_id, outcome)
 
     @post("/tickets/{ticket_id:uuid}/callback", status_code=200)
-    async def callback(self, request: AnyRequest, api: NamedDependency[Api], ticket_id: UUID) -> Answer:
+    async def callback(self, request: AnyRequest, api: NamedDependency[Api], ticket_id: FromPath[UUID]) -> Answer:
         """The call back to the resident: reached, their feedback (satisfaction, how it was collected) first,
         then the call itself; dissatisfaction reopens the ticket, so no callback follows it. Not reached:
         the attempt alone."""
@@ -211,7 +214,7 @@ class TicketActions(Controller):
         return await answer(request, api, ticket_id, Outcome("callback", "closure", values, refused, done))
 
     @post("/tickets/{ticket_id:uuid}/waiver", status_code=200)
-    async def waive(self, request: AnyRequest, api: NamedDependency[Api], ticket_id: UUID) -> Answer:
+    async def waive(self, request: AnyRequest, api: NamedDependency[Api], ticket_id: FromPath[UUID]) -> Answer:
         values = await read_form(request)
         body = {"waived": True, "waiverReason": optional(values.get("waiverReason", ""))}
         body["note"] = optional(values.get("note", ""))
@@ -220,13 +223,13 @@ class TicketActions(Controller):
         return await answer(request, api, ticket_id, outcome)
 
     @post("/tickets/{ticket_id:uuid}/close", status_code=200)
-    async def close(self, request: AnyRequest, api: NamedDependency[Api], ticket_id: UUID) -> Answer:
+    async def close(self, request: AnyRequest, api: NamedDependency[Api], ticket_id: FromPath[UUID]) -> Answer:
         _, refused = await attempt(request, "close", api.post(f"/api/dispatch/tickets/{ticket_id}/close", None))
         outcome = Outcome("close", "closure", {}, refused, DONE["close"])
         return await answer(request, api, ticket_id, outcome)
 
     @post("/tickets/{ticket_id:uuid}/reopen", status_code=200)
-    async def reopen(self, request: AnyRequest, api: NamedDependency[Api], ticket_id: UUID) -> Answer:
+    async def reopen(self, request: AnyRequest, api: NamedDependency[Api], ticket_id: FromPath[UUID]) -> Answer:
         """The resident is not satisfied (a dissatisfied feedback, which sends the ticket back to its handler)."""
         values = await read_form(request)
         body = {"satisfied": False, "via": values.get("via", "phone"), "comment": optional(values.get("comment", ""))}

@@ -14,7 +14,7 @@ from uuid import UUID
 
 from litestar import Response, get
 from litestar.di import NamedDependency
-from litestar.params import QueryParameter
+from litestar.params import FromPath, QueryParameter
 from litestar.response import ServerSentEvent, ServerSentEventMessage, Template
 
 from services.console.api import Api, ApiError
@@ -33,11 +33,13 @@ class TicketPageController(TicketActions):
     guards = signed_in(*facts.STAFF)
 
     @get("/tickets/{ticket_id:uuid}")
-    async def ticket(self, request: AnyRequest, api: NamedDependency[Api], ticket_id: UUID) -> Template:
+    async def ticket(self, request: AnyRequest, api: NamedDependency[Api], ticket_id: FromPath[UUID]) -> Template:
         return await whole_page(request, api, ticket_id)
 
     @get("/tickets/{ticket_id:uuid}/photos/{photo_id:uuid}")
-    async def photo(self, api: NamedDependency[Api], ticket_id: UUID, photo_id: UUID) -> Response[bytes]:
+    async def photo(
+        self, api: NamedDependency[Api], ticket_id: FromPath[UUID], photo_id: FromPath[UUID]
+    ) -> Response[bytes]:
         """A photo of the work, fetched with the user's token (the API decides who may see it)."""
         content, content_type = await api.content(f"/api/dispatch/tickets/{ticket_id}/evidence/{photo_id}")
         headers = {"cache-control": "private, max-age=300", "x-content-type-options": "nosniff"}
@@ -48,7 +50,7 @@ class TicketPageController(TicketActions):
         self,
         request: AnyRequest,
         api: NamedDependency[Api],
-        ticket_id: UUID,
+        ticket_id: FromPath[UUID],
         stage: Annotated[str, QueryParameter(name="stage", max_length=20)] = "",
     ) -> ServerSentEvent:
         await api.get(f"/api/dispatch/tickets/{ticket_id}")  # another district's: the 404, before any stream

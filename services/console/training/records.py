@@ -13,7 +13,7 @@ from uuid import UUID
 
 from litestar import Controller, get
 from litestar.di import NamedDependency
-from litestar.params import QueryParameter
+from litestar.params import FromPath, QueryParameter
 from litestar.response import Template
 
 from services.console.api import Api, ApiError
@@ -105,7 +105,7 @@ class PeopleController(Controller):
 
     @get("/{person_id:uuid}")
     async def person(
-        self, request: AnyRequest, api: NamedDependency[Api], person_id: UUID, year: Year = None
+        self, request: AnyRequest, api: NamedDependency[Api], person_id: FromPath[UUID], year: Year = None
     ) -> Template:
         person = await api.get(f"/api/training/people/{person_id}")  # another district's: the 404 page
         chosen = year or now().year

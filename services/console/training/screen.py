@@ -12,6 +12,7 @@ from uuid import UUID
 
 from litestar import Controller, get
 from litestar.di import NamedDependency
+from litestar.params import FromPath
 from litestar.response import Template
 
 from services.console.api import Api, ApiError
@@ -69,10 +70,10 @@ class ScreenController(Controller):
     guards = signed_in(*ORGANISERS)
 
     @get("/")
-    async def screen(self, request: AnyRequest, api: NamedDependency[Api], session_id: UUID) -> Template:
+    async def screen(self, request: AnyRequest, api: NamedDependency[Api], session_id: FromPath[UUID]) -> Template:
         return shown(request, "training/screen.html", **await current(request, api, session_id))
 
     @get("/code")
-    async def code(self, request: AnyRequest, api: NamedDependency[Api], session_id: UUID) -> Template:
+    async def code(self, request: AnyRequest, api: NamedDependency[Api], session_id: FromPath[UUID]) -> Template:
         """The changing part for the page's poll: the QR code and the count."""
         return shown(request, "training/screen_code.html", **await current(request, api, session_id))

@@ -11,7 +11,7 @@ from uuid import UUID
 
 from litestar import Controller, get, post
 from litestar.di import NamedDependency
-from litestar.params import QueryParameter
+from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect, Template
 
 from services.console.api import Api, ApiError
@@ -87,7 +87,7 @@ class SessionPageController(Controller):
         self,
         request: AnyRequest,
         api: NamedDependency[Api],
-        session_id: UUID,
+        session_id: FromPath[UUID],
         *,
         q: Name = "",
         checked: Marker = "",
@@ -96,14 +96,18 @@ class SessionPageController(Controller):
         return await self._page(request, api, session_id, q=q, checked=checked, already=already)
 
     @get("/people")
-    async def people(self, request: AnyRequest, api: NamedDependency[Api], session_id: UUID, q: Name = "") -> Template:
+    async def people(
+        self, request: AnyRequest, api: NamedDependency[Api], session_id: FromPath[UUID], q: Name = ""
+    ) -> Template:
         """The matches for the by-hand check-in as the organiser types (htmx swaps the list)."""
         return shown(
             request, "training/matches.html", matches=await matches(api, q), q=q, chosen="", errors=FormErrors()
         )
 
     @post("/attendance")
-    async def by_hand(self, request: AnyRequest, api: NamedDependency[Api], session_id: UUID) -> Template | Redirect:
+    async def by_hand(
+        self, request: AnyRequest, api: NamedDependency[Api], session_id: FromPath[UUID]
+    ) -> Template | Redirect:
         form = await read_form(request)
         chosen, reason, q = form.get("personId", ""), form.get("reason", ""), form.get("q", "")
         body: dict[str, Any] = {"reason": reason.strip()}

@@ -11,7 +11,7 @@ from uuid import UUID
 from litestar import Controller, Response, get, post
 from litestar.datastructures import State
 from litestar.di import NamedDependency
-from litestar.params import QueryParameter
+from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect, Template
 
 from services.console.api import Api, ApiError
@@ -103,7 +103,9 @@ class VolunteerController(Controller):
         )
 
     @post("/offers/{offer_id:uuid}/accept")
-    async def accept(self, request: AnyRequest, api: NamedDependency[Api], offer_id: UUID) -> Template | Redirect:
+    async def accept(
+        self, request: AnyRequest, api: NamedDependency[Api], offer_id: FromPath[UUID]
+    ) -> Template | Redirect:
         try:
             offer = await api.post(f"/api/dispatch/offers/{offer_id}/accept", None)
         except ApiError as refused:
@@ -114,7 +116,7 @@ class VolunteerController(Controller):
 
     @post("/offers/{offer_id:uuid}/decline")
     async def decline(
-        self, request: AnyRequest, api: NamedDependency[Api], state: State, offer_id: UUID
+        self, request: AnyRequest, api: NamedDependency[Api], state: State, offer_id: FromPath[UUID]
     ) -> Template | Redirect:
         chosen, errors = read_decline(await read_form(request))
         if errors:
@@ -140,11 +142,13 @@ class VolunteerController(Controller):
         return page(request, "volunteer/task.html", status_code=status, task=task, photos=photos, **LABELS, **context)
 
     @get("/tasks/{ticket_id:uuid}")
-    async def task(self, request: AnyRequest, api: NamedDependency[Api], ticket_id: UUID) -> Template:
+    async def task(self, request: AnyRequest, api: NamedDependency[Api], ticket_id: FromPath[UUID]) -> Template:
         return await self._task(request, api, ticket_id)
 
     @post("/tasks/{ticket_id:uuid}/arrival")
-    async def arrival(self, request: AnyRequest, api: NamedDependency[Api], ticket_id: UUID) -> Template | Redirect:
+    async def arrival(
+        self, request: AnyRequest, api: NamedDependency[Api], ticket_id: FromPath[UUID]
+    ) -> Template | Redirect:
         try:
             await api.post(f"/api/dispatch/tickets/{ticket_id}/arrival", None)
         except ApiError as refused:
@@ -154,7 +158,9 @@ class VolunteerController(Controller):
         return Redirect(task_path(ticket_id), status_code=303)
 
     @post("/tasks/{ticket_id:uuid}/completion", request_max_body_size=PHOTO_MAX_BYTES + 1024 * 1024)
-    async def completion(self, request: AnyRequest, api: NamedDependency[Api], ticket_id: UUID) -> Template | Redirect:
+    async def completion(
+        self, request: AnyRequest, api: NamedDependency[Api], ticket_id: FromPath[UUID]
+    ) -> Template | Redirect:
         form = await request.form()
         done, errors = await read_completion(form)
         values = {"note": done.note, "serviceMinutes": str(form.get("serviceMinutes") or "")}

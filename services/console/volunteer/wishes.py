@@ -10,6 +10,7 @@ from uuid import UUID
 
 from litestar import Controller, get, post
 from litestar.di import NamedDependency
+from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from services.console.api import Api, ApiError
@@ -51,7 +52,9 @@ class WishPageController(Controller):
         return await self._wishes(request, api)
 
     @post("/{wish_id:uuid}/claim")
-    async def claim(self, request: AnyRequest, api: NamedDependency[Api], wish_id: UUID) -> Template | Redirect:
+    async def claim(
+        self, request: AnyRequest, api: NamedDependency[Api], wish_id: FromPath[UUID]
+    ) -> Template | Redirect:
         try:
             await api.post(f"/api/dispatch/wishes/{wish_id}/claim", None)
         except ApiError as refused:
@@ -61,7 +64,9 @@ class WishPageController(Controller):
         return Redirect(f"{WISHES}#wish-{wish_id}", status_code=303)
 
     @post("/{wish_id:uuid}/fulfilment", request_max_body_size=PHOTO_MAX_BYTES + 1024 * 1024)
-    async def fulfil(self, request: AnyRequest, api: NamedDependency[Api], wish_id: UUID) -> Template | Redirect:
+    async def fulfil(
+        self, request: AnyRequest, api: NamedDependency[Api], wish_id: FromPath[UUID]
+    ) -> Template | Redirect:
         form = await request.form()
         errors = FormErrors()
         note = str(form.get("note") or "").strip()
