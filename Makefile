@@ -19,6 +19,7 @@ $(STAMP): pyproject.toml requirements.lock
 install: $(STAMP) ## Create the virtual environment and install the locked dependencies
 
 dev: $(STAMP) ## Start PostgreSQL, Redis, S3, migrate, load demo districts, run every process
+	$(BIN)/python -m deploy.system_packages ensure fonts ocr  # the PDFs' Chinese font, OCR of scans
 	$(BIN)/python -m deploy.local_servers up --root $(DEV_DIR)
 	set -a; . $(DEV_DIR)/env; . deploy/dev.env; set +a; \
 	  $(BIN)/redcell migrate --bootstrap && \
@@ -29,7 +30,7 @@ down: ## Stop the development servers (data is kept in .dev/)
 	@test ! -f $(DEV_DIR)/servers.json || $(BIN)/python -m deploy.local_servers down --root $(DEV_DIR)
 
 test: $(STAMP) ## Run the whole test suite against real servers it starts itself (and a real browser)
-	$(BIN)/python -m tests.platform.browser ensure
+	$(BIN)/python -m deploy.system_packages ensure
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP) ## ruff, mypy and the import contracts

@@ -42,6 +42,7 @@ class GatewayDispatcher:
         self.app = app
         self.proxy_state = proxy_state
         self.frontend_key = frontend_key.encode() if frontend_key else None
+        self.objects: str | None = proxy_state.get("objects_prefix")  # the bucket's path (proxy/objects.py)
 
         async def forward(scope: Scope, receive: Receive, send: Send) -> None:
             await proxy_state["proxy"](scope, receive, send)
@@ -68,6 +69,8 @@ class GatewayDispatcher:
             await self.api(scope, receive, send)
         elif scope["path"].startswith(_CONSOLE):
             await self.console(scope, receive, send)
+        elif self.objects and scope["path"].startswith(self.objects):  # presigned: the signature is the authorisation
+            await self.proxy_state["objects"](scope, receive, send)
         elif (what := _anonymous(scope["path"])) and await self._too_many_from_address(scope, send, what):
             return
         elif scope["path"] in _TO_CONSOLE:

@@ -14,6 +14,7 @@ from redis.asyncio import Redis
 
 from gateway.openapi.merge import MergedSchema
 from gateway.proxy.forward import Proxy, Upstreams
+from gateway.proxy.objects import ObjectRoute, objects_prefix
 from gateway.proxy.ratelimit import RateLimiter
 from gateway.proxy.settings import ProxySettings
 from shared.auth.frontend import frontend_key
@@ -30,7 +31,10 @@ class ProxyWiring:
 
 def proxy_wiring(settings: Settings, proxy_settings: ProxySettings) -> ProxyWiring:
     # Known before the lifespan runs: the dispatcher lets these through without a token (fastpath.py).
-    state: dict[str, Any] = {"public_routes": tuple(proxy_settings.public_routes)}
+    state: dict[str, Any] = {
+        "public_routes": tuple(proxy_settings.public_routes),
+        "objects_prefix": objects_prefix(settings.s3),  # presigned object requests, straight to the store
+    }
     upstreams = Upstreams(proxy_settings)
     schema = MergedSchema(proxy_settings.upstreams)
 
@@ -44,6 +48,7 @@ def proxy_wiring(settings: Settings, proxy_settings: ProxySettings) -> ProxyWiri
         state["redis"] = redis
         key = frontend_key(settings.master_key_bytes())  # the console's own calls to public routes carry it
         state["proxy"] = Proxy(upstreams, limiter, proxy_settings, settings.max_body_bytes, frontend_key=key)
+        state["objects"] = ObjectRoute(settings.s3, upstreams, proxy_settings.upload_timeout_s)
         try:
             yield
         finally:

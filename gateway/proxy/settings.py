@@ -21,6 +21,7 @@ class ProxySettings(BaseSettings):
             "orgtree": "http://127.0.0.1:8101",
             "dispatch": "http://127.0.0.1:8102",
             "training": "http://127.0.0.1:8103",
+            "documents": "http://127.0.0.1:8104",
         }
     )
     upstream_timeout_s: float = 30.0
@@ -44,9 +45,9 @@ class ProxySettings(BaseSettings):
         }
     )
     upload_timeout_s: float = 300.0
-    # Path prefixes open without a token (the residents' public endpoints), limited per client address at
-    # anonymous_rate_per_minute; the service behind decides what each one allows.
-    public_routes: list[str] = Field(default_factory=lambda: ["/api/dispatch/public/"])
+    # Path prefixes open without a token (the residents' public endpoints, the districts' public boards), limited
+    # per client address at anonymous_rate_per_minute; the service behind decides what each one allows.
+    public_routes: list[str] = Field(default_factory=lambda: ["/api/dispatch/public/", "/api/documents/public/"])
     # Long-lived responses (server-sent events): relayed chunk by chunk as they come, ended when the client
     # goes, with this read timeout instead of upstream_timeout_s (the services send a heartbeat every 15 s).
     stream_routes: list[str] = Field(default_factory=lambda: ["/api/dispatch/stream", "/console/live/"])

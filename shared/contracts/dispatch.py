@@ -86,6 +86,14 @@ class ReferralIssued(Event, frozen=True, kw_only=True):
     referral_id: UUID
     number: str
     due_on: date
+    # What the printed notice says (optional: events published before they existed lack them).
+    ticket_number: str | None = None
+    ticket_title: str | None = None
+    ticket_path: str | None = None  # the case's grid, where the notice is filed
+    meeting: str | None = None  # the issuing street supervision meeting
+    responsible_unit: str | None = None
+    responsible_person: str | None = None  # a name, as printed on the notice
+    issued_on: date | None = None
 
 
 @event_type

@@ -6,22 +6,23 @@ EVENTS_ACTOR = "handle_event"
 
 # event name -> consuming services
 _SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
-    "gateway.TenantProvisioned": ("orgtree", "dispatch", "training"),
+    "gateway.TenantProvisioned": ("orgtree", "dispatch", "training", "documents"),
     # dispatch keeps its directory (grids, households, red-cell links, member volunteers) in step; training its
-    # people (members' units, flags and accounts)
-    "orgtree.GridCreated": ("dispatch",),
+    # people (members' units, flags and accounts); documents its subjects (a document about one reads like it)
+    "orgtree.GridCreated": ("dispatch", "documents"),
     "orgtree.GridLeaderChanged": ("dispatch",),
-    "orgtree.HouseholdPlaced": ("dispatch",),
+    "orgtree.HouseholdPlaced": ("dispatch", "documents"),
     "orgtree.HouseholdLinked": ("dispatch",),
     "orgtree.HouseholdUnlinked": ("dispatch",),
-    "orgtree.MemberCreated": ("dispatch", "training"),
-    "orgtree.MemberUpdated": ("dispatch", "training"),
-    "orgtree.MemberTransferred": ("dispatch", "training"),
-    "orgtree.MemberRemoved": ("dispatch", "training"),
+    "orgtree.MemberCreated": ("dispatch", "training", "documents"),
+    "orgtree.MemberUpdated": ("dispatch", "training", "documents"),
+    "orgtree.MemberTransferred": ("dispatch", "training", "documents"),
+    "orgtree.MemberRemoved": ("dispatch", "training", "documents"),
     "orgtree.CadrePostingChanged": ("training",),  # secretaries, committee members, rural cadres (TRN-03)
     # dispatch routes and delivers off the request path, through its own queue
-    "dispatch.TicketCreated": ("dispatch",),
+    "dispatch.TicketCreated": ("dispatch", "documents"),
     "dispatch.NotificationQueued": ("dispatch",),
+    "dispatch.ReferralIssued": ("documents",),  # documents renders the referral notice (EVT-03)
     # training: completed services and fulfilled wishes credit points, overdue warnings are accountability records
     "dispatch.ServiceCompleted": ("training",),
     "dispatch.WishFulfilled": ("training",),
@@ -34,10 +35,12 @@ _SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
     "training.ReEducationFailed": ("orgtree",),
     # orgtree records star levels and titles on the unit or member (EVT-13)
     "training.StarRatingPublished": ("orgtree",),
-    "training.TitleAwarded": ("orgtree",),
-    # documents (issue 14) will take these; until then the relay marks them published with no subscriber
-    "training.CommitmentPublished": (),
-    "training.MonthlyReportGenerated": (),
+    "training.TitleAwarded": ("orgtree", "documents"),  # documents renders the certificate (EVT-13)
+    # documents reads what was stored (EXIF, thumbnails, text, OCR) off the request path, through its own queue
+    "documents.VersionStored": ("documents",),
+    # documents renders and files these (EVT-03, EVT-13, EVT-16) and posts commitments to the board (EVT-17)
+    "training.CommitmentPublished": ("documents",),
+    "training.MonthlyReportGenerated": ("documents",),
     "training.CertificateReviewDue": (),
 }
 

@@ -95,6 +95,7 @@ class TitleAwarded(Event, frozen=True, kw_only=True):
     subject_path: str
     period: str  # "2026Q3", "2026H1", "2026"
     awarded_on: date
+    subject_name: str | None = None  # the unit's or member's name, as the certificate prints it
 
 
 @event_type
@@ -110,6 +111,17 @@ class MonthlyReportGenerated(Event, frozen=True, kw_only=True):
     month: str  # "2026-11"
     branch_path: str
     generated_at: datetime
+    # The report's figures, as the rendered report prints them (optional: older events lack them).
+    member_name: str | None = None
+    services: int | None = None
+    wishes: int | None = None
+    service_hours: float | None = None
+    sessions: int | None = None
+    credit_hours: float | None = None
+    commitments_published: int | None = None
+    commitments_evaluated: int | None = None
+    commitment_score: float | None = None
+    points: int | None = None
 
 
 @event_type

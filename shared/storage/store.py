@@ -32,6 +32,7 @@ from shared.storage.keys import (
 MIN_PART_BYTES = 5 * 1024 * 1024  # S3's smallest non-final multipart part
 DEFAULT_PART_BYTES = 8 * 1024 * 1024
 _NO_SUCH = frozenset({"NoSuchKey", "NoSuchObject", "NoSuchVersion"})
+READ_BYTES = 256 * 1024  # what a download reads from the store at a time
 SNIFF_BYTES = 64 * 1024  # enough to see the first entries of an OOXML (docx/xlsx) zip
 
 
@@ -225,6 +226,16 @@ class ObjectStore:
                 return None
             raise
         return ObjectInfo(key, int(info.size), info.content_type or OCTET_STREAM, info.etag, info.last_modified)
+
+    async def chunks(self, key: str, chunk_bytes: int = READ_BYTES) -> AsyncIterator[bytes]:
+        """The object, read in a worker thread chunk by chunk (the minio client blocks)."""
+        response = await asyncio.to_thread(self.client.get_object, self.bucket, checked_key(key))
+        try:
+            while chunk := await asyncio.to_thread(response.read, chunk_bytes):
+                yield chunk
+        finally:
+            response.close()
+            response.release_conn()
 
     async def delete(self, key: str) -> None:
         """Remove ``key``; removing a missing object is not an error."""

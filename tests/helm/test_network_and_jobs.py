@@ -54,9 +54,15 @@ def test_a_caller_is_told_where_the_called_service_is(default_docs: list[Doc]) -
 
 def test_gateway_reaches_the_service_apis_and_its_data_stores(default_docs: list[Doc]) -> None:
     egress = named(default_docs, "NetworkPolicy", "gateway-egress")["spec"]["egress"]
-    assert {rule["ports"][0]["port"] for rule in egress} == {5432, 6379, 8000}
+    assert {rule["ports"][0]["port"] for rule in egress} == {5432, 6379, 8000, 9000}  # 9000: the bucket, for presigned uploads
     services = [peers_components(rule) for rule in egress if rule["ports"][0]["port"] == 8000]
-    assert sorted(map(sorted, services)) == [["console-api"], ["dispatch-api"], ["orgtree-api"], ["training-api"]]
+    assert sorted(map(sorted, services)) == [
+        ["console-api"],
+        ["dispatch-api"],
+        ["documents-api"],
+        ["orgtree-api"],
+        ["training-api"],
+    ]
 
 
 def test_data_store_egress_uses_the_operators_peers(production_docs: list[Doc]) -> None:
@@ -74,7 +80,7 @@ def test_data_store_egress_uses_the_operators_peers(production_docs: list[Doc]) 
 
 def test_one_migration_hook_job_per_component_as_its_owner(docs: list[Doc]) -> None:
     jobs = {j["metadata"]["name"]: j for j in of_kind(docs, "Job") if j["metadata"]["name"].endswith("-migrate")}
-    assert set(jobs) == {f"{FULLNAME}-{c}-migrate" for c in ("gateway", "orgtree", "dispatch", "training")}
+    assert set(jobs) == {f"{FULLNAME}-{c}-migrate" for c in ("gateway", "orgtree", "dispatch", "training", "documents")}
     for name, job in jobs.items():
         component = name.removeprefix(f"{FULLNAME}-").removesuffix("-migrate")
         annotations = job["metadata"]["annotations"]

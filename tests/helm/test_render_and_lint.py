@@ -20,7 +20,8 @@ def test_lint_is_clean(overlay: str) -> None:
 def test_every_component_has_its_workload(docs: list[Doc]) -> None:
     components = {
         "gateway", "gateway-relay", "orgtree-api", "orgtree-worker", "orgtree-relay", "dispatch-api",
-        "dispatch-worker", "dispatch-relay", "training-api", "training-worker", "training-relay", "console-api",
+        "dispatch-worker", "dispatch-relay", "training-api", "training-worker", "training-relay", "documents-api",
+        "documents-worker", "documents-relay", "console-api",
         "scheduler",
     }  # fmt: skip
     for kind in ("Deployment", "Service", "ServiceAccount"):

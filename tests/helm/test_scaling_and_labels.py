@@ -12,6 +12,7 @@ def test_hpa_replaces_fixed_replicas(production_docs: list[Doc]) -> None:
         f"{FULLNAME}-orgtree-api",
         f"{FULLNAME}-dispatch-api",
         f"{FULLNAME}-training-api",
+        f"{FULLNAME}-documents-api",
     }
     for name, hpa in hpas.items():
         assert hpa["apiVersion"] == "autoscaling/v2"

@@ -12,6 +12,7 @@ from pydantic import BaseModel, SecretStr
 from gateway.proxy.settings import ProxySettings
 from services.console.settings import ConsoleSettings
 from services.dispatch.settings import DispatchProcessSettings
+from services.documents.settings import DocumentsProcessSettings
 from services.training.settings import TrainingProcessSettings
 from shared.settings import Settings
 
@@ -44,6 +45,7 @@ def test_every_setting_is_listed_with_its_real_default() -> None:
         | dict(settings_variables(ProxySettings, "REDCELL_GATEWAY__"))
         | dict(settings_variables(DispatchProcessSettings, "REDCELL_DISPATCH__"))
         | dict(settings_variables(TrainingProcessSettings, "REDCELL_TRAINING__"))
+        | dict(settings_variables(DocumentsProcessSettings, "REDCELL_DOCUMENTS__"))
         | dict(settings_variables(ConsoleSettings, "REDCELL_CONSOLE__"))
     )
     missing = sorted(set(variables) - set(listed))

@@ -1,22 +1,23 @@
 """A real browser for the console's tests: Debian's Chromium driven by Playwright (its Python package).
 
 Playwright cannot download its own browsers here (closed network), so the tests use the system's
-Chromium through ``executable_path``. ``python -m tests.platform.browser ensure`` (run by ``make test``)
-installs it with apt when it is missing and the run may do so; otherwise the test session stops and
-names the one command that provides it. A browser test never skips.
+Chromium through ``executable_path``. ``python -m deploy.system_packages ensure`` (run by ``make test``; every
+system package is installed there) installs it with apt when it is missing and the run may do so; otherwise the
+test session stops and names the one command that provides it. A browser test never skips.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from deploy.system_packages import apt_install, has_cjk_font
 
 # Debian's browser, and a CJK font so pages and screenshots show Chinese rather than empty boxes.
 PACKAGES = ("chromium", "fonts-wqy-microhei")
@@ -48,27 +49,8 @@ def chromium_path() -> str | None:
     return None
 
 
-def has_cjk_font() -> bool:
-    fc_list = shutil.which("fc-list")
-    if fc_list is None:
-        return False
-    listed = subprocess.run([fc_list, ":lang=zh", "family"], capture_output=True, text=True, check=False)
-    return bool(listed.stdout.strip())
-
-
 def _apt_install() -> bool:
-    """Install the packages with apt as root; refresh the package lists once if the first try fails."""
-    apt = shutil.which("apt-get")
-    if apt is None or os.geteuid() != 0:
-        return False
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    install = [apt, "install", "-y", "-q", "--no-install-recommends", *PACKAGES]
-    for attempt in range(2):
-        if attempt:
-            subprocess.run([apt, "update", "-q"], env=env, capture_output=True, check=False)
-        if subprocess.run(install, env=env, capture_output=True, check=False).returncode == 0:
-            return True
-    return False
+    return apt_install(PACKAGES)
 
 
 def ensure() -> str:

@@ -34,16 +34,28 @@ WORKERS = [name for name, component in components().items() if component.worker]
 SITE = "console"  # served by the gateway at /console/, not as an /api/<service> upstream
 
 PASSWORD = "correct-horse-battery-staple"
+# well inside the gateway's default access-token lifetime (300 s)
+TOKEN_RENEWAL_S = 120.0
 
 
 @dataclass
 class DistrictLogin:
     slug: str
     admin: str
-    token: str
-    refresh: str
+    gateway: str
     root_id: str
     root_path: str
+    _token: str = ""
+    _signed_in_at: float = 0.0
+
+    @property
+    def token(self) -> str:
+        """The district admin's access token, signed in again when it is near its end: tokens live minutes
+        (``REDCELL_JWT__ACCESS_TTL_S``), the platform's tests longer."""
+        if time.monotonic() - self._signed_in_at > TOKEN_RENEWAL_S:
+            self._token = login(self.gateway, self.admin)["accessToken"]
+            self._signed_in_at = time.monotonic()
+        return self._token
 
 
 @dataclass
@@ -148,6 +160,8 @@ def running_platform(server_env: dict[str, str], **extra_env: str) -> Iterator[R
         "REDCELL_GATEWAY__CONSOLE_URL": f"http://127.0.0.1:{ports.get(SITE, 0)}",
         "REDCELL_CONSOLE__GATEWAY_URL": gateway_url,
         "REDCELL_CONSOLE__COOKIE_SECURE": "false",  # plain HTTP on loopback
+        # browsers upload and download documents' files through the gateway, as in development
+        "REDCELL_DOCUMENTS__PUBLIC_S3_URL": gateway_url,
         # the hotline desk's caller lookup asks orgtree directly
         "REDCELL_DISPATCH__ORGTREE_URL": f"http://127.0.0.1:{ports.get('orgtree', 0)}",
         "REDCELL_WORKER__HEARTBEAT_TIMEOUT_MS": "3000",
@@ -183,11 +197,10 @@ def running_platform(server_env: dict[str, str], **extra_env: str) -> Iterator[R
                 "--admin-password",
                 PASSWORD,
             )
-            tokens = login(gateway_url, admin)
-            root = wait_for_root(gateway_url, tokens["accessToken"])
-            districts.append(
-                DistrictLogin(slug, admin, tokens["accessToken"], tokens["refreshToken"], root["id"], root["path"])
-            )
+            district = DistrictLogin(slug, admin, gateway_url, root_id="", root_path="")
+            root = wait_for_root(gateway_url, district.token)
+            district.root_id, district.root_path = root["id"], root["path"]
+            districts.append(district)
         yield RunningPlatform(running, urls, districts[0], districts[1])
     finally:
         running.stop_all()

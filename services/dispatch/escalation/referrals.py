@@ -95,6 +95,13 @@ class ReferralService:
             referral_id=notice.id,
             number=notice.number,
             due_on=notice.due_on,
+            ticket_number=ticket.number,
+            ticket_title=ticket.title,
+            ticket_path=ticket.grid_path,
+            meeting=notice.meeting,
+            responsible_unit=notice.responsible_unit,
+            responsible_person=notice.responsible_person,
+            issued_on=today,
         )
         await publish(self.session, issued_event)
         return notice

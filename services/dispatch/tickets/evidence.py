@@ -15,8 +15,7 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import AsyncIterable, AsyncIterator
+from collections.abc import AsyncIterable
 from typing import Any
 from uuid import UUID
 
@@ -52,7 +51,6 @@ EVIDENCE_TYPES = {"image/jpeg": "jpg", "image/png": "png"}
 MAX_PHOTOS = 10
 HELD = (S.ASSIGNED, S.ON_SITE)  # the order is the provider's (routing/candidates.py SIGNED)
 FINISHED = (S.CLOSED, S.CANCELLED, S.MERGED)  # staff add nothing more
-_READ_BYTES = 256 * 1024
 
 AnyRequest = Request[Any, Any, Any]
 
@@ -63,17 +61,6 @@ def not_a_photo() -> ProblemError:
         "the evidence must be a JPEG or PNG photo",
         errors=[{"field": "body", "message": "not a JPEG or PNG image"}],
     )
-
-
-async def _object_chunks(store: ObjectStore, key: str) -> AsyncIterator[bytes]:
-    """The stored photo, read in a worker thread chunk by chunk (the minio client blocks)."""
-    response = await asyncio.to_thread(store.client.get_object, store.bucket, key)
-    try:
-        while chunk := await asyncio.to_thread(response.read, _READ_BYTES):
-            yield chunk
-    finally:
-        response.close()
-        response.release_conn()
 
 
 class EvidenceService:
@@ -238,4 +225,4 @@ class TicketEvidenceController(Controller):
             "cache-control": "private, max-age=300",
             "x-content-type-options": "nosniff",
         }
-        return Stream(_object_chunks(evidence_store, row.object_key), media_type=row.content_type, headers=headers)
+        return Stream(evidence_store.chunks(row.object_key), media_type=row.content_type, headers=headers)

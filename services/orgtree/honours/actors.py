@@ -42,7 +42,9 @@ async def dispose_of_unqualified_member(session: AsyncSession, event: ReEducatio
 
 async def record_once(session: AsyncSession, model: type[StarLevel | HonourTitle], key: str, event: Event) -> None:
     """The event's facts as one row (its subject path aside: units move, ids stay); ``key`` refuses a second."""
-    facts = {k: v for k, v in msgspec.structs.asdict(event).items() if k not in {"tenant_id", "subject_path"}}
+    # the columns' facts only: a contract may gain optional fields other consumers print (the subject's name)
+    kept = set(model.__table__.columns.keys()) - {"tenant_id", "subject_path"}
+    facts = {k: v for k, v in msgspec.structs.asdict(event).items() if k in kept}
     row = {"id": uuid7(), "tenant_id": require_tenant(), "recorded_at": now(), **facts}
     await session.execute(insert(model).values(**row).on_conflict_do_nothing(constraint=key))
 

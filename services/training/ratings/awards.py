@@ -102,6 +102,7 @@ class AwardService:
                 subject_path=subject.path,
                 period=period.label,
                 awarded_on=awarded_on,
+                subject_name=subject.name,
             ),
         )
         await audit.record(self.session, "training.title.awarded", subject_type="award", subject_id=str(award_id))

@@ -174,6 +174,8 @@ async def generate(session: AsyncSession, month: Month, person_ids: Sequence[UUI
         MonthlyReport.month,
         MonthlyReport.branch_path,
         MonthlyReport.generated_at,
+        MonthlyReport.name,
+        *(getattr(MonthlyReport, name) for name in FIGURES),
     )
     done = reports.cte("reports")
     payload = func.jsonb_build_object(
@@ -191,6 +193,9 @@ async def generate(session: AsyncSession, month: Month, person_ids: Sequence[UUI
         func.coalesce(done.c.branch_path, ""),
         "generated_at",
         done.c.generated_at,
+        "member_name",
+        done.c.name,  # the name and figures documents prints on the rendered report
+        *(item for name in FIGURES for item in (name, done.c[name])),
     )
     request_id = current_request_id.get()
     events = select(

@@ -1,0 +1,1 @@
+"""Chinese full-text search over documents (DOC-06, DOC-07): segmented vectors, extracted text, OCR."""
