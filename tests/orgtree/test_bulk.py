@@ -6,6 +6,7 @@ Files are built here with openpyxl and csv; nothing binary is checked in.
 from __future__ import annotations
 
 import csv
+import html
 import io
 import uuid
 import zipfile
@@ -150,7 +151,8 @@ def all_text(body: bytes) -> str:
     if not body.startswith(b"PK"):
         return body.decode("utf-8-sig")
     with zipfile.ZipFile(io.BytesIO(body)) as archive:
-        return "".join(archive.read(name).decode("utf-8", "replace") for name in archive.namelist())
+        # character references unescaped: openpyxl writes non-ASCII as &#21463; when lxml is installed
+        return "".join(html.unescape(archive.read(name).decode("utf-8", "replace")) for name in archive.namelist())
 
 
 # -- units -------------------------------------------------------------------------------------------
