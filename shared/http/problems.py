@@ -109,8 +109,24 @@ def _titles(status: int) -> str:
 _NAMED_FIELD = re.compile(r"(?:missing required field|unknown field) `([^`]+)`")
 
 
-def _field_errors(extra: Any) -> list[dict[str, str]]:
-    """Litestar's validation detail as [{field, message}], naming the field even for missing or unknown ones."""
+def _api_names(request: Request[Any, Any, Any]) -> dict[str, str]:
+    """The handler's parameters by Python name -> the name the API gives them (``unit_path`` -> ``unitPath``)."""
+    handler = request.scope.get("route_handler")
+    signature = getattr(handler, "parsed_fn_signature", None)
+    if signature is None:  # no handler resolved: keep Litestar's names
+        return {}
+    parameters = signature.parameters
+    names = {}
+    for name, parameter in parameters.items():
+        declared = getattr(parameter.kwarg_definition, "name", None)
+        if declared:
+            names[name] = declared
+    return names
+
+
+def _field_errors(extra: Any, api_names: dict[str, str] | None = None) -> list[dict[str, str]]:
+    """Litestar's validation detail as [{field, message}], naming the field even for missing or unknown ones, and
+    a query, path or header parameter by the name the API gives it."""
     errors: list[dict[str, str]] = []
     if isinstance(extra, list):
         for item in extra:
@@ -124,6 +140,8 @@ def _field_errors(extra: Any) -> list[dict[str, str]]:
                     key = None
                 source = item.get("source")
                 source = getattr(source, "value", source)  # ParamType.QUERY -> "query"
+                if source and api_names and key in api_names:
+                    key = api_names[key]
                 field = ".".join(str(p) for p in (source, key) if p) or "body"
                 errors.append({"field": field, "message": message})
     return errors
@@ -134,7 +152,7 @@ def handle_http_exception(request: Request[Any, Any, Any], exc: HTTPException) -
     if isinstance(exc, ProblemError):
         return problem(status, exc.title or _titles(status), exc.detail, request, errors=exc.errors)
     if isinstance(exc, ValidationException):
-        errors = _field_errors(exc.extra)
+        errors = _field_errors(exc.extra, _api_names(request))
         malformed = any("JSON is malformed" in e["message"] or "malformed" in e["message"].lower() for e in errors) or (
             "malformed" in (exc.detail or "").lower()
         )

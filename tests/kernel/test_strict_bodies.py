@@ -122,6 +122,13 @@ async def test_query_and_path_parameters_are_still_converted_from_their_strings(
     assert response.json() == {"number": 7, "limit": 3, "openOnly": True}
 
 
+async def test_a_bad_query_parameter_is_named_as_the_api_names_it(client: AsyncTestClient[Any]) -> None:
+    response = await client.get("/orders/7", params={"openOnly": "maybe"})
+    assert response.status_code == 422, response.text
+    assert [error["field"] for error in response.json()["errors"]] == ["query.openOnly"]  # not open_only
+    assert "query.openOnly" in response.json()["detail"]
+
+
 def test_every_body_of_every_component_has_a_strict_decoder() -> None:
     """Each component's handlers taking a JSON body get a strict decoder (a type msgspec cannot decode
     strictly would fail here, not on a request)."""

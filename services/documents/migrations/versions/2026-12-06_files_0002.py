@@ -1,4 +1,4 @@
-"""Uploads and files: multipart parts, confirmation, thumbnails.
+"""Uploads and files: no schema change (0001 has every column they use: multipart upload id, checksum, thumbnail).
 
 Revision ID: 0002
 Revises: 0001
