@@ -7,6 +7,7 @@ from typing import Any
 
 import httpx
 import pyotp
+from playwright.async_api import expect
 
 from tests.console.support import categories, new_ticket, operator, token_of
 from tests.platform.browser import axe_violations, screenshot
@@ -47,7 +48,8 @@ async def test_the_sign_in_form_works_from_the_keyboard_alone(platform: RunningP
     username = operator(platform)
     page = await new_page()
     await page.goto(f"{platform.gateway}/console/sign-in")
-    await page.keyboard.type(username)  # the username field has the focus
+    await expect(page.locator("#f-username")).to_be_focused()  # the page puts the focus there
+    await page.keyboard.type(username)
     await page.keyboard.press("Tab")
     await page.keyboard.type(PASSWORD)
     await page.keyboard.press("Enter")

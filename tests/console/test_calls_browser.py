@@ -9,6 +9,7 @@ import uuid
 from typing import Any
 
 import httpx
+from playwright.async_api import expect
 
 from tests.console.support import (
     caller_household,
@@ -247,6 +248,7 @@ async def test_the_whole_call_is_taken_from_the_keyboard(platform: RunningPlatfo
     caller = caller_household(platform)
     page = await new_page()
     await page.goto(f"{platform.gateway}/console/sign-in")
+    await expect(page.locator("#f-username")).to_be_focused()  # the page puts the focus there
     await page.keyboard.type(username)
     await page.keyboard.press("Tab")
     await page.keyboard.type(PASSWORD)
@@ -260,7 +262,8 @@ async def test_the_whole_call_is_taken_from_the_keyboard(platform: RunningPlatfo
             break
     await page.keyboard.press("Enter")
     await page.wait_for_url(re.compile(r"/console/calls$"))
-    await page.keyboard.type(caller.phone)  # the number field has the focus
+    await expect(page.locator("#f-phone")).to_be_focused()  # the number field has the focus
+    await page.keyboard.type(caller.phone)
     await page.keyboard.press("Enter")
     await page.locator(".caller-card").wait_for()
 
