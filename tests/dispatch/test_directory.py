@@ -7,10 +7,9 @@ id writes nothing (the rows keep their ``xmin``, the id of the transaction that 
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
-import msgspec
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 from sqlalchemy import text
@@ -18,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 import services.dispatch.directory.actors  # noqa: F401 - registers the handlers
 from services.dispatch.events import consumer
-from shared.contracts.base import Envelope, Event, payload_of
+from shared.contracts.base import Event
 from shared.contracts.orgtree import (
     GridCreated,
     GridLeaderChanged,
@@ -33,17 +32,10 @@ from shared.contracts.orgtree import (
 )
 from shared.settings import Settings
 from tests.dispatch.builders import District, as_provider, deliver, operator
+from tests.platform.events import envelope
 from tests.platform.tokens import TestIssuer
 
 Client = AsyncTestClient[Litestar]
-
-
-def envelope(event: Event) -> dict[str, Any]:
-    raw: dict[str, Any] = msgspec.to_builtins(Envelope(
-        id=uuid.uuid4(), event=event.NAME, version=event.VERSION, tenant_id=event.tenant_id,
-        occurred_at=datetime.now(UTC), payload=payload_of(event),
-    ))  # fmt: skip
-    return raw
 
 
 async def apply_twice(event: Event) -> None:

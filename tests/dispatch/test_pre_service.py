@@ -28,9 +28,9 @@ from shared.db.alembic_env import upgrade
 from shared.db.urls import database_url, plain_dsn
 from shared.settings import Settings
 from tests.dispatch.builders import District, as_provider, bearer, history, operator
-from tests.dispatch.test_directory import envelope
 from tests.dispatch.test_routing import actions, new_ticket, offers, ticket_of
 from tests.kernel.test_migrations import scratch_database
+from tests.platform.events import envelope
 from tests.platform.tokens import TestIssuer
 
 Client = AsyncTestClient[Litestar]

@@ -5,12 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import io
-import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
-import msgspec
 from pypdf import PdfReader
 from pypdf.generic import DictionaryObject
 from sqlalchemy import select
@@ -19,24 +16,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 import services.documents.generated.actors  # noqa: F401 - registers the handlers on the consumer
 from services.documents.events import consumer
 from services.documents.library.models import Document, DocumentVersion
-from shared.contracts.base import Envelope, Event, payload_of
+from shared.contracts.base import Event
 from shared.settings import Settings
 from shared.storage import ObjectStore
 from tests.documents.builders import District
-
-
-def envelope(event: Event) -> dict[str, Any]:
-    raw: dict[str, Any] = msgspec.to_builtins(
-        Envelope(
-            id=uuid.uuid4(),
-            event=event.NAME,
-            version=event.VERSION,
-            tenant_id=event.tenant_id,
-            occurred_at=datetime.now(UTC),
-            payload=payload_of(event),
-        )
-    )
-    return raw
+from tests.platform.events import envelope
 
 
 async def deliver(settings: Settings, event: Event) -> dict[str, Any]:

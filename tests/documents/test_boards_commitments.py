@@ -20,7 +20,8 @@ from shared.contracts.training import CommitmentPublished
 from shared.settings import Settings
 from tests.documents.boards_support import Client, open_boards, staff
 from tests.documents.builders import District, admin, bearer
-from tests.documents.generated_support import deliver, envelope
+from tests.documents.generated_support import deliver
+from tests.platform.events import envelope
 from tests.platform.tokens import TestIssuer
 
 

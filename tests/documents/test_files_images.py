@@ -17,8 +17,8 @@ from services.documents.library.models import DocumentVersion
 from shared.contracts.documents import VersionStored
 from shared.settings import Settings
 from tests.documents.builders import District, bearer, street_admin
-from tests.documents.generated_support import envelope
 from tests.documents.uploads_support import Client, file_body, jpeg, upload
+from tests.platform.events import envelope
 from tests.platform.tokens import TestIssuer
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from datetime import UTC, datetime
 from typing import Any
 
 import msgspec
@@ -12,27 +11,13 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from shared import audit
-from shared.contracts.base import Envelope, Event, event_type, payload_of
+from shared.contracts.base import Event, event_type
 from shared.messaging.consumer import EventConsumer, after_commit
 from shared.settings import Settings
 from tests.messaging.consumer_app import ProbeFailedOnceError
 from tests.messaging.probe import PlatformProbe, ProbeHappened
 from tests.messaging.support import effect_rows, effects, inbox_count
-
-
-def envelope_of(event: Event, *, request_id: str | None = None) -> dict[str, Any]:
-    """What the relay puts on the queue (JSON builtins)."""
-    envelope = Envelope(
-        id=uuid.uuid4(),
-        event=event.NAME,
-        version=event.VERSION,
-        tenant_id=event.tenant_id,
-        occurred_at=datetime.now(UTC),
-        payload=payload_of(event),
-        request_id=request_id,
-    )
-    built: dict[str, Any] = msgspec.to_builtins(envelope)
-    return built
+from tests.platform.events import envelope as envelope_of
 
 
 def probe() -> tuple[uuid.UUID, uuid.UUID, dict[str, Any]]:

@@ -4,19 +4,19 @@ is delivered, and shown in their honours views within the district only."""
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
-import msgspec
 from litestar.testing import AsyncTestClient
 
 import services.orgtree.honours.actors  # noqa: F401 - registers the handlers on the consumer
 from services.orgtree.events import consumer
-from shared.contracts.base import Envelope, Event, payload_of
+from shared.contracts.base import Event
 from shared.contracts.training import StarRatingPublished, TitleAwarded
 from shared.settings import Settings
 from tests.orgtree.builders import Api, build_slice
 from tests.orgtree.conftest import District, bearer
+from tests.platform.events import envelope
 from tests.platform.tokens import TestIssuer
 
 
@@ -24,16 +24,7 @@ async def deliver(settings: Settings, event: Event) -> list[bool]:
     """The envelope twice (the inbox skips the second), then the same event again under a new envelope id: whether
     the consumer applied each."""
     consumer._settings = settings
-    raw: dict[str, Any] = msgspec.to_builtins(
-        Envelope(
-            id=uuid.uuid4(),
-            event=event.NAME,
-            version=event.VERSION,
-            tenant_id=event.tenant_id,
-            occurred_at=datetime.now(UTC),
-            payload=payload_of(event),
-        )
-    )
+    raw = envelope(event)
     return [
         await consumer.handle(raw),
         await consumer.handle(raw),

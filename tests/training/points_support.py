@@ -4,10 +4,7 @@ as the worker would, and the district's points categories as provisioning seeds 
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
-from typing import Any
 
-import msgspec
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -16,23 +13,10 @@ import services.training.points.actors  # noqa: F401 - register the handlers on 
 from services.training.events import consumer
 from services.training.models import PendingCredit, PointsEntry
 from services.training.points.defaults import seed_points_categories
-from shared.contracts.base import Envelope, Event, payload_of
+from shared.contracts.base import Event
 from shared.settings import Settings
+from tests.platform.events import envelope
 from tests.training.builders import District
-
-
-def envelope(event: Event) -> dict[str, Any]:
-    raw: dict[str, Any] = msgspec.to_builtins(
-        Envelope(
-            id=uuid.uuid4(),
-            event=event.NAME,
-            version=event.VERSION,
-            tenant_id=event.tenant_id,
-            occurred_at=datetime.now(UTC),
-            payload=payload_of(event),
-        )
-    )
-    return raw
 
 
 async def deliver(settings: Settings, event: Event) -> list[bool]:

@@ -17,8 +17,8 @@ from services.training.models import Person
 from shared.contracts.base import Event
 from shared.contracts.orgtree import CadrePostingChanged, CadreRole, MemberUpdated
 from shared.settings import Settings
+from tests.platform.events import envelope
 from tests.training.builders import District
-from tests.training.points_support import envelope
 
 
 @pytest.fixture(autouse=True)

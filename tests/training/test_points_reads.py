@@ -15,9 +15,10 @@ from services.training.events import consumer
 from services.training.models import Person
 from shared.contracts.training import AttendanceRecorded
 from shared.settings import Settings
+from tests.platform.events import envelope
 from tests.platform.tokens import TestIssuer
 from tests.training.builders import District, attendee, bearer, organiser
-from tests.training.points_support import envelope, with_categories
+from tests.training.points_support import with_categories
 
 Client = AsyncTestClient[Any]
 

@@ -20,9 +20,9 @@ from services.documents.boards.models import Board, Publication, PublicDistrict
 from services.documents.boards.services import NEWEST, PublicationRepository
 from services.documents.boards.showing import Posted, joined, on_show, posted
 from services.documents.library.models import Document, DocumentVersion, VersionState
-from services.documents.library.visibility import under
 from services.documents.paging import page
 from shared.context import tenant_scope
+from shared.db.paths import under
 from shared.http.problems import missing
 
 

@@ -19,12 +19,12 @@ from services.documents.boards.schemas import PublicationCreate
 from services.documents.boards.showing import joined, on_show
 from services.documents.library.models import Document, DocumentState
 from services.documents.library.services import DocumentService
-from services.documents.library.visibility import under
 from services.documents.paging import page
 from services.documents.types.models import DocumentType, Visibility
 from shared import audit
 from shared.auth.principal import Principal
 from shared.clock import now
+from shared.db.paths import under
 from shared.db.repository import Keyset, Repository
 from shared.http.problems import ProblemError, conflict, missing
 

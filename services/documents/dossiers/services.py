@@ -23,12 +23,12 @@ from services.documents.dossiers.schemas import (
 )
 from services.documents.library.models import Document, DocumentState
 from services.documents.library.services import DocumentService
-from services.documents.library.visibility import under
 from services.documents.paging import page
 from services.documents.retention.rules import files_on, forbidden
 from shared import audit
 from shared.auth.principal import Principal, Role
 from shared.clock import now
+from shared.db.paths import under
 from shared.db.repository import Keyset, Repository
 from shared.http.problems import FieldErrors, conflict, missing
 from shared.http.views import view, views

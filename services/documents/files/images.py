@@ -75,11 +75,12 @@ def read_image(data: bytes) -> Described:
         return Described(None, None)
 
 
-async def describe(files: FileStore, version: DocumentVersion) -> None:
-    """Fill ``taken_at`` and ``thumbnail_key`` of a stored image version (other types are left alone)."""
-    if (version.content_type or "").split(";")[0] not in IMAGES:
-        return
-    data = await files.read_bytes(version.object_key)
+def is_image(version: DocumentVersion) -> bool:
+    return (version.content_type or "").split(";")[0] in IMAGES
+
+
+async def describe(files: FileStore, version: DocumentVersion, data: bytes) -> None:
+    """Fill ``taken_at`` and ``thumbnail_key`` of a stored image version from its bytes."""
     described = await asyncio.to_thread(read_image, data)
     version.taken_at = described.taken_at
     if described.thumbnail is not None:

@@ -10,9 +10,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.documents.library.models import Document, DocumentState, DocumentVersion, VersionState
-from services.documents.library.visibility import readable, under
+from services.documents.library.visibility import readable
 from services.documents.paging import page
 from shared.auth.principal import Principal
+from shared.db.paths import under
 from shared.db.repository import Keyset, Repository
 from shared.http.problems import invalid
 

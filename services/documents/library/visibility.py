@@ -9,18 +9,12 @@ Deleted documents are listed for the record but their files are gone; pending on
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy import ColumnElement, and_, false, or_, true
 
 from services.documents.access import HOTLINE, STAFF
 from services.documents.library.models import Document, DocumentState, SubjectKind
 from shared.auth.principal import Principal
-
-
-def under(column: Any, path: str) -> ColumnElement[bool]:
-    """``column`` lies in the subtree at ``path``: a btree range on the C-collated path ('~' sorts last)."""
-    return and_(column >= path, column < path + "~")
+from shared.db.paths import under
 
 
 def readable(principal: Principal) -> ColumnElement[bool]:

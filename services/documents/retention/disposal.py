@@ -14,12 +14,13 @@ from services.documents.library.models import Document, DocumentState, DocumentV
 from services.documents.library.schemas import DocumentView
 from services.documents.library.services import DocumentRepository, DocumentService
 from services.documents.library.views import document_view
-from services.documents.library.visibility import readable, under
+from services.documents.library.visibility import readable
 from services.documents.paging import page
 from services.documents.retention.rules import ZONE, today
 from services.documents.retention.schemas import RefreshView
 from services.documents.types.models import DocumentType
 from shared.clock import now
+from shared.db.paths import under
 from shared.db.repository import Keyset
 
 SOONEST_DUE = Keyset(Document.retain_until, Document.id, parse=date.fromisoformat)

@@ -92,7 +92,7 @@ async def _read(store: ObjectStore, key: str, limit: int) -> bytes:
     return await asyncio.to_thread(read)
 
 
-async def _text_of(store: ObjectStore, version: DocumentVersion) -> tuple[str, ExtractionState]:
+async def _text_of(store: ObjectStore, version: DocumentVersion, data: bytes | None) -> tuple[str, ExtractionState]:
     limit = get_documents_settings().extract_max_bytes
     if not readable(version.content_type):
         return "", ExtractionState.SKIPPED
@@ -100,7 +100,8 @@ async def _text_of(store: ObjectStore, version: DocumentVersion) -> tuple[str, E
         log.info("search.extract.too_large", version_id=str(version.id), size_bytes=version.size_bytes)
         return "", ExtractionState.SKIPPED
     try:
-        data = await _read(store, version.object_key, limit)
+        if data is None:
+            data = await _read(store, version.object_key, limit)
     except S3Error as exc:  # the object is gone (deleted meanwhile): nothing to read, nothing to retry
         log.warning("search.extract.missing", version_id=str(version.id), error=exc.code)
         return "", ExtractionState.UNREADABLE
@@ -116,12 +117,15 @@ async def _text_of(store: ObjectStore, version: DocumentVersion) -> tuple[str, E
         return "", ExtractionState.UNREADABLE
 
 
-async def extract_and_index(session: AsyncSession, store: ObjectStore, version: DocumentVersion) -> None:
-    """Read the text of ``version``'s file, keep it, and reindex its document (an older version is ignored)."""
+async def extract_and_index(
+    session: AsyncSession, store: ObjectStore, version: DocumentVersion, *, data: bytes | None = None
+) -> None:
+    """Read the text of ``version``'s file (``data``: its bytes, when the caller has them already), keep it, and
+    reindex its document (an older version is ignored)."""
     document = await session.get(Document, version.document_id)
     if document is None or version.number < document.current_version:
         return
-    body, state = await _text_of(store, version)
+    body, state = await _text_of(store, version, data)
     values = {"body": body, "body_version": version.number, "extraction": state.value}
     statement = insert(DocumentSearch).values(
         tenant_id=document.tenant_id, document_id=document.id, vector=literal_column("''::tsvector"), **values

@@ -18,9 +18,10 @@ from uuid import UUID
 from sqlalchemy import ColumnElement, Double, Select, cast, func, literal_column, select, tuple_
 
 from services.documents.library.models import Document, DocumentState
-from services.documents.library.visibility import readable, under
+from services.documents.library.visibility import readable
 from services.documents.search.models import DocumentSearch
 from shared.auth.principal import Principal
+from shared.db.paths import under
 from shared.http.problems import invalid
 
 SIMPLE: ColumnElement[Any] = literal_column("'simple'::regconfig")

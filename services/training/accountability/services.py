@@ -15,6 +15,7 @@ from services.training.people.models import Person
 from services.training.points.periods import days
 from services.training.points.services import within
 from shared.auth.principal import Principal
+from shared.db.paths import under
 from shared.db.repository import Keyset, Repository
 
 R = AccountabilityRecord
@@ -59,7 +60,7 @@ class AccountabilityService:
         else:
             for path in (self.principal.scope, unit_path):
                 if path:
-                    conditions += [R.unit_path >= path, R.unit_path < path + "~"]
+                    conditions.append(under(R.unit_path, path))
         rows, following = await page(
             self.records, select(R).where(*conditions), NEWEST_FIRST, cursor=cursor, limit=limit
         )

@@ -9,9 +9,9 @@ from sqlalchemy import ColumnElement, and_, false, or_, true
 
 from services.training.access import ORGANISERS, READERS
 from services.training.commitments.models import Basis, Commitment, HolderKind, State
-from services.training.people.directory import under
 from services.training.people.models import Person
 from shared.auth.principal import Principal, Role
+from shared.db.paths import under
 from shared.http.problems import FieldErrors, invalid
 
 YEAR = re.compile(r"\d{4}")

@@ -17,7 +17,6 @@ from services.training.commitments.models import Commitment, HolderKind, Progres
 from services.training.commitments.rules import Viewer, check_basis, check_period, query_year
 from services.training.commitments.schemas import CommitmentCreate, CommitmentUpdate, Evaluation, ProgressCreate
 from services.training.paging import page
-from services.training.people.directory import under
 from services.training.people.models import Person, PersonKind
 from services.training.programmes.rules import given
 from shared import audit
@@ -25,6 +24,7 @@ from shared.auth.principal import Principal
 from shared.clock import now
 from shared.context import require_tenant
 from shared.contracts.training import CommitmentPublished
+from shared.db.paths import under
 from shared.db.repository import Keyset, Repository
 from shared.http.problems import FieldErrors, ProblemError, conflict
 from shared.messaging import outbox

@@ -28,14 +28,10 @@ from services.training.credits.schemas import BelowTarget, BelowTargetPage, Shor
 from services.training.credits.services import RuleService
 from services.training.programmes.models import Attendance, Counts
 from shared.auth.principal import Principal
+from shared.db.paths import under
 from shared.http.problems import invalid, missing
 
 UNIT_PATH = re.compile(r"/([0-9A-Za-z_-]+/)*")
-
-
-def subtree(column: Any, prefix: str) -> ColumnElement[bool]:
-    """``column`` inside the subtree at ``prefix``: one btree range on a C-collated path."""
-    return and_(column >= prefix, column < prefix[:-1] + chr(ord(prefix[-1]) + 1))
 
 
 def confine(scope: str | None, unit_path: str | None) -> str | None:
@@ -160,7 +156,7 @@ def listing(rules: dict[str, CreditRule], p: Period, basis: Basis, prefix: str |
         below.append(case((applies(spec), short), else_=false()))
     where = [roll.active.is_(True), or_(*below) if below else false()]
     if prefix is not None:
-        where.append(or_(subtree(roll.branch_path, prefix), subtree(roll.grid_path, prefix)))
+        where.append(or_(under(roll.branch_path, prefix), under(roll.grid_path, prefix)))
     columns = (
         roll.person_id.label("id"),
         roll.name,

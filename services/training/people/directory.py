@@ -7,12 +7,10 @@ party unit (``branch_path``) or administrative unit (``grid_path``) lies under i
 from __future__ import annotations
 
 import hashlib
-from typing import Any
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import InstrumentedAttribute
 
 from services.training.paging import page
 from services.training.people.models import Person, PersonKind
@@ -20,6 +18,7 @@ from services.training.people.schemas import ResidentCreate
 from shared import audit
 from shared.auth.principal import Principal
 from shared.context import require_tenant
+from shared.db.paths import under
 from shared.db.repository import Keyset, Repository
 from shared.http.problems import FieldErrors, ProblemError
 from shared.privacy import blind_index, data_key, encrypt, mask_phone, normalize_phone, validate_mobile
@@ -30,11 +29,6 @@ NOT_LINKED = (
     "this account is not linked to a member of this district: a district administrator links it to the member "
     "in the organisation tree (the member's userId), and the link reaches training records within a minute"
 )
-
-
-def under(column: InstrumentedAttribute[Any], path: str) -> ColumnElement[bool]:
-    """``column`` lies in the subtree at ``path``: a btree range on the C-collated path ('~' sorts last)."""
-    return and_(column >= path, column < path + "~")
 
 
 def in_either_tree(path: str) -> ColumnElement[bool]:

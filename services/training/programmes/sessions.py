@@ -15,7 +15,6 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.training.paging import page
-from services.training.people.directory import under
 from services.training.people.models import Person
 from services.training.programmes.models import Attendance, Counts, Programme, TrainingSession
 from services.training.programmes.rules import (
@@ -34,6 +33,7 @@ from services.training.programmes.services import CatalogueService
 from shared import audit
 from shared.auth.principal import Principal
 from shared.clock import now
+from shared.db.paths import under
 from shared.db.repository import Keyset, Repository
 from shared.http.problems import FieldErrors, ProblemError, conflict
 

@@ -11,7 +11,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.training.paging import page
-from services.training.people.directory import PersonDirectory, under
+from services.training.people.directory import PersonDirectory
 from services.training.points.periods import ZONE
 from services.training.ratings.defaults import MEMBER, ensure_defaults
 from services.training.ratings.models import ONE_AWARD_PER_PERIOD, Award, AwardTitle
@@ -24,6 +24,7 @@ from shared.clock import now
 from shared.context import require_tenant
 from shared.contracts.training import TitleAwarded
 from shared.db.base import uuid7
+from shared.db.paths import under
 from shared.db.repository import Keyset, Repository
 from shared.http.problems import conflict, invalid
 from shared.messaging.outbox import publish

@@ -15,11 +15,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.training.accountability.models import AccountabilityRecord
 from services.training.commitments.evaluations import scores, unevaluated
 from services.training.commitments.models import Commitment
-from services.training.people.directory import in_either_tree, under
+from services.training.people.directory import in_either_tree
 from services.training.people.models import Person
 from services.training.points.models import PointsEntry
 from services.training.ratings.periods import Period
 from shared.contracts.dispatch import ServiceCompleted, WishFulfilled
+from shared.db.paths import under
 from shared.http.problems import ProblemError
 
 DISPATCH_SOURCES = (ServiceCompleted.NAME, WishFulfilled.NAME)

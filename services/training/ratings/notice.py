@@ -13,7 +13,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.training.access import ORGANISERS
 from services.training.paging import page
-from services.training.people.directory import under
 from services.training.ratings.levels import stamp
 from services.training.ratings.models import RatingEntry, RatingObjection, RatingState, StarRating
 from services.training.ratings.rounds import RatingRepository, RoundService
@@ -21,6 +20,7 @@ from services.training.ratings.schemas import ObjectionCreate
 from shared import audit
 from shared.auth.principal import Principal
 from shared.clock import now
+from shared.db.paths import under
 from shared.db.repository import Keyset, Repository
 from shared.http.problems import conflict, missing
 

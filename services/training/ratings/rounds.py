@@ -12,13 +12,13 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.training.paging import page
-from services.training.people.directory import under
 from services.training.ratings.models import RatingEntry, RatingObjection, RatingState, StarRating
 from services.training.ratings.periods import parse
 from services.training.ratings.schemas import RatingCreate
 from services.training.ratings.templates import TemplateService
 from shared import audit
 from shared.auth.principal import Principal
+from shared.db.paths import under
 from shared.db.repository import Keyset, Repository
 from shared.http.problems import FieldErrors, ProblemError, invalid
 

@@ -15,6 +15,7 @@ from services.training.xapi.filters import Query, bad
 from services.training.xapi.models import XapiStatement
 from services.training.xapi.statements import authority
 from shared.auth.principal import Principal
+from shared.db.paths import under
 from shared.db.repository import Keyset, Repository
 from shared.http.problems import ProblemError, missing
 
@@ -49,7 +50,7 @@ class StatementService:
 
     def _in_scope(self) -> list[ColumnElement[bool]]:
         scope = self.principal.scope
-        return [S.unit_path >= scope, S.unit_path < scope + "~"] if scope else []
+        return [under(S.unit_path, scope)] if scope else []
 
     async def consistent_through(self) -> datetime:
         """For the X-Experience-API-Consistent-Through header."""
