@@ -27,6 +27,8 @@ class DocumentsProcessSettings(BaseSettings):
     ocr_languages: str = "chi_sim+eng"
     ocr_timeout_s: float = 120.0
     extract_max_bytes: int = 64 * 1024 * 1024  # a larger file is indexed by its metadata only
+    # A search ranks at most this many of the newest matches the caller may read (search/query.py says why).
+    search_candidates: int = 1000
 
 
 @lru_cache(maxsize=1)

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from litestar.testing import AsyncTestClient
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.documents.library.models import Document
 from services.documents.search.indexing import forget
 from services.documents.search.models import DocumentSearch
+from services.documents.settings import get_documents_settings
 from tests.documents.builders import District, admin, bearer, street_admin
 from tests.documents.search_builders import delete, indexed
 from tests.platform.tokens import TestIssuer
@@ -143,3 +146,42 @@ async def test_a_bad_query_is_refused_naming_the_parameter(
         assert refused.status_code == 422, (params, refused.text)
         assert refused.headers["content-type"].startswith("application/problem+json")
         assert field in {error["field"] for error in refused.json()["errors"]}, (params, refused.text)
+
+
+async def test_a_document_moved_to_another_street_is_found_there_only(
+    client: Client, issuer: TestIssuer, district_a: District
+) -> None:
+    moved = await indexed(district_a, "网格走访情况说明", street=0)
+
+    async def move(session: AsyncSession) -> None:  # as a subject placed in another grid moves its documents
+        row = await session.get(Document, moved)
+        assert row is not None
+        row.anchor_path = district_a.streets[1]
+        await session.flush()
+
+    await district_a.run(move)
+    assert await found(client, street_admin(issuer, district_a, street=0), "网格走访") == []
+    there = await found(client, street_admin(issuer, district_a, street=1), "网格走访")
+    assert [hit["document"]["id"] for hit in there] == [str(moved)]
+    by_unit = await found(client, admin(issuer, district_a), "网格走访", unitPath=district_a.streets[0])
+    assert by_unit == []
+
+
+async def test_a_word_in_more_documents_than_are_ranked_says_so_and_ranks_the_newest(
+    client: Client, issuer: TestIssuer, district_a: District, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    oldest = await indexed(district_a, "红色细胞 红色细胞 红色细胞 工作台账")  # the best match, but the oldest
+    newer = [await indexed(district_a, f"红色细胞活动记录第{n}期") for n in range(3)]
+    monkeypatch.setenv("REDCELL_DOCUMENTS__SEARCH_CANDIDATES", "3")
+    get_documents_settings.cache_clear()
+    try:
+        answer = await client.get(SEARCH, params={"q": "红色细胞"}, headers=bearer(admin(issuer, district_a)))
+    finally:
+        monkeypatch.delenv("REDCELL_DOCUMENTS__SEARCH_CANDIDATES")
+        get_documents_settings.cache_clear()
+    page = answer.json()
+    assert page["limited"] is True
+    assert sorted(hit["document"]["id"] for hit in page["items"]) == sorted(map(str, newer))
+    everything = await client.get(SEARCH, params={"q": "红色细胞"}, headers=bearer(admin(issuer, district_a)))
+    assert everything.json()["limited"] is False
+    assert everything.json()["items"][0]["document"]["id"] == str(oldest)

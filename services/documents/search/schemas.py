@@ -16,3 +16,6 @@ class SearchHit(msgspec.Struct, kw_only=True, rename="camel"):
 class SearchPage(msgspec.Struct, kw_only=True, rename="camel"):
     items: list[SearchHit]
     next: str | None
+    # True when more documents match than a search ranks (REDCELL_DOCUMENTS__SEARCH_CANDIDATES, 1,000): the hits are
+    # the best of the newest matches; more words find older ones
+    limited: bool

@@ -24,6 +24,7 @@ from services.documents.search.models import DocumentSearch
 from services.documents.search.query import AFTER, BEFORE, After, SearchFilters, around, search_statement
 from services.documents.search.schemas import SearchHit, SearchPage
 from services.documents.search.words import query_words, tokenizer
+from services.documents.settings import get_documents_settings
 from shared.auth.principal import Principal
 from shared.context import require_tenant
 from shared.db.engine import make_engine
@@ -80,11 +81,19 @@ class SearchService:
         if not words:
             raise invalid("query.q", "no words to search for (only punctuation)")
         after = After.decode(cursor) if cursor is not None else None
+        candidates = get_documents_settings().search_candidates
         statement = search_statement(
-            require_tenant(), self.principal, words, filters=filters, after=after, limit=limit + 1
+            require_tenant(),
+            self.principal,
+            words,
+            filters=filters,
+            after=after,
+            limit=limit + 1,
+            candidates=candidates,
         )
         async with self.engine.connect() as connection:
             hits = list(await connection.execute(statement))
+        limited = bool(hits) and hits[0].considered >= candidates
         following = None
         if len(hits) > limit:
             hits = hits[:limit]
@@ -109,7 +118,7 @@ class SearchService:
             for hit in hits
             if (document := documents.get(hit.id)) is not None
         ]
-        return SearchPage(items=items, next=following.encode() if following else None)
+        return SearchPage(items=items, next=following.encode() if following else None, limited=limited)
 
 
 def provide_search(request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession]) -> SearchService:
