@@ -37,9 +37,7 @@ class ProxySettings(BaseSettings):
     upload_routes: dict[str, int] = Field(
         default_factory=lambda: {
             "/api/orgtree/imports/": 64 * MIB,
-            "/api/dispatch/wishes/*/evidence": 10 * MIB,  # a photo: dispatch stores at most 10 MiB
-            "/api/dispatch/tickets/*/evidence": 10 * MIB,
-            # the volunteer's forms with a photo (10 MiB) and its other fields: the console's own limit there
+            # the volunteer's forms with a photo (10 MiB, filed in documents by the console) and its other fields
             "/console/volunteer/tasks/*/completion": 11 * MIB,
             "/console/volunteer/wishes/*/fulfilment": 11 * MIB,
         }

@@ -20,7 +20,7 @@ from services.dispatch.routing.controllers import DispatchOrderController, Offer
 from services.dispatch.tickets.controllers import CallerController, TicketController
 from services.dispatch.tickets.evidence import TicketEvidenceController
 from services.dispatch.timebank.controllers import TimeBankController
-from services.dispatch.wishes.controllers import WishController, wish_dependencies
+from services.dispatch.wishes.controllers import WishController
 from shared.auth.verify import TokenVerifier
 from shared.http.app import PUBLIC_PREFIXES, build_app
 from shared.settings import Settings, get_settings
@@ -59,7 +59,6 @@ def create_app(settings: Settings | None = None, *, verifier: TokenVerifier | No
         verifier=verifier,
         public_prefixes=(*PUBLIC_PREFIXES, "/api/dispatch/public/"),  # residents: public/controllers.py
         lifespan=[notifications_lifespan(settings)],
-        dependencies=wish_dependencies(settings),  # the evidence photos' object store
         openapi_description=(
             "The district's hotline: tickets from residents' calls and visits, routing to volunteers and units, "
             "time limits and escalation up the tree, callbacks, the time bank and micro-wishes."

@@ -9,7 +9,8 @@ import services.dispatch.directory.actors  # noqa: E402  - registers handlers on
 import services.dispatch.notifications.actors  # noqa: E402
 import services.dispatch.providers.actors  # noqa: E402
 import services.dispatch.routing.actors  # noqa: E402
-import services.dispatch.tenants.actors  # noqa: E402, F401
+import services.dispatch.tenants.actors  # noqa: E402
+import services.dispatch.tickets.evidence_actors  # noqa: E402, F401
 from services.dispatch.events import consumer  # noqa: E402
 
 actor = consumer.actor

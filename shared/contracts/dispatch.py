@@ -36,6 +36,20 @@ class TicketAssigned(Event, frozen=True, kw_only=True):
     provider_id: UUID
     member_id: UUID | None
     mode: str
+    # the provider's login: documents lets the holder file photos of the work (absent in events from before it)
+    provider_user_id: UUID | None = None
+
+
+@event_type
+class TicketReleased(Event, frozen=True, kw_only=True):
+    """The order is no longer the provider's: handed back (退单) or the provider stood down; it is routed again."""
+
+    NAME = "dispatch.TicketReleased"
+    VERSION = 1
+
+    ticket_id: UUID
+    provider_id: UUID
+    provider_user_id: UUID | None = None
 
 
 @event_type
@@ -146,7 +160,20 @@ class WishFulfilled(Event, frozen=True, kw_only=True):
     claimer_kind: str
     claimer_provider_id: UUID | None
     claimer_user_id: UUID | None
-    evidence_key: str | None
+    evidence_document_id: UUID | None = None  # the photo kept in documents (None: fulfilled with a note)
+
+
+@event_type
+class WishClaimed(Event, frozen=True, kw_only=True):
+    """A micro-wish was claimed: documents knows the wish (in its grid) and lets the claimer file its photo."""
+
+    NAME = "dispatch.WishClaimed"
+    VERSION = 1
+
+    wish_id: UUID
+    grid_id: UUID | None
+    claimer_kind: str  # person | unit
+    claimer_user_id: UUID | None
 
 
 @event_type

@@ -21,6 +21,11 @@ _SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
     "orgtree.CadrePostingChanged": ("training",),  # secretaries, committee members, rural cadres (TRN-03)
     # dispatch routes and delivers off the request path, through its own queue
     "dispatch.TicketCreated": ("dispatch", "documents"),
+    # documents lets the provider holding an order, and a wish's claimer, file their photos (evidence)
+    "dispatch.TicketAssigned": ("documents",),
+    "dispatch.TicketReleased": ("documents",),
+    "dispatch.TicketResolved": ("documents",),
+    "dispatch.WishClaimed": ("documents",),
     "dispatch.NotificationQueued": ("dispatch",),
     "dispatch.ReferralIssued": ("documents",),  # documents renders the referral notice (EVT-03)
     # training: completed services and fulfilled wishes credit points, overdue warnings are accountability records
@@ -38,6 +43,8 @@ _SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
     "training.TitleAwarded": ("orgtree", "documents"),  # documents renders the certificate (EVT-13)
     # documents reads what was stored (EXIF, thumbnails, text, OCR) off the request path, through its own queue
     "documents.VersionStored": ("documents",),
+    # dispatch keeps the document ids of evidence photos (tickets' work, fulfilled wishes)
+    "documents.EvidenceFiled": ("dispatch",),
     # documents renders and files these (EVT-03, EVT-13, EVT-16) and posts commitments to the board (EVT-17)
     "training.CommitmentPublished": ("documents",),
     "training.MonthlyReportGenerated": ("documents",),

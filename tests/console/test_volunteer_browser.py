@@ -1,6 +1,6 @@
 """The volunteer's phone page in a real browser at 390×844: an offer arrives without reloading, is accepted, the
 address and phone show on the task while the order is theirs (masked in the list), arrival and completion with a
-photo kept with the order, points in the time bank;
+photo filed in documents and listed with the order, points in the time bank;
 a declined offer, one whose time runs out, a micro-wish claimed and fulfilled, wrong input beside its field."""
 
 from __future__ import annotations
@@ -130,7 +130,7 @@ async def test_a_volunteer_accepts_an_offer_arrives_and_reports_it_done_with_a_p
     assert task_of(platform, who, ticket).status_code == 404  # resolved: no longer theirs to see
     resolved = httpx.get(f"{platform.gateway}/api/dispatch/tickets/{ticket['id']}", headers=auth(desk)).json()
     assert (resolved["status"], resolved["resolutionNote"]) == ("resolved", "更换了楼道灯泡，已能正常照明")
-    # the photo is kept with the order, and the hotline can open it
+    # the photo went to documents (grant, PUT to the presigned URL, confirm); dispatch lists its document id
     evidence = f"{platform.gateway}/api/dispatch/tickets/{ticket['id']}/evidence"
     [kept] = httpx.get(evidence, headers=auth(desk)).json()
     assert (kept["contentType"], kept["sha256"], kept["uploadedByKind"]) == (
@@ -138,15 +138,18 @@ async def test_a_volunteer_accepts_an_offer_arrives_and_reports_it_done_with_a_p
         hashlib.sha256(png()).hexdigest(),
         "provider",
     )
-    shown = httpx.get(f"{evidence}/{kept['id']}", headers=auth(desk))
-    assert (shown.status_code, shown.content) == (200, png())
-    # and the ticket page shows it to the operator, served with the operator's own token
+    document = f"{platform.gateway}/api/documents/documents/{kept['documentId']}"
+    filed = httpx.get(document, headers=auth(desk)).json()
+    assert (filed["typeCode"], filed["subjectKind"], filed["subjectId"]) == ("service_photo", "ticket", ticket["id"])
+    link = httpx.get(f"{document}/download", headers=auth(desk)).json()
+    assert httpx.get(link["url"]).content == png()  # the presigned link, as documents handed it out
+    # and the ticket page shows it to the operator, through a link asked for with the operator's own token
     hotline = signed_in_client(platform, floor)
     try:
         ticket_page = hotline.get(f"/console/tickets/{ticket['id']}").text
-        assert f"/console/tickets/{ticket['id']}/photos/{kept['id']}" in ticket_page
+        assert f"/console/tickets/{ticket['id']}/photos/{kept['documentId']}" in ticket_page
         assert "现场照片" in ticket_page
-        served = hotline.get(f"/console/tickets/{ticket['id']}/photos/{kept['id']}")
+        served = hotline.get(f"/console/tickets/{ticket['id']}/photos/{kept['documentId']}", follow_redirects=True)
         assert (served.status_code, served.headers["content-type"], served.content) == (200, "image/png", png())
     finally:
         hotline.close()
@@ -231,6 +234,10 @@ async def test_a_volunteer_claims_a_micro_wish_and_fulfils_it_with_a_photo(
     await page.locator(f"#wish-{wish['id']}").wait_for(state="detached")
     stored = httpx.get(f"{platform.gateway}/api/dispatch/wishes/{wish['id']}", headers=admin).json()
     assert (stored["status"], stored["hasEvidence"], stored["evidenceNote"]) == ("fulfilled", True, "已送到王大爷家中")
+    # the photo is filed in documents, about the wish
+    document = f"{platform.gateway}/api/documents/documents/{stored['evidenceDocumentId']}"
+    filed = httpx.get(document, headers=admin).json()
+    assert (filed["typeCode"], filed["subjectKind"], filed["subjectId"]) == ("wish_evidence", "wish", wish["id"])
 
 
 def test_another_volunteers_task_is_a_404_page_and_an_unlinked_login_is_told_why_no_offer_comes(

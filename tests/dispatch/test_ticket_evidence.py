@@ -1,30 +1,60 @@
-"""Photos of a ticket's work: added by the provider holding the order while it is theirs (or by staff), kept in the
-object store under the district's prefix, listed with who took them, served back to staff; refused from anyone
-else, after the order is no longer theirs, when not a JPEG or PNG, when too large, from another district."""
+"""Photos of a ticket's work are filed in documents: dispatch tells documents who holds the order (``TicketAssigned``
+with the provider's login, ``TicketReleased`` when it is handed back), keeps one row per photo documents filed
+(``EvidenceFiled``, delivered twice: one row), lists them with their document id, and keeps nothing of another
+district's event. The old upload and photo-bytes endpoints are gone."""
 
 from __future__ import annotations
 
 import hashlib
 import uuid
+from datetime import UTC, datetime
 from typing import Any
 
+import pytest
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+import services.dispatch.tickets.evidence_actors  # noqa: F401 - registers the handler
+from services.dispatch.events import consumer
 from services.dispatch.models import Provider, TicketEvidence
+from shared.contracts.documents import EvidenceFiled
 from shared.settings import Settings
-from shared.storage import ObjectStore
 from tests.dispatch.builders import District, as_provider, bearer, operator
 from tests.dispatch.test_routing import Client, offers
 from tests.dispatch.test_tasks import offered
-from tests.dispatch.test_wishes import JPEG, PNG
+from tests.platform.events import envelope
 from tests.platform.tokens import TestIssuer
 
-PROBLEM = "application/problem+json"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + bytes(range(256)) * 4
+STORED_AT = datetime(2026, 12, 6, 9, 30, tzinfo=UTC)
 
 
-def url(ticket: dict[str, Any], evidence_id: str = "") -> str:
-    return f"/api/dispatch/tickets/{ticket['id']}/evidence" + (f"/{evidence_id}" if evidence_id else "")
+@pytest.fixture(autouse=True)
+def _consumer_on_the_test_database(settings: Settings) -> None:
+    """Events are delivered here through dispatch's consumer, on the test session's database."""
+    consumer._settings = settings
+
+
+def url(ticket: dict[str, Any]) -> str:
+    return f"/api/dispatch/tickets/{ticket['id']}/evidence"
+
+
+def filed(tenant: uuid.UUID, subject_id: str, by: uuid.UUID, **overrides: Any) -> EvidenceFiled:
+    values: dict[str, Any] = {
+        "tenant_id": tenant,
+        "document_id": uuid.uuid4(),
+        "version_id": uuid.uuid4(),
+        "subject_kind": "ticket",
+        "subject_id": uuid.UUID(subject_id),
+        "type_code": "service_photo",
+        "content_type": "image/png",
+        "sha256": hashlib.sha256(PNG).hexdigest(),
+        "size_bytes": len(PNG),
+        "stored_at": STORED_AT,
+        "filed_by": by,
+        **overrides,
+    }
+    return EvidenceFiled(**values)
 
 
 async def accepted(
@@ -48,133 +78,80 @@ async def rows(district: District, ticket: dict[str, Any]) -> list[TicketEvidenc
     return found
 
 
-def stored_keys(settings: Settings, district: District) -> list[str]:
-    """Every object under the district's ticket-evidence prefix (nothing is left behind by a refusal)."""
-    store = ObjectStore(settings)
-    prefix = f"tenants/{district.id}/ticket-evidence/"
-    return sorted(o.object_name for o in store.client.list_objects(store.bucket, prefix=prefix, recursive=True))
-
-
-async def audited(district: District, ticket: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
-    async def read(session: AsyncSession) -> list[tuple[str, dict[str, Any]]]:
+async def published(district: District, event: str, ticket: dict[str, Any]) -> list[dict[str, Any]]:
+    async def read(session: AsyncSession) -> list[dict[str, Any]]:
         found = await session.execute(
-            text(
-                "SELECT actor_id, detail FROM audit_event WHERE action = 'dispatch.ticket.evidence_added' "
-                "AND subject_id = :s ORDER BY id"
-            ),
-            {"s": ticket["id"]},
+            text("SELECT payload FROM outbox_message WHERE event = :e AND payload->>'ticket_id' = :t ORDER BY id"),
+            {"e": event, "t": ticket["id"]},
         )
-        return [(row[0], dict(row[1])) for row in found]
+        return [dict(row[0]) for row in found]
 
-    result: list[tuple[str, dict[str, Any]]] = await district.run(read)
+    result: list[dict[str, Any]] = await district.run(read)
     return result
 
 
-async def test_the_provider_holding_the_order_adds_a_photo_and_staff_see_it(
+async def test_documents_learns_who_holds_the_order_until_it_is_handed_back(
     client: Client, issuer: TestIssuer, settings: Settings, district_a: District
 ) -> None:
     ticket, provider, mine = await accepted(client, issuer, district_a, settings)
-    added = await client.post(url(ticket), content=PNG, headers={**mine, "Content-Type": "image/png"})
-    assert added.status_code == 201, added.text
-    photo = added.json()
-    assert (photo["ticketId"], photo["contentType"], photo["sizeBytes"], photo["sha256"]) == (
-        ticket["id"],
-        "image/png",
-        len(PNG),
-        hashlib.sha256(PNG).hexdigest(),
+    [assigned] = await published(district_a, "dispatch.TicketAssigned", ticket)
+    assert (assigned["provider_id"], assigned["provider_user_id"]) == (str(provider.id), str(provider.user_id))
+    back = await client.post(
+        f"/api/dispatch/tickets/{ticket['id']}/return", json={"reason": "临时有事去不了"}, headers=mine
     )
-    assert (photo["uploadedByKind"], photo["uploadedByName"]) == ("provider", provider.name)
+    assert back.status_code == 200, back.text
+    [released] = await published(district_a, "dispatch.TicketReleased", ticket)
+    assert (released["provider_id"], released["provider_user_id"]) == (str(provider.id), str(provider.user_id))
+
+
+async def test_a_photo_filed_in_documents_is_kept_once_and_listed_with_its_document_id(
+    client: Client, issuer: TestIssuer, settings: Settings, district_a: District
+) -> None:
+    ticket, provider, mine = await accepted(client, issuer, district_a, settings)
+    assert provider.user_id is not None
+    photo = filed(district_a.id, ticket["id"], provider.user_id)
+    raw = envelope(photo)
+    assert await consumer.handle(raw) is True
+    # delivered twice (a redelivery, then the same event under a new envelope id): one row
+    assert await consumer.handle(raw) is False
+    assert await consumer.handle({**raw, "id": str(uuid.uuid4())}) is True
     [row] = await rows(district_a, ticket)
-    assert row.object_key == f"tenants/{district_a.id}/ticket-evidence/{photo['id']}/1"
-    info = await ObjectStore(settings).stat(row.object_key)
-    assert info is not None
-    assert (info.size, info.content_type) == (len(PNG), "image/png")
-    [(actor, detail)] = await audited(district_a, ticket)
-    assert (actor, detail["evidenceId"], detail["sha256"]) == (str(provider.user_id), photo["id"], photo["sha256"])
-
-    # the same photo sent again (the form submitted twice) is kept once
-    again = await client.post(url(ticket), content=PNG, headers=mine)
-    assert again.status_code == 200, again.text
-    assert again.json()["id"] == photo["id"]
-    assert len(await rows(district_a, ticket)) == 1
-    assert stored_keys(settings, district_a) == [row.object_key]
-
-    desk = operator(issuer, district_a)
-    listed = await client.get(url(ticket), headers=desk)
-    assert listed.status_code == 200, listed.text
-    assert [(p["id"], p["uploadedByName"]) for p in listed.json()] == [(photo["id"], provider.name)]
-    shown = await client.get(url(ticket, photo["id"]), headers=desk)
-    assert shown.status_code == 200, shown.text
-    assert (shown.content, shown.headers["content-type"]) == (PNG, "image/png")
-    assert shown.headers["x-content-type-options"] == "nosniff"
-    assert (await client.get(url(ticket, photo["id"]), headers=mine)).content == PNG  # their own order's photo
-    assert (await client.get(url(ticket, str(uuid.uuid4())), headers=desk)).status_code == 404
-
-
-async def test_another_provider_gets_a_404_and_the_holder_a_409_once_it_is_resolved(
-    client: Client, issuer: TestIssuer, settings: Settings, district_a: District
-) -> None:
-    ticket, provider, mine = await accepted(client, issuer, district_a, settings)
-    someone_else = as_provider(issuer, district_a, await district_a.add_provider(grid=district_a.grids[0]))
-    for method, path, body in (("POST", url(ticket), PNG), ("GET", url(ticket), None)):
-        refused = await client.request(method, path, content=body, headers=someone_else)
-        assert refused.status_code == 404, refused.text
-        assert refused.headers["content-type"].startswith(PROBLEM)
-    added = (await client.post(url(ticket), content=PNG, headers=mine)).json()
-    assert (await client.get(url(ticket, added["id"]), headers=someone_else)).status_code == 404
-
-    done = {"note": "已更换水管接头,试水无渗漏", "serviceMinutes": 30}
-    resolved = await client.post(f"/api/dispatch/tickets/{ticket['id']}/resolution", json=done, headers=mine)
-    assert resolved.status_code == 200, resolved.text
-    late = await client.post(url(ticket), content=JPEG, headers=mine)
-    assert late.status_code == 409, late.text
-    expected = "photos are added while the order is yours: signed for or on site (now: 已办结待回访)"
-    assert late.json()["detail"] == expected
-    assert [r.sha256 for r in await rows(district_a, ticket)] == [added["sha256"]]
-    # staff may still add one until the ticket is closed (a photo the volunteer sent by other means)
-    desk = operator(issuer, district_a)
-    by_desk = await client.post(url(ticket), content=JPEG, headers=desk)
-    assert by_desk.status_code == 201, by_desk.text
-    assert (by_desk.json()["uploadedByKind"], by_desk.json()["contentType"]) == ("staff", "image/jpeg")
-    listed = (await client.get(url(ticket), headers=mine)).json()  # the holder lists their order's photos
-    assert listed[0]["uploadedByName"] == provider.name
-    assert len(await rows(district_a, ticket)) == len(stored_keys(settings, district_a)) == 2
-
-
-async def test_a_photo_must_be_a_jpeg_or_png_of_at_most_ten_mebibytes(
-    client: Client, issuer: TestIssuer, settings: Settings, district_a: District
-) -> None:
-    ticket, _, mine = await accepted(client, issuer, district_a, settings)
-    lying = await client.post(
-        url(ticket), content=b"%PDF-1.7 not a photo", headers={**mine, "Content-Type": "image/png"}
+    assert (row.document_id, row.object_key, row.uploaded_by, row.uploaded_at) == (
+        photo.document_id,
+        None,
+        provider.user_id,
+        STORED_AT,
     )
-    assert lying.status_code == 422, lying.text
-    assert lying.headers["content-type"].startswith(PROBLEM)
-    assert lying.json()["errors"] == [{"field": "body", "message": "not a JPEG or PNG image"}]
-    assert (await client.post(url(ticket), content=b"", headers=mine)).status_code == 422
-    too_big = await client.post(url(ticket), content=PNG + b"\x00" * (10 * 1024 * 1024), headers=mine)
-    assert too_big.status_code == 413, too_big.text
-    assert too_big.headers["content-type"].startswith(PROBLEM)
-    assert await rows(district_a, ticket) == []
-    assert stored_keys(settings, district_a) == []
-    assert await audited(district_a, ticket) == []
+    by_desk = filed(district_a.id, ticket["id"], uuid.uuid4(), content_type="image/jpeg", sha256="ab" * 32)
+    assert await consumer.handle(envelope(by_desk)) is True
+
+    desk = operator(issuer, district_a)
+    for headers in (desk, mine):  # staff who see the ticket, and the provider holding it
+        listed = await client.get(url(ticket), headers=headers)
+        assert listed.status_code == 200, listed.text
+        shown = [(p["documentId"], p["uploadedByKind"], p["contentType"], p["sizeBytes"]) for p in listed.json()]
+        assert shown == [
+            (str(photo.document_id), "provider", "image/png", len(PNG)),
+            (str(by_desk.document_id), "staff", "image/jpeg", len(PNG)),
+        ]
+    assert listed.json()[0]["uploadedByName"] == provider.name
+    assert listed.json()[0]["sha256"] == hashlib.sha256(PNG).hexdigest()
+
+    # the photos are uploaded to documents now: dispatch takes no bytes and serves none
+    assert (await client.post(url(ticket), content=PNG, headers=mine)).status_code in (404, 405)
+    assert (await client.get(f"{url(ticket)}/{row.id}", headers=desk)).status_code in (404, 405)
 
 
-async def test_another_districts_ticket_is_a_404(
+async def test_another_districts_event_keeps_nothing_and_its_staff_get_a_404(
     client: Client, issuer: TestIssuer, settings: Settings, district_a: District, district_b: District
 ) -> None:
-    ticket, provider, mine = await accepted(client, issuer, district_a, settings)
-    added = (await client.post(url(ticket), content=PNG, headers=mine)).json()
-    elsewhere = (
-        operator(issuer, district_b),
-        bearer(issuer, district_b.id, ["volunteer"], user_id=provider.user_id),
-    )
+    ticket, provider, _ = await accepted(client, issuer, district_a, settings)
+    assert provider.user_id is not None
+    # an event of district B naming district A's ticket: B has no such ticket, A keeps nothing
+    assert await consumer.handle(envelope(filed(district_b.id, ticket["id"], provider.user_id))) is True
+    unknown = filed(district_a.id, str(uuid.uuid4()), provider.user_id)  # a ticket this district does not have
+    assert await consumer.handle(envelope(unknown)) is True
+    assert await rows(district_a, ticket) == []
+    elsewhere = (operator(issuer, district_b), bearer(issuer, district_b.id, ["volunteer"], user_id=provider.user_id))
     for headers in elsewhere:
-        for method, path, body in (
-            ("POST", url(ticket), JPEG),
-            ("GET", url(ticket), None),
-            ("GET", url(ticket, added["id"]), None),
-        ):
-            refused = await client.request(method, path, content=body, headers=headers)
-            assert refused.status_code == 404, (path, refused.text)
-    assert len(await rows(district_a, ticket)) == 1
+        assert (await client.get(url(ticket), headers=headers)).status_code == 404

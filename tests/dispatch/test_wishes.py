@@ -1,25 +1,36 @@
-"""Micro-wishes: collected, published, claimed once, fulfilled with evidence, closed."""
+"""Micro-wishes: collected, published, claimed once (documents hears of it), fulfilled with a note or with a
+photo documents filed (its EvidenceFiled), closed."""
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
 import uuid
+from datetime import UTC, datetime
 from typing import Any
 
+import pytest
 from litestar.testing import AsyncTestClient
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+import services.dispatch.tickets.evidence_actors  # noqa: F401 - registers the handler
+from services.dispatch.events import consumer
 from services.dispatch.models import MicroWish
-from shared.context import tenant_scope
+from shared.contracts.documents import EvidenceFiled
 from shared.settings import Settings
-from shared.storage import ObjectStore
 from tests.dispatch.builders import District, as_provider, bearer, operator, volunteer
+from tests.platform.events import envelope
 from tests.platform.tokens import TestIssuer
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + bytes(range(256)) * 4
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x11" * 2000
+
+
+@pytest.fixture(autouse=True)
+def _consumer_on_the_test_database(settings: Settings) -> None:
+    """Events are delivered here through dispatch's consumer, on the test session's database."""
+    consumer._settings = settings
 
 
 def wish_body(district: District, **overrides: object) -> dict[str, object]:
@@ -48,15 +59,37 @@ async def wish_row(district: District, wish_id: str) -> MicroWish:
     return row
 
 
-async def fulfilled_events(district: District, wish_id: str) -> list[dict[str, Any]]:
+async def outbox(district: District, event: str, wish_id: str) -> list[dict[str, Any]]:
     async def read(session: AsyncSession) -> list[dict[str, Any]]:
         rows = await session.execute(
-            text("SELECT payload FROM outbox_message WHERE event = 'dispatch.WishFulfilled' "
-                 "AND payload->>'wish_id' = :w"), {"w": wish_id})  # fmt: skip
+            text("SELECT payload FROM outbox_message WHERE event = :e AND payload->>'wish_id' = :w ORDER BY id"),
+            {"e": event, "w": wish_id},
+        )
         return [dict(row[0]) for row in rows]
 
     found: list[dict[str, Any]] = await district.run(read)
     return found
+
+
+async def fulfilled_events(district: District, wish_id: str) -> list[dict[str, Any]]:
+    return await outbox(district, "dispatch.WishFulfilled", wish_id)
+
+
+def photo_filed(district: District, wish_id: str, by: uuid.UUID) -> EvidenceFiled:
+    """Documents' word that a photo of the wish is stored and checked (as its confirmation publishes it)."""
+    return EvidenceFiled(
+        tenant_id=district.id,
+        document_id=uuid.uuid4(),
+        version_id=uuid.uuid4(),
+        subject_kind="wish",
+        subject_id=uuid.UUID(wish_id),
+        type_code="wish_evidence",
+        content_type="image/png",
+        sha256=hashlib.sha256(PNG).hexdigest(),
+        size_bytes=len(PNG),
+        stored_at=datetime(2026, 12, 6, 10, 0, tzinfo=UTC),
+        filed_by=by,
+    )
 
 
 async def test_a_wish_from_collection_to_closing_with_a_photo(
@@ -82,25 +115,27 @@ async def test_a_wish_from_collection_to_closing_with_a_photo(
         "claimed", "person", True,
     )  # fmt: skip
 
-    uploaded = await client.post(f"/api/dispatch/wishes/{wish['id']}/evidence", content=PNG,
-                                 headers={**member, "Content-Type": "application/octet-stream"})  # fmt: skip
-    assert uploaded.status_code == 200, uploaded.text
-    assert uploaded.json()["hasEvidence"] is True
-    assert uploaded.json()["evidenceSha256"] == hashlib.sha256(PNG).hexdigest()
-    row = await wish_row(district_a, wish["id"])
-    assert row.evidence_key == f"tenants/{district_a.id}/wish-evidence/{wish['id']}/1"
-    with tenant_scope(district_a.id):
-        stored = await ObjectStore(settings).stat(row.evidence_key)
-    assert stored is not None
-    assert stored.size == len(PNG)
-    assert stored.content_type == "image/png"
+    [claimed_event] = await outbox(district_a, "dispatch.WishClaimed", wish["id"])
+    assert (claimed_event["grid_id"], claimed_event["claimer_kind"], claimed_event["claimer_user_id"]) == (
+        str(district_a.grids[0]), "person", str(provider.user_id),
+    )  # fmt: skip
+    no_proof = await client.post(f"/api/dispatch/wishes/{wish['id']}/fulfil", json={}, headers=member)
+    assert no_proof.status_code == 422, no_proof.text  # no note, and no photo filed in documents yet
+    assert no_proof.json()["errors"][0]["field"] == "body.note"
+
+    assert provider.user_id is not None
+    photo = photo_filed(district_a, wish["id"], provider.user_id)
+    assert await consumer.handle(envelope(photo)) is True
+    shown = (await client.get(f"/api/dispatch/wishes/{wish['id']}", headers=member)).json()
+    assert (shown["hasEvidence"], shown["evidenceDocumentId"]) == (True, str(photo.document_id))
+    assert shown["evidenceSha256"] == hashlib.sha256(PNG).hexdigest()
 
     done = await client.post(f"/api/dispatch/wishes/{wish['id']}/fulfil", json={}, headers=member)
     assert done.status_code == 200, done.text
     assert done.json()["status"] == "fulfilled"
     [event] = await fulfilled_events(district_a, wish["id"])
-    assert (event["claimer_kind"], event["claimer_provider_id"], event["evidence_key"]) == (
-        "person", str(provider.id), row.evidence_key,
+    assert (event["claimer_kind"], event["claimer_provider_id"], event["evidence_document_id"]) == (
+        "person", str(provider.id), str(photo.document_id),
     )  # fmt: skip
     assert (await client.post(f"/api/dispatch/wishes/{wish['id']}/close", headers=member)).status_code == 403
     closed = await client.post(f"/api/dispatch/wishes/{wish['id']}/close", headers=desk)
@@ -147,8 +182,6 @@ async def test_ten_volunteers_racing_for_a_wish_one_wins(
     loser = volunteer(issuer, district_a, next(user for user in users if user != winner))
     late = await client.post(f"/api/dispatch/wishes/{wish_id}/fulfil", json={"note": "已送达"}, headers=loser)
     assert late.status_code == 403
-    evidence = await client.post(f"/api/dispatch/wishes/{wish_id}/evidence", content=PNG, headers=loser)
-    assert evidence.status_code == 403
     assert (await wish_row(district_a, wish_id)).status == "claimed"
 
 
@@ -185,37 +218,31 @@ async def test_a_wish_nobody_can_fulfil_goes_to_units(
     assert [e["claimer_kind"] for e in await fulfilled_events(district_a, wish_id)] == ["unit"]
 
 
-async def test_evidence_must_be_a_real_photo_of_at_most_ten_mebibytes(
-    client: AsyncTestClient[Any], issuer: TestIssuer, district_a: District
+async def test_a_photo_counts_once_documents_filed_it_in_this_district(
+    client: AsyncTestClient[Any], issuer: TestIssuer, district_a: District, district_b: District
 ) -> None:
     wish_id = await published(client, issuer, district_a)
     user = uuid.uuid4()
     claimer = volunteer(issuer, district_a, user)
-    url = f"/api/dispatch/wishes/{wish_id}/evidence"
-    early = await client.post(url, content=PNG, headers=operator(issuer, district_a))
-    assert early.status_code == 409  # not claimed yet
     await client.post(f"/api/dispatch/wishes/{wish_id}/claim", json={}, headers=claimer)
-    lying = await client.post(url, content=b"%PDF-1.7 not a photo", headers={**claimer, "Content-Type": "image/png"})
-    assert lying.status_code == 422
-    assert lying.json()["errors"] == [{"field": "body", "message": "not a JPEG or PNG image"}]
-    assert (await client.post(url, content=b"", headers=claimer)).status_code == 422
-    too_big = await client.post(url, content=PNG + b"\x00" * (10 * 1024 * 1024), headers=claimer)
-    assert too_big.status_code == 413, too_big.text
+    # another district's event naming this wish keeps nothing: the wish still has no photo
+    assert await consumer.handle(envelope(photo_filed(district_b, wish_id, user))) is True
     row = await wish_row(district_a, wish_id)
-    assert row.evidence_key is None
-    assert row.evidence_sha256 is None
+    assert (row.evidence_document_id, row.evidence_sha256) == (None, None)
     no_proof = await client.post(f"/api/dispatch/wishes/{wish_id}/fulfil", json={"note": "  "}, headers=claimer)
     assert no_proof.status_code == 422
     assert no_proof.json()["errors"][0]["field"] == "body.note"
     assert (await wish_row(district_a, wish_id)).status == "claimed"
-    photo = await client.post(url, content=JPEG, headers={**claimer, "Content-Type": "text/plain"})
-    assert photo.status_code == 200
-    assert photo.json()["evidenceSha256"] == hashlib.sha256(JPEG).hexdigest()
-    again = await client.post(url, content=PNG, headers=claimer)  # a better photo: a new version
-    assert again.status_code == 200
-    assert (await wish_row(district_a, wish_id)).evidence_key == (
-        f"tenants/{district_a.id}/wish-evidence/{wish_id}/2"
-    )  # fmt: skip
+    # filed twice (a redelivery): the same photo, and the wish is fulfilled on it
+    photo = envelope(photo_filed(district_a, wish_id, user))
+    assert await consumer.handle(photo) is True
+    assert await consumer.handle({**photo, "id": str(uuid.uuid4())}) is True
+    assert (await wish_row(district_a, wish_id)).evidence_document_id == uuid.UUID(photo["payload"]["document_id"])
+    done = await client.post(f"/api/dispatch/wishes/{wish_id}/fulfil", json={"note": None}, headers=claimer)
+    assert done.status_code == 200, done.text
+    # the photos are uploaded to documents now: dispatch takes no bytes
+    gone = await client.post(f"/api/dispatch/wishes/{wish_id}/evidence", content=PNG, headers=claimer)
+    assert gone.status_code in (404, 405)
 
 
 async def test_wrong_states_are_conflicts(
@@ -244,7 +271,5 @@ async def test_another_districts_wish_is_a_404(
     ):  # fmt: skip
         response = await client.request(method, f"/api/dispatch/wishes/{wish_id}{path}", json=body, headers=headers)
         assert response.status_code == 404, (path, response.text)
-    evidence = await client.post(f"/api/dispatch/wishes/{wish_id}/evidence", content=PNG, headers=other)
-    assert evidence.status_code == 404
     assert (await client.get("/api/dispatch/wishes", headers=other)).json() == []
     assert (await wish_row(district_a, wish_id)).status == "published"

@@ -84,7 +84,7 @@ async def fulfil_wish(settings: Settings, district: District, person: Person) ->
         claimer_kind="person",
         claimer_provider_id=None,
         claimer_user_id=person.user_id,
-        evidence_key=None,
+        evidence_document_id=None,
     )
     await deliver(settings, event)
 

@@ -83,7 +83,7 @@ async def test_a_fulfilled_wish_credits_its_claimer_once_and_a_units_claim_no_on
         claimer_kind="person",
         claimer_provider_id=uuid.uuid4(),
         claimer_user_id=claimer.user_id,
-        evidence_key=None,
+        evidence_document_id=None,
     )
     assert await deliver(settings, wish) == [True, False, True]
     unit = WishFulfilled(
@@ -92,7 +92,7 @@ async def test_a_fulfilled_wish_credits_its_claimer_once_and_a_units_claim_no_on
         claimer_kind="unit",
         claimer_provider_id=None,
         claimer_user_id=None,
-        evidence_key=None,
+        evidence_document_id=None,
     )
     await deliver(settings, unit)
     [entry] = await entries(district_a)
@@ -124,7 +124,7 @@ async def test_a_credit_for_a_member_not_known_yet_waits_and_is_entered_once_the
         claimer_kind="person",
         claimer_provider_id=None,
         claimer_user_id=account,
-        evidence_key=None,
+        evidence_document_id=None,
     )
     await deliver(settings, wish)
     assert await entries(district_a) == []

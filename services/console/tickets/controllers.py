@@ -12,10 +12,10 @@ import json
 from typing import Annotated
 from uuid import UUID
 
-from litestar import Response, get
+from litestar import get
 from litestar.di import NamedDependency
 from litestar.params import FromPath, QueryParameter
-from litestar.response import ServerSentEvent, ServerSentEventMessage, Template
+from litestar.response import Redirect, ServerSentEvent, ServerSentEventMessage, Template
 
 from services.console.api import Api, ApiError
 from services.console.live import HEADERS, Event, relay
@@ -37,13 +37,11 @@ class TicketPageController(TicketActions):
         return await whole_page(request, api, ticket_id)
 
     @get("/tickets/{ticket_id:uuid}/photos/{photo_id:uuid}")
-    async def photo(
-        self, api: NamedDependency[Api], ticket_id: FromPath[UUID], photo_id: FromPath[UUID]
-    ) -> Response[bytes]:
-        """A photo of the work, fetched with the user's token (the API decides who may see it)."""
-        content, content_type = await api.content(f"/api/dispatch/tickets/{ticket_id}/evidence/{photo_id}")
-        headers = {"cache-control": "private, max-age=300", "x-content-type-options": "nosniff"}
-        return Response(content, media_type=content_type, headers=headers)
+    async def photo(self, api: NamedDependency[Api], ticket_id: FromPath[UUID], photo_id: FromPath[UUID]) -> Redirect:
+        """A photo of the work (``photo_id``: its document id), filed in documents: a short-lived link to it, asked
+        for with the user's token (documents decides who may see it)."""
+        link = await api.get(f"/api/documents/documents/{photo_id}/download", inline="true")
+        return Redirect(link["url"], status_code=303)
 
     @get("/live/tickets/{ticket_id:uuid}")
     async def live(

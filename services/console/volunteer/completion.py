@@ -9,7 +9,6 @@ from typing import Any
 
 from litestar.datastructures import UploadFile
 
-from services.console.api import Api, ApiError
 from services.console.forms import FormErrors
 from services.console.i18n import N_
 
@@ -98,24 +97,3 @@ def read_decline(form: dict[str, str]) -> tuple[str, FormErrors]:
     else:
         errors.fields["reason"] = N_("Choose why you decline.")
     return "", errors
-
-
-async def add_photo(api: Api, ticket_id: Any, photo: Photo) -> str | None:
-    """Keep ``photo`` with the order (the same one sent again is kept once); the message to show when refused:
-    beside the photo field for a picture the API will not take, ``NOT_NOW`` when the order is no longer open."""
-    try:
-        await api.call(
-            "POST",
-            f"/api/dispatch/tickets/{ticket_id}/evidence",
-            content=photo.content,
-            headers={"content-type": photo.content_type},
-        )
-    except ApiError as refused:
-        if refused.status == 413:
-            return PHOTO_TOO_LARGE
-        if refused.status in (415, 422):
-            return PHOTO_NOT_IMAGE
-        if refused.status == 409:
-            return NOT_NOW
-        raise
-    return None

@@ -23,10 +23,10 @@ from services.console.volunteer.completion import (
     KNOWN,
     NOT_NOW,
     PHOTO_MAX_BYTES,
-    add_photo,
     read_completion,
     read_decline,
 )
+from services.console.volunteer.evidence import PhotoRefusedError, photo_link, ticket_photo
 from services.console.volunteer.phone import (
     ENTRY_KINDS,
     MODES,
@@ -41,6 +41,7 @@ from services.console.volunteer.phone import (
 )
 from services.console.web import AnyRequest, NavEntry, page, signed_in
 
+PHOTO_TITLE = N_("Photo of the work done")
 NAV = NavEntry("/console/volunteer", N_("My orders"), ROLES)
 HOME = "/console/volunteer"
 LABELS: dict[str, Any] = {
@@ -145,6 +146,11 @@ class VolunteerController(Controller):
     async def task(self, request: AnyRequest, api: NamedDependency[Api], ticket_id: FromPath[UUID]) -> Template:
         return await self._task(request, api, ticket_id)
 
+    @get("/tasks/{ticket_id:uuid}/photos/{document_id:uuid}")
+    async def photo(self, api: NamedDependency[Api], document_id: FromPath[UUID]) -> Redirect:
+        """A photo of the order's work, through documents (which decides who reads it): its thumbnail's link."""
+        return Redirect(await photo_link(api, document_id), status_code=303)
+
     @post("/tasks/{ticket_id:uuid}/arrival")
     async def arrival(
         self, request: AnyRequest, api: NamedDependency[Api], ticket_id: FromPath[UUID]
@@ -159,20 +165,23 @@ class VolunteerController(Controller):
 
     @post("/tasks/{ticket_id:uuid}/completion", request_max_body_size=PHOTO_MAX_BYTES + 1024 * 1024)
     async def completion(
-        self, request: AnyRequest, api: NamedDependency[Api], ticket_id: FromPath[UUID]
+        self, request: AnyRequest, api: NamedDependency[Api], state: State, ticket_id: FromPath[UUID]
     ) -> Template | Redirect:
         form = await request.form()
         done, errors = await read_completion(form)
         values = {"note": done.note, "serviceMinutes": str(form.get("serviceMinutes") or "")}
         if errors:
             return await self._task(request, api, ticket_id, 422, errors=errors, values=values)
-        if done.photo is not None:  # kept with the order first: once it is resolved it is no longer mine to add to
-            refusal = await add_photo(api, ticket_id, done.photo)
-            if refusal == NOT_NOW:
-                return await self._task(request, api, ticket_id, 409, values=values, alert=NOT_NOW)
-            if refusal is not None:
-                errors = FormErrors(fields={"photo": refusal})
-                return await self._task(request, api, ticket_id, 422, errors=errors, values=values)
+        if done.photo is not None:  # filed first: once it is resolved the order is no longer mine to add to
+            title = translations(state.console.locale).gettext(PHOTO_TITLE)
+            try:
+                await ticket_photo(api, ticket_id, done.photo, title)
+            except PhotoRefusedError as refused:
+                if refused.field:
+                    errors = FormErrors(fields={"photo": refused.message})
+                    return await self._task(request, api, ticket_id, 422, errors=errors, values=values)
+                alert = NOT_NOW if refused.not_now else refused.message
+                return await self._task(request, api, ticket_id, 409, values=values, alert=alert)
         body = {"note": done.note, "serviceMinutes": done.minutes}
         try:
             ticket = await api.post(f"/api/dispatch/tickets/{ticket_id}/resolution", body)

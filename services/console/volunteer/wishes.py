@@ -1,6 +1,6 @@
 """Micro-wishes on the phone (``/console/volunteer/wishes``): those waiting on the claim platform, claimed in the
-volunteer's own name, and the volunteer's claimed ones fulfilled with a photo (kept as the wish's evidence in the
-platform's object store) and a note."""
+volunteer's own name, and the volunteer's claimed ones fulfilled with a photo (filed in documents, kept by dispatch as
+the wish's evidence: ``evidence.py``) and a note."""
 
 from __future__ import annotations
 
@@ -9,14 +9,16 @@ from typing import Any
 from uuid import UUID
 
 from litestar import Controller, get, post
+from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from services.console.api import Api, ApiError
 from services.console.forms import FormErrors
-from services.console.i18n import N_
-from services.console.volunteer.completion import PHOTO_MAX_BYTES, PHOTO_NOT_IMAGE, PHOTO_TOO_LARGE, read_photo
+from services.console.i18n import N_, translations
+from services.console.volunteer.completion import PHOTO_MAX_BYTES, read_photo
+from services.console.volunteer.evidence import PhotoRefusedError, wish_photo
 from services.console.volunteer.phone import ROLES
 from services.console.web import AnyRequest, page, signed_in
 
@@ -24,6 +26,7 @@ WISHES = "/console/volunteer/wishes"
 TAKEN = N_("Someone else has claimed this wish already.")
 NOT_NOW = N_("This cannot be done on this wish now.")
 NEEDS_SOMETHING = N_("Add a photo or a few words about how the wish was fulfilled.")
+PHOTO_TITLE = N_("Photo of the wish fulfilled")
 
 
 class WishPageController(Controller):
@@ -65,7 +68,7 @@ class WishPageController(Controller):
 
     @post("/{wish_id:uuid}/fulfilment", request_max_body_size=PHOTO_MAX_BYTES + 1024 * 1024)
     async def fulfil(
-        self, request: AnyRequest, api: NamedDependency[Api], wish_id: FromPath[UUID]
+        self, request: AnyRequest, api: NamedDependency[Api], state: State, wish_id: FromPath[UUID]
     ) -> Template | Redirect:
         form = await request.form()
         errors = FormErrors()
@@ -75,22 +78,23 @@ class WishPageController(Controller):
             errors.fields["photo"] = NEEDS_SOMETHING
         if errors:
             return await self._wishes(request, api, 422, errors=errors, fulfilling=str(wish_id), values={"note": note})
+        values = {"note": note}
         try:
-            if photo is not None:
-                await api.call(
-                    "POST",
-                    f"/api/dispatch/wishes/{wish_id}/evidence",
-                    content=photo.content,
-                    headers={"content-type": photo.content_type},
-                )
+            if photo is not None:  # filed in documents, and kept by dispatch as the wish's evidence, first
+                title = translations(state.console.locale).gettext(PHOTO_TITLE)
+                await wish_photo(api, wish_id, photo, title)
             await api.post(f"/api/dispatch/wishes/{wish_id}/fulfil", {"note": note or None})
+        except PhotoRefusedError as refused:
+            if refused.field:
+                errors.fields["photo"] = refused.message
+                return await self._wishes(request, api, 422, errors=errors, fulfilling=str(wish_id), values=values)
+            alert = NOT_NOW if refused.not_now else refused.message
+            return await self._wishes(request, api, 409, alert=alert, fulfilling=str(wish_id), values=values)
         except ApiError as refused:
             if refused.status == 409:  # no longer claimed (staff closed or reassigned it meanwhile)
                 return await self._wishes(request, api, 409, alert=NOT_NOW)
-            if refused.status in (413, 415, 422):
-                errors.fields["photo"] = PHOTO_TOO_LARGE if refused.status == 413 else PHOTO_NOT_IMAGE
-                return await self._wishes(
-                    request, api, 422, errors=errors, fulfilling=str(wish_id), values={"note": note}
-                )
+            if refused.status == 422:
+                errors.fields["photo"] = NEEDS_SOMETHING
+                return await self._wishes(request, api, 422, errors=errors, fulfilling=str(wish_id), values=values)
             raise
         return Redirect(f"{WISHES}#wish-{wish_id}", status_code=303)

@@ -28,6 +28,9 @@ from services.dispatch.routing.ranking import Ranked
 from services.dispatch.tickets.history import record
 from services.dispatch.tickets.transitions import move
 from shared.clock import now
+from shared.context import require_tenant
+from shared.contracts.dispatch import TicketReleased
+from shared.messaging.outbox import publish
 
 CLAIM_FANOUT = 20  # a claim order goes to this many of the best candidates at once
 NO_CANDIDATE = "暂无可派的服务者,请人工派单"
@@ -210,6 +213,12 @@ async def hand_back(
     )
     ticket.provider_id = None
     ticket.accepted_at = ticket.arrived_at = None
+    if provider_id is not None:  # documents stops taking the provider's photos of this order
+        user_id = await session.scalar(select(Provider.user_id).where(Provider.id == provider_id))
+        released = TicketReleased(
+            tenant_id=require_tenant(), ticket_id=ticket.id, provider_id=provider_id, provider_user_id=user_id
+        )
+        await publish(session, released)
     ticket.arrival_late = False
     details = {"provider": str(provider_id)}
     await move(session, ticket, S.ROUTING, action, reason=reason, actor=actor, details=details)

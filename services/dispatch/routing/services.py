@@ -170,13 +170,18 @@ class RoutingService:
             answer["onBehalf"] = True
             reason = ON_BEHALF
         await move(self.session, ticket, S.ASSIGNED, "accepted", reason=reason, actor=self.actor, details=answer)
-        member_id = await self.session.scalar(select(Provider.member_id).where(Provider.id == offer.provider_id))
+        member_id, user_id = (
+            await self.session.execute(
+                select(Provider.member_id, Provider.user_id).where(Provider.id == offer.provider_id)
+            )
+        ).one()
         assigned = TicketAssigned(
             tenant_id=require_tenant(),
             ticket_id=ticket.id,
             provider_id=offer.provider_id,
             member_id=member_id,
             mode=offer.mode,
+            provider_user_id=user_id,
         )
         await publish(self.session, assigned)
         await self._audit("dispatch.offer.accepted_on_behalf" if on_behalf else "dispatch.offer.accepted", offer)

@@ -2,37 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 from uuid import UUID
 
-from litestar import Controller, Request, get, post
-from litestar.di import NamedDependency, Provide
+from litestar import Controller, get, post
+from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 
 from services.dispatch.access import PROVIDERS, STAFF
 from services.dispatch.models import MicroWish, WishStatus
 from services.dispatch.wishes.schemas import WishClaim, WishCreate, WishFulfil, WishView
-from services.dispatch.wishes.services import EVIDENCE_MAX_BYTES, WishService
+from services.dispatch.wishes.services import WishService
 from shared.auth.principal import Principal
 from shared.http.di import provide_service
 from shared.http.guards import requires_role, requires_tenant
 from shared.http.views import view
-from shared.settings import Settings, get_settings
-from shared.storage import ObjectStore
 
-AnyRequest = Request[Any, Any, Any]
 STAFF_ONLY = [requires_role(*STAFF)]
 Status = Annotated[str | None, QueryParameter(name="status", pattern="^(" + "|".join(WishStatus) + ")$")]
-
-
-def wish_dependencies(settings: Settings | None) -> dict[str, Provide]:
-    """The object store for evidence photos, built once per app (the client opens no connection here)."""
-    store = ObjectStore(settings or get_settings())
-
-    def provide() -> ObjectStore:
-        return store
-
-    return {"evidence_store": Provide(provide, sync_to_thread=False)}
 
 
 def wish_view(w: MicroWish, principal: Principal) -> WishView:
@@ -42,7 +29,7 @@ def wish_view(w: MicroWish, principal: Principal) -> WishView:
         household_id=w.household_id if principal.has_role(*STAFF) else None,
         beneficiary=w.beneficiary_masked,
         claimed_by_me=w.claimer_user_id is not None and w.claimer_user_id == principal.user_id,
-        has_evidence=w.evidence_key is not None,
+        has_evidence=w.evidence_document_id is not None or w.evidence_key is not None,
     )
 
 
@@ -106,27 +93,10 @@ class WishController(Controller):
         return wish_view(await wishes.escalate(wish_id), wishes.principal)
 
     @post(
-        "/{wish_id:uuid}/evidence",
-        operation_id="AddWishEvidence",
-        status_code=200,
-        request_max_body_size=EVIDENCE_MAX_BYTES + 1,
-        summary="Upload a JPEG or PNG photo (raw body, at most 10 MiB) showing the wish fulfilled",
-    )
-    async def evidence(
-        self,
-        request: AnyRequest,
-        wishes: NamedDependency[WishService],
-        wish_id: FromPath[UUID],
-        evidence_store: NamedDependency[ObjectStore],
-    ) -> WishView:
-        wish = await wishes.add_evidence(wish_id, request.stream(), evidence_store)
-        return wish_view(wish, wishes.principal)
-
-    @post(
         "/{wish_id:uuid}/fulfil",
         operation_id="FulfilWish",
         status_code=200,
-        summary="Report the wish fulfilled (a note or an uploaded photo is required)",
+        summary="Report the wish fulfilled (a note, or a photo filed in documents, is required)",
     )
     async def fulfil(
         self, wishes: NamedDependency[WishService], wish_id: FromPath[UUID], data: JSONBody[WishFulfil]

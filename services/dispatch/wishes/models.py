@@ -48,7 +48,8 @@ class MicroWish(TenantScoped, Timestamped, Base):
     claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     fulfilled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     evidence_note: Mapped[str | None] = mapped_column(Text)
-    evidence_key: Mapped[str | None] = mapped_column(String(300))  # object key, built by the server
+    evidence_key: Mapped[str | None] = mapped_column(String(300))  # a photo kept here before documents took them
     evidence_sha256: Mapped[str | None] = mapped_column(String(64))
+    evidence_document_id: Mapped[uuid.UUID | None] = mapped_column()  # the photo filed in documents (0010)
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_by: Mapped[uuid.UUID | None] = mapped_column()

@@ -50,5 +50,6 @@ class WishView(msgspec.Struct, rename="camel", kw_only=True):
     evidence_note: str | None
     has_evidence: bool
     evidence_sha256: str | None
+    evidence_document_id: UUID | None  # its photo in documents: GET /api/documents/documents/{id}/thumbnail
     closed_at: datetime | None
     created_at: datetime

@@ -1,14 +1,13 @@
 """Micro-wishes (微心愿, DSP-22): collected → published → claimed by a person (or, escalated, by a unit) →
-fulfilled with evidence → closed.
+fulfilled with evidence (a note, or a photo filed in documents) → closed.
 
 Every move is one conditional UPDATE on the wish's current status, so two claimers racing for the same
 wish cannot both win. Collected wishes are for staff only; volunteers and members see what has been on the
-claim platform (open, claimed or fulfilled), and only the claimer or staff may add evidence or fulfil.
+claim platform (open, claimed or fulfilled), and only the claimer or staff may fulfil.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterable, AsyncIterator
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
@@ -23,20 +22,15 @@ from shared import audit
 from shared.auth.principal import Principal
 from shared.clock import now
 from shared.context import require_tenant
-from shared.contracts.dispatch import WishFulfilled
+from shared.contracts.dispatch import WishClaimed, WishFulfilled
 from shared.db.repository import Repository
 from shared.http.problems import FieldErrors, ProblemError, conflict, invalid
 from shared.messaging.outbox import publish
 from shared.privacy import mask_name
-from shared.storage import ObjectExistsError, ObjectStore, ObjectTooLargeError, sniff_content_type, tenant_key
 
 W = WishStatus
 SOURCES = ("visit", "wall", "staff", "media", "online", "station")
 VALUE_CAP_YUAN = Decimal(200)  # Handan 96888's cap for a micro-wish
-EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
-EVIDENCE_TYPES = ("image/jpeg", "image/png")
-EVIDENCE_KIND = "wish-evidence"
-_SNIFF = 16  # enough bytes for the PNG and JPEG signatures
 
 LABELS: dict[str, str] = {
     W.COLLECTED: "待发布",
@@ -51,16 +45,6 @@ LABELS: dict[str, str] = {
 
 def forbidden(detail: str) -> ProblemError:
     return ProblemError(403, detail, title="Forbidden")
-
-
-async def _prepend(head: bytes, rest: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
-    yield head
-    async for chunk in rest:
-        yield chunk
-
-
-def _next_version(key: str | None) -> int:
-    return int(key.rsplit("/", 1)[1]) + 1 if key else 1
 
 
 class MicroWishRepository(Repository[MicroWish]):
@@ -160,7 +144,7 @@ class WishService:
             if not self.staff:
                 raise forbidden("hotline staff record a unit's claim; a volunteer claims in their own name")
             unit = data.unit.strip()
-            return await self._advance(
+            wish = await self._advance(
                 wish,
                 (W.PUBLISHED, W.UNIT_CLAIM),
                 "claimed",
@@ -169,13 +153,14 @@ class WishService:
                 claimer_unit=unit,
                 claimed_at=now(),
             )
+            return await self._claimed(wish)
         if not self.principal.has_role(*PROVIDERS):
             raise invalid("unit", "name the unit that claims the wish")
         provider_id = await self.session.scalar(
             select(Provider.id).where(Provider.user_id == self.principal.user_id).order_by(Provider.created_at).limit(1)
         )
         # A wish escalated to units is no longer open to individuals.
-        return await self._advance(
+        wish = await self._advance(
             wish,
             (W.PUBLISHED,),
             "claimed",
@@ -185,46 +170,27 @@ class WishService:
             claimer_provider_id=provider_id,
             claimed_at=now(),
         )
+        return await self._claimed(wish)
 
-    async def add_evidence(self, wish_id: UUID, body: AsyncIterable[bytes], store: ObjectStore) -> MicroWish:
-        """Store a photo of the fulfilled wish; its type is read from its bytes, never from the client's claim."""
-        wish = await self.get(wish_id, for_update=True)  # one upload per wish at a time
-        self._claimer_or_staff(wish)
-        if wish.status != W.CLAIMED:
-            raise conflict(f"evidence is added to a claimed wish (now: {LABELS[wish.status]})")
-        chunks = aiter(body)
-        head = b""
-        while len(head) < _SNIFF and (chunk := await anext(chunks, None)) is not None:
-            head += chunk
-        if sniff_content_type(head) not in EVIDENCE_TYPES:
-            raise ProblemError(
-                422,
-                "the evidence must be a JPEG or PNG photo",
-                errors=[{"field": "body", "message": "not a JPEG or PNG image"}],
-            )
-        # Keys follow the store's grammar tenants/<tenant>/wish-evidence/<wish>/<version>; the SHA-256 is on the row.
-        version = _next_version(wish.evidence_key)
-        key = tenant_key(require_tenant(), EVIDENCE_KIND, wish.id, version)
-        while await store.stat(key) is not None:  # left by an upload whose transaction rolled back
-            version += 1
-            key = tenant_key(require_tenant(), EVIDENCE_KIND, wish.id, version)
-        try:
-            stored = await store.put_stream(key, _prepend(head, chunks), max_bytes=EVIDENCE_MAX_BYTES)
-        except ObjectTooLargeError:
-            raise ProblemError(413, "a photo may be at most 10 MiB", title="Content Too Large") from None
-        except ObjectExistsError:
-            raise conflict("another photo was stored at the same moment; try again") from None
-        wish.evidence_key, wish.evidence_sha256 = stored.key, stored.sha256
-        detail = {"sha256": stored.sha256, "bytes": stored.size, "type": stored.content_type}
-        await self._audit("evidence", wish, detail)
+    async def _claimed(self, wish: MicroWish) -> MicroWish:
+        """Documents learns the wish (in its grid) and who may file its photo."""
+        claimed = WishClaimed(
+            tenant_id=require_tenant(),
+            wish_id=wish.id,
+            grid_id=wish.grid_id,
+            claimer_kind=wish.claimer_kind or "person",
+            claimer_user_id=wish.claimer_user_id,
+        )
+        await publish(self.session, claimed)
         return wish
 
     async def fulfil(self, wish_id: UUID, note: str | None) -> MicroWish:
         wish = await self.get(wish_id, for_update=True)
         self._claimer_or_staff(wish)
         note = (note or "").strip() or None
-        if wish.status == W.CLAIMED and note is None and wish.evidence_key is None:
-            raise invalid("note", "describe how the wish was fulfilled, or upload a photo first")
+        # the photo counts once documents filed it (stored and checked there): its EvidenceFiled gave us its id
+        if wish.status == W.CLAIMED and note is None and wish.evidence_document_id is None:
+            raise invalid("note", "describe how the wish was fulfilled, or file its photo in documents first")
         wish = await self._advance(
             wish, (W.CLAIMED,), "fulfilled", status=W.FULFILLED, fulfilled_at=now(), evidence_note=note
         )
@@ -234,7 +200,7 @@ class WishService:
             claimer_kind=wish.claimer_kind or "person",
             claimer_provider_id=wish.claimer_provider_id,
             claimer_user_id=wish.claimer_user_id,
-            evidence_key=wish.evidence_key,
+            evidence_document_id=wish.evidence_document_id,
         )
         await publish(self.session, fulfilled)
         return wish

@@ -1,4 +1,5 @@
-"""The subject directory kept in step with orgtree's grids, members and households and dispatch's tickets.
+"""The subject directory kept in step with orgtree's grids, members and households and dispatch's tickets and
+wishes (with who holds an order or claimed a wish: they file its photos).
 
 Every handler is an upsert under the subject's row lock, so a redelivered event writes the same row again and
 events of one subject arriving out of order leave the facts each of them alone carries.
@@ -20,7 +21,7 @@ from services.documents.subjects.directory import (
     remove_member,
     settle,
 )
-from shared.contracts.dispatch import TicketCreated
+from shared.contracts.dispatch import TicketAssigned, TicketCreated, TicketReleased, TicketResolved, WishClaimed
 from shared.contracts.orgtree import (
     GridCreated,
     HouseholdPlaced,
@@ -83,3 +84,30 @@ async def member_removed(session: AsyncSession, event: MemberRemoved) -> None:
 @consumer.on(TicketCreated)
 async def ticket_created(session: AsyncSession, event: TicketCreated) -> None:
     await place(session, SubjectKind.TICKET, event.ticket_id, event.grid_id)
+
+
+@consumer.on(TicketAssigned)
+async def ticket_assigned(session: AsyncSession, event: TicketAssigned) -> None:
+    # the ticket's row comes with its creation; an assignment that arrives first makes it, on the district
+    row, _ = await locked(session, SubjectKind.TICKET, event.ticket_id)
+    row.user_id = event.provider_user_id
+
+
+@consumer.on(TicketReleased)
+async def ticket_released(session: AsyncSession, event: TicketReleased) -> None:
+    # only the provider who gave it back lets go: a later assignment that arrived first stays
+    row, _ = await locked(session, SubjectKind.TICKET, event.ticket_id)
+    if event.provider_user_id is None or row.user_id == event.provider_user_id:
+        row.user_id = None
+
+
+@consumer.on(TicketResolved)
+async def ticket_resolved(session: AsyncSession, event: TicketResolved) -> None:
+    row, _ = await locked(session, SubjectKind.TICKET, event.ticket_id)
+    row.user_id = None  # resolved: the work is done, the order no longer the provider's to add to
+
+
+@consumer.on(WishClaimed)
+async def wish_claimed(session: AsyncSession, event: WishClaimed) -> None:
+    row = await place(session, SubjectKind.WISH, event.wish_id, event.grid_id)
+    row.user_id = event.claimer_user_id

@@ -21,7 +21,8 @@ from shared.clock import now
 from shared.context import require_tenant
 
 GRID = "grid"
-WAITING_ON_GRIDS = (SubjectKind.HOUSEHOLD, SubjectKind.TICKET)  # placed in a grid by id; its path comes with it
+# placed in a grid by id; its path comes with the grid
+WAITING_ON_GRIDS = (SubjectKind.HOUSEHOLD, SubjectKind.TICKET, SubjectKind.WISH)
 
 
 async def remember(
@@ -91,11 +92,12 @@ async def settle(session: AsyncSession, row: Subject, path: str) -> None:
         )
 
 
-async def place(session: AsyncSession, kind: str, subject_id: UUID, grid_id: UUID | None) -> None:
-    """A household or ticket in a grid: the grid's path, or the district's until the grid arrives."""
+async def place(session: AsyncSession, kind: str, subject_id: UUID, grid_id: UUID | None) -> Subject:
+    """A household, ticket or wish in a grid: the grid's path, or the district's until the grid arrives."""
     row, _ = await locked(session, kind, subject_id)
     row.grid_id = grid_id
     await settle(session, row, await path_of(session, GRID, grid_id) or DISTRICT)
+    return row
 
 
 async def grid_arrived(session: AsyncSession, grid_id: UUID, path: str) -> None:

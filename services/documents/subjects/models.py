@@ -28,7 +28,9 @@ class Subject(TenantScoped, Base):
     subject_id: Mapped[uuid.UUID] = mapped_column(nullable=False)
     path: Mapped[str] = mapped_column(PATH, nullable=False)
     name: Mapped[str | None] = mapped_column(String(200))
-    user_id: Mapped[uuid.UUID | None] = mapped_column()  # a member's account: they read documents about themselves
+    # a member's account (they read documents about themselves); a ticket's current holder (the provider's login
+    # while the order is theirs) or a wish's claimer: they file its photos (uploads/rights.py)
+    user_id: Mapped[uuid.UUID | None] = mapped_column()
     # a household's or ticket's grid (its path arrives with the grid when the grid is not known yet); a member's grid
     grid_id: Mapped[uuid.UUID | None] = mapped_column()
     # a member's two places: ``path`` is the grid's when they have one, else the party branch's (subjects/directory.py)

@@ -4,7 +4,8 @@ family), the size (equal to the declared size and within the type's limit) and t
 
 Refused bytes leave nothing behind: the object (and any multipart upload) is removed, the version marked rejected,
 and a pending document that has no stored version goes with it. Stored bytes make the version ``stored``, the
-document active with it as current, its retention date set, an audit record, and ``VersionStored`` published.
+document active with it as current, its retention date set, an audit record, and ``VersionStored`` published (and,
+for a photo of a ticket's work or a wish, ``EvidenceFiled``: dispatch keeps its document id).
 Confirming a stored version again answers it unchanged.
 """
 
@@ -22,12 +23,13 @@ from services.documents.library.models import Document, DocumentState, DocumentV
 from services.documents.types.retention import district_day, retain_until
 from services.documents.types.services import Registry
 from services.documents.uploads.checks import refusal
+from services.documents.uploads.rights import is_evidence
 from services.documents.uploads.schemas import ConfirmRequest
 from services.documents.uploads.services import UploadService
 from shared import audit
 from shared.clock import now
 from shared.context import require_tenant
-from shared.contracts.documents import VersionStored
+from shared.contracts.documents import EvidenceFiled, VersionStored
 from shared.http.problems import conflict, invalid
 from shared.messaging.outbox import publish
 
@@ -112,6 +114,24 @@ class Confirmer:
                 size_bytes=reading.size,
             ),
         )
+        if is_evidence(document) and document.subject_kind and document.subject_id:
+            await publish(
+                self.session,
+                EvidenceFiled(
+                    tenant_id=require_tenant(),
+                    document_id=document.id,
+                    version_id=version.id,
+                    subject_kind=document.subject_kind,
+                    subject_id=document.subject_id,
+                    type_code=document.type_code,
+                    content_type=reading.content_type,
+                    sha256=reading.sha256.hex(),
+                    size_bytes=reading.size,
+                    stored_at=stored,
+                    taken_at=version.taken_at,
+                    filed_by=version.created_by,
+                ),
+            )
         return Confirmation(version, document)
 
     async def _refuse(

@@ -8,6 +8,10 @@
   see (visibility ``subject`` or ``public``): about their own member record (anchored where that record is, so
   their grid's staff read it too), or, without a subject, about themselves on the district (anchor '/', read by
   them and the district's admins). ``about_user_id`` is always themselves.
+- Evidence (EVT-06, DSP-22): the provider's login holding a ticket (dispatch's ``TicketAssigned`` until the order
+  is handed back or resolved) files photos of the work on it, and a wish's claimer its photo, of the type kept for
+  that subject's evidence (``EVIDENCE_TYPES``); anchored on the subject's path, so the staff who see the ticket or
+  wish read it, as does the uploader (they created it); about nobody. Anyone else: a 404, as a ticket not there.
 - ``about_user_id`` for staff and hotline: the member's account when the subject is a member the directory knows
   with an account, and the type's visibility lets the person it is about read it.
 - New versions: staff who read the document and may file on its anchor, hotline staff on a ticket's documents,
@@ -24,12 +28,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.documents.access import HOTLINE, REGISTRARS, STAFF
 from services.documents.library.models import DISTRICT, Document, SubjectKind
 from services.documents.subjects.directory import find
+from services.documents.subjects.models import Subject
 from services.documents.types.models import DocumentType, Visibility
 from services.documents.uploads.schemas import UploadRequest
 from shared.auth.principal import Principal
 from shared.http.problems import invalid, missing
 
 ABOUT_PEOPLE = (Visibility.SUBJECT, Visibility.PUBLIC)
+# the type of a subject's evidence photos (types/catalogue.py); documents tells dispatch when one is stored
+EVIDENCE_TYPES: dict[str, str] = {SubjectKind.TICKET: "service_photo", SubjectKind.WISH: "wish_evidence"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +69,8 @@ async def anchor_for(session: AsyncSession, principal: Principal, body: UploadRe
         if subject is None:
             raise missing("ticket")
         return Anchor(subject.path, subject.path, None)
+    if body.subject_kind is not None and EVIDENCE_TYPES.get(body.subject_kind) == kind.code:
+        return _evidence(principal, body, subject)
     # members, volunteers, residents: about themselves only
     if kind.visibility not in ABOUT_PEOPLE:
         raise invalid("body.typeCode", "not a type of document about a person: staff file it")
@@ -72,6 +81,15 @@ async def anchor_for(session: AsyncSession, principal: Principal, body: UploadRe
     if body.subject_kind != SubjectKind.MEMBER or subject is None or subject.user_id != principal.user_id:
         raise missing(body.subject_kind)
     return Anchor(subject.path, subject.path, principal.user_id)
+
+
+def _evidence(principal: Principal, body: UploadRequest, subject: Subject | None) -> Anchor:
+    """A photo of a ticket's work by the provider holding it, or of a wish by its claimer."""
+    if body.unit_path is not None:
+        raise missing("unit")
+    if subject is None or subject.user_id is None or subject.user_id != principal.user_id:
+        raise missing(body.subject_kind or "subject")
+    return Anchor(subject.path, subject.path, None)
 
 
 def _for_staff(
@@ -100,3 +118,9 @@ def may_add_version(principal: Principal, document: Document) -> bool:
             return _is_district_admin(principal)
         return principal.may_see_path(document.anchor_path)
     return principal.has_role(*HOTLINE) and document.subject_kind == SubjectKind.TICKET
+
+
+def is_evidence(document: Document) -> bool:
+    """A photo filed as a ticket's or wish's evidence: dispatch hears of it when a version is stored."""
+    kind = document.subject_kind
+    return kind is not None and EVIDENCE_TYPES.get(kind) == document.type_code
