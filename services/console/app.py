@@ -24,7 +24,12 @@ from redis.asyncio import Redis
 
 from services.console import SERVICE
 from services.console.api import Gateway
+from services.console.archive.controllers import CONTROLLERS as ARCHIVE_CONTROLLERS
+from services.console.archive.controllers import NAV as ARCHIVE_NAV
 from services.console.auth.controllers import AuthController
+from services.console.boards.controllers import NAV as BOARDS_NAV
+from services.console.boards.controllers import BoardsController
+from services.console.boards.public import PublicBoardsController
 from services.console.calls.controllers import NAV as CALLS_NAV
 from services.console.calls.controllers import CallController
 from services.console.care.controllers import CONTROLLERS as CARE_CONTROLLERS
@@ -33,6 +38,8 @@ from services.console.commitments.controllers import NAV as COMMITMENTS_NAV
 from services.console.commitments.controllers import CommitmentsController
 from services.console.desk.controllers import NAV as DESK_NAV
 from services.console.desk.controllers import DeskController
+from services.console.documents.controllers import CONTROLLERS as DOCUMENTS_CONTROLLERS
+from services.console.documents.controllers import NAV as DOCUMENTS_NAV
 from services.console.errors import EXCEPTION_HANDLERS
 from services.console.i18n import Formats, translations
 from services.console.ratings.controllers import BOARD_NAV as NOTICES_NAV
@@ -78,6 +85,10 @@ CONTROLLERS = [
     *CARE_CONTROLLERS,
     CommitmentsController,
     WallController,
+    BoardsController,
+    PublicBoardsController,
+    *ARCHIVE_CONTROLLERS,
+    *DOCUMENTS_CONTROLLERS,
 ]
 NAVIGATION = [
     DESK_NAV,
@@ -91,6 +102,9 @@ NAVIGATION = [
     RATINGS_NAV,
     NOTICES_NAV,
     WALL_NAV,
+    BOARDS_NAV,
+    ARCHIVE_NAV,
+    DOCUMENTS_NAV,
 ]
 
 
