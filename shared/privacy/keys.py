@@ -237,7 +237,10 @@ async def data_key(
     """
     _check_scope(tenant_id)
     kek = master_key if master_key is not None else get_settings().master_key_bytes()
-    kek_id = _kek_id(kek)
+    # each service's database holds its own keys for a tenant: a process that opens two (the demo loader) must not
+    # take one database's keys from the cache for the other's values
+    database = session.sync_session.get_bind().engine.url.database
+    kek_id = _kek_id(kek) + b"@" + str(database).encode()
     if not refresh and (cached := _cache.get(kek_id, tenant_id)) is not None:
         return cached
     rows = await _load_rows(session, tenant_id)

@@ -74,17 +74,22 @@ def _create_kernel(sync_conn: object, service: str) -> None:
         create_kernel_tables(service)
 
 
+async def create_kernel_database(settings: Settings, service: str) -> None:
+    """A database for ``service`` with its roles and only the kernel tables."""
+    await ensure_service_database(settings, service)
+    owner: AsyncEngine = create_async_engine(database_url(settings, service, "owner"))
+    async with owner.begin() as conn:
+        await conn.run_sync(_create_kernel, service)
+    await owner.dispose()
+
+
 @pytest.fixture(scope="session")
 async def kernel_database(settings: Settings) -> AsyncIterator[str]:
     """A service database holding only the kernel tables (outbox, inbox, audit, data keys).
 
     Yields the service name; build engines with ``make_engine(settings, name, role)``.
     """
-    await ensure_service_database(settings, KERNEL_TEST_SERVICE)
-    owner: AsyncEngine = create_async_engine(database_url(settings, KERNEL_TEST_SERVICE, "owner"))
-    async with owner.begin() as conn:
-        await conn.run_sync(_create_kernel, KERNEL_TEST_SERVICE)
-    await owner.dispose()
+    await create_kernel_database(settings, KERNEL_TEST_SERVICE)
     yield KERNEL_TEST_SERVICE
     await drop_service_database(settings, KERNEL_TEST_SERVICE)
 

@@ -11,6 +11,8 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from shared.context import tenant_scope
+from shared.db.bootstrap import drop_service_database
+from shared.db.engine import make_engine
 from shared.db.kernel import tenant_data_key
 from shared.privacy import (
     DecryptionError,
@@ -28,6 +30,8 @@ from shared.privacy import (
     normalize_phone,
     rotate_data_key,
 )
+from shared.settings import Settings
+from tests.platform.plugin import create_kernel_database
 from tests.privacy.conftest import tenant_tx
 
 PHONE = "13812345678"
@@ -191,3 +195,24 @@ async def test_blind_index(kernel_app_engine: AsyncEngine) -> None:
     assert blind_index(keys_a, "resident.id_card", "11010519491231002x", normalize_id_card) == blind_index(
         keys_a, "resident.id_card", "11010519491231002X", normalize_id_card
     )
+
+
+async def test_each_services_database_has_its_own_keys_even_in_one_process(
+    settings: Settings, kernel_app_engine: AsyncEngine
+) -> None:
+    """The demo loader opens every service's database in one process: a tenant's keys cached from one must not be
+    used for another's values (a second ``make dev`` could not read the phones it had stored)."""
+    await create_kernel_database(settings, "kerneltest2")
+    other = make_engine(settings, "kerneltest2", "app")
+    try:
+        tenant = uuid.uuid4()
+        await keys_for(kernel_app_engine, tenant)  # made (a key made in a transaction is not cached)
+        here = await keys_for(kernel_app_engine, tenant)  # read back: cached now
+        there = await keys_for(other, tenant)
+        sealed = encrypt(there, "resident.phone", PHONE)
+        assert decrypt(await keys_for(other, tenant), "resident.phone", sealed) == PHONE
+        with pytest.raises(DecryptionError):
+            decrypt(here, "resident.phone", sealed)
+    finally:
+        await other.dispose()
+        await drop_service_database(settings, "kerneltest2")
