@@ -60,10 +60,8 @@ async def token(gateway_url: str, system_sessions: async_sessionmaker[AsyncSessi
 
 async def test_a_photo_reaches_the_routes_that_take_photos(gateway_url: str, token: str) -> None:
     some = uuid.uuid4()
-    paths = [
-        f"/api/dispatch/wishes/{some}/evidence",
-        f"/api/dispatch/tickets/{some}/evidence",
-        f"/console/volunteer/tasks/{some}/completion",  # the volunteer's forms post photos through the console
+    paths = [  # the volunteer's forms post photos through the console, which files them in documents
+        f"/console/volunteer/tasks/{some}/completion",
         f"/console/volunteer/wishes/{some}/fulfilment",
     ]
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "image/jpeg"}
@@ -72,11 +70,11 @@ async def test_a_photo_reaches_the_routes_that_take_photos(gateway_url: str, tok
             response = await http.post(path, content=PHOTO, headers=headers)
             assert response.status_code == 200, (path, response.text)
             assert response.json() == {"path": path, "bytes": len(PHOTO)}
-        # beyond the services' own 10 MiB, the gateway refuses before anything is sent on
+        # beyond the console's own 11 MiB, the gateway refuses before anything is sent on
         too_large = await http.post(
-            f"/api/dispatch/wishes/{some}/evidence", content=bytes(10 * MIB + 1), headers=headers
+            f"/console/volunteer/tasks/{some}/completion", content=bytes(11 * MIB + 1), headers=headers
         )
-        assert is_problem(too_large, 413)["detail"] == f"request body exceeds {10 * MIB} bytes"
+        assert is_problem(too_large, 413)["detail"] == f"request body exceeds {11 * MIB} bytes"
 
 
 async def test_a_large_body_elsewhere_is_refused(gateway_url: str, token: str) -> None:
@@ -109,7 +107,7 @@ def _limits(app: Any) -> list[tuple[str, int]]:
 
 
 def test_every_route_that_takes_a_large_body_has_its_upload_route_at_the_gateway(settings: Settings) -> None:
-    """Dispatch's evidence photos and the console's photo forms take up to 10 MiB (and the form around it): the
+    """The console's photo forms take up to 10 MiB (and the form around it; dispatch takes no photos now): the
     gateway's defaults let exactly those through, at least as much as the service itself accepts."""
     from services.console.app import create_app as console_app
     from services.dispatch.app import create_app as dispatch_app
