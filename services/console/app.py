@@ -23,6 +23,8 @@ from litestar.template.config import TemplateConfig
 from redis.asyncio import Redis
 
 from services.console import SERVICE
+from services.console.admin.controllers import CONTROLLERS as ADMIN_CONTROLLERS
+from services.console.admin.controllers import NAV as ADMIN_NAV
 from services.console.api import Gateway
 from services.console.archive.controllers import CONTROLLERS as ARCHIVE_CONTROLLERS
 from services.console.archive.controllers import NAV as ARCHIVE_NAV
@@ -30,6 +32,8 @@ from services.console.auth.controllers import AuthController
 from services.console.boards.controllers import NAV as BOARDS_NAV
 from services.console.boards.controllers import BoardsController
 from services.console.boards.public import PublicBoardsController
+from services.console.bulk.controllers import CONTROLLERS as BULK_CONTROLLERS
+from services.console.bulk.controllers import NAV as BULK_NAV
 from services.console.calls.controllers import NAV as CALLS_NAV
 from services.console.calls.controllers import CallController
 from services.console.care.controllers import CONTROLLERS as CARE_CONTROLLERS
@@ -41,10 +45,20 @@ from services.console.desk.controllers import DeskController
 from services.console.documents.controllers import CONTROLLERS as DOCUMENTS_CONTROLLERS
 from services.console.documents.controllers import NAV as DOCUMENTS_NAV
 from services.console.errors import EXCEPTION_HANDLERS
+from services.console.hotline.controllers import CONTROLLERS as HOTLINE_CONTROLLERS
+from services.console.hotline.controllers import NAV as HOTLINE_NAV
 from services.console.i18n import Formats, translations
+from services.console.people.controllers import CONTROLLERS as PEOPLE_CONTROLLERS
+from services.console.people.controllers import NAV as PEOPLE_NAV
+from services.console.platform.controllers import CONTROLLERS as PLATFORM_CONTROLLERS
+from services.console.platform.controllers import NAV as PLATFORM_NAV
 from services.console.ratings.controllers import BOARD_NAV as NOTICES_NAV
 from services.console.ratings.controllers import CONTROLLERS as RATINGS_CONTROLLERS
 from services.console.ratings.controllers import NAV as RATINGS_NAV
+from services.console.redcells.controllers import CONTROLLERS as REDCELLS_CONTROLLERS
+from services.console.redcells.controllers import NAV as REDCELLS_NAV
+from services.console.reports.controllers import CONTROLLERS as REPORTS_CONTROLLERS
+from services.console.reports.controllers import NAV as REPORTS_NAV
 from services.console.resident.controllers import ResidentController
 from services.console.resident.follow import FollowController
 from services.console.session import SESSION_COOKIE, SessionConfig, TokenStore
@@ -56,6 +70,8 @@ from services.console.timing import ServerTimingMiddleware
 from services.console.training.controllers import CONTROLLERS as TRAINING_CONTROLLERS
 from services.console.training.controllers import MY_NAV as MY_LEARNING_NAV
 from services.console.training.controllers import NAV as TRAINING_NAV
+from services.console.units.controllers import CONTROLLERS as UNITS_CONTROLLERS
+from services.console.units.controllers import NAV as UNITS_NAV
 from services.console.volunteer.controllers import NAV as VOLUNTEER_NAV
 from services.console.volunteer.controllers import VolunteerController
 from services.console.volunteer.wishes import WishPageController
@@ -89,6 +105,14 @@ CONTROLLERS = [
     PublicBoardsController,
     *ARCHIVE_CONTROLLERS,
     *DOCUMENTS_CONTROLLERS,
+    *UNITS_CONTROLLERS,
+    *PEOPLE_CONTROLLERS,
+    *REDCELLS_CONTROLLERS,
+    *BULK_CONTROLLERS,
+    *REPORTS_CONTROLLERS,
+    *HOTLINE_CONTROLLERS,
+    *ADMIN_CONTROLLERS,
+    *PLATFORM_CONTROLLERS,
 ]
 NAVIGATION = [
     DESK_NAV,
@@ -105,6 +129,14 @@ NAVIGATION = [
     BOARDS_NAV,
     ARCHIVE_NAV,
     DOCUMENTS_NAV,
+    *UNITS_NAV,
+    *PEOPLE_NAV,
+    *REDCELLS_NAV,
+    *BULK_NAV,
+    *REPORTS_NAV,
+    *HOTLINE_NAV,
+    *ADMIN_NAV,
+    *PLATFORM_NAV,
 ]
 
 

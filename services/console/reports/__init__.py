@@ -1,0 +1,1 @@
+"""(area being built: issue 15)"""
