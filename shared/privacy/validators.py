@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from shared.clock import china_today
 from shared.privacy.normalize import normalize_id_card, normalize_phone
 
 _ID_CARD = re.compile(r"\d{17}[\dX]")
@@ -29,7 +30,7 @@ def id_card_birth_date(value: str) -> date | None:
         born = date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
     except ValueError:
         return None
-    if born.year < _EARLIEST_BIRTH_YEAR or born > date.today():
+    if born.year < _EARLIEST_BIRTH_YEAR or born > china_today():
         return None
     return born
 

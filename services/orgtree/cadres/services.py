@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from uuid import UUID
 
 from sqlalchemy import select
@@ -15,6 +14,7 @@ from services.orgtree.models import CadrePosting, OrgNode, TreeKind
 from services.orgtree.nodes.services import NodeService, in_subtree
 from shared import audit
 from shared.auth.principal import Principal
+from shared.clock import china_today
 from shared.contracts.orgtree import CadrePostingChanged, CadreRole
 from shared.db.repository import Repository
 from shared.http.problems import conflict, invalid
@@ -69,7 +69,7 @@ class CadreService:
             role=data.role,
             cross_appointed=data.cross_appointed,
             one_shoulder=data.one_shoulder,
-            since=data.since or date.today(),
+            since=data.since or china_today(),
         )
         await self.postings.add(row)
         detail = {"kind": data.kind, "village_id": str(village.id)}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from uuid import UUID
 
 from sqlalchemy import select
@@ -13,6 +12,7 @@ from services.orgtree.grids.schemas import LeaderAppointment
 from services.orgtree.members.services import MemberService
 from services.orgtree.models import GridLeader, Member
 from shared import audit
+from shared.clock import china_today
 from shared.contracts.orgtree import GridLeaderChanged
 from shared.http.problems import conflict, invalid, missing
 from shared.messaging.outbox import publish
@@ -39,7 +39,7 @@ class GridLeaderService:
         if member.grid_id != grid.id:
             raise invalid("memberId", "the leader must be a member attached to this grid")
         row = GridLeader(
-            grid_id=grid.id, grid_path=grid.path, member_id=member.id, kind=data.kind, since=data.since or date.today()
+            grid_id=grid.id, grid_path=grid.path, member_id=member.id, kind=data.kind, since=data.since or china_today()
         )
         self.session.add(row)
         try:

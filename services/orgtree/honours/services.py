@@ -3,7 +3,6 @@ own visibility, so another district's or another street's id is a 404."""
 
 from __future__ import annotations
 
-from datetime import date
 from uuid import UUID
 
 from sqlalchemy import Select, or_, select
@@ -17,6 +16,7 @@ from services.orgtree.members.services import MemberService
 from services.orgtree.members.warnings import WARNED, record_warning
 from services.orgtree.nodes.services import NodeService, in_subtree
 from shared.auth.principal import Principal
+from shared.clock import china_today
 from shared.contracts.orgtree import MemberUpdated
 from shared.http.problems import conflict, invalid, missing
 from shared.http.views import view, views
@@ -66,7 +66,7 @@ class WarningService:
         """Give a warning: the "warned" flag, a warning row and one ``MemberWarned``. A member already holding the
         flag has an open warning (and re-education case): clear the flag first to warn again."""
         member = await self.members.get(member_id)
-        if data.warned_on > date.today():
+        if data.warned_on > china_today():
             raise invalid("warnedOn", "a warning cannot be dated in the future")
         await self.members.lock(member)
         await self.session.refresh(member, ["flags"])
