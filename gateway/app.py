@@ -20,6 +20,7 @@ from shared.auth.frontend import frontend_key
 from shared.auth.verify import JwksKeySource, TokenVerifier
 from shared.db.engine import make_engine, make_sessionmaker
 from shared.http.app import build_app
+from shared.http.audit_log import audit_log_controller
 from shared.settings import Settings, get_settings
 
 SERVICE = "gateway"
@@ -72,6 +73,7 @@ def create_app(settings: Settings | None = None, proxy_settings: ProxySettings |
             jwks,
             PlatformTenantController,
             DistrictUserController,
+            audit_log_controller(SERVICE, "/admin/audit"),  # sign-ins, user changes: the district's own
             PublicDistrictController,
             *proxy.handlers,
         ],

@@ -34,12 +34,16 @@ class Tenant(Base):
     """A district (区/县). Platform-level registry: no tenant_id, read by the gateway's system role."""
 
     __tablename__ = "tenant"
-    __table_args__ = (CheckConstraint("slug ~ '^[a-z][a-z0-9-]{2,62}$'", name="slug_format"),)
+    __table_args__ = (
+        CheckConstraint("slug ~ '^[a-z][a-z0-9-]{2,62}$'", name="slug_format"),
+        CheckConstraint("status IN ('active', 'suspended', 'retired')", name="status_known"),
+    )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid7)
     slug: Mapped[str] = mapped_column(String(63), unique=True, nullable=False)
     name: Mapped[str] = mapped_column(String(200), nullable=False)
     parent_region: Mapped[str | None] = mapped_column(String(200))
+    # Only an active district's users sign in or renew tokens; a suspended one may be reactivated.
     status: Mapped[str] = mapped_column(String(20), nullable=False, default="active")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
@@ -78,6 +82,8 @@ class Membership(TenantScoped, Base):
     user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), nullable=False)
     roles: Mapped[list[str]] = mapped_column(ARRAY(String(40)), nullable=False)
     scope: Mapped[str | None] = mapped_column(String(400, collation="C"))
+    # Set by the district's administrator: no sign-in to this district and no renewal while set.
+    locked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 

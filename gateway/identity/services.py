@@ -48,6 +48,9 @@ BAD_REFRESH = "refresh token is not valid"
 BAD_CHOICE = "the district choice has expired or was used; sign in again"
 SEVERAL = "required for users with several districts"
 NOT_THEIRS = "not one of this user's districts"
+# Said only once the password is proven (the console shows them in words: auth/controllers.py).
+ACCOUNT_LOCKED = "this account is locked in this district; ask the district administrator"
+DISTRICT_SUSPENDED = "this district is suspended; ask the platform operator"
 
 
 def hash_password(password: str) -> str:
@@ -192,14 +195,15 @@ class Identity:
         self, user: UserAccount, tenant_slug: str | None, ticket: str | None = None
     ) -> tuple[Tenant | None, Membership | None]:
         # The system role reads memberships of every district: the user has not chosen one yet.
-        rows = (
+        every = (
             await self.session.execute(
                 select(Tenant, Membership)
                 .join(Membership, Membership.tenant_id == Tenant.id)
-                .where(Membership.user_id == user.id, Tenant.status == "active")
+                .where(Membership.user_id == user.id)
                 .order_by(Tenant.slug)
             )
         ).all()
+        rows = [(t, m) for t, m in every if t.status == "active" and m.locked_at is None]
         chosen = [r for r in rows if r[0].slug == tenant_slug] if tenant_slug is not None else rows
         if len(chosen) == 1:
             return chosen[0][0], chosen[0][1]
@@ -209,8 +213,20 @@ class Identity:
             raise DistrictChoiceError([t for t, _ in rows], choice.issue(self.settings, user.id, user.password_hash))
         if ticket is not None and rows:  # chose a district not offered: offer them again, same ticket
             raise DistrictChoiceError([t for t, _ in rows], ticket, NOT_THEIRS)
+        await self._refuse_barred(user, [(t, m) for t, m in every if tenant_slug in {None, t.slug}])
         await self._audit("auth.login.failed", user, reason="no district")
         raise _unauthorized(BAD_LOGIN)
+
+    async def _refuse_barred(self, user: UserAccount, barred: list[tuple[Tenant, Membership]]) -> None:
+        """The password (and code) are proven, so the refusal may say why: the district's administrator locked
+        this account, or the platform suspended the district. Recorded in that district's audit log."""
+        if not barred:
+            return
+        tenant, membership = barred[0]
+        locked = membership.locked_at is not None
+        with tenant_scope(tenant.id):
+            await self._audit("auth.login.refused", user, reason="account locked" if locked else "district suspended")
+        raise ProblemError(403, ACCOUNT_LOCKED if locked else DISTRICT_SUSPENDED, title="Forbidden")
 
     def _totp_seed(self, user: UserAccount) -> str:
         if user.totp_secret is None:
@@ -273,7 +289,7 @@ class Identity:
             membership = await self.session.scalar(
                 select(Membership).where(Membership.tenant_id == tenant.id, Membership.user_id == row.user_id)
             )
-            if membership is None or tenant.status != "active":
+            if membership is None or membership.locked_at is not None or tenant.status != "active":
                 await self._revoke_family(row.family_id)
                 raise _unauthorized(BAD_REFRESH)
         if user is None:

@@ -37,6 +37,7 @@ class ProxySettings(BaseSettings):
     upload_routes: dict[str, int] = Field(
         default_factory=lambda: {
             "/api/orgtree/imports/": 64 * MIB,
+            "/console/bulk/import": 65 * MIB,  # the console's import form: the sheet (64 MiB) and its fields
             # the volunteer's forms with a photo (10 MiB, filed in documents by the console) and its other fields
             "/console/volunteer/tasks/*/completion": 11 * MIB,
             "/console/volunteer/wishes/*/fulfilment": 11 * MIB,

@@ -2,8 +2,9 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from uuid import UUID
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request, get, patch, post
 from litestar.datastructures import CacheControlHeader, State
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
@@ -11,9 +12,18 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway.identity.schemas import District
-from gateway.models import Membership, Tenant, UserAccount
-from gateway.tenants.schemas import MembershipCreate, TenantCreate, TenantRead, UserCreate, UserRead
-from gateway.tenants.services import add_membership, add_user, provision_tenant
+from gateway.models import Tenant, UserAccount
+from gateway.tenants.schemas import (
+    MembershipCreate,
+    TenantCreate,
+    TenantRead,
+    TenantStatusChange,
+    UserCreate,
+    UserRead,
+    UserUpdate,
+)
+from gateway.tenants.services import add_membership, add_user, change_status, provision_tenant
+from gateway.tenants.users import DistrictUsers, user_read
 from shared.auth.principal import Role
 from shared.http.guards import principal_of, requires_role, requires_tenant
 from shared.http.problems import ProblemError
@@ -70,6 +80,26 @@ class PlatformTenantController(Controller):
         session: AsyncSession
         async with state.system_sessions() as session:
             return [_read(t) for t in await session.scalars(select(Tenant).order_by(Tenant.slug))]
+
+    @get("/{slug:str}", operation_id="GetTenant", summary="One district of the registry")
+    async def one(self, state: State, slug: FromPath[str]) -> TenantRead:
+        session: AsyncSession
+        async with state.system_sessions() as session:
+            tenant = await session.scalar(select(Tenant).where(Tenant.slug == slug))
+        if tenant is None:
+            raise ProblemError(404, f"no district {slug}", title="Not Found")
+        return _read(tenant)
+
+    @post(
+        "/{slug:str}/status",
+        operation_id="ChangeTenantStatus",
+        summary="Suspend a district (its users cannot sign in) or reactivate it",
+        status_code=200,
+    )
+    async def status(self, state: State, slug: FromPath[str], data: JSONBody[TenantStatusChange]) -> TenantRead:
+        session: AsyncSession
+        async with state.system_sessions() as session, session.begin():
+            return _read(await change_status(session, slug, data.status))
 
 
 class PublicDistrictController(Controller):
@@ -131,14 +161,59 @@ class DistrictUserController(Controller):
         return _user_read(user, list(data.roles), data.scope)
 
     @get("/", operation_id="ListDistrictUsers", summary="Users of the caller's district")
-    async def list(self, db_session: NamedDependency[AsyncSession]) -> list[UserRead]:
+    async def list(self, request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession]) -> list[UserRead]:
         # App role, tenant bound from the token: RLS on membership is what confines the list to this district.
-        rows = await db_session.execute(
-            select(Membership, UserAccount.username, UserAccount.display_name)
-            .join(UserAccount, UserAccount.id == Membership.user_id)
-            .order_by(Membership.created_at)
-        )
-        return [
-            UserRead(user_id=str(m.user_id), username=username, display_name=name, roles=list(m.roles), scope=m.scope)
-            for m, username, name in rows
-        ]
+        return await _users(request, db_session).all()
+
+    @get("/{user_id:uuid}", operation_id="GetDistrictUser", summary="One user of the caller's district")
+    async def one(
+        self, request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession], user_id: FromPath[UUID]
+    ) -> UserRead:
+        return user_read(*await _users(request, db_session).one(user_id))
+
+    @patch("/{user_id:uuid}", operation_id="ChangeDistrictUser", summary="Change a user's roles, scope or name")
+    async def change(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[AsyncSession],
+        user_id: FromPath[UUID],
+        data: JSONBody[UserUpdate],
+    ) -> UserRead:
+        return await _users(request, db_session).change(user_id, data)
+
+    @post(
+        "/{user_id:uuid}/lock",
+        operation_id="LockDistrictUser",
+        summary="Lock a user out of the district (no sign-in, no renewal)",
+        status_code=200,
+    )
+    async def lock(
+        self, request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession], user_id: FromPath[UUID]
+    ) -> UserRead:
+        return await _users(request, db_session).lock(user_id)
+
+    @post(
+        "/{user_id:uuid}/unlock",
+        operation_id="UnlockDistrictUser",
+        summary="Unlock a user (the lockout after failed sign-ins too)",
+        status_code=200,
+    )
+    async def unlock(
+        self, request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession], user_id: FromPath[UUID]
+    ) -> UserRead:
+        return await _users(request, db_session).unlock(user_id)
+
+    @post(
+        "/{user_id:uuid}/totp/reset",
+        operation_id="ResetDistrictUserTotp",
+        summary="Clear a user's one-time-code enrolment (they enrol again)",
+        status_code=200,
+    )
+    async def reset_totp(
+        self, request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession], user_id: FromPath[UUID]
+    ) -> UserRead:
+        return await _users(request, db_session).reset_code(user_id)
+
+
+def _users(request: Request[Any, Any, Any], session: AsyncSession) -> DistrictUsers:
+    return DistrictUsers(session, principal_of(request).user_id)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from typing import Annotated
+from datetime import datetime
+from typing import Annotated, Literal
 
 import msgspec
 
@@ -24,7 +25,12 @@ class TenantRead(msgspec.Struct, rename="camel", kw_only=True):
     slug: str
     name: str
     parent_region: str | None
-    status: str
+    status: str  # active, suspended (its users cannot sign in) or retired
+    created_at: datetime | None = None
+
+
+class TenantStatusChange(msgspec.Struct, rename="camel", kw_only=True, forbid_unknown_fields=True):
+    status: Literal["active", "suspended"]
 
 
 class UserCreate(msgspec.Struct, rename="camel", kw_only=True, forbid_unknown_fields=True):
@@ -41,9 +47,23 @@ class MembershipCreate(msgspec.Struct, rename="camel", kw_only=True, forbid_unkn
     scope: ScopePath | None = None
 
 
+class UserUpdate(msgspec.Struct, rename="camel", kw_only=True, forbid_unknown_fields=True):
+    """What a district administrator changes of a user: absent fields stay; ``scope: null`` is the whole district."""
+
+    roles: Annotated[list[RoleName], msgspec.Meta(min_length=1, max_length=9)] | msgspec.UnsetType = msgspec.UNSET
+    scope: ScopePath | msgspec.UnsetType | None = msgspec.UNSET
+    display_name: DisplayName | msgspec.UnsetType = msgspec.UNSET
+
+
 class UserRead(msgspec.Struct, rename="camel", kw_only=True):
     user_id: str
     username: str
     display_name: str
     roles: list[str]
     scope: str | None
+    locked: bool = False  # locked in this district by its administrator
+    locked_at: datetime | None = None
+    # after too many failed sign-ins (any district): refused until then
+    signin_blocked_until: datetime | None = None
+    totp_enrolled: bool = False  # signs in with a one-time code
+    created_at: datetime | None = None

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway.identity.services import hash_password
-from gateway.models import Membership, Tenant, UserAccount
+from gateway.models import Membership, RefreshToken, Tenant, UserAccount
 from shared import audit
 from shared.auth.principal import Role
 from shared.context import tenant_scope
@@ -90,7 +90,7 @@ async def add_user(
     if len(password) < MIN_PASSWORD:
         message = f"at least {MIN_PASSWORD} characters"
         raise ProblemError(422, "password too short", errors=[{"field": "body.password", "message": message}])
-    _check_roles(roles)
+    check_roles(roles)
     user, created = await _user(session, username, password, platform_operator=False, display_name=display_name)
     if not created:
         raise ProblemError(409, "this username is taken", errors=[{"field": "body.username", "message": "taken"}])
@@ -103,7 +103,7 @@ async def add_membership(
 ) -> UserAccount:
     """Platform operators only: give an existing user (a city hotline operator serving several districts)
     a membership in one more district. Each token still carries exactly one district."""
-    _check_roles(roles)
+    check_roles(roles)
     user = await session.scalar(select(UserAccount).where(UserAccount.username == username.strip().lower()))
     if user is None:
         raise ProblemError(404, "no such user", errors=[{"field": "body.username", "message": "unknown"}])
@@ -115,7 +115,7 @@ async def add_membership(
     return user
 
 
-def _check_roles(roles: list[str]) -> None:
+def check_roles(roles: list[str]) -> None:
     unknown = set(roles) - {r.value for r in Role} | ({Role.PLATFORM_OPERATOR.value} & set(roles))
     if unknown:
         raise ProblemError(
@@ -164,3 +164,25 @@ async def create_platform_operator(session: AsyncSession, username: str, passwor
     if created:
         await audit.record(session, "user.platform_operator_created", subject_type="user", subject_id=str(user.id))
     return user
+
+
+async def change_status(session: AsyncSession, slug: str, status: str) -> Tenant:
+    """Suspend or reactivate a district (system role). A suspended district's users get no tokens and renew none;
+    their sessions end at the next renewal. A retired district stays retired."""
+    tenant = await session.scalar(select(Tenant).where(Tenant.slug == slug).with_for_update())
+    if tenant is None:
+        raise ProblemError(404, f"no district {slug}", title="Not Found")
+    if tenant.status == "retired":
+        raise ProblemError(409, "a retired district cannot be changed", title="Conflict")
+    if tenant.status != status:
+        tenant.status = status
+        if status != "active":
+            await session.execute(
+                update(RefreshToken)
+                .where(RefreshToken.tenant_id == tenant.id, RefreshToken.revoked_at.is_(None))
+                .values(revoked_at=func.now())
+            )
+        with tenant_scope(tenant.id):
+            action = "tenant.reactivated" if status == "active" else "tenant.suspended"
+            await audit.record(session, action, subject_type="tenant", subject_id=str(tenant.id))
+    return tenant

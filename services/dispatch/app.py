@@ -23,6 +23,7 @@ from services.dispatch.timebank.controllers import TimeBankController
 from services.dispatch.wishes.controllers import WishController
 from shared.auth.verify import TokenVerifier
 from shared.http.app import PUBLIC_PREFIXES, build_app
+from shared.http.audit_log import audit_log_controller
 from shared.settings import Settings, get_settings
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -33,6 +34,7 @@ def create_app(settings: Settings | None = None, *, verifier: TokenVerifier | No
     return build_app(
         SERVICE,
         [
+            audit_log_controller(SERVICE),
             NotificationController,
             LiveController,
             PublicController,

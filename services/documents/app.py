@@ -21,6 +21,7 @@ from services.documents.types.controllers import RegistryController
 from services.documents.uploads.controllers import UploadController
 from shared.auth.verify import TokenVerifier
 from shared.http.app import PUBLIC_PREFIXES, build_app
+from shared.http.audit_log import audit_log_controller
 from shared.settings import Settings, get_settings
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -31,6 +32,7 @@ def create_app(settings: Settings | None = None, *, verifier: TokenVerifier | No
     return build_app(
         SERVICE,
         [
+            audit_log_controller(SERVICE),
             RegistryController,
             DocumentController,
             BoardController,

@@ -20,6 +20,7 @@ from services.orgtree.nodes.controllers import NodeController
 from services.orgtree.reports.controllers import ReportController
 from shared.auth.verify import TokenVerifier
 from shared.http.app import build_app
+from shared.http.audit_log import audit_log_controller
 from shared.settings import Settings, get_settings
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -29,6 +30,7 @@ def create_app(settings: Settings | None = None, *, verifier: TokenVerifier | No
     return build_app(
         SERVICE,
         [
+            audit_log_controller(SERVICE),
             NodeController,
             DistrictSetupController,
             MemberController,

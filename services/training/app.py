@@ -22,6 +22,7 @@ from services.training.reports.controllers import ReportController
 from services.training.xapi.controllers import LrsController, StatementController
 from shared.auth.verify import TokenVerifier
 from shared.http.app import build_app
+from shared.http.audit_log import audit_log_controller
 from shared.settings import Settings, get_settings
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -32,6 +33,7 @@ def create_app(settings: Settings | None = None, *, verifier: TokenVerifier | No
     return build_app(
         SERVICE,
         [
+            audit_log_controller(SERVICE),
             ProgrammeController,
             SessionController,
             PersonController,

@@ -24,6 +24,11 @@ OTP_NEEDED = "one-time code required"
 KNOWN = {
     "username or password is wrong": WRONG_LOGIN,
     "one-time code is wrong": N_("The code is wrong or was used already. Wait for the next one."),
+    # said only after the password is proven (403): the district's administrator or the platform barred it
+    "this account is locked in this district; ask the district administrator": N_(
+        "This account is locked. Ask your district administrator to unlock it."
+    ),
+    "this district is suspended; ask the platform operator": N_("This district is suspended. No one can sign in."),
 }
 CHOOSE = N_("Choose a district.")
 TOO_MANY = N_("Too many attempts from here. Wait a minute and try again.")
