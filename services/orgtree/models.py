@@ -1,5 +1,6 @@
 """Every table of the orgtree service, for alembic and the tests; each model lives beside its domain."""
 
+from services.orgtree.bulk.models import ImportJob
 from services.orgtree.cadres.models import CadrePosting
 from services.orgtree.database import Base
 from services.orgtree.grids.models import GridLeader
@@ -25,6 +26,7 @@ __all__ = [
     "Household",
     "HouseholdEvent",
     "HouseholdLink",
+    "ImportJob",
     "Member",
     "MemberWarning",
     "MembershipTransfer",

@@ -186,3 +186,13 @@ class MemberWarned(Event, frozen=True, kw_only=True):
     member_id: UUID
     branch_path: str
     warned_on: date
+
+
+@event_type
+class ImportQueued(Event, frozen=True, kw_only=True):
+    """An uploaded sheet waits in its import job: orgtree's own worker checks and stores it off the request path."""
+
+    NAME = "orgtree.ImportQueued"
+    VERSION = 1
+
+    job_id: UUID

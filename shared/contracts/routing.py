@@ -19,6 +19,7 @@ _SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
     "orgtree.MemberTransferred": ("dispatch", "training", "documents"),
     "orgtree.MemberRemoved": ("dispatch", "training", "documents"),
     "orgtree.CadrePostingChanged": ("training",),  # secretaries, committee members, rural cadres (TRN-03)
+    "orgtree.ImportQueued": ("orgtree",),  # a bulk import runs on orgtree's own worker, reporting its progress
     # dispatch routes and delivers off the request path, through its own queue
     "dispatch.TicketCreated": ("dispatch", "documents"),
     # documents lets the provider holding an order, and a wish's claimer, file their photos (evidence)

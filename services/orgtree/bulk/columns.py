@@ -16,6 +16,7 @@ from enum import StrEnum
 
 from services.orgtree.households.rules import HOUSEHOLD_CATEGORIES, PLAQUES
 from services.orgtree.members.rules import CLASSIFICATIONS, INFO_CARD_FIELDS, MEMBER_FLAGS, POST_METHODS
+from shared.clock import china_today
 
 
 class BulkKind(StrEnum):
@@ -176,7 +177,7 @@ def parse_date(value: object) -> date | None:
         parsed = date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
     except ValueError:
         raise CellError(f"'{raw}' is not a real date") from None
-    if parsed > date.today():
+    if parsed > china_today():
         raise CellError("lies in the future")
     return parsed
 

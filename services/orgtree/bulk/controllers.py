@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 from urllib.parse import quote
 from uuid import UUID
@@ -11,10 +10,12 @@ from litestar.params import FromPath, QueryParameter
 from litestar.response import Stream
 
 from services.orgtree.bulk.columns import SHEET_TITLES, BulkKind
-from services.orgtree.bulk.formats import MEDIA_TYPES, ExportFormat, iter_chunks
-from services.orgtree.bulk.schemas import ImportReport
+from services.orgtree.bulk.formats import MEDIA_TYPES, XLSX_MEDIA_TYPE, ExportFormat, iter_chunks
+from services.orgtree.bulk.jobs import ImportJobService, job_view
+from services.orgtree.bulk.schemas import ImportJobView, ImportReport
 from services.orgtree.bulk.services import BulkService
 from shared.auth.principal import Role
+from shared.clock import china_today
 from shared.http.di import provide_service
 from shared.http.guards import requires_role, requires_tenant
 from shared.http.views import view
@@ -34,9 +35,17 @@ Every row is checked first. Any problem: 422 with `errors: [{row, column, messag
 shows them, the header being row 1) and nothing stored. `dryRun=true` only checks. A unit outside the
 caller's scope is reported as not found, like a missing one."""
 
+JOB_DESCRIPTION = """\
+The same import, run by orgtree's worker so that a page can show its progress: send the file as the body (as
+for `POST /imports/{kind}`); a body that is no sheet at all (a PDF, a picture, a damaged workbook) is a 422
+at once, a file over 64 MiB a 413. The answer (202) is the job: poll `GET /imports/jobs/{id}` for its `state`
+and counts. The rows are checked and stored in one transaction as the synchronous import does: any bad row
+and nothing is stored, the job ends `failed` with its problems, and `GET /imports/jobs/{id}/report` has them
+all as an .xlsx sheet (行号, 列, 问题). The file is kept with the job until it ends."""
+
 
 def content_disposition(kind: BulkKind, file_format: str) -> str:
-    stamp = date.today().strftime("%Y%m%d")
+    stamp = china_today().strftime("%Y%m%d")
     ascii_name = f"redcell-{kind.value}-{stamp}.{file_format}"
     local_name = quote(f"{SHEET_TITLES[kind]}-{stamp}.{file_format}")
     return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{local_name}"
@@ -46,7 +55,7 @@ class BulkController(Controller):
     path = "/api/orgtree"
     tags = ["Bulk import and export"]
     guards = [requires_tenant]
-    dependencies = {"bulk": provide_service(BulkService)}
+    dependencies = {"bulk": provide_service(BulkService), "jobs": provide_service(ImportJobService)}
 
     @post(
         "/imports/{kind:str}",
@@ -65,6 +74,55 @@ class BulkController(Controller):
         dry_run: Annotated[bool, QueryParameter(name="dryRun")] = False,
     ) -> ImportReport:
         return view(ImportReport, await bulk.import_sheet(kind, await request.body(), dry_run=dry_run))
+
+    @post(
+        "/imports/{kind:str}/jobs",
+        operation_id="QueueImport",
+        status_code=202,
+        summary="Queue an import of an .xlsx or .csv file sent as the raw body; its progress is polled",
+        description=JOB_DESCRIPTION,
+        guards=[requires_role(*IMPORTERS)],
+        request_max_body_size=MAX_IMPORT_BYTES,
+    )
+    async def queue_import(
+        self,
+        request: Request[Any, Any, Any],
+        jobs: NamedDependency[ImportJobService],
+        kind: FromPath[BulkKind],
+        dry_run: Annotated[bool, QueryParameter(name="dryRun")] = False,
+    ) -> ImportJobView:
+        return job_view(await jobs.queue(kind, await request.body(), dry_run=dry_run))
+
+    @get(
+        "/imports/jobs",
+        operation_id="ListImportJobs",
+        summary="The caller's latest import jobs, newest first",
+        guards=[requires_role(*IMPORTERS)],
+    )
+    async def list_import_jobs(self, jobs: NamedDependency[ImportJobService]) -> list[ImportJobView]:
+        return [job_view(job) for job in await jobs.recent()]
+
+    @get(
+        "/imports/jobs/{job_id:uuid}",
+        operation_id="GetImportJob",
+        summary="An import job: its state, progress (checked and stored of total) and outcome",
+        guards=[requires_role(*IMPORTERS)],
+    )
+    async def get_import_job(self, jobs: NamedDependency[ImportJobService], job_id: FromPath[UUID]) -> ImportJobView:
+        return job_view(await jobs.get(job_id))
+
+    @get(
+        "/imports/jobs/{job_id:uuid}/report",
+        operation_id="GetImportReport",
+        summary="A failed import's problems as an .xlsx sheet (行号, 列, 问题); 409 while it runs or if it succeeded",
+        guards=[requires_role(*IMPORTERS)],
+    )
+    async def get_import_report(self, jobs: NamedDependency[ImportJobService], job_id: FromPath[UUID]) -> Stream:
+        report = await jobs.report(job_id)
+        stamp = china_today().strftime("%Y%m%d")
+        local_name = quote(f"导入错误-{stamp}.xlsx")
+        disposition = f"attachment; filename=\"import-errors-{stamp}.xlsx\"; filename*=UTF-8''{local_name}"
+        return Stream(iter_chunks(report), media_type=XLSX_MEDIA_TYPE, headers={"Content-Disposition": disposition})
 
     @get(
         "/exports/{kind:str}",

@@ -29,6 +29,10 @@ CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
 MEDIA_TYPES: dict[str, str] = {"xlsx": XLSX_MEDIA_TYPE, "csv": CSV_MEDIA_TYPE}
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # legacy .xls
+# Files people pick by mistake (PDF, pictures): CSV is the fallback for anything that is not a ZIP, so these are
+# named before the bytes are read as text. A NUL byte is never in a text file either.
+_NOT_SHEETS = (b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"\x1f\x8b")
+_SNIFF_BYTES = 8192
 _BOM = "\ufeff"
 SPOOL_BYTES = 8 * 1024 * 1024
 CHUNK_BYTES = 64 * 1024
@@ -47,6 +51,7 @@ class Table:
     file_format: ExportFormat
     headers: list[str | None]
     rows: Iterator[tuple[int, Cells]]
+    estimated_rows: int | None = None  # data rows as the file declares them (a sheet's dimension, lines)
 
 
 def open_table(body: bytes, sheet_title: str) -> Table:
@@ -56,6 +61,8 @@ def open_table(body: bytes, sheet_title: str) -> Table:
         return _open_xlsx(body, sheet_title)
     if body.startswith(_OLE_MAGIC):
         raise file_problem("legacy .xls files are not read; save the sheet as .xlsx or .csv")
+    if body.startswith(_NOT_SHEETS) or b"\x00" in body[:_SNIFF_BYTES]:
+        raise file_problem("not a spreadsheet; send an .xlsx workbook or a .csv file")
     return _open_csv(body)
 
 
@@ -66,6 +73,7 @@ def _open_xlsx(body: bytes, sheet_title: str) -> Table:
         raise file_problem(f"not a readable .xlsx file ({type(exc).__name__})") from None
     # The sheet named like the kind (an export's), else the first one.
     sheet = workbook[sheet_title] if sheet_title in workbook.sheetnames else workbook.worksheets[0]
+    declared = sheet.max_row  # from the sheet's <dimension>, when its writer put one there
     sheet.reset_dimensions()  # do not trust a writer's <dimension>: read every row there is
     rows = sheet.iter_rows(values_only=True)
     header = next(rows, ())
@@ -76,7 +84,25 @@ def _open_xlsx(body: bytes, sheet_title: str) -> Table:
         finally:
             workbook.close()
 
-    return Table("xlsx", [_header(cell) for cell in header], data())
+    if not isinstance(declared, int) or declared <= 1:  # write-only writers (openpyxl's own) declare nothing
+        declared = _count_row_tags(body, getattr(sheet, "_worksheet_path", ""))
+    return Table("xlsx", [_header(cell) for cell in header], data(), max(declared - 1, 0))
+
+
+def _count_row_tags(body: bytes, part: str) -> int:
+    """The rows a sheet's XML holds (blank ones too), for the progress of an import: inflated chunk by chunk."""
+    counted, tail = 0, b""
+    try:
+        with zipfile.ZipFile(io.BytesIO(body)) as archive, archive.open(part) as xml:
+            while chunk := xml.read(CHUNK_BYTES * 16):
+                joined = tail + chunk
+                counted += joined.count(b"<row ") + joined.count(b"<row>")
+                tail = joined[-5:]  # a tag cut by the chunk's end is counted with the next one
+                counted -= tail.count(b"<row ") + tail.count(b"<row>")
+            counted += tail.count(b"<row ") + tail.count(b"<row>")
+    except (KeyError, zipfile.BadZipFile, OSError):
+        return 0
+    return counted
 
 
 def _open_csv(body: bytes) -> Table:
@@ -100,7 +126,7 @@ def _open_csv(body: bytes) -> Table:
         except csv.Error as exc:
             raise file_problem(f"line {reader.line_num} of the .csv file is malformed: {exc}") from None
 
-    return Table("csv", [_header(cell) for cell in header], data())
+    return Table("csv", [_header(cell) for cell in header], data(), max(content.count("\n") - 1, 0))
 
 
 def _header(cell: object) -> str | None:

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.orgtree.bulk.columns import BulkKind
 from services.orgtree.bulk.exporter import ExportFile, run_export
 from services.orgtree.bulk.formats import ExportFormat
-from services.orgtree.bulk.importers.frame import Importer, ImportResult, check_and_store
+from services.orgtree.bulk.importers.frame import NO_PROGRESS, Importer, ImportResult, Progress, check_and_store
 from services.orgtree.bulk.importers.households import HouseholdImporter
 from services.orgtree.bulk.importers.links import LinkImporter
 from services.orgtree.bulk.importers.members import MemberImporter
@@ -33,9 +33,13 @@ class BulkService:
         self.principal = principal
         self.nodes = nodes  # units are added as through the API, by NodeService.create_child
 
-    async def import_sheet(self, kind: BulkKind, body: bytes, *, dry_run: bool) -> ImportResult:
+    async def import_sheet(
+        self, kind: BulkKind, body: bytes, *, dry_run: bool, progress: Progress = NO_PROGRESS
+    ) -> ImportResult:
         """Check the whole file, then (unless ``dry_run``) store it in the session's transaction."""
-        return await check_and_store(IMPORTERS[kind], self.session, self.principal, self.nodes, body, dry_run=dry_run)
+        return await check_and_store(
+            IMPORTERS[kind], self.session, self.principal, self.nodes, body, dry_run=dry_run, progress=progress
+        )
 
     async def export_sheet(self, kind: BulkKind, file_format: ExportFormat, within: UUID | None) -> ExportFile:
         return await run_export(self.session, self.principal, kind, file_format, within)

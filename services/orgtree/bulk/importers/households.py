@@ -149,4 +149,5 @@ class HouseholdImporter(Importer):
             # dispatch places tickets by household: it learns each household's grid from this event
             placed = [HouseholdPlaced(tenant_id=tenant, household_id=r["id"], grid_id=r["grid_id"]) for r in rows]
             await publish_many(self.session, placed)
+            await self.progress.storing(min(start + BATCH, len(self.accepted)), len(self.accepted))
         return {"households": len(self.accepted)}

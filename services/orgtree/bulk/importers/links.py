@@ -16,6 +16,7 @@ from services.orgtree.bulk.tree import Unit
 from services.orgtree.levels.services import district_settings
 from services.orgtree.members.rules import check_id_card
 from services.orgtree.models import Household, HouseholdLink, Member
+from shared.clock import china_today
 from shared.context import require_tenant
 from shared.contracts.orgtree import HouseholdLinked
 from shared.http.problems import FieldErrors
@@ -150,7 +151,7 @@ class LinkImporter(Importer):
 
     async def write(self) -> dict[str, int]:
         tenant = require_tenant()
-        today = date.today()
+        today = china_today()
         for start in range(0, len(self.accepted), BATCH):
             batch = self.accepted[start : start + BATCH]
             rows = [
@@ -170,4 +171,5 @@ class LinkImporter(Importer):
                 if link.household_id is not None and link.member_id is not None
             ]
             await publish_many(self.session, linked)
+            await self.progress.storing(min(start + BATCH, len(self.accepted)), len(self.accepted))
         return {"links": len(self.accepted)}

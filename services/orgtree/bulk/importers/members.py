@@ -212,4 +212,5 @@ class MemberImporter(Importer):
                 for m in members
             ]
             await publish_many(self.session, created)
+            await self.progress.storing(min(start + BATCH, len(self.accepted)), len(self.accepted))
         return {"members": len(self.accepted), "membershipTransfers": len(self.accepted)}

@@ -95,4 +95,5 @@ class UnitImporter(Importer):
             )
             stored[unit.id] = node.id
             created += 1
+            await self.progress.storing(created, len(self.planned))
         return {"units": created}
