@@ -276,6 +276,9 @@ def main() -> None:
     from tests.bench.bench_console import main_with as console_bench
 
     console_bench(quick=args.quick, write=args.write)
+    from tests.bench.bench_console_tree import main_with as tree_bench  # the tree browser at 1,000,000 members
+
+    tree_bench(quick=args.quick, write=args.write)
     # --- training: an assembly's check-ins through the gateway, standing and below-target at 1,000,000 members,
     # the points ledger consuming dispatch's events (tests/bench/bench_training*.py) -------------------------------
     from tests.bench.bench_training import main_with as checkin_bench

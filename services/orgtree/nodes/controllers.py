@@ -10,6 +10,7 @@ from litestar.params import FromPath, JSONBody, Parameter, QueryParameter
 
 from services.orgtree.access import EDITOR, STAFF, in_district
 from services.orgtree.nodes.schemas import (
+    ListedNode,
     Node,
     NodeCreate,
     NodeMove,
@@ -43,7 +44,9 @@ class NodeController(Controller):
         offset: Annotated[int, Parameter(ge=0)] = 0,
     ) -> NodePage:
         rows, total = await nodes.list_children(parent_id, limit=limit, offset=offset)
-        return NodePage(items=views(Node, rows), total=total, limit=limit, offset=offset)
+        children = await nodes.child_counts(rows)
+        items = [view(ListedNode, row, children=children[row.id]) for row in rows]
+        return NodePage(items=items, total=total, limit=limit, offset=offset)
 
     @get("/search", operation_id="SearchNodes", summary="Units whose name contains the text, within a subtree")
     async def search(
@@ -76,11 +79,17 @@ class NodeController(Controller):
     async def ancestors(self, nodes: NamedDependency[NodeService], node_id: NodeId) -> list[Node]:
         return views(Node, await nodes.ancestors(node_id))
 
-    @get("/{node_id:uuid}/subtree-count", operation_id="CountSubtree", summary="Units, members, households below")
+    @get(
+        "/{node_id:uuid}/subtree-count",
+        operation_id="CountSubtree",
+        summary="Units, members, households, grids and red-cell links in the subtree",
+    )
     async def subtree_count(self, nodes: NamedDependency[NodeService], node_id: NodeId) -> SubtreeCount:
         node = await nodes.get(node_id)
         counts = await nodes.counts(node)
-        return SubtreeCount(node_id=node_id, by_level=await nodes.count_by_level(node), **counts)
+        by_level = await nodes.count_by_level(node)
+        grids = await nodes.grid_count(node, by_level)
+        return SubtreeCount(node_id=node_id, by_level=by_level, grids=grids, links=await nodes.links(node), **counts)
 
     @get("/{node_id:uuid}/history", operation_id="ChildrenAsOf", summary="The units under a node on a past date")
     async def children_as_of(

@@ -39,16 +39,27 @@ class NodeMove(msgspec.Struct, rename="camel", kw_only=True, forbid_unknown_fiel
     new_parent_id: UUID
 
 
+class ListedNode(Node, kw_only=True):
+    """A unit in a list of children, with how many units hang directly under it (a tree browser's toggle)."""
+
+    children: int
+
+
 class SubtreeCount(msgspec.Struct, rename="camel", kw_only=True):
+    """Everything in the subtree, the node included: units, members (by the tree's own attachment: grid or
+    branch), households, grids (units of a grid level) and red-cell links of those members or households."""
+
     node_id: UUID
     nodes: int
     members: int
     households: int
+    grids: int
+    links: int
     by_level: dict[str, int]
 
 
 class NodePage(msgspec.Struct, rename="camel", kw_only=True):
-    items: list[Node]
+    items: list[ListedNode]
     total: int
     limit: int
     offset: int

@@ -17,6 +17,7 @@ from services.orgtree.grids.models import GridLeader
 from services.orgtree.groupings.models import Grouping
 from services.orgtree.households.models import Household
 from services.orgtree.levels.services import district_settings, load_schema, seed_district
+from services.orgtree.links.models import HouseholdLink
 from services.orgtree.members.models import Member
 from services.orgtree.nodes.models import OrgNode, OrgNodeVersion, TreeKind
 from services.orgtree.nodes.paths import ancestor_paths, child_path, new_segment, root_path, subtree_upper_bound
@@ -107,6 +108,18 @@ class NodeService:
             select(OrgNode).where(condition).order_by(OrgNode.path).limit(limit).offset(offset)
         )
         return list(rows), int(total or 0)
+
+    async def child_counts(self, parents: list[OrgNode]) -> dict[UUID, int]:
+        """How many units hang directly under each of ``parents``: one grouped probe of the parent index."""
+        if not parents:
+            return {}
+        rows = await self.session.execute(
+            select(OrgNode.parent_id, func.count())
+            .where(OrgNode.parent_id.in_([p.id for p in parents]))
+            .group_by(OrgNode.parent_id)
+        )
+        counted = {parent_id: int(n) for parent_id, n in rows.all()}
+        return {p.id: counted.get(p.id, 0) for p in parents}
 
     async def subtree(
         self,
@@ -303,6 +316,21 @@ class NodeService:
         counted = select(units.scalar_subquery(), members.scalar_subquery(), households.scalar_subquery())
         row = (await self.session.execute(counted)).one()
         return {"nodes": int(row[0]), "members": int(row[1]), "households": int(row[2])}
+
+    async def links(self, node: OrgNode) -> int:
+        """Red-cell links in the subtree: those of its households (administrative tree) or of its members (party
+        tree, where households do not hang). The links carry no path: each is found by its household or member."""
+        if node.tree == TreeKind.ADMINISTRATIVE:
+            owner, key, path = Household.id, HouseholdLink.household_id, Household.grid_path
+        else:
+            owner, key, path = Member.id, HouseholdLink.member_id, Member.branch_path
+        query = select(func.count()).select_from(HouseholdLink).join(owner.class_, owner == key)
+        return int(await self.session.scalar(query.where(in_subtree(path, node.path))) or 0)
+
+    async def grid_count(self, node: OrgNode, by_level: dict[str, int]) -> int:
+        """Units of the subtree at a grid level of its tree's schema."""
+        schema = await load_schema(self.session, node.tree)
+        return sum(n for code, n in by_level.items() if code in schema.levels and schema.levels[code].is_grid)
 
     async def count_by_level(self, node: OrgNode) -> dict[str, int]:
         rows = await self.session.execute(
