@@ -26,7 +26,7 @@ from services.orgtree.members.services import MemberService
 from services.orgtree.nodes.services import NodeService, in_subtree
 from shared import audit
 from shared.auth.principal import Principal, Role
-from shared.clock import now
+from shared.clock import china_today, now
 from shared.contracts.orgtree import HouseholdEventRecorded, HouseholdPlaced
 from shared.db.repository import Keyset, Repository
 from shared.http.problems import FieldErrors, invalid, missing
@@ -196,7 +196,7 @@ class HouseholdService:
         household = await self.get(household_id)
         if data.kind not in HOUSEHOLD_EVENT_KINDS:
             raise invalid("kind", f"one of: {', '.join(HOUSEHOLD_EVENT_KINDS)}")
-        if data.occurred_on > date.today():
+        if data.occurred_on > china_today():
             raise invalid("occurredOn", "is in the future")
         row = HouseholdEvent(
             household_id=household.id, kind=data.kind, occurred_on=data.occurred_on, note=data.note, recorded_at=now()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from uuid import UUID
 
 from sqlalchemy import delete, select
@@ -17,6 +16,7 @@ from services.orgtree.members.models import Member
 from services.orgtree.members.services import MemberService
 from shared import audit
 from shared.auth.principal import Principal
+from shared.clock import china_today
 from shared.contracts.orgtree import HouseholdLinked, HouseholdUnlinked
 from shared.db.repository import Repository
 from shared.http.problems import conflict, invalid, missing
@@ -79,7 +79,7 @@ class HouseholdLinkService:
 
     async def _add(self, member: Member, household_id: UUID) -> HouseholdLink:
         link = await self.repository.add(
-            HouseholdLink(member_id=member.id, household_id=household_id, since=date.today())
+            HouseholdLink(member_id=member.id, household_id=household_id, since=china_today())
         )
         await self._announce(member, household_id, linked=True)
         return link
@@ -171,7 +171,7 @@ class GuidanceService:
             )
         if await self.repository.exists(GuidanceLink.cadre_id == cadre.id, GuidanceLink.member_id == member.id):
             raise conflict("the cadre already guides this member")
-        link = await self.repository.add(GuidanceLink(cadre_id=cadre.id, member_id=member.id, since=date.today()))
+        link = await self.repository.add(GuidanceLink(cadre_id=cadre.id, member_id=member.id, since=china_today()))
         await self._audit("orgtree.guidance.linked", link)
         return link
 
@@ -193,7 +193,7 @@ class GuidanceService:
         link = await self.get(link_id)
         if data.channel not in CONTACT_CHANNELS:
             raise invalid("channel", f"one of: {', '.join(CONTACT_CHANNELS)}")
-        if data.contacted_on > date.today():
+        if data.contacted_on > china_today():
             raise invalid("contactedOn", "is in the future")
         contact = GuidanceContact(link_id=link.id, contacted_on=data.contacted_on, channel=data.channel, note=data.note)
         self.session.add(contact)

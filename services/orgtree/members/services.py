@@ -31,7 +31,7 @@ from services.orgtree.nodes.models import OrgNode, TreeKind
 from services.orgtree.nodes.services import NodeService, in_subtree
 from shared import audit
 from shared.auth.principal import Principal, Role
-from shared.clock import now
+from shared.clock import china_today, now
 from shared.contracts.orgtree import MemberCreated, MemberRemoved, MemberUpdated
 from shared.db.repository import Keyset, Repository
 from shared.http.problems import FieldErrors, ProblemError, conflict, invalid, missing
@@ -239,7 +239,7 @@ class MemberService:
         )
         await protect_member(self.session, member, id_card=data.id_card, phone=data.phone)
         await self.repository.add(member)
-        self.session.add(membership_step(member, None, branch.id, data.joined_on or date.today(), "joined"))
+        self.session.add(membership_step(member, None, branch.id, data.joined_on or china_today(), "joined"))
         await self.record("orgtree.member.created", member)
         await publish(self.session, view(MemberCreated, member, member_id=member.id))
         await self._warned_by_flag([], member)
@@ -294,7 +294,7 @@ class MemberService:
     async def _warned_by_flag(self, flags_before: list[str], member: Member) -> None:
         """Setting the "warned" flag on the record is a warning too (dated today, no reason given)."""
         if newly_warned(flags_before, member.flags):
-            await record_warning(self.session, member, warned_on=date.today(), reason=None, by=self.principal.user_id)
+            await record_warning(self.session, member, warned_on=china_today(), reason=None, by=self.principal.user_id)
 
     async def remove(self, member_id: UUID, data: RemovalRequest) -> None:
         """Take a member off the rolls: links go, the transfer history stays (to: none)."""
