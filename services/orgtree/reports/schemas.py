@@ -16,6 +16,27 @@ class NetworkRollup(msgspec.Struct, rename="camel", kw_only=True):
     households: int
 
 
+class NetworkLine(msgspec.Struct, rename="camel", kw_only=True):
+    """One unit's roll-up, named, as a line of a breakdown."""
+
+    node_id: UUID
+    name: str
+    level: str
+    stationed_cadres: int
+    village_cadres: int
+    red_collar_leaders: int
+    members: int
+    households: int
+
+
+class NetworkBreakdown(msgspec.Struct, rename="camel", kw_only=True):
+    """ORG-12 for a unit and each unit directly under it (the first ``CHILDREN_SHOWN``, in path order)."""
+
+    unit: NetworkLine
+    children: list[NetworkLine]
+    more_children: bool  # there are more units under it than are listed
+
+
 class MemberLinkCount(msgspec.Struct, rename="camel", kw_only=True):
     member_id: UUID
     name: str
@@ -28,6 +49,8 @@ class RedCellCoverage(msgspec.Struct, rename="camel", kw_only=True):
     links_max: int
     members: int
     members_outside_range: int
+    members_below_range: int  # the two parts of members_outside_range
+    members_over_range: int
     outside_range: list[MemberLinkCount]  # the first 200, fewest links first
     households: int
     unserved_households: int
@@ -54,3 +77,4 @@ class UnpostedMember(msgspec.Struct, rename="camel", kw_only=True):
     member_id: UUID
     name: str
     grid_id: UUID | None
+    grid_name: str | None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, and_, distinct, exists, func, select, true
+from sqlalchemy import ColumnElement, and_, distinct, exists, func, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
@@ -18,12 +18,15 @@ from services.orgtree.models import (
     Household,
     HouseholdLink,
     Member,
+    OrgNode,
 )
 from services.orgtree.nodes.services import NodeService, in_subtree
 from services.orgtree.reports.schemas import (
     CadreGuidance,
     GuidanceReport,
     MemberLinkCount,
+    NetworkBreakdown,
+    NetworkLine,
     NetworkRollup,
     RedCellCoverage,
     UnpostedMember,
@@ -31,6 +34,8 @@ from services.orgtree.reports.schemas import (
 from shared.http.views import view, views
 
 OUTSIDE_RANGE_SHOWN = 200
+CHILDREN_SHOWN = 500
+PathColumn = InstrumentedAttribute[str] | InstrumentedAttribute[str | None]
 
 
 class ReportService:
@@ -64,6 +69,44 @@ class ReportService:
         )
         return view(NetworkRollup, (await self.session.execute(counts)).one(), node_id=node_id)
 
+    async def network_breakdown(self, node_id: UUID) -> NetworkBreakdown:
+        """The roll-up of a unit and of each unit directly under it: one statement, each figure a range count
+        correlated to that unit's own path (so a street's twenty communities are twenty index ranges, not a walk)."""
+        node = await self.nodes.get(node_id)
+
+        def under_unit(column: PathColumn) -> ColumnElement[bool]:
+            return and_(column >= OrgNode.path, column < OrgNode.path + "~")
+
+        def postings(kind: str) -> ColumnElement[int]:
+            return (
+                select(func.count(distinct(CadrePosting.member_id)))
+                .where(CadrePosting.kind == kind, under_unit(CadrePosting.village_path))
+                .scalar_subquery()
+            )
+
+        def rows_under(column: PathColumn) -> ColumnElement[int]:
+            return select(func.count()).where(under_unit(column)).scalar_subquery()
+
+        lines = await self.session.execute(
+            select(
+                OrgNode.id.label("node_id"),
+                OrgNode.name,
+                OrgNode.level,
+                postings("stationed").label("stationed_cadres"),
+                postings("village").label("village_cadres"),
+                rows_under(GridLeader.grid_path).label("red_collar_leaders"),
+                rows_under(Member.grid_path).label("members"),
+                rows_under(Household.grid_path).label("households"),
+            )
+            .where(or_(OrgNode.id == node.id, OrgNode.parent_id == node.id))
+            .order_by(OrgNode.path)  # the unit's own path is a prefix of its children's: it comes first
+            .limit(CHILDREN_SHOWN + 2)
+        )
+        unit, *children = views(NetworkLine, lines)
+        return NetworkBreakdown(
+            unit=unit, children=children[:CHILDREN_SHOWN], more_children=len(children) > CHILDREN_SHOWN
+        )
+
     async def coverage(self, node_id: UUID | None) -> RedCellCoverage:
         path = await self.nodes.scope_path(node_id)
         settings = await district_settings(self.session)
@@ -76,8 +119,12 @@ class ReportService:
             .subquery()
         )
         outside = ~per_member.c.n.between(settings.household_links_min, settings.household_links_max)
-        count_members = select(func.count(), func.count().filter(outside)).select_from(per_member)
-        members, outside_count = (await self.session.execute(count_members)).one()
+        below = per_member.c.n < settings.household_links_min
+        over = per_member.c.n > settings.household_links_max
+        count_members = select(func.count(), func.count().filter(below), func.count().filter(over)).select_from(
+            per_member
+        )
+        members, below_count, over_count = (await self.session.execute(count_members)).one()
         shown = await self.session.execute(
             select(per_member.c.id.label("member_id"), per_member.c.name, per_member.c.n.label("households"))
             .where(outside)
@@ -95,7 +142,9 @@ class ReportService:
             links_min=settings.household_links_min,
             links_max=settings.household_links_max,
             members=members,
-            members_outside_range=outside_count,
+            members_outside_range=below_count + over_count,
+            members_below_range=below_count,
+            members_over_range=over_count,
             outside_range=views(MemberLinkCount, shown),
             households=total,
             unserved_households=unserved,
@@ -145,7 +194,8 @@ class ReportService:
         """ORG-14: members without office who have not yet claimed a post."""
         path = await self.nodes.scope_path(node_id)
         rows = await self.session.execute(
-            select(Member.id.label("member_id"), Member.name, Member.grid_id)
+            select(Member.id.label("member_id"), Member.name, Member.grid_id, OrgNode.name.label("grid_name"))
+            .outerjoin(OrgNode, OrgNode.id == Member.grid_id)
             .where(
                 Member.flags.contains(["without_office"]),
                 Member.post_code.is_(None),
