@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from litestar import Controller, get, patch, put
+from litestar import Controller, delete, get, patch, post, put
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 
@@ -13,9 +13,13 @@ from services.dispatch.catalogue.models import ServiceCategory, ServiceItem
 from services.dispatch.catalogue.schemas import (
     CalendarDaySet,
     CalendarDayView,
+    CategoryCreate,
     CategoryUpdate,
     CategoryView,
+    ItemCreate,
+    ItemUpdate,
     ItemView,
+    LadderLevelUpdate,
     LadderLevelView,
     SettingsUpdate,
     SettingsView,
@@ -43,10 +47,47 @@ class CatalogueController(Controller):
     async def catalogue(self, setup: NamedDependency[CatalogueService]) -> list[CategoryView]:
         return [category_view(row, items) for row, items in await setup.catalogue()]
 
+    @post(
+        "/catalogue",
+        operation_id="CreateServiceCategory",
+        summary="Add a category with its mode and clocks",
+        guards=DISTRICT_ADMIN,
+    )
+    async def create_category(
+        self, setup: NamedDependency[CatalogueService], data: JSONBody[CategoryCreate]
+    ) -> CategoryView:
+        return category_view(await setup.create_category(data), [])
+
+    @post(
+        "/catalogue/{code:str}/items",
+        operation_id="CreateServiceItem",
+        summary="Add an item to a category",
+        guards=DISTRICT_ADMIN,
+    )
+    async def create_item(
+        self, setup: NamedDependency[CatalogueService], code: FromPath[str], data: JSONBody[ItemCreate]
+    ) -> ItemView:
+        return view(ItemView, await setup.create_item(code, data))
+
+    @patch(
+        "/catalogue/{code:str}/items/{item_code:str}",
+        operation_id="UpdateServiceItem",
+        summary="Change an item, or take it out of use",
+        guards=DISTRICT_ADMIN,
+    )
+    async def update_item(
+        self,
+        setup: NamedDependency[CatalogueService],
+        code: FromPath[str],
+        item_code: FromPath[str],
+        data: JSONBody[ItemUpdate],
+    ) -> ItemView:
+        return view(ItemView, await setup.update_item(code, item_code, data))
+
     @patch(
         "/catalogue/{code:str}",
         operation_id="UpdateServiceCategory",
-        summary="Change a category's mode or clocks",
+        summary="Change a category's name, mode or clocks",
         guards=DISTRICT_ADMIN,
     )
     async def update_category(
@@ -57,6 +98,17 @@ class CatalogueController(Controller):
     @get("/ladder", operation_id="GetEscalationLadder", summary="The district's escalation ladder, grid first")
     async def get_ladder(self, setup: NamedDependency[CatalogueService]) -> list[LadderLevelView]:
         return views(LadderLevelView, await setup.ladder())
+
+    @patch(
+        "/ladder/{rank:int}",
+        operation_id="UpdateEscalationLevel",
+        summary="Rename a rung or set its resolution limit",
+        guards=DISTRICT_ADMIN,
+    )
+    async def update_level(
+        self, setup: NamedDependency[CatalogueService], rank: FromPath[int], data: JSONBody[LadderLevelUpdate]
+    ) -> LadderLevelView:
+        return view(LadderLevelView, await setup.update_level(rank, data))
 
     @get("/settings", operation_id="GetHotlineSettings", summary="Arrival pledge, offer time-out, working calendar")
     async def get_settings(self, setup: NamedDependency[CatalogueService]) -> SettingsView:
@@ -85,3 +137,12 @@ class CatalogueController(Controller):
     ) -> CalendarDayView:
         await setup.set_day(day, data)
         return CalendarDayView(day=day, is_working=data.is_working, label=data.label)
+
+    @delete(
+        "/calendar/{day:date}",
+        operation_id="ClearCalendarDay",
+        summary="Unmark a day: it follows the working week again",
+        guards=DISTRICT_ADMIN,
+    )
+    async def clear_day(self, setup: NamedDependency[CatalogueService], day: FromPath[date]) -> None:
+        await setup.clear_day(day)

@@ -6,9 +6,12 @@ from uuid import UUID
 
 import msgspec
 
-from services.dispatch.catalogue.models import ANSWER_WINDOW_BOUNDS
+from services.dispatch.catalogue.models import ANSWER_WINDOW_BOUNDS, ANSWER_WINDOW_MINUTES
 
 Minutes = Annotated[int, msgspec.Meta(ge=1, le=365 * 24 * 60)]
+Code = Annotated[str, msgspec.Meta(min_length=1, max_length=40, pattern=r"^[a-z][a-z0-9_]*$")]
+Name = Annotated[str, msgspec.Meta(min_length=1, max_length=60, pattern=r"\S")]
+Skill = Annotated[str, msgspec.Meta(min_length=1, max_length=40, pattern=r"^[a-z][a-z0-9_]*$")]
 # How long a provider has to answer an offer: a minute at least (time to read an SMS), a day at most.
 AnswerWindow = Annotated[int, msgspec.Meta(ge=ANSWER_WINDOW_BOUNDS[0], le=ANSWER_WINDOW_BOUNDS[1])]
 
@@ -34,13 +37,50 @@ class CategoryView(msgspec.Struct, rename="camel", kw_only=True):
     items: list[ItemView]
 
 
+class CategoryCreate(msgspec.Struct, rename="camel", kw_only=True, forbid_unknown_fields=True):
+    """A new category (DSP-03), last in the catalogue's order; a clock left out does not run."""
+
+    code: Code
+    name: Name
+    mode: str
+    sign_for_minutes: Minutes | None = None
+    arrival_minutes: Minutes | None = None
+    resolution_minutes: Minutes | None = None
+    working_time: bool = False
+    answer_window_minutes: AnswerWindow = ANSWER_WINDOW_MINUTES
+
+
 class CategoryUpdate(msgspec.Struct, rename="camel", kw_only=True, forbid_unknown_fields=True):
+    name: Name | msgspec.UnsetType = msgspec.UNSET
     mode: str | msgspec.UnsetType = msgspec.UNSET
     sign_for_minutes: Minutes | msgspec.UnsetType | None = msgspec.UNSET
     arrival_minutes: Minutes | msgspec.UnsetType | None = msgspec.UNSET
     resolution_minutes: Minutes | msgspec.UnsetType | None = msgspec.UNSET
     working_time: bool | msgspec.UnsetType = msgspec.UNSET
     answer_window_minutes: AnswerWindow | msgspec.UnsetType = msgspec.UNSET
+
+
+class ItemCreate(msgspec.Struct, rename="camel", kw_only=True, forbid_unknown_fields=True):
+    code: Code
+    name: Name
+    handling: str = "on_spot"  # on_spot | proxy
+    skill: Skill | None = None  # the provider skill that fits it
+
+
+class ItemUpdate(msgspec.Struct, rename="camel", kw_only=True, forbid_unknown_fields=True):
+    """Only the fields present change; ``active: false`` takes the item out of the catalogue."""
+
+    name: Name | msgspec.UnsetType = msgspec.UNSET
+    handling: str | msgspec.UnsetType = msgspec.UNSET
+    skill: Skill | msgspec.UnsetType | None = msgspec.UNSET
+    active: bool | msgspec.UnsetType = msgspec.UNSET
+
+
+class LadderLevelUpdate(msgspec.Struct, rename="camel", kw_only=True, forbid_unknown_fields=True):
+    """A rung's name and its resolution limit (null: the category's); the rungs and their levels stay."""
+
+    name: Name | msgspec.UnsetType = msgspec.UNSET
+    resolution_minutes: Minutes | msgspec.UnsetType | None = msgspec.UNSET
 
 
 class LadderLevelView(msgspec.Struct, rename="camel", kw_only=True):

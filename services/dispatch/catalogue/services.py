@@ -7,7 +7,7 @@ from typing import Any
 from uuid import UUID
 
 import msgspec
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, delete, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -20,11 +20,21 @@ from services.dispatch.catalogue.models import (
     ServiceCategory,
     ServiceItem,
 )
-from services.dispatch.catalogue.schemas import CalendarDaySet, CategoryUpdate, SettingsUpdate
+from services.dispatch.catalogue.schemas import (
+    CalendarDaySet,
+    CategoryCreate,
+    CategoryUpdate,
+    ItemCreate,
+    ItemUpdate,
+    LadderLevelUpdate,
+    SettingsUpdate,
+)
 from shared import audit
 from shared.context import require_tenant
 from shared.db.repository import Repository
-from shared.http.problems import ProblemError, invalid
+from shared.http.problems import FieldErrors, ProblemError, invalid
+
+HANDLINGS = ("on_spot", "proxy")  # done at the door, or run as an errand on the resident's behalf (DSP-26)
 
 
 async def seed_district(session: AsyncSession) -> bool:
@@ -76,8 +86,17 @@ async def item(session: AsyncSession, item_id: UUID, category_id: UUID | None) -
 
 
 def changes(data: msgspec.Struct) -> dict[str, Any]:
-    """The fields a PATCH body actually carries."""
-    return {k: v for k, v in msgspec.structs.asdict(data).items() if v is not msgspec.UNSET}
+    """The fields a PATCH body actually carries (names trimmed)."""
+    values = {k: v for k, v in msgspec.structs.asdict(data).items() if v is not msgspec.UNSET}
+    if isinstance(values.get("name"), str):
+        values["name"] = values["name"].strip()
+    return values
+
+
+def taken(what: str, code: str) -> ProblemError:
+    """A code already in use in this district (codes are unique per district, retired rows included)."""
+    message = f"already the code of a {what} of this district"
+    return ProblemError(409, f"{what} code '{code}' is taken", errors=[{"field": "body.code", "message": message}])
 
 
 class CategoryRepository(Repository[ServiceCategory]):
@@ -115,10 +134,32 @@ class CatalogueService:
         items = await self._items()
         return [(c, [i for i in items if i.category_id == c.id]) for c in categories if c.active]
 
-    async def update_category(self, code: str, data: CategoryUpdate) -> tuple[ServiceCategory, list[ServiceItem]]:
-        row = await self.categories.get_one_or_none(ServiceCategory.code == code)
+    async def _category(self, code: str) -> ServiceCategory:
+        """An active category by its code; another district's is the same 404 as none."""
+        await self.settings()
+        row = await self.categories.get_one_or_none(ServiceCategory.code == code, ServiceCategory.active.is_(True))
         if row is None:
             raise ProblemError(404, f"no service category '{code}' in this district", title="Not Found")
+        return row
+
+    async def create_category(self, data: CategoryCreate) -> ServiceCategory:
+        """A new category, last in the catalogue's order (DSP-03)."""
+        await self.settings()
+        errors = FieldErrors()
+        errors.choice("mode", data.mode, tuple(DispatchMode))
+        errors.raise_if_any("the category has invalid fields")
+        if await self.session.scalar(select(ServiceCategory.id).where(ServiceCategory.code == data.code)):
+            raise taken("service category", data.code)
+        last = await self.session.scalar(select(func.max(ServiceCategory.rank)))
+        values = {**changes(data), "rank": (last if last is not None else -1) + 1}
+        row = ServiceCategory(**values)
+        self.session.add(row)
+        await self.session.flush()
+        await self._audit("dispatch.category.created", "service_category", row.id, values)
+        return row
+
+    async def update_category(self, code: str, data: CategoryUpdate) -> tuple[ServiceCategory, list[ServiceItem]]:
+        row = await self._category(code)
         values = changes(data)
         if "mode" in values and values["mode"] not in tuple(DispatchMode):
             raise invalid("mode", f"one of: {', '.join(DispatchMode)}")
@@ -129,9 +170,55 @@ class CatalogueService:
         items = await self._items(ServiceItem.category_id == row.id)
         return row, items
 
+    async def create_item(self, code: str, data: ItemCreate) -> ServiceItem:
+        category = await self._category(code)
+        errors = FieldErrors()
+        errors.choice("handling", data.handling, HANDLINGS)
+        errors.raise_if_any("the item has invalid fields")
+        if await self.session.scalar(select(ServiceItem.id).where(ServiceItem.code == data.code)):
+            raise taken("service item", data.code)
+        values = changes(data)
+        row = ServiceItem(**values, category_id=category.id)
+        self.session.add(row)
+        await self.session.flush()
+        await self._audit("dispatch.item.created", "service_item", row.id, values)
+        return row
+
+    async def update_item(self, code: str, item_code: str, data: ItemUpdate) -> ServiceItem:
+        """An active item of the category changed, or taken out of use (``active: false``)."""
+        category = await self._category(code)
+        query = select(ServiceItem).where(
+            ServiceItem.category_id == category.id, ServiceItem.code == item_code, ServiceItem.active
+        )
+        row = await self.session.scalar(query)
+        if row is None:
+            raise ProblemError(404, f"no service item '{item_code}' in category '{code}'", title="Not Found")
+        values = changes(data)
+        errors = FieldErrors()
+        errors.choice("handling", values.get("handling"), HANDLINGS)
+        errors.raise_if_any("the item has invalid fields")
+        for key, value in values.items():
+            setattr(row, key, value)
+        await self._audit("dispatch.item.updated", "service_item", row.id, values)
+        await self.session.flush()
+        return row
+
     async def ladder(self) -> list[LadderLevel]:
         await self.settings()
         return await ladder(self.session)
+
+    async def update_level(self, rank: int, data: LadderLevelUpdate) -> LadderLevel:
+        """A rung renamed or given its own resolution limit; cases already at that rung keep their running clock."""
+        await self.settings()
+        row = await self.session.scalar(select(LadderLevel).where(LadderLevel.rank == rank))
+        if row is None:
+            raise ProblemError(404, f"no ladder level {rank} in this district", title="Not Found")
+        values = changes(data)
+        for key, value in values.items():
+            setattr(row, key, value)
+        await self._audit("dispatch.ladder.updated", "ladder_level", row.id, values)
+        await self.session.flush()
+        return row
 
     async def update_settings(self, data: SettingsUpdate) -> DispatchSettings:
         row = await self.settings()
@@ -157,6 +244,16 @@ class CatalogueService:
         )
         await audit.record(
             self.session, "dispatch.calendar.set", subject_type="calendar_day", subject_id=day.isoformat()
+        )
+
+    async def clear_day(self, day: date) -> None:
+        """The day goes back to the working week's rule; a day not marked here is a 404."""
+        await self.settings()
+        gone = await self.session.scalar(delete(CalendarDay).where(CalendarDay.day == day).returning(CalendarDay.id))
+        if gone is None:
+            raise ProblemError(404, f"{day.isoformat()} is not marked in this district's calendar", title="Not Found")
+        await audit.record(
+            self.session, "dispatch.calendar.cleared", subject_type="calendar_day", subject_id=day.isoformat()
         )
 
     async def _items(self, *where: ColumnElement[bool]) -> list[ServiceItem]:
