@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, PrefixLoader, StrictUndefined
-from litestar import Litestar
+from litestar import Controller, Litestar
 from litestar.config.csrf import CSRFConfig
 from litestar.di import Provide
 from litestar.middleware import DefineMiddleware
@@ -86,7 +86,7 @@ from shared.settings import Settings, get_settings
 
 HERE = Path(__file__).parent
 PREFIX = "redcell:console:"  # the platform's Redis is shared: every console key starts with this
-CONTROLLERS = [
+CONTROLLERS: list[type[Controller]] = [
     AuthController,
     DeskController,
     TicketPageController,
