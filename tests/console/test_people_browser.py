@@ -8,11 +8,12 @@ from __future__ import annotations
 import secrets
 import uuid
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import httpx
 
+from shared.clock import china_today
 from shared.privacy.validators import id_card_check_digit
 from tests.console.test_browser import sign_in
 from tests.platform.browser import axe_violations, screenshot
@@ -114,7 +115,7 @@ async def test_reveal_transfer_and_the_roll_as_of_a_past_date(platform: RunningP
     await shown.wait_for()
     assert number in await shown.inner_text()
 
-    today = date.today()
+    today = china_today()
     await page.get_by_label("按名称查找党组织").fill(place.other_branch["name"])
     await page.get_by_role("button", name="查找单位").click()
     await page.get_by_label("转入党组织").select_option(label=f"{place.other_branch['name']}（党支部）")

@@ -9,7 +9,6 @@ import io
 import re
 import uuid
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +16,7 @@ import httpx
 import pytest
 from openpyxl import load_workbook
 
+from shared.clock import china_today
 from tests.console.support import signed_in_client
 from tests.console.test_browser import sign_in
 from tests.platform.browser import axe_violations, screenshot
@@ -103,7 +103,7 @@ def yaoxi(platform: RunningPlatform) -> Yaoxi:
     api.households(grid4, 1, "永中")
     for household in served[:links_min]:  # a serves exactly the district's minimum; the other members none
         api.call("POST", f"/members/{a['id']}/households", {"householdId": household["id"]})
-    today = date.today().isoformat()  # orgtree judges "in the future" by the server's own date
+    today = china_today().isoformat()  # orgtree judges "in the future" by China's day
     once = api.call("POST", "/guidance-links", {"cadreId": b["id"], "memberId": c["id"]})
     api.call("POST", f"/guidance-links/{once['id']}/contacts", {"contactedOn": today, "channel": "visit"})
     for guided in (e, u3):

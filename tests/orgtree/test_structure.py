@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from litestar.testing import AsyncTestClient
 
+from shared.clock import china_today
 from shared.settings import Settings
 from tests.orgtree.builders import Api, build_slice, outbox
 from tests.orgtree.conftest import District, bearer
@@ -110,7 +109,7 @@ async def test_subtree_pages_counts_search_and_history(
     assert len(found) == 6
     street_admin = Api(client, bearer(issuer, district_a.id, ["street_admin"], scope=s.other_street["path"]))
     assert await street_admin.get("/nodes/search", q="下河") == []
-    today = date.today().isoformat()
+    today = china_today().isoformat()
     await s.admin.call("PATCH", f"/nodes/{grids[0]['id']}", 200, json={"name": "改名网格"})
     await s.admin.post(f"/nodes/{grids[1]['id']}/move", {"newParentId": s.village["id"]}, 200)
     await s.admin.call("DELETE", f"/nodes/{grids[2]['id']}", 204)

@@ -3,10 +3,11 @@ records a row and publishes exactly one MemberWarned, which training turns into 
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from litestar.testing import AsyncTestClient
 
+from shared.clock import china_today
 from shared.settings import Settings
 from tests.orgtree.builders import Api, build_slice, outbox
 from tests.orgtree.conftest import District, bearer
@@ -50,11 +51,11 @@ async def test_setting_the_warned_flag_is_a_warning_too_once(
     events = await outbox(settings, district_a.id, WARNED)
     assert sorted(e["member_id"] for e in events) == sorted([patched["id"], created["id"]])
     listed = await s.admin.get(f"/members/{patched['id']}/warnings")
-    assert [(w["warnedOn"], w["reason"]) for w in listed] == [(date.today().isoformat(), None)]
+    assert [(w["warnedOn"], w["reason"]) for w in listed] == [(china_today().isoformat(), None)]
     # cleared and given again: a second warning, a second event
     await s.admin.call("PATCH", f"/members/{patched['id']}", 200, json={"flags": []})
     await s.admin.post(
-        f"/members/{patched['id']}/warnings", {"warnedOn": date.today().isoformat(), "reason": "再次警示"}
+        f"/members/{patched['id']}/warnings", {"warnedOn": china_today().isoformat(), "reason": "再次警示"}
     )
     assert len([e for e in await outbox(settings, district_a.id, WARNED) if e["member_id"] == patched["id"]]) == 2
 
@@ -65,7 +66,7 @@ async def test_bad_warnings_are_422_naming_the_field_and_nothing_is_stored(
     s = await build_slice(client, issuer, district_a)
     member = await s.member(24)
     path = f"/members/{member['id']}/warnings"
-    tomorrow = (date.today() + timedelta(days=1)).isoformat()
+    tomorrow = (china_today() + timedelta(days=1)).isoformat()
     cases = [
         ({"warnedOn": "2026-13-01", "reason": "理由"}, "body.warnedOn"),
         ({"warnedOn": tomorrow, "reason": "理由"}, "body.warnedOn"),
