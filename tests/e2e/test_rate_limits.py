@@ -38,11 +38,15 @@ def test_a_user_over_the_limit_gets_429_with_retry_after(platform: RunningPlatfo
     )
     base = f"http://127.0.0.1:{port}"
     platform.platform.wait_ready(base, process)
-    token = fresh_user(platform)
-    # fixed one-minute windows: do not straddle a boundary (31 requests take seconds on a loaded machine)
-    if time.time() % 60 > 40:
-        time.sleep(61 - time.time() % 60)
-    statuses = [httpx.get(f"{base}/api/orgtree/nodes", headers=auth(token)).status_code for _ in range(30)]
+    # Fixed one-minute windows: the 30 requests must fall in one window. On a loaded machine they can take
+    # longer than the time left in it; then a new user tries again in the next window.
+    for _ in range(3):
+        if time.time() % 60 > 40:
+            time.sleep(61 - time.time() % 60)
+        token, window = fresh_user(platform), time.time() // 60
+        statuses = [httpx.get(f"{base}/api/orgtree/nodes", headers=auth(token)).status_code for _ in range(30)]
+        if time.time() // 60 == window:
+            break
     assert statuses[:20] == [200] * 20
     assert set(statuses[20:]) == {429}, statuses
     refused = httpx.get(f"{base}/api/orgtree/nodes", headers=auth(token))
