@@ -44,14 +44,16 @@ def workbook(rows: list[list[Any]]) -> bytes:
 def street(platform: RunningPlatform, token: str, tag: str) -> tuple[str, str, str]:
     """A street with a community, a grid and a branch, through orgtree's import; the street's id and the name paths."""
     name = f"批量街道{tag}"
-    units = "\n".join([
-        "树,上级单位,名称,层级,对应行政单位",
-        f"行政,,{name},街道,",
-        f"行政,{name},批量社区{tag},社区,",
-        f"行政,{name}/批量社区{tag},批量网格{tag},网格,",
-        f"党组织,,{name}党工委,街道党工委,{name}",
-        f"党组织,{name}党工委,批量社区{tag}党支部,党支部,{name}/批量社区{tag}",
-    ])  # fmt: skip
+    units = "\n".join(
+        [
+            "树,上级单位,名称,层级,对应行政单位",
+            f"行政,,{name},街道,",
+            f"行政,{name},批量社区{tag},社区,",
+            f"行政,{name}/批量社区{tag},批量网格{tag},网格,",
+            f"党组织,,{name}党工委,街道党工委,{name}",
+            f"党组织,{name}党工委,批量社区{tag}党支部,党支部,{name}/批量社区{tag}",
+        ]
+    )
     done = httpx.post(f"{platform.gateway}/api/orgtree/imports/units", content=units.encode(), headers=auth(token))
     assert done.status_code == 200, done.text
     found = httpx.get(f"{platform.gateway}/api/orgtree/nodes/search", params={"q": name}, headers=auth(token))
@@ -96,8 +98,10 @@ async def test_a_bad_row_stores_nothing_its_report_names_it_and_the_corrected_sh
     street_id, branch, grid = street(platform, token, tag)
     admin = new_user(platform.gateway, token, "bulk", ["district_admin"])
     ids = [id_number() for _ in range(3)]
-    rows = [[f"批量党员{tag}{n}", ids[n], f"139{random.randint(0, 99_999_999):08d}", branch, grid, "在职党员",
-             "2001-07-01"] for n in range(3)]  # fmt: skip
+    rows = [
+        [f"批量党员{tag}{n}", ids[n], f"139{random.randint(0, 99_999_999):08d}", branch, grid, "在职党员", "2001-07-01"]
+        for n in range(3)
+    ]
     rows[1][5] = "老党员"  # not a classification: row 3 as Excel shows it
 
     page = await new_page()

@@ -60,9 +60,12 @@ def units(platform: RunningPlatform, name: str, token: str | None = None) -> Uni
 
     def unit(parent: dict[str, Any], level: str, unit_name: str, **extra: Any) -> dict[str, Any]:
         made: dict[str, Any] = call(
-            platform, token, "POST", "/api/orgtree/nodes",
+            platform,
+            token,
+            "POST",
+            "/api/orgtree/nodes",
             {"parentId": parent["id"], "level": level, "name": unit_name, **extra},
-        )  # fmt: skip
+        )
         return made
 
     roots = {n["tree"]: n for n in call(platform, token, "GET", "/api/orgtree/nodes")["items"]}

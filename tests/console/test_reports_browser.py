@@ -52,8 +52,9 @@ class Builder:
         return answer.json()
 
     def unit(self, parent: dict[str, Any], level: str, name: str, **extra: Any) -> dict[str, Any]:
-        found: dict[str, Any] = self.call("POST", "/nodes", {"parentId": parent["id"], "level": level, "name": name,
-                                                             **extra})  # fmt: skip
+        found: dict[str, Any] = self.call(
+            "POST", "/nodes", {"parentId": parent["id"], "level": level, "name": name, **extra}
+        )
         return found
 
     def member(self, name: str, branch: dict[str, Any], grid: dict[str, Any] | None, **extra: Any) -> dict[str, Any]:
@@ -91,10 +92,12 @@ def yaoxi(platform: RunningPlatform) -> Yaoxi:
     member("癸党员", grid4)
     stationed, secretary, director = member("驻村干部", None), member("村书记", None), member("社区主任", None)
     api.call("POST", "/cadre-postings", {"kind": "stationed", "memberId": stationed["id"], "villageId": village["id"]})
-    api.call("POST", "/cadre-postings", {"kind": "village", "memberId": secretary["id"], "villageId": village["id"],
-                                         "role": "secretary"})  # fmt: skip
-    api.call("POST", "/cadre-postings", {"kind": "village", "memberId": director["id"],
-                                         "villageId": community["id"]})  # fmt: skip
+    api.call(
+        "POST",
+        "/cadre-postings",
+        {"kind": "village", "memberId": secretary["id"], "villageId": village["id"], "role": "secretary"},
+    )
+    api.call("POST", "/cadre-postings", {"kind": "village", "memberId": director["id"], "villageId": community["id"]})
     api.call("PUT", f"/grids/{grid1['id']}/leader", {"memberId": a["id"]})
     api.call("PUT", f"/grids/{grid3['id']}/leader", {"memberId": d["id"]})
     served = api.households(grid1, links_min + 1, "河头一组")
@@ -109,10 +112,17 @@ def yaoxi(platform: RunningPlatform) -> Yaoxi:
     for guided in (e, u3):
         api.call("POST", "/guidance-links", {"cadreId": d["id"], "memberId": guided["id"]})
     return Yaoxi(
-        roots["administrative"], street, village, community, other, links_min, today[:7],
+        roots["administrative"],
+        street,
+        village,
+        community,
+        other,
+        links_min,
+        today[:7],
         {b["name"]: c["name"], d["name"]: e["name"]},
-        [u1["name"], u2["name"], u3["name"]], u4["name"],
-    )  # fmt: skip
+        [u1["name"], u2["name"], u3["name"]],
+        u4["name"],
+    )
 
 
 async def table_rows(page: Any, table: str = "#report-table") -> list[list[str]]:
@@ -190,12 +200,21 @@ async def test_the_four_reports_draw_a_chart_list_the_figures_and_download_them(
     await page.goto(f"{platform.gateway}/console/reports/coverage?unit={yaoxi.street['id']}")
     served = yaoxi.links_min
     rows = await table_rows(page)
-    assert sorted(rows[:-1]) == sorted([
-        [village, str(homes), "3", f"{round(100 * served / homes, 1):.1f}", "6", "5", "0"],
-        [community, "3", "3", "0.0", "2", "2", "0"],
-    ])  # fmt: skip
-    assert rows[-1] == [f"{street}合计", str(homes + 3), "6", f"{round(100 * served / (homes + 3), 1):.1f}", "8",
-                        "7", "0"]  # fmt: skip
+    assert sorted(rows[:-1]) == sorted(
+        [
+            [village, str(homes), "3", f"{round(100 * served / homes, 1):.1f}", "6", "5", "0"],
+            [community, "3", "3", "0.0", "2", "2", "0"],
+        ]
+    )
+    assert rows[-1] == [
+        f"{street}合计",
+        str(homes + 3),
+        "6",
+        f"{round(100 * served / (homes + 3), 1):.1f}",
+        "8",
+        "7",
+        "0",
+    ]
     assert await chart_drawn(page) == series(rows[:-1], (2, 5, 6))
     below = await table_rows(page, "#report-table-1")
     assert len(below) == 7

@@ -44,19 +44,35 @@ async def test_the_admin_adds_a_category_last_and_a_bad_one_stores_nothing(
 
     again = await client.post("/api/dispatch/catalogue", json={**ERRANDS, "name": "重复"}, headers=admin)
     assert "already the code" in refused(again, 409, "body.code")
-    refused(await client.post("/api/dispatch/catalogue", json={**ERRANDS, "code": "bids", "mode": "auction"},
-                              headers=admin), 422, "body.mode")  # fmt: skip
+    refused(
+        await client.post(
+            "/api/dispatch/catalogue", json={**ERRANDS, "code": "bids", "mode": "auction"}, headers=admin
+        ),
+        422,
+        "body.mode",
+    )
     late = {**ERRANDS, "code": "late", "signForMinutes": "45"}
-    assert refused(await client.post("/api/dispatch/catalogue", json=late, headers=admin), 422,
-                   "body.signForMinutes").endswith("got `str`")  # fmt: skip
-    refused(await client.post("/api/dispatch/catalogue", json={**ERRANDS, "code": "Bad Code"}, headers=admin),
-            422, "body.code")  # fmt: skip
-    refused(await client.post("/api/dispatch/catalogue", json={**ERRANDS, "code": "blank", "name": "  "},
-                              headers=admin), 422, "body.name")  # fmt: skip
-    refused(await client.post("/api/dispatch/catalogue", json={**ERRANDS, "code": "odd", "colour": "red"},
-                              headers=admin), 422, "body.colour")  # fmt: skip
-    denied = await client.post("/api/dispatch/catalogue", json={**ERRANDS, "code": "ops"},
-                               headers=operator(issuer, district_a))  # fmt: skip
+    assert refused(
+        await client.post("/api/dispatch/catalogue", json=late, headers=admin), 422, "body.signForMinutes"
+    ).endswith("got `str`")
+    refused(
+        await client.post("/api/dispatch/catalogue", json={**ERRANDS, "code": "Bad Code"}, headers=admin),
+        422,
+        "body.code",
+    )
+    refused(
+        await client.post("/api/dispatch/catalogue", json={**ERRANDS, "code": "blank", "name": "  "}, headers=admin),
+        422,
+        "body.name",
+    )
+    refused(
+        await client.post("/api/dispatch/catalogue", json={**ERRANDS, "code": "odd", "colour": "red"}, headers=admin),
+        422,
+        "body.colour",
+    )
+    denied = await client.post(
+        "/api/dispatch/catalogue", json={**ERRANDS, "code": "ops"}, headers=operator(issuer, district_a)
+    )
     assert denied.status_code == 403
     after = await catalogue(client, admin)
     assert [c for c in after if c in ("bids", "late", "blank", "odd", "ops")] == []
@@ -70,8 +86,9 @@ async def test_a_category_is_renamed_and_a_string_for_a_boolean_changes_nothing(
     renamed = await client.patch("/api/dispatch/catalogue/consultation", json={"name": " 咨询与答疑 "}, headers=admin)
     assert renamed.status_code == 200, renamed.text
     assert renamed.json()["name"] == "咨询与答疑"
-    strict = await client.patch("/api/dispatch/catalogue/consultation", json={"workingTime": "false", "name": "改"},
-                                headers=admin)  # fmt: skip
+    strict = await client.patch(
+        "/api/dispatch/catalogue/consultation", json={"workingTime": "false", "name": "改"}, headers=admin
+    )
     assert refused(strict, 422, "body.workingTime").endswith("got `str`")
     kept = (await catalogue(client, admin))["consultation"]
     assert (kept["name"], kept["workingTime"]) == ("咨询与答疑", True)
@@ -88,35 +105,63 @@ async def test_items_are_added_changed_and_taken_out_of_use_within_their_distric
     assert (made.json()["name"], made.json()["handling"], made.json()["skill"]) == ("代购药品", "proxy", "delivery")
     assert [i["code"] for i in (await catalogue(client, admin))["errands"]["items"]] == ["pharmacy_run"]
 
-    refused(await client.post("/api/dispatch/catalogue/errands/items", json={**item, "name": "又一个"},
-                              headers=admin), 409, "body.code")  # fmt: skip
-    refused(await client.post("/api/dispatch/catalogue/errands/items", json={**item, "code": "x", "handling": "post"},
-                              headers=admin), 422, "body.handling")  # fmt: skip
-    refused(await client.post("/api/dispatch/catalogue/errands/items", json={**item, "code": "y", "skill": "Big Skill"},
-                              headers=admin), 422, "body.skill")  # fmt: skip
+    refused(
+        await client.post("/api/dispatch/catalogue/errands/items", json={**item, "name": "又一个"}, headers=admin),
+        409,
+        "body.code",
+    )
+    refused(
+        await client.post(
+            "/api/dispatch/catalogue/errands/items", json={**item, "code": "x", "handling": "post"}, headers=admin
+        ),
+        422,
+        "body.handling",
+    )
+    refused(
+        await client.post(
+            "/api/dispatch/catalogue/errands/items", json={**item, "code": "y", "skill": "Big Skill"}, headers=admin
+        ),
+        422,
+        "body.skill",
+    )
     # another district's category and item are not there at all
     other = staff(issuer, district_b)
-    assert (await client.post("/api/dispatch/catalogue/errands/items", json={**item, "code": "z"},
-                              headers=other)).status_code == 404  # fmt: skip
-    assert (await client.patch("/api/dispatch/catalogue/errands/items/pharmacy_run", json={"name": "偷改"},
-                               headers=other)).status_code == 404  # fmt: skip
-    assert (await client.patch("/api/dispatch/catalogue/errands", json={"mode": "assign"},
-                               headers=other)).status_code == 404  # fmt: skip
-    assert (await client.patch("/api/dispatch/catalogue/consultation/items/pharmacy_run", json={"name": "错类"},
-                               headers=admin)).status_code == 404  # fmt: skip
+    assert (
+        await client.post("/api/dispatch/catalogue/errands/items", json={**item, "code": "z"}, headers=other)
+    ).status_code == 404
+    assert (
+        await client.patch("/api/dispatch/catalogue/errands/items/pharmacy_run", json={"name": "偷改"}, headers=other)
+    ).status_code == 404
+    assert (
+        await client.patch("/api/dispatch/catalogue/errands", json={"mode": "assign"}, headers=other)
+    ).status_code == 404
+    assert (
+        await client.patch(
+            "/api/dispatch/catalogue/consultation/items/pharmacy_run", json={"name": "错类"}, headers=admin
+        )
+    ).status_code == 404
 
-    refused(await client.patch("/api/dispatch/catalogue/errands/items/pharmacy_run", json={"active": "false"},
-                               headers=admin), 422, "body.active")  # fmt: skip
+    refused(
+        await client.patch(
+            "/api/dispatch/catalogue/errands/items/pharmacy_run", json={"active": "false"}, headers=admin
+        ),
+        422,
+        "body.active",
+    )
     change = {"name": "代买药品", "handling": "on_spot", "skill": None}
     changed = await client.patch("/api/dispatch/catalogue/errands/items/pharmacy_run", json=change, headers=admin)
     assert changed.status_code == 200, changed.text
     assert {k: changed.json()[k] for k in change} == change
-    gone = await client.patch("/api/dispatch/catalogue/errands/items/pharmacy_run", json={"active": False},
-                              headers=admin)  # fmt: skip
+    gone = await client.patch(
+        "/api/dispatch/catalogue/errands/items/pharmacy_run", json={"active": False}, headers=admin
+    )
     assert gone.status_code == 200, gone.text
     assert (await catalogue(client, admin))["errands"]["items"] == []
-    denied = await client.patch("/api/dispatch/catalogue/citizen_life/items/plumbing", json={"active": False},
-                                headers=operator(issuer, district_a))  # fmt: skip
+    denied = await client.patch(
+        "/api/dispatch/catalogue/citizen_life/items/plumbing",
+        json={"active": False},
+        headers=operator(issuer, district_a),
+    )
     assert denied.status_code == 403
     assert "plumbing" in {i["code"] for i in (await catalogue(client, admin))["citizen_life"]["items"]}
 
@@ -125,8 +170,9 @@ async def test_a_rung_is_renamed_and_given_its_limit_in_its_own_district_only(
     client: AsyncTestClient[Any], issuer: TestIssuer, district_a: District, district_b: District
 ) -> None:
     admin = staff(issuer, district_a)
-    changed = await client.patch("/api/dispatch/ladder/1", json={"name": "村提事会", "resolutionMinutes": 7200},
-                                 headers=admin)  # fmt: skip
+    changed = await client.patch(
+        "/api/dispatch/ladder/1", json={"name": "村提事会", "resolutionMinutes": 7200}, headers=admin
+    )
     assert changed.status_code == 200, changed.text
     assert (changed.json()["rank"], changed.json()["name"], changed.json()["orgLevel"]) == (1, "村提事会", "village")
     rungs = (await client.get("/api/dispatch/ladder", headers=operator(issuer, district_a))).json()
@@ -136,12 +182,19 @@ async def test_a_rung_is_renamed_and_given_its_limit_in_its_own_district_only(
 
     cleared = await client.patch("/api/dispatch/ladder/1", json={"resolutionMinutes": None}, headers=admin)
     assert cleared.json()["resolutionMinutes"] is None
-    refused(await client.patch("/api/dispatch/ladder/1", json={"resolutionMinutes": "60"}, headers=admin),
-            422, "body.resolutionMinutes")  # fmt: skip
-    refused(await client.patch("/api/dispatch/ladder/1", json={"resolutionMinutes": 0}, headers=admin),
-            422, "body.resolutionMinutes")  # fmt: skip
-    refused(await client.patch("/api/dispatch/ladder/1", json={"orgLevel": "street"}, headers=admin),
-            422, "body.orgLevel")  # fmt: skip
+    refused(
+        await client.patch("/api/dispatch/ladder/1", json={"resolutionMinutes": "60"}, headers=admin),
+        422,
+        "body.resolutionMinutes",
+    )
+    refused(
+        await client.patch("/api/dispatch/ladder/1", json={"resolutionMinutes": 0}, headers=admin),
+        422,
+        "body.resolutionMinutes",
+    )
+    refused(
+        await client.patch("/api/dispatch/ladder/1", json={"orgLevel": "street"}, headers=admin), 422, "body.orgLevel"
+    )
     assert (await client.patch("/api/dispatch/ladder/9", json={"name": "天"}, headers=admin)).status_code == 404
     denied = await client.patch("/api/dispatch/ladder/1", json={"name": "x"}, headers=operator(issuer, district_a))
     assert denied.status_code == 403
@@ -155,11 +208,15 @@ async def test_a_marked_day_is_cleared_by_its_own_district_admin(
     admin = staff(issuer, district_a)
     holiday = {"isWorking": False, "label": "国庆节"}
     assert (await client.put("/api/dispatch/calendar/2026-10-02", json=holiday, headers=admin)).status_code == 200
-    refused(await client.put("/api/dispatch/calendar/2026-10-03", json={"isWorking": "false"}, headers=admin),
-            422, "body.isWorking")  # fmt: skip
+    refused(
+        await client.put("/api/dispatch/calendar/2026-10-03", json={"isWorking": "false"}, headers=admin),
+        422,
+        "body.isWorking",
+    )
 
-    assert (await client.delete("/api/dispatch/calendar/2026-10-02", headers=staff(issuer, district_b))).status_code \
-        == 404  # fmt: skip
+    assert (
+        await client.delete("/api/dispatch/calendar/2026-10-02", headers=staff(issuer, district_b))
+    ).status_code == 404
     denied = await client.delete("/api/dispatch/calendar/2026-10-02", headers=operator(issuer, district_a))
     assert denied.status_code == 403
     days = (await client.get("/api/dispatch/calendar", headers=admin)).json()

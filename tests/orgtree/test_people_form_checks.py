@@ -25,8 +25,9 @@ async def test_a_wrong_id_number_is_refused_on_creation_and_on_change_naming_the
     assert (await s.admin.get("/members", within=s.branch["id"], name="核对"))["items"] == []  # nothing stored
 
     member = await s.member(42)
-    refused = await s.admin.call("PATCH", f"/members/{member['id']}", 422,
-                                 json={"idCard": wrong_check_digit(id_card(43)), "name": "改名"})  # fmt: skip
+    refused = await s.admin.call(
+        "PATCH", f"/members/{member['id']}", 422, json={"idCard": wrong_check_digit(id_card(43)), "name": "改名"}
+    )
     assert [e["field"] for e in refused["errors"]] == ["body.idCard"]
     kept = await s.admin.get(f"/members/{member['id']}")
     assert (kept["name"], kept["idCard"]) == (member["name"], member["idCard"])  # the name did not change either

@@ -27,10 +27,13 @@ async def test_network_breakdown_gives_the_unit_and_each_unit_under_it(
     for label in ("一户", "二户", "三户"):
         await s.household(label)
     await s.household("永中户", grid=s.far_grid)
-    await s.admin.post("/cadre-postings", {"kind": "stationed", "memberId": stationed["id"],
-                                          "villageId": s.village2["id"]})  # fmt: skip
-    await s.admin.post("/cadre-postings", {"kind": "village", "memberId": village_cadre["id"],
-                                          "villageId": s.village["id"], "role": "secretary"})  # fmt: skip
+    await s.admin.post(
+        "/cadre-postings", {"kind": "stationed", "memberId": stationed["id"], "villageId": s.village2["id"]}
+    )
+    await s.admin.post(
+        "/cadre-postings",
+        {"kind": "village", "memberId": village_cadre["id"], "villageId": s.village["id"], "role": "secretary"},
+    )
     await s.admin.call("PUT", f"/grids/{s.grid['id']}/leader", 200, json={"memberId": leader["id"]})
 
     breakdown = await s.admin.get(f"/reports/network/{s.street['id']}/children")

@@ -25,10 +25,12 @@ HOME = "/console/units/levels"
 Tree = Annotated[str, QueryParameter(pattern="^(administrative|party)$")]
 TreePath = FromPath[Annotated[str, QueryParameter(pattern="^(administrative|party)$")]]
 TEMPLATES = {
-    "administrative": {"rural": N_("Rural (street, township, town; village, community; grid)"),
-                       "urban": N_("Urban (street; community; building, mall)")},
+    "administrative": {
+        "rural": N_("Rural (street, township, town; village, community; grid)"),
+        "urban": N_("Urban (street; community; building, mall)"),
+    },
     "party": {"party": N_("Party organisation (built in)")},
-}  # fmt: skip
+}
 KINDS = {"isGrid": N_("Grid"), "isVillage": N_("Village or community"), "holdsMembers": N_("Holds members")}
 CODE = re.compile(r"^[a-z][a-z_]*$")
 BAD_CODE = N_("Enter a code of lower-case Latin letters and underscores.")
