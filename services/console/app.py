@@ -47,7 +47,7 @@ from services.console.documents.controllers import NAV as DOCUMENTS_NAV
 from services.console.errors import EXCEPTION_HANDLERS
 from services.console.hotline.controllers import CONTROLLERS as HOTLINE_CONTROLLERS
 from services.console.hotline.controllers import NAV as HOTLINE_NAV
-from services.console.i18n import Formats, translations
+from services.console.i18n import N_, Formats, translations
 from services.console.people.controllers import CONTROLLERS as PEOPLE_CONTROLLERS
 from services.console.people.controllers import NAV as PEOPLE_NAV
 from services.console.platform.controllers import CONTROLLERS as PLATFORM_CONTROLLERS
@@ -77,7 +77,7 @@ from services.console.volunteer.controllers import VolunteerController
 from services.console.volunteer.wishes import WishPageController
 from services.console.wall.controllers import NAV as WALL_NAV
 from services.console.wall.controllers import WallController
-from services.console.web import provide_api, provide_user
+from services.console.web import NavGroup, provide_api, provide_user
 from shared.auth.frontend import frontend_key
 from shared.http.health import health_handlers
 from shared.http.middleware import RequestIdMiddleware
@@ -114,29 +114,13 @@ CONTROLLERS: list[type[Controller]] = [
     *ADMIN_CONTROLLERS,
     *PLATFORM_CONTROLLERS,
 ]
+# Grouped as people look for them; the first link a user may open is where signing in lands.
 NAVIGATION = [
-    DESK_NAV,
-    CALLS_NAV,
-    VOLUNTEER_NAV,
-    SUPERVISION_NAV,
-    TRAINING_NAV,
-    MY_LEARNING_NAV,
-    COMMITMENTS_NAV,
-    CARE_NAV,
-    RATINGS_NAV,
-    NOTICES_NAV,
-    WALL_NAV,
-    BOARDS_NAV,
-    ARCHIVE_NAV,
-    DOCUMENTS_NAV,
-    *UNITS_NAV,
-    *PEOPLE_NAV,
-    *REDCELLS_NAV,
-    *BULK_NAV,
-    *REPORTS_NAV,
-    *HOTLINE_NAV,
-    *ADMIN_NAV,
-    *PLATFORM_NAV,
+    NavGroup(N_("Hotline"), (DESK_NAV, CALLS_NAV, VOLUNTEER_NAV, SUPERVISION_NAV)),
+    NavGroup(N_("Education"), (TRAINING_NAV, MY_LEARNING_NAV, COMMITMENTS_NAV, CARE_NAV, RATINGS_NAV, NOTICES_NAV)),
+    NavGroup(N_("Publicity and records"), (WALL_NAV, BOARDS_NAV, ARCHIVE_NAV, DOCUMENTS_NAV)),
+    NavGroup(N_("Organisation and people"), (*UNITS_NAV, *PEOPLE_NAV, *REDCELLS_NAV, *BULK_NAV, *REPORTS_NAV)),
+    NavGroup(N_("Administration"), (*HOTLINE_NAV, *ADMIN_NAV, *PLATFORM_NAV)),
 ]
 
 

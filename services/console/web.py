@@ -34,6 +34,22 @@ class NavEntry:
     roles: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class NavGroup:
+    """A heading of the left navigation and its links (22 links in one list were too many to scan)."""
+
+    label: str  # a catalogue message id (marked with N_)
+    entries: tuple[NavEntry, ...]
+
+
+def visible_navigation(groups: list[NavGroup], user: SignedIn | None) -> list[NavGroup]:
+    """The groups with the links ``user``'s roles may open; a group with none is left out."""
+    if user is None:
+        return []
+    shown = (NavGroup(g.label, tuple(e for e in g.entries if user.has_role(*e.roles))) for g in groups)
+    return [group for group in shown if group.entries]
+
+
 def current_user(connection: ASGIConnection[Any, Any, Any, Any]) -> SignedIn | None:
     session = connection.scope.get("session")
     return SignedIn.from_session(session) if isinstance(session, dict) else None
@@ -76,7 +92,7 @@ def is_fragment(request: AnyRequest) -> bool:
 def page(request: AnyRequest, template: str, status_code: int = 200, **context: Any) -> Template:
     """A template with what the layout needs: the user, the navigation they may see."""
     user = current_user(request)
-    navigation = [entry for entry in request.app.state.navigation if user and user.has_role(*entry.roles)]
+    navigation = visible_navigation(request.app.state.navigation, user)
     return Template(
         template_name=template,
         context={"user": user, "navigation": navigation, "path": request.url.path, **context},

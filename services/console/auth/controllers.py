@@ -15,7 +15,7 @@ from services.console.auth import choosing, pending
 from services.console.forms import FormErrors, read_form
 from services.console.i18n import N_
 from services.console.session import SignedIn, TokenPair, new_key, start_new_session
-from services.console.web import AnyRequest, current_user, page
+from services.console.web import AnyRequest, current_user, page, visible_navigation
 
 HOME = "/console/"
 # The gateway's messages (gateway/identity/services.py) and the catalogue ids shown for them.
@@ -175,9 +175,9 @@ class AuthController(Controller):
         user = current_user(request)
         if user is None:
             return Redirect("/console/sign-in", status_code=303)
-        for entry in request.app.state.navigation:
-            if user.has_role(*entry.roles):
-                return Redirect(entry.path, status_code=303)
+        groups = visible_navigation(request.app.state.navigation, user)
+        if groups:
+            return Redirect(groups[0].entries[0].path, status_code=303)  # the first page the user may open
         return page(request, "layout/home.html")
 
     @post("/sign-out")
