@@ -268,6 +268,17 @@ def main() -> None:
         from tests.bench.bench_import import write_section as write_import_section
 
         write_import_section(args.write, imported)
+    # --- the same import as the console runs it: a job with its progress watched (issue 15) ---------------------
+    done = subprocess.run(
+        [sys.executable, "-m", "tests.bench.bench_import", "--members", members, "--job"],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    job = json.loads(done.stdout)
+    print(json.dumps({"bulk_import_job": job}, indent=2, ensure_ascii=False))
+    if args.write:
+        from tests.bench.bench_import import write_job_section
+
+        write_job_section(args.write, job)
     # --- the hotline through the gateway, every process running (tests/bench/bench_dispatch.py) --------------
     from tests.bench.bench_dispatch import main_with as dispatch_bench
 

@@ -17,13 +17,14 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from services.documents.files.store import FileStore
 from services.documents.library.models import DocumentVersion
+from shared.clock import CHINA
 from shared.context import require_tenant
 from shared.storage import tenant_key
 
 THUMBNAIL_PX = 320
 THUMBNAIL_KIND = "thumbnails"
 IMAGES = ("image/jpeg", "image/png", "image/gif", "image/webp")
-LOCAL = ZoneInfo("Asia/Shanghai")  # a camera's clock without an offset is the district's
+LOCAL = CHINA  # a camera's clock without an offset is the district's
 _EXIF_IFD = 0x8769
 _DATE_TIME_ORIGINAL = 36867
 _OFFSET_TIME_ORIGINAL = 36881

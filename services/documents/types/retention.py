@@ -4,11 +4,10 @@ document's current version was stored."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
-from shared.clock import now
+from shared.clock import CHINA, now
 
-DISTRICT_TIME = ZoneInfo("Asia/Shanghai")  # districts' days begin at midnight in China
+DISTRICT_TIME = CHINA  # districts' days begin at midnight in China
 
 
 def district_day(moment: datetime | None = None) -> date:

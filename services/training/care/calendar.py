@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time
-from zoneinfo import ZoneInfo
 
-from shared.clock import now
+from shared.clock import CHINA, now
 
-ZONE = ZoneInfo("Asia/Shanghai")
+ZONE = CHINA
 
 
 def today() -> date:

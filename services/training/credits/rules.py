@@ -10,17 +10,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.training.credits.models import CreditRule
 from services.training.people.models import Duty, PersonKind
+from shared.clock import CHINA
 from shared.context import require_tenant
 
 # Years and "this year" are counted in China's time: a check-in at 23:30 on 31 December counts for that year.
-ZONE = ZoneInfo("Asia/Shanghai")
+ZONE = CHINA
 
 
 class Measure(StrEnum):

@@ -8,7 +8,6 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -21,13 +20,13 @@ from services.training.programmes.schemas import SessionCreate
 from services.training.programmes.sessions import SessionService
 from shared import audit
 from shared.auth.principal import Principal, Role
-from shared.clock import now
+from shared.clock import CHINA, now
 from shared.context import tenant_scope
 from shared.db.engine import make_engine, make_sessionmaker
 from shared.http.di import build_service
 from shared.settings import Settings
 
-LOCAL = ZoneInfo("Asia/Shanghai")
+LOCAL = CHINA
 # slug: (party committee, a branch under it, the street or township) as orgtree's demo trees name them
 UNITS = {
     "wenzhou-longwan": ("瑶溪街道党工委", "瑶溪街道机关支部", "瑶溪街道"),

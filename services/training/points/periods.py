@@ -6,12 +6,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
-from shared.clock import now
+from shared.clock import CHINA, now
 from shared.http.problems import invalid
 
-ZONE = ZoneInfo("Asia/Shanghai")
+ZONE = CHINA
 PERIOD = re.compile(r"(\d{4})(?:-Q([1-4])|-(0[1-9]|1[0-2]))?")
 DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 PERIOD_HELP = "a year (2026), a quarter (2026-Q3) or a month (2026-07)"
