@@ -4,7 +4,6 @@ documents worker has seeded them."""
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 import httpx
@@ -18,18 +17,6 @@ UPLOADS = "/api/documents/uploads"
 def pdf(size: int = 2048) -> bytes:
     head = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n"
     return head + b"0" * (size - len(head))
-
-
-def street(platform: RunningPlatform, name: str, district: str = "a") -> dict[str, Any]:
-    """A street under the district's administrative root, made as its admin."""
-    admin = auth((platform.a if district == "a" else platform.b).token)
-    nodes = httpx.get(f"{platform.gateway}/api/orgtree/nodes", headers=admin).json()["items"]
-    root = next(n for n in nodes if n["tree"] == "administrative")
-    body = {"parentId": root["id"], "level": "street", "name": f"{name}{uuid.uuid4().hex[:4]}"}
-    made = httpx.post(f"{platform.gateway}/api/orgtree/nodes", json=body, headers=admin)
-    assert made.status_code == 201, made.text
-    node: dict[str, Any] = made.json()
-    return node
 
 
 def filed(

@@ -320,3 +320,59 @@ def warned(platform: RunningPlatform, token: str, ticket: dict[str, Any], warnin
 
     found: dict[str, Any] = until(f"the {warning} warning", probe)
     return found
+
+
+def street(platform: RunningPlatform, name: str, district: str = "a") -> dict[str, Any]:
+    """A street under the district's administrative root, made as its admin."""
+    admin = auth((platform.a if district == "a" else platform.b).token)
+    nodes = httpx.get(f"{platform.gateway}/api/orgtree/nodes", headers=admin).json()["items"]
+    root = next(n for n in nodes if n["tree"] == "administrative")
+    body = {"parentId": root["id"], "level": "street", "name": f"{name}{uuid.uuid4().hex[:4]}"}
+    made = httpx.post(f"{platform.gateway}/api/orgtree/nodes", json=body, headers=admin)
+    assert made.status_code == 201, made.text
+    node: dict[str, Any] = made.json()
+    return node
+
+
+def village_member(
+    platform: RunningPlatform, place: str, name: str, phone: str, *, role: str | None = None
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A village (in a new street) with a grid and a party branch, and a member of that branch living in the grid,
+    made through orgtree's API as district a's admin; with ``role``, the member is posted as its village cadre."""
+    admin = auth(platform.a.token)
+
+    def post(path: str, body: dict[str, Any]) -> dict[str, Any]:
+        made = httpx.post(f"{platform.gateway}{path}", json=body, headers=admin)
+        assert made.status_code in {200, 201}, (path, made.text)
+        answer: dict[str, Any] = made.json()
+        return answer
+
+    roots = {n["tree"]: n for n in httpx.get(f"{platform.gateway}/api/orgtree/nodes", headers=admin).json()["items"]}
+    tag = uuid.uuid4().hex[:4]
+    village = post(
+        "/api/orgtree/nodes",
+        {"parentId": street(platform, f"{place}街道")["id"], "level": "village", "name": f"{place}村{tag}"},
+    )
+    grid = post("/api/orgtree/nodes", {"parentId": village["id"], "level": "grid", "name": f"{place}村{tag}网格"})
+    committee = post(
+        "/api/orgtree/nodes",
+        {"parentId": roots["party"]["id"], "level": "street_working_committee", "name": f"{place}{tag}党工委"},
+    )
+    branch = post(
+        "/api/orgtree/nodes",
+        {
+            "parentId": committee["id"],
+            "level": "branch",
+            "name": f"{place}村{tag}党支部",
+            "linkedNodeId": village["id"],
+        },
+    )
+    member = post(
+        "/api/orgtree/members", {"name": name, "branchId": branch["id"], "gridId": grid["id"], "phone": phone}
+    )
+    if role is not None:
+        post(
+            "/api/orgtree/cadre-postings",
+            {"kind": "village", "memberId": member["id"], "villageId": village["id"], "role": role},
+        )
+    return village, member

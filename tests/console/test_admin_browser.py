@@ -12,39 +12,10 @@ from typing import Any
 import httpx
 import pyotp
 
-from tests.console.boards_support import street
+from tests.console.support import street, village_member
 from tests.console.test_browser import sign_in
 from tests.platform.browser import axe_violations, screenshot
 from tests.platform.platform import RunningPlatform, auth, login, new_user
-
-
-def _member_with_phone(platform: RunningPlatform, phone: str) -> dict[str, Any]:
-    admin = auth(platform.a.token)
-
-    def post(path: str, body: dict[str, Any]) -> dict[str, Any]:
-        made = httpx.post(f"{platform.gateway}{path}", json=body, headers=admin)
-        assert made.status_code in {200, 201}, (path, made.text)
-        answer: dict[str, Any] = made.json()
-        return answer
-
-    roots = {n["tree"]: n for n in httpx.get(f"{platform.gateway}/api/orgtree/nodes", headers=admin).json()["items"]}
-    tag = uuid.uuid4().hex[:4]
-    village = post(
-        "/api/orgtree/nodes",
-        {"parentId": street(platform, "审计街道")["id"], "level": "village", "name": f"审计村{tag}"},
-    )
-    grid = post("/api/orgtree/nodes", {"parentId": village["id"], "level": "grid", "name": f"审计村{tag}网格"})
-    committee = post(
-        "/api/orgtree/nodes",
-        {"parentId": roots["party"]["id"], "level": "street_working_committee", "name": f"审计{tag}党工委"},
-    )
-    branch = post(
-        "/api/orgtree/nodes",
-        {"parentId": committee["id"], "level": "branch", "name": f"审计村{tag}党支部", "linkedNodeId": village["id"]},
-    )
-    return post(
-        "/api/orgtree/members", {"name": "周晓梅", "branchId": branch["id"], "gridId": grid["id"], "phone": phone}
-    )
 
 
 async def test_the_admin_adds_changes_locks_and_unlocks_a_street_user(platform: RunningPlatform, new_page: Any) -> None:
@@ -107,7 +78,7 @@ async def test_the_admin_adds_changes_locks_and_unlocks_a_street_user(platform: 
 async def test_a_revealed_phone_shows_in_the_audit_log_with_its_purpose(
     platform: RunningPlatform, new_page: Any
 ) -> None:
-    member = _member_with_phone(platform, f"139{uuid.uuid4().int % 10**8:08d}")
+    _, member = village_member(platform, "审计", "周晓梅", f"139{uuid.uuid4().int % 10**8:08d}")
     purpose = f"核实联系方式{uuid.uuid4().hex[:4]}"
     revealed = httpx.post(
         f"{platform.gateway}/api/orgtree/members/{member['id']}/reveal",

@@ -11,8 +11,8 @@ from typing import Any
 
 import httpx
 
-from tests.console.boards_support import boards_ready, filed, street
-from tests.console.support import signed_in_client
+from tests.console.boards_support import boards_ready, filed
+from tests.console.support import signed_in_client, street
 from tests.console.test_browser import sign_in
 from tests.platform.browser import axe_violations, screenshot
 from tests.platform.platform import RunningPlatform, auth, new_user

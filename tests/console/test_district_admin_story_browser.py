@@ -11,7 +11,7 @@ import secrets
 import uuid
 from typing import Any
 
-from tests.console.boards_support import street
+from tests.console.support import street
 from tests.console.test_browser import sign_in
 from tests.console.test_people_browser import call, resident_id, wrong_check_digit
 from tests.console.test_redcells_browser import CHECK_DIGIT_WRONG, figure

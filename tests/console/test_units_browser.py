@@ -10,8 +10,7 @@ import re
 import uuid
 from typing import Any
 
-from tests.console.boards_support import street
-from tests.console.support import signed_in_client
+from tests.console.support import signed_in_client, street, village_member
 from tests.console.test_browser import sign_in
 from tests.platform.browser import axe_violations, screenshot
 from tests.platform.platform import RunningPlatform, new_user
@@ -133,3 +132,24 @@ async def test_an_admin_builds_renames_moves_and_closes_units_and_a_street_sees_
         assert "保存层级设置" not in levels.text
     finally:
         reader.close()
+
+
+NEXT_DD = "xpath=following-sibling::dd[1]"  # a term's description
+
+
+async def test_a_villages_page_names_its_cadres_and_leads_to_them(platform: RunningPlatform, new_page: Any) -> None:
+    village, secretary = village_member(platform, "干部", "陈书记", "13912340000", role="党组织书记")
+    admin = new_user(platform.gateway, platform.a.token, "org", ["district_admin"])
+
+    page = await new_page()
+    await sign_in(page, platform, admin)
+    await page.goto(f"{platform.gateway}/console/units/{village['id']}")
+    people = page.locator("section", has=page.get_by_role("heading", name="本单位人员"))
+    village_cadres = people.locator("dt").filter(has_text=re.compile("^村干部$")).locator(NEXT_DD)
+    assert (await village_cadres.inner_text()).startswith("陈书记 · 党组织书记")
+    stationed = people.locator("dt").filter(has_text=re.compile("^驻村干部$")).locator(NEXT_DD)
+    assert await stationed.inner_text() == "暂无"
+    assert await axe_violations(page) == []
+    await screenshot(page, "console-units-village")
+    await village_cadres.get_by_role("link", name="陈书记").click()
+    await page.get_by_role("heading", name=secretary["name"], level=1).wait_for()

@@ -59,3 +59,23 @@ async def test_a_refused_posting_announces_nothing(
     await s.admin.post("/cadre-postings", body, 422)
     await s.admin.post("/cadre-postings", {**body, "kind": "visiting"}, 422)
     assert await outbox(settings, district_a.id, EVENT) == []
+
+
+async def test_a_villages_postings_are_listed_with_their_cadres_names(
+    client: AsyncTestClient, issuer: TestIssuer, district_a: District
+) -> None:
+    s = await build_slice(client, issuer, district_a)
+    community = await s.admin.unit(s.street, "community", "茶山社区")
+    cadre, stationed = await s.member(92), await s.member(93)
+    made = await s.admin.post(
+        "/cadre-postings",
+        {"kind": "village", "memberId": cadre["id"], "villageId": s.village["id"], "role": "secretary"},
+    )
+    assert made["memberName"] == cadre["name"]
+    posting = {"kind": "stationed", "memberId": stationed["id"], "villageId": community["id"]}
+    await s.admin.post("/cadre-postings", posting)
+
+    in_village = await s.admin.get("/cadre-postings", within=s.village["id"])
+    assert [(p["memberName"], p["kind"], p["role"]) for p in in_village] == [(cadre["name"], "village", "secretary")]
+    in_community = await s.admin.get("/cadre-postings", within=community["id"])
+    assert [(p["memberName"], p["kind"]) for p in in_community] == [(stationed["name"], "stationed")]

@@ -42,6 +42,9 @@ async def grid_leader(api: Api, node_id: str) -> dict[str, Any] | None:
     return found
 
 
+POSTING_KINDS = {"stationed": N_("Stationed cadres"), "village": N_("Village cadres")}
+
+
 class UnitsController(Controller):
     path = HOME
     include_in_schema = False
@@ -108,6 +111,8 @@ class UnitsController(Controller):
         node = crumbs[-1]
         is_grid = schemas.is_grid(node["tree"], node["level"])
         leader = await grid_leader(api, node["id"]) if is_grid else None
+        is_village = schemas.is_village(node["tree"], node["level"])
+        cadres = await api.get("/api/orgtree/cadre-postings", within=node["id"]) if is_village else []
         return page(
             request,
             "units/unit.html",
@@ -124,6 +129,9 @@ class UnitsController(Controller):
             child_levels=schemas.under(node["tree"], node["level"]),
             is_grid=is_grid,
             leader=leader,
+            is_village=is_village,
+            cadres=cadres,
+            posting_kinds=POSTING_KINDS,
             may_edit=user.has_role(*EDITORS),
             typed=typed or {},
             add_errors=errors.get("add", FormErrors()),

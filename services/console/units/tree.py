@@ -41,6 +41,9 @@ class Levels:
     def is_grid(self, tree: str, level: str) -> bool:
         return any(lv["code"] == level and lv["isGrid"] for lv in self.schemas.get(tree, []))
 
+    def is_village(self, tree: str, level: str) -> bool:
+        return any(lv["code"] == level and lv["isVillage"] for lv in self.schemas.get(tree, []))
+
 
 _KEPT_S = 60.0
 _kept: dict[str, tuple[float, Levels]] = {}  # by district: every expand and page needs them; they change rarely

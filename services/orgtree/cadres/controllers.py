@@ -12,7 +12,7 @@ from services.orgtree.cadres.schemas import PostingCreate, PostingView
 from services.orgtree.cadres.services import CadreService
 from shared.http.di import provide_service
 from shared.http.guards import requires_role, requires_tenant
-from shared.http.views import view, views
+from shared.http.views import view
 
 Within = Annotated[UUID | None, QueryParameter()]
 Kind = Annotated[str | None, QueryParameter(max_length=20)]
@@ -28,7 +28,7 @@ class CadreController(Controller):
     async def list_postings(
         self, cadres: NamedDependency[CadreService], within: Within = None, kind: Kind = None
     ) -> list[PostingView]:
-        return views(PostingView, await cadres.within(within, kind))
+        return [view(PostingView, posting, member_name=name) for posting, name in await cadres.within(within, kind)]
 
     @post(
         "/",
@@ -37,7 +37,8 @@ class CadreController(Controller):
         guards=[requires_role(*EDITORS)],
     )
     async def post_cadre(self, cadres: NamedDependency[CadreService], data: JSONBody[PostingCreate]) -> PostingView:
-        return view(PostingView, await cadres.post(data))
+        posting, name = await cadres.post(data)
+        return view(PostingView, posting, member_name=name)
 
     @delete(
         "/{posting_id:uuid}", operation_id="EndCadrePosting", summary="End a posting", guards=[requires_role(*EDITORS)]

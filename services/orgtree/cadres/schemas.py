@@ -21,6 +21,7 @@ class PostingView(msgspec.Struct, rename="camel", kw_only=True):
     id: UUID
     kind: str
     member_id: UUID
+    member_name: str
     village_id: UUID
     role: str | None
     cross_appointed: bool

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.orgtree.cadres.schemas import PostingCreate
 from services.orgtree.levels.services import load_schema
 from services.orgtree.members.services import MemberService
-from services.orgtree.models import CadrePosting, OrgNode, TreeKind
+from services.orgtree.models import CadrePosting, Member, OrgNode, TreeKind
 from services.orgtree.nodes.services import NodeService, in_subtree
 from shared import audit
 from shared.auth.principal import Principal
@@ -49,7 +49,7 @@ class CadreService:
             raise invalid("villageId", f"a '{node.level}' is not a village or community")
         return node
 
-    async def post(self, data: PostingCreate) -> CadrePosting:
+    async def post(self, data: PostingCreate) -> tuple[CadrePosting, str]:
         if data.kind not in POSTING_KINDS:
             raise invalid("kind", f"one of: {', '.join(POSTING_KINDS)}")
         if data.kind == "stationed" and (data.cross_appointed or data.one_shoulder or data.role):
@@ -77,16 +77,18 @@ class CadreService:
             self.session, "orgtree.cadre.posted", subject_type="member", subject_id=str(member.id), detail=detail
         )
         await self.announce(row, village.level, active=True)
-        return row
+        return row, member.name
 
-    async def within(self, node_id: UUID | None, kind: str | None) -> list[CadrePosting]:
+    async def within(self, node_id: UUID | None, kind: str | None) -> list[tuple[CadrePosting, str]]:
+        """The postings to villages in the subtree, each with its cadre's name."""
         scope = await self.nodes.scope_path(node_id)
-        query = select(CadrePosting)
+        query = select(CadrePosting, Member.name).join(Member, Member.id == CadrePosting.member_id)
         if scope is not None:
             query = query.where(in_subtree(CadrePosting.village_path, scope))
         if kind is not None:
             query = query.where(CadrePosting.kind == kind)
-        return list(await self.session.scalars(query.order_by(CadrePosting.village_path, CadrePosting.since)))
+        rows = await self.session.execute(query.order_by(CadrePosting.village_path, CadrePosting.since))
+        return [(posting, name) for posting, name in rows.tuples()]
 
     async def end(self, posting_id: UUID) -> None:
         row = await self.postings.get_or_404(posting_id, visible=lambda p: self.principal.may_see_path(p.village_path))
