@@ -45,7 +45,8 @@ NODE_FLAGS = {
     "demo_site": "示范点",
     "strongest_branch": "最强党支部",
 }
-# Copies of node paths held by other rows: a move rewrites them with the nodes' own paths.
+# Copies of node paths held by other rows: a move rewrites them with the nodes' own paths. (household_link's copies
+# follow its household's and member's by trigger: migration 0005.)
 PATH_COPIES: tuple[InstrumentedAttribute[str] | InstrumentedAttribute[str | None], ...] = (
     Member.grid_path,
     Member.branch_path,
@@ -318,14 +319,11 @@ class NodeService:
         return {"nodes": int(row[0]), "members": int(row[1]), "households": int(row[2])}
 
     async def links(self, node: OrgNode) -> int:
-        """Red-cell links in the subtree: those of its households (administrative tree) or of its members (party
-        tree, where households do not hang). The links carry no path: each is found by its household or member."""
-        if node.tree == TreeKind.ADMINISTRATIVE:
-            owner, key, path = Household.id, HouseholdLink.household_id, Household.grid_path
-        else:
-            owner, key, path = Member.id, HouseholdLink.member_id, Member.branch_path
-        query = select(func.count()).select_from(HouseholdLink).join(owner.class_, owner == key)
-        return int(await self.session.scalar(query.where(in_subtree(path, node.path))) or 0)
+        """Red-cell links in the subtree: by their household's grid (administrative tree) or their member's branch
+        (party tree, where households do not hang). An index-only range count on the link's copy of that path."""
+        path = HouseholdLink.grid_path if node.tree == TreeKind.ADMINISTRATIVE else HouseholdLink.branch_path
+        query = select(func.count()).select_from(HouseholdLink).where(in_subtree(path, node.path))
+        return int(await self.session.scalar(query) or 0)
 
     async def grid_count(self, node: OrgNode, by_level: dict[str, int]) -> int:
         """Units of the subtree at a grid level of its tree's schema."""
