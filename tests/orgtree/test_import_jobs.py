@@ -8,16 +8,17 @@ import io
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from litestar.testing import AsyncTestClient
 from openpyxl import load_workbook
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 import services.orgtree.bulk.actors  # noqa: F401  - registers the job handler on the consumer
-from services.orgtree.bulk import runner
+from services.orgtree.bulk import runner, stalls
 from services.orgtree.bulk.models import ImportJob
 from services.orgtree.events import consumer
 from services.orgtree.models import Member
@@ -227,3 +228,32 @@ async def test_the_queued_event_names_the_job_only(
             {"t": district_a.id},
         )
         assert [dict(row[0]) for row in payloads] == [{"version": 1, "job_id": queued["id"]}]
+
+
+async def test_a_job_whose_progress_stopped_is_failed_by_the_sweep_and_left_alone_by_a_late_worker(
+    client: AsyncTestClient, issuer: TestIssuer, district_a: District, settings: Settings, orgtree_db: AsyncEngine
+) -> None:
+    admin = bearer(issuer, district_a.id, ADMIN)
+    await setup_units(client, issuer, district_a)
+    body = xlsx(MEMBER_HEADER, [member_row(seq) for seq in range(1, 4)], "党员")
+    stopped, waiting = await queue(client, admin, "members", body), await queue(client, admin, "members", body)
+    with tenant_scope(district_a.id):  # its worker died a quarter of an hour ago while checking
+        async with make_sessionmaker(orgtree_db)() as session, session.begin():
+            since = func.now() - timedelta(minutes=16)
+            job_id = uuid.UUID(stopped["id"])
+            await session.execute(
+                update(ImportJob).where(ImportJob.id == job_id).values(state="checking", progressed_at=since)
+            )
+
+    assert await stalls.sweep_stalled_imports(settings) >= 1
+    failed = await job_of(client, admin, stopped)
+    assert (failed["state"], failed["errorCount"], failed["stored"]) == ("failed", 1, 0)
+    assert failed["detail"] == stalls.STALLED
+    assert (await job_of(client, admin, waiting))["state"] == "queued"  # a job that just came is not touched
+    report = await client.get(f"/api/orgtree/imports/jobs/{stopped['id']}/report", headers=admin)
+    sheet = load_workbook(io.BytesIO(report.content), read_only=True).worksheets[0]
+    assert [list(row) for row in sheet.iter_rows(values_only=True)][1] == [None, None, stalls.STALLED]
+
+    await work(settings, district_a, stopped)  # its message comes back after all: the job stays as it was told
+    assert (await job_of(client, admin, stopped))["state"] == "failed"
+    assert await count(orgtree_db, district_a.id, Member) == 0

@@ -7,7 +7,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import DateTime, Index, Integer, LargeBinary, String, func
+from sqlalchemy import DateTime, Index, Integer, LargeBinary, String, func, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -30,7 +30,14 @@ class ImportJob(TenantScoped, Base):
     transaction is open; the outcome is written in that transaction, together with the rows (or nothing)."""
 
     __tablename__ = "import_job"
-    __table_args__ = (Index("ix_import_job_requester", "tenant_id", "requested_by", "created_at"),)
+    __table_args__ = (
+        Index("ix_import_job_requester", "tenant_id", "requested_by", "created_at"),
+        Index(
+            "ix_import_job_unfinished",
+            "progressed_at",
+            postgresql_where=text("state IN ('queued', 'checking', 'storing')"),
+        ),
+    )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid7)
     kind: Mapped[str] = mapped_column(String(20), nullable=False)
@@ -56,3 +63,5 @@ class ImportJob(TenantScoped, Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(), nullable=False)
     started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # when the progress last changed (queued: when the file came); the stall sweep's clock (bulk/stalls.py)
+    progressed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(), nullable=False)

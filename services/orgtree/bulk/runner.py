@@ -12,7 +12,7 @@ import asyncio
 import time
 from uuid import UUID
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from services.orgtree import SERVICE
@@ -58,7 +58,9 @@ class JobProgress(Progress):
             return
         self.written_at = moment
         async with self.sessions() as session, session.begin():
-            await session.execute(update(ImportJob).where(ImportJob.id == self.job_id).values(**values))
+            await session.execute(
+                update(ImportJob).where(ImportJob.id == self.job_id).values(progressed_at=func.now(), **values)
+            )
 
     async def start(self) -> None:
         await self.write(force=True, state=ImportState.CHECKING, started_at=now())
