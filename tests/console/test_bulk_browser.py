@@ -1,7 +1,7 @@
 """批量导入导出 in a real browser against the running platform: a district admin uploads a members' sheet with one
-bad row, watches the progress bar reach its end, finds nothing stored and downloads the problems, which name the row;
-imports the corrected sheet (the members are there); then exports the street's members and finds them masked in
-the downloaded workbook."""
+bad row, watches the progress bar reach its end, finds nothing stored and reads the problem in Chinese, on the page
+and in the downloaded report, which names the row; imports the corrected sheet (the members are there); then exports
+the street's members and finds them masked in the downloaded workbook."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from tests.platform.platform import RunningPlatform, auth, new_user
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HEADER = ["姓名", "身份证号", "手机号", "所在党组织", "所在网格", "党员类别", "入党日期"]
+NOT_A_CLASSIFICATION = "「老党员」不是可选的值，可选：自管党员、在职党员、流动党员"  # orgtree's problem in Chinese
 
 
 def id_number() -> str:
@@ -109,6 +110,9 @@ async def test_a_bad_row_stores_nothing_its_report_names_it_and_the_corrected_sh
     await upload(page, platform, workbook(rows))
     await finished_bar(page, "未导入：没有保存任何数据")
     assert "发现 1 个问题，没有保存任何数据" in await page.locator("#job-progress [role=alert]").inner_text()
+    problem = page.get_by_role("row").filter(has_text="党员类别")
+    assert await problem.get_by_role("cell").all_inner_texts() == ["3", "党员类别", NOT_A_CLASSIFICATION]
+    assert await problem.locator("[lang=en]").count() == 0
     assert members_under(platform, token, street_id) == 0
     assert await axe_violations(page) == []
     await screenshot(page, "console-bulk-import-failed")
@@ -117,7 +121,7 @@ async def test_a_bad_row_stores_nothing_its_report_names_it_and_the_corrected_sh
     report = sheet_of(Path(await (await downloading.value).path()))
     assert report[0] == ["行号", "列", "问题"]
     assert [line[:2] for line in report[1:]] == [[3, "党员类别"]]
-    assert "老党员" in report[1][2]
+    assert report[1][2] == NOT_A_CLASSIFICATION
 
     rows[1][5] = "流动党员"
     await upload(page, platform, workbook(rows))

@@ -18,7 +18,9 @@ from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect, Stream, Template
 
 from services.console.api import Api, ApiError
+from services.console.bulk.problems import Gettext, explain
 from services.console.bulk.progress import POLL_MS, Bar
+from services.console.bulk.report import translated_report
 from services.console.bulk.words import (
     CHOOSE_FILE,
     CHOOSE_KIND,
@@ -32,7 +34,7 @@ from services.console.bulk.words import (
     file_refusal,
 )
 from services.console.forms import FormErrors
-from services.console.i18n import N_
+from services.console.i18n import N_, translations
 from services.console.training.units import TREES, units
 from services.console.training.units import unit as visible_unit
 from services.console.web import AnyRequest, NavEntry, page, signed_in
@@ -45,6 +47,18 @@ Text = Annotated[str, QueryParameter(max_length=40)]
 
 def shown(request: AnyRequest, template: str, status_code: int = 200, **context: Any) -> Template:
     return page(request, template, status_code, kinds=KINDS, states=STATES, tables=TABLES, trees=TREES, **context)
+
+
+def gettext_of(request: AnyRequest) -> Gettext:
+    return translations(request.app.state.console.locale).gettext
+
+
+def job_shown(request: AnyRequest, template: str, job: dict[str, Any]) -> Template:
+    """A job with its first problems (and a whole file's refusal) in the catalogue's words."""
+    gettext = gettext_of(request)
+    problems = [{**e, "problem": explain(str(e.get("message") or ""), gettext)} for e in job.get("errors") or []]
+    detail = explain(job["detail"], gettext) if job.get("detail") else None
+    return shown(request, template, job=job, problems=problems, detail=detail, bar=Bar.of(job), poll_ms=POLL_MS)
 
 
 async def passed_on(api: Api, path: str) -> Stream:
@@ -101,18 +115,17 @@ class ImportController(Controller):
 
     @get("/jobs/{job_id:uuid}")
     async def job(self, request: AnyRequest, api: NamedDependency[Api], job_id: FromPath[UUID]) -> Template:
-        job = await api.get(f"{API}/imports/jobs/{job_id}")
-        return shown(request, "bulk/job.html", job=job, bar=Bar.of(job), poll_ms=POLL_MS)
+        return job_shown(request, "bulk/job.html", await api.get(f"{API}/imports/jobs/{job_id}"))
 
     @get("/jobs/{job_id:uuid}/progress")
     async def progress(self, request: AnyRequest, api: NamedDependency[Api], job_id: FromPath[UUID]) -> Template:
         """The polled part: once the job has finished it carries no trigger, so the polling stops."""
-        job = await api.get(f"{API}/imports/jobs/{job_id}")
-        return shown(request, "bulk/progress.html", job=job, bar=Bar.of(job), poll_ms=POLL_MS)
+        return job_shown(request, "bulk/progress.html", await api.get(f"{API}/imports/jobs/{job_id}"))
 
     @get("/jobs/{job_id:uuid}/report.xlsx")
-    async def report(self, api: NamedDependency[Api], job_id: FromPath[UUID]) -> Stream:
-        return await passed_on(api, f"{API}/imports/jobs/{job_id}/report")
+    async def report(self, request: AnyRequest, api: NamedDependency[Api], job_id: FromPath[UUID]) -> Stream:
+        """orgtree's report with its problems in the catalogue's words (``report.py``)."""
+        return await translated_report(api, f"{API}/imports/jobs/{job_id}/report", gettext_of(request))
 
 
 class ExportController(Controller):
