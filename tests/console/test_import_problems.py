@@ -7,6 +7,7 @@ a few are read word for word as a cadre sees them, the sheet's values in place."
 from __future__ import annotations
 
 import io
+import re
 import uuid
 from collections.abc import AsyncIterator
 from typing import Any
@@ -22,12 +23,14 @@ from services.console.bulk.problems import PATTERNS, Problem, explain
 from services.console.bulk.report import translate_report
 from services.console.i18n import translations
 from services.orgtree.app import MIGRATIONS, create_app
-from services.orgtree.bulk.formats import SheetWriter
+from services.orgtree.bulk import stalls
+from services.orgtree.bulk.formats import SheetWriter, open_table
 from services.orgtree.bulk.importers import frame
 from services.orgtree.bulk.jobs import REPORT_HEADERS, REPORT_TITLE
 from services.orgtree.models import OrgNode
 from shared.context import tenant_scope
 from shared.db.engine import make_engine, make_sessionmaker
+from shared.http.problems import ProblemError
 from shared.settings import Settings
 from tests.orgtree.conftest import District, bearer, make_district
 from tests.orgtree.test_bulk import (
@@ -44,6 +47,7 @@ from tests.orgtree.test_bulk import (
     post_file,
     xlsx,
 )
+from tests.orgtree.test_import_jobs import cut_short
 from tests.platform.plugin import prepare_database
 from tests.platform.tokens import TestIssuer
 
@@ -260,3 +264,17 @@ def test_the_report_keeps_its_rows_and_columns_with_the_problems_translated() ->
         [None, None, "文件只有表头，没有数据行"],
     ]
     assert sheet["C3"].data_type == "s"  # text, never run as a formula
+
+
+def test_a_jobs_outcome_as_a_whole_reads_in_chinese() -> None:
+    """orgtree's own words for a job no row is to blame for: a sheet damaged after its header, an import that
+    stopped (the scheduler's sweep)."""
+    table = open_table(cut_short(xlsx(MEMBER_HEADER, [member_row(n) for n in range(1, 200)], "党员")), "党员")
+    with pytest.raises(ProblemError) as damaged:
+        list(table.rows)
+    row = re.fullmatch(r"the sheet cannot be read after row (\d+) \(ParseError\)", str(damaged.value.detail))
+    assert row is not None
+    assert words(str(damaged.value.detail)).words == (
+        f"工作表第 {row[1]} 行之后无法读取（ParseError）：文件可能已损坏，请重新另存为 .xlsx"
+    )
+    assert words(stalls.STALLED).words == "导入已中断：进度已 15 分钟没有变化，请重新导入该文件"

@@ -5,7 +5,9 @@ refusals as problem+json; another district's (or another user's) job is a 404.""
 from __future__ import annotations
 
 import io
+import re
 import uuid
+import zipfile
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
@@ -256,4 +258,29 @@ async def test_a_job_whose_progress_stopped_is_failed_by_the_sweep_and_left_alon
 
     await work(settings, district_a, stopped)  # its message comes back after all: the job stays as it was told
     assert (await job_of(client, admin, stopped))["state"] == "failed"
+    assert await count(orgtree_db, district_a.id, Member) == 0
+
+
+def cut_short(body: bytes) -> bytes:
+    """The workbook with its sheet's XML cut in the middle: the container and the header row read, the rest not."""
+    source, out = zipfile.ZipFile(io.BytesIO(body)), io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            content = source.read(item)
+            target.writestr(item, content[: len(content) // 2] if item.filename.endswith("sheet1.xml") else content)
+    return out.getvalue()
+
+
+async def test_a_sheet_damaged_after_its_header_fails_the_job_in_words(
+    client: AsyncTestClient, issuer: TestIssuer, district_a: District, settings: Settings, orgtree_db: AsyncEngine
+) -> None:
+    admin = bearer(issuer, district_a.id, ADMIN)
+    await setup_units(client, issuer, district_a)
+    body = cut_short(xlsx(MEMBER_HEADER, [member_row(seq) for seq in range(1, 200)], "党员"))
+    queued = await queue(client, admin, "members", body)  # its header row is readable: queued
+
+    await work(settings, district_a, queued)
+    failed = await job_of(client, admin, queued)
+    assert (failed["state"], failed["errorCount"], failed["errors"]) == ("failed", 1, [])
+    assert re.fullmatch(r"the sheet cannot be read after row \d+ \(ParseError\)", failed["detail"])
     assert await count(orgtree_db, district_a.id, Member) == 0

@@ -128,7 +128,19 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
         N_("this member would serve only %(n)s households (this district's range is %(low)s-%(high)s)"),
     ),
 )
+# a job's outcome as a whole, when no row is to blame (bulk/formats.py, bulk/stalls.py)
+_JOB_PATTERNS: tuple[tuple[str, str], ...] = (
+    (
+        r"the sheet cannot be read after row (?P<row>\d+) \((?P<kind>[^()]*)\)",
+        N_("the sheet cannot be read after row %(row)s (%(kind)s): it may be damaged; save it again as .xlsx"),
+    ),
+    (
+        r"the import stopped: its progress has not changed for (?P<n>\d+) minutes; import the file again",
+        N_("the import stopped: its progress has not changed for %(n)s minutes; import the file again"),
+    ),
+)
 PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p, re.DOTALL), m) for p, m in _PATTERNS)
+JOB_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p, re.DOTALL), m) for p, m in _JOB_PATTERNS)
 
 
 @dataclass(frozen=True)
@@ -141,7 +153,7 @@ class Problem:
 
 def explain(message: str, gettext: Gettext) -> Problem:
     """orgtree's message in the catalogue's words, the values it quotes in place."""
-    for pattern, catalogue_id in PATTERNS:
+    for pattern, catalogue_id in (*PATTERNS, *JOB_PATTERNS):
         found = pattern.fullmatch(message)
         if found is not None:
             return Problem(gettext(catalogue_id) % found.groupdict(), known=True)

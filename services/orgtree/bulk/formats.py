@@ -11,6 +11,7 @@ import csv
 import io
 import tempfile
 import zipfile
+import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -92,8 +93,13 @@ def _open_xlsx(body: bytes, sheet_title: str) -> Table:
     header = next(rows, ())
 
     def data() -> Iterator[tuple[int, Cells]]:
+        number = 1
         try:
-            yield from enumerate(rows, start=2)
+            for number, cells in enumerate(rows, start=2):
+                yield number, cells
+        except (SyntaxError, zipfile.BadZipFile, zlib.error, EOFError, ValueError) as exc:  # XML's ParseError too
+            # a sheet cut short or damaged after its header (the header was read when the job was queued)
+            raise file_problem(f"the sheet cannot be read after row {number} ({type(exc).__name__})") from None
         finally:
             reader.archive.close()
 
