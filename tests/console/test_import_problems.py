@@ -20,11 +20,11 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from services.console.bulk.problems import PATTERNS, Problem, explain
-from services.console.bulk.report import translate_report
+from services.console.bulk.report import write_report
 from services.console.i18n import translations
 from services.orgtree.app import MIGRATIONS, create_app
 from services.orgtree.bulk import stalls
-from services.orgtree.bulk.formats import SheetWriter, open_table
+from services.orgtree.bulk.formats import open_table
 from services.orgtree.bulk.importers import frame
 from services.orgtree.bulk.jobs import REPORT_HEADERS, REPORT_TITLE
 from services.orgtree.models import OrgNode
@@ -248,22 +248,31 @@ def test_a_message_without_a_pattern_is_shown_as_it_came() -> None:
     assert words("'%(x)s 100%' is not a real date").words == "「%(x)s 100%」不是真实存在的日期"
 
 
-def test_the_report_keeps_its_rows_and_columns_with_the_problems_translated() -> None:
-    written = SheetWriter("xlsx", REPORT_TITLE, REPORT_HEADERS)  # as orgtree writes a failed job's report
-    written.append([3, "入党日期", "'2024-13-01' is not a real date"])
-    written.append([4, "姓名", "=SUM(A1) is what orgtree may say one day"])
-    written.append([None, "", "the file has a header row but no data rows"])
-    with translate_report(written.finish(), gettext) as translated:
-        book = load_workbook(io.BytesIO(translated.read()))
+def test_the_report_names_each_row_and_column_with_the_problems_translated() -> None:
+    problems = {  # as orgtree's GET .../problems answers for a failed job
+        "errors": [
+            {"row": 3, "column": "入党日期", "message": "'2024-13-01' is not a real date"},
+            {"row": 4, "column": "姓名", "message": "=SUM(A1) is what orgtree may say one day"},
+        ],
+        "detail": "2 problem(s) in 2 row(s); nothing was stored",
+    }
+    with write_report(problems, gettext) as written:
+        book = load_workbook(io.BytesIO(written.read()))
     sheet = book.worksheets[0]
     assert sheet.title == REPORT_TITLE
     assert [[cell.value for cell in row] for row in sheet.iter_rows()] == [
         list(REPORT_HEADERS),
         [3, "入党日期", "「2024-13-01」不是真实存在的日期"],
         [4, "姓名", "=SUM(A1) is what orgtree may say one day"],
-        [None, None, "文件只有表头，没有数据行"],
     ]
     assert sheet["C3"].data_type == "s"  # text, never run as a formula
+
+    whole = {"errors": [], "detail": stalls.STALLED}  # no row to blame: the reason is the report's one line
+    with write_report(whole, gettext) as written:
+        lines = [
+            list(row) for row in load_workbook(io.BytesIO(written.read())).worksheets[0].iter_rows(values_only=True)
+        ]
+    assert lines[1] == [None, None, "导入已中断：进度已 15 分钟没有变化，请重新导入该文件"]
 
 
 def test_a_jobs_outcome_as_a_whole_reads_in_chinese() -> None:

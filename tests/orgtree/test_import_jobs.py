@@ -83,6 +83,8 @@ async def test_a_bad_row_stores_nothing_and_its_report_names_it_then_the_fixed_f
     assert lines[0] == ["行号", "列", "问题"]
     assert [line[:2] for line in lines[1:]] == [[8, "党员类别"]]
     assert "老党员" in lines[1][2]
+    problems = (await client.get(f"/api/orgtree/imports/jobs/{queued['id']}/problems", headers=admin)).json()
+    assert problems["errors"] == [{"row": 8, "column": "党员类别", "message": lines[1][2]}]  # every one, as JSON
 
     rows[6][5] = "在职党员"
     fixed = await queue(client, admin, "members", xlsx(MEMBER_HEADER, rows, "党员"))
@@ -197,15 +199,20 @@ async def test_refusals_are_problems_and_jobs_are_their_requesters(
     other_district = bearer(issuer, district_b.id, ADMIN)
     someone_else = bearer(issuer, district_a.id, ["street_admin"], scope=district_a.root.path)
     for headers in (other_district, someone_else):
-        for path in (f"/api/orgtree/imports/jobs/{queued['id']}", f"/api/orgtree/imports/jobs/{queued['id']}/report"):
+        for path in (
+            f"/api/orgtree/imports/jobs/{queued['id']}",
+            f"/api/orgtree/imports/jobs/{queued['id']}/report",
+            f"/api/orgtree/imports/jobs/{queued['id']}/problems",
+        ):
             missing = await client.get(path, headers=headers)
             assert missing.status_code == 404
             assert missing.headers["content-type"].startswith(PROBLEM)
     assert (await client.get("/api/orgtree/imports/jobs", headers=other_district)).json() == []
     assert (await client.get(f"/api/orgtree/imports/jobs/{uuid.uuid4()}", headers=admin)).status_code == 404
-    running = await client.get(f"/api/orgtree/imports/jobs/{queued['id']}/report", headers=admin)
-    assert running.status_code == 409
-    assert "queued" in running.json()["detail"]
+    for asked in ("report", "problems"):
+        running = await client.get(f"/api/orgtree/imports/jobs/{queued['id']}/{asked}", headers=admin)
+        assert running.status_code == 409
+        assert "queued" in running.json()["detail"]
 
 
 @asynccontextmanager

@@ -125,7 +125,7 @@ class ImportController(Controller):
     @get("/jobs/{job_id:uuid}/report.xlsx")
     async def report(self, request: AnyRequest, api: NamedDependency[Api], job_id: FromPath[UUID]) -> Stream:
         """orgtree's report with its problems in the catalogue's words (``report.py``)."""
-        return await translated_report(api, f"{API}/imports/jobs/{job_id}/report", gettext_of(request))
+        return await translated_report(api, f"{API}/imports/jobs/{job_id}/problems", gettext_of(request))
 
 
 class ExportController(Controller):

@@ -1,9 +1,9 @@
-"""A failed import's report (orgtree's .xlsx: 行号, 列, 问题) with each problem in the catalogue's words.
+"""A failed import's report as .xlsx (行号, 列, 问题), each problem in the catalogue's words.
 
-orgtree keeps up to 100,000 problems per job (``KEPT_ERRORS`` of its importers' frame), a report of a few MB, so
-nothing is held whole in memory: the API's file is spooled (to disk past ``SPOOL_BYTES``), read row by row
-(openpyxl read-only), written row by row (write-only) into a second spool, and streamed back. The rewriting runs
-in a worker thread so that the event loop keeps serving the other pages meanwhile."""
+The console writes it from orgtree's problems as JSON (``GET .../imports/jobs/{id}/problems``; up to 100,000 kept)
+rather than rewriting orgtree's own .xlsx: reading a sheet back costs more than writing one (13 s against 4 s for
+100,000 problems). The workbook is written row by row (write-only) into a spooled file, in a worker thread so that
+the event loop keeps serving the other pages, and streamed from there."""
 
 from __future__ import annotations
 
@@ -13,70 +13,60 @@ from collections.abc import AsyncIterator
 from typing import IO, Any
 
 from litestar.response import Stream
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from services.console.api import Api
 from services.console.bulk.problems import Gettext, explain
+from shared.clock import china_today
+from shared.storage.content import content_disposition
 
 SPOOL_BYTES = 4 * 1024 * 1024
 CHUNK_BYTES = 64 * 1024
-PROBLEM_HEADER = "问题"  # orgtree's REPORT_HEADERS: 行号, 列, 问题
-PASSED_HEADERS = ("content-type", "content-disposition")
+TITLE = "错误报告"
+HEADERS = ("行号", "列", "问题")  # as orgtree's own report has them
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _cell(sheet: WriteOnlyWorksheet, value: object) -> Any:
+def _text(sheet: WriteOnlyWorksheet, value: str) -> Any:
     """Text stays text, never a formula (a message left as it came may quote a cell starting with '=')."""
-    if not (isinstance(value, str) and value.startswith("=")):
+    if not value.startswith("="):
         return value
     cell = WriteOnlyCell(sheet, value=value)
     cell.data_type = "s"
     return cell
 
 
-def translate_report(source: IO[bytes], gettext: Gettext) -> IO[bytes]:
-    """orgtree's report with its 问题 column translated; the returned spool is at its start, the caller closes it."""
-    book = load_workbook(source, read_only=True, data_only=True, keep_links=False)
+def write_report(problems: dict[str, Any], gettext: Gettext) -> IO[bytes]:
+    """The problems as a sheet; the returned spool is at its start, the caller closes it."""
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(TITLE)
+    sheet.append(list(HEADERS))
+    for problem in problems["errors"]:
+        sheet.append([problem["row"], problem["column"], _text(sheet, explain(problem["message"], gettext).words)])
+    if not problems["errors"] and problems.get("detail"):  # the file as a whole could not be read
+        sheet.append([None, "", _text(sheet, explain(problems["detail"], gettext).words)])
     out: IO[bytes] = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 - streamed, then closed
     try:
-        read = book.worksheets[0]
-        written_book = Workbook(write_only=True)
-        sheet = written_book.create_sheet(read.title)
-        rows = read.iter_rows(values_only=True)
-        header = list(next(rows, ()))
-        at = header.index(PROBLEM_HEADER) if PROBLEM_HEADER in header else len(header) - 1
-        sheet.append([_cell(sheet, value) for value in header])
-        for row in rows:
-            cells = list(row)
-            message = cells[at] if 0 <= at < len(cells) else None
-            if isinstance(message, str):
-                cells[at] = explain(message, gettext).words
-            sheet.append([_cell(sheet, value) for value in cells])
-        written_book.save(out)
+        book.save(out)
     except BaseException:
         out.close()
         raise
-    finally:
-        book.close()
     out.seek(0)
     return out
 
 
 async def translated_report(api: Api, path: str, gettext: Gettext) -> Stream:
-    """The API's report at ``path``, translated, with its file name and media type; a refusal (409: the import has
-    not failed) becomes the console's error page before any byte."""
-    async with api.stream(path) as response:
-        headers = {name: response.headers[name] for name in PASSED_HEADERS if name in response.headers}
-        with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES) as source:
-            async for chunk in response.aiter_bytes():
-                source.write(chunk)
-            source.seek(0)
-            translated = await asyncio.to_thread(translate_report, source, gettext)
+    """The job's problems at ``path`` as a report; a refusal (409: the import has not failed, 404) becomes the
+    console's error page."""
+    written = await asyncio.to_thread(write_report, await api.get(path), gettext)
+    stamp = china_today().strftime("%Y%m%d")
+    disposition = content_disposition(f"导入错误-{stamp}.xlsx")
 
     async def body() -> AsyncIterator[bytes]:
-        with translated:
-            while chunk := translated.read(CHUNK_BYTES):
+        with written:
+            while chunk := written.read(CHUNK_BYTES):
                 yield chunk
 
-    return Stream(body(), media_type=headers.pop("content-type", None), headers=headers)
+    return Stream(body(), media_type=XLSX, headers={"Content-Disposition": disposition})

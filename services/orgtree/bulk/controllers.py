@@ -12,7 +12,7 @@ from litestar.response import Stream
 from services.orgtree.bulk.columns import SHEET_TITLES, BulkKind
 from services.orgtree.bulk.formats import MEDIA_TYPES, XLSX_MEDIA_TYPE, ExportFormat, iter_chunks
 from services.orgtree.bulk.jobs import ImportJobService, job_view
-from services.orgtree.bulk.schemas import ImportJobView, ImportReport
+from services.orgtree.bulk.schemas import ImportJobView, ImportProblems, ImportReport
 from services.orgtree.bulk.services import BulkService
 from shared.auth.principal import Role
 from shared.clock import china_today
@@ -110,6 +110,17 @@ class BulkController(Controller):
     )
     async def get_import_job(self, jobs: NamedDependency[ImportJobService], job_id: FromPath[UUID]) -> ImportJobView:
         return job_view(await jobs.get(job_id))
+
+    @get(
+        "/imports/jobs/{job_id:uuid}/problems",
+        operation_id="GetImportProblems",
+        summary="A failed import's problems (every one kept) as JSON; 409 while it runs or if it succeeded",
+        guards=[requires_role(*IMPORTERS)],
+    )
+    async def get_import_problems(
+        self, jobs: NamedDependency[ImportJobService], job_id: FromPath[UUID]
+    ) -> ImportProblems:
+        return await jobs.problems(job_id)
 
     @get(
         "/imports/jobs/{job_id:uuid}/report",

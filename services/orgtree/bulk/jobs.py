@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.orgtree.bulk.columns import SHEET_TITLES, BulkKind
 from services.orgtree.bulk.formats import SheetWriter, open_table
 from services.orgtree.bulk.models import ImportJob, ImportState
-from services.orgtree.bulk.schemas import ImportJobView, RowProblem
+from services.orgtree.bulk.schemas import ImportJobView, ImportProblems, RowProblem
 from shared.auth.principal import Principal, Role
 from shared.context import require_tenant
 from shared.contracts.orgtree import ImportQueued
@@ -91,11 +91,20 @@ class ImportJobService:
         )
         return list(await self.session.scalars(query))
 
-    async def report(self, job_id: UUID) -> IO[bytes]:
-        """Every problem the job kept, as an .xlsx sheet: 行号, 列, 问题."""
+    async def failed(self, job_id: UUID) -> ImportJob:
+        """A failed job, whose problems may be read (409 for any other)."""
         job = await self.get(job_id)
         if job.state != ImportState.FAILED:
             raise conflict(f"the import is {job.state}: only a failed import has an error report")
+        return job
+
+    async def problems(self, job_id: UUID) -> ImportProblems:
+        job = await self.failed(job_id)
+        return ImportProblems(errors=[RowProblem(**problem) for problem in job.errors], detail=job.detail)
+
+    async def report(self, job_id: UUID) -> IO[bytes]:
+        """Every problem the job kept, as an .xlsx sheet: 行号, 列, 问题."""
+        job = await self.failed(job_id)
         writer = SheetWriter("xlsx", REPORT_TITLE, REPORT_HEADERS)
         for problem in job.errors:
             writer.append([problem["row"], problem["column"], problem["message"]])

@@ -23,6 +23,13 @@ class RowProblem(msgspec.Struct, kw_only=True):
     message: str
 
 
+class ImportProblems(msgspec.Struct, rename="camel", kw_only=True):
+    """Every problem a failed import kept (up to 100,000), and why the file failed when no row is to blame."""
+
+    errors: list[RowProblem]
+    detail: str | None
+
+
 class ImportJobView(msgspec.Struct, rename="camel", kw_only=True):
     """An import run by the worker: its state, how far it has got, and its outcome.
 
