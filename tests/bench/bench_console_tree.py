@@ -190,7 +190,8 @@ def render(r: dict[str, Any]) -> str:
     c = r["chromium"]
     return f"""{SECTION}
 
-Measured by `make bench` ({r["host"]["date"]}, {r["host"]["cpus"]} cores) with `tests/bench/bench_console_tree.py`
+Measured by `python -m tests.bench.bench_console_tree` (also run by `make bench`; {r["host"]["date"]},
+{r["host"]["cpus"]} cores)
 on a generated district of {r["shape"]["members"]:,} members and {r["shape"]["grids"]:,} grids in
 {r["shape"]["streets"]} streets (a street: 50 communities, 2,000 grids, 50,000 members), every process of the platform
 on the same cores as PostgreSQL and Chromium. Server time is `Server-Timing`'s api + console.
