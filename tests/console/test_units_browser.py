@@ -138,7 +138,7 @@ NEXT_DD = "xpath=following-sibling::dd[1]"  # a term's description
 
 
 async def test_a_villages_page_names_its_cadres_and_leads_to_them(platform: RunningPlatform, new_page: Any) -> None:
-    village, secretary = village_member(platform, "干部", "陈书记", "13912340000", role="党组织书记")
+    village, secretary = village_member(platform, "干部", "陈书记", "13912340000", role="secretary")
     admin = new_user(platform.gateway, platform.a.token, "org", ["district_admin"])
 
     page = await new_page()

@@ -43,6 +43,13 @@ async def grid_leader(api: Api, node_id: str) -> dict[str, Any] | None:
 
 
 POSTING_KINDS = {"stationed": N_("Stationed cadres"), "village": N_("Village cadres")}
+# The roles orgtree's postings name by code (shared/contracts/orgtree.py); a role typed as words is shown as it is.
+CADRE_ROLES = {
+    "secretary": N_("Party organisation secretary"),
+    "deputy_secretary": N_("Deputy party secretary"),
+    "director": N_("Village (residents') committee director"),
+    "committee_member": N_("Member of the two committees"),
+}
 
 
 class UnitsController(Controller):
@@ -132,6 +139,7 @@ class UnitsController(Controller):
             is_village=is_village,
             cadres=cadres,
             posting_kinds=POSTING_KINDS,
+            cadre_roles=CADRE_ROLES,
             may_edit=user.has_role(*EDITORS),
             typed=typed or {},
             add_errors=errors.get("add", FormErrors()),

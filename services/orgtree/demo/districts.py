@@ -85,7 +85,9 @@ async def ouhai(b: DemoBuilder, root: OrgNode, party_root: OrgNode, _session: As
         )
         named = OUHAI_NAMED.get(name)
         units = [named] if named else []
-        units.append((f"{name.removesuffix(SYNTHETIC)[:2]}示例社区{SYNTHETIC}", "community"))
+        # a named street's community borrows its first two characters (梧田示例社区); a synthetic street's, its name
+        short = name.removesuffix(SYNTHETIC)
+        units.append((f"{short}社区{SYNTHETIC}" if named is None else f"{short[:2]}示例社区{SYNTHETIC}", "community"))
         for village_name, level in units:
             village = b.unit(street, level, village_name)
             villages.append(
