@@ -88,7 +88,7 @@ class CadreService:
         if kind is not None:
             query = query.where(CadrePosting.kind == kind)
         rows = await self.session.execute(query.order_by(CadrePosting.village_path, CadrePosting.since))
-        return [(posting, name) for posting, name in rows.tuples()]
+        return [(posting, name) for posting, name in rows]
 
     async def end(self, posting_id: UUID) -> None:
         row = await self.postings.get_or_404(posting_id, visible=lambda p: self.principal.may_see_path(p.village_path))
