@@ -20,6 +20,7 @@ from services.dispatch.routing.controllers import DispatchOrderController, Offer
 from services.dispatch.tickets.controllers import CallerController, TicketController
 from services.dispatch.tickets.evidence import TicketEvidenceController
 from services.dispatch.timebank.controllers import TimeBankController
+from services.dispatch.visits.controllers import VisitController
 from services.dispatch.wishes.controllers import WishController
 from shared.auth.verify import TokenVerifier
 from shared.http.app import PUBLIC_PREFIXES, build_app
@@ -55,6 +56,7 @@ def create_app(settings: Settings | None = None, *, verifier: TokenVerifier | No
             ReportController,
             TimeBankController,
             WishController,
+            VisitController,
         ],
         settings,
         title="Redcell dispatch",

@@ -27,6 +27,7 @@ from services.dispatch.tickets.models import (
     TicketStatus,
 )
 from services.dispatch.timebank.models import TimeBankAccount, TimeBankEntry
+from services.dispatch.visits.models import Visit, VisitMatter, VisitTask
 from services.dispatch.wishes.models import MicroWish, WishStatus
 
 __all__ = [
@@ -64,5 +65,8 @@ __all__ = [
     "TicketStatus",
     "TimeBankAccount",
     "TimeBankEntry",
+    "Visit",
+    "VisitMatter",
+    "VisitTask",
     "WishStatus",
 ]

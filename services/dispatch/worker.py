@@ -10,7 +10,8 @@ import services.dispatch.notifications.actors  # noqa: E402
 import services.dispatch.providers.actors  # noqa: E402
 import services.dispatch.routing.actors  # noqa: E402
 import services.dispatch.tenants.actors  # noqa: E402
-import services.dispatch.tickets.evidence_actors  # noqa: E402, F401
+import services.dispatch.tickets.evidence_actors  # noqa: E402
+import services.dispatch.visits.actors  # noqa: E402, F401
 from services.dispatch.events import consumer  # noqa: E402
 
 actor = consumer.actor

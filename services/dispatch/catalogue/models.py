@@ -48,6 +48,10 @@ class DispatchSettings(TenantScoped, Timestamped, Base):
     # from now on starts with it on; one that existed before the rule keeps routing as it did (the column's
     # server default) until its administrator turns it on.
     require_pre_service: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True, server_default=false())
+    # DSP-24/25 (migration 0011): a red-cell link unvisited this many days shows in the compliance report
+    # (一周一访 [000]: 7), and a mandatory visit (八个必访) is due this many days after its task is raised.
+    visit_interval_days: Mapped[int] = mapped_column(Integer, nullable=False, default=7, server_default="7")
+    visit_task_days: Mapped[int] = mapped_column(Integer, nullable=False, default=3, server_default="3")
 
 
 class CalendarDay(TenantScoped, Base):

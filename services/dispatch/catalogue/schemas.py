@@ -104,6 +104,8 @@ class SettingsView(msgspec.Struct, rename="camel", kw_only=True):
     timezone: str
     webhook_url: str | None
     require_pre_service: bool  # member volunteers are offered tickets only after pre-service training
+    visit_interval_days: int  # a red-cell link unvisited this long is listed (DSP-24)
+    visit_task_days: int  # a mandatory visit is due this long after its task (DSP-25)
 
 
 class SettingsUpdate(msgspec.Struct, rename="camel", kw_only=True, forbid_unknown_fields=True):
@@ -119,6 +121,8 @@ class SettingsUpdate(msgspec.Struct, rename="camel", kw_only=True, forbid_unknow
         msgspec.UNSET
     )
     require_pre_service: bool | msgspec.UnsetType = msgspec.UNSET
+    visit_interval_days: Annotated[int, msgspec.Meta(ge=1, le=366)] | msgspec.UnsetType = msgspec.UNSET
+    visit_task_days: Annotated[int, msgspec.Meta(ge=1, le=60)] | msgspec.UnsetType = msgspec.UNSET
 
 
 class CalendarDaySet(msgspec.Struct, rename="camel", kw_only=True, forbid_unknown_fields=True):

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.dispatch.catalogue.models import DispatchSettings, ServiceCategory, ServiceItem
 from services.dispatch.catalogue.services import seed_district
 from services.dispatch.demo.logins import add_member_volunteers, link_teams
+from services.dispatch.demo.visits import load_visits
 from services.dispatch.providers.models import Provider, ProviderKind
 from services.dispatch.providers.services import PHONE_FIELD
 from services.dispatch.tickets.models import Ticket
@@ -34,6 +35,7 @@ from shared.privacy import data_key, encrypt, mask_phone
 from shared.settings import Settings
 
 SYNTHETIC = "（示例）"  # marks names the seeds do not give
+VISITED = "wenzhou-longwan"  # Yaoxi's micro-visits [000] are shown in 龙湾区 (``visits.py``)
 
 # Jiaxing's provider kinds [001/JX]; 红船服务队 and 骆叶青志愿者工作室 are named in the seed.
 PROVIDERS = (
@@ -56,6 +58,11 @@ WISHES = (
 )
 
 
+def desk_of(tenant_id: uuid.UUID) -> Principal:
+    """The demo's hotline desk: files the demo's calls and the tickets of its visits' matters."""
+    return Principal(user_id=uuid.UUID(int=0), tenant_id=tenant_id, roles=frozenset({Role.HOTLINE_OPERATOR}))
+
+
 async def load_district(session: AsyncSession, tenant_id: uuid.UUID) -> bool:
     await seed_district(session)
     if await session.scalar(select(func.count()).select_from(Provider).where(Provider.member_id.is_(None))):
@@ -66,8 +73,7 @@ async def load_district(session: AsyncSession, tenant_id: uuid.UUID) -> bool:
         provider = Provider(kind=kind, name=name, skills=skills, fee_mode=fee_mode, on_duty=True, active=True)
         provider.phone_cipher, provider.phone_masked = encrypt(keys, PHONE_FIELD, phone), mask_phone(phone)
         session.add(provider)
-    operator = Principal(user_id=uuid.UUID(int=0), tenant_id=tenant_id, roles=frozenset({Role.HOTLINE_OPERATOR}))
-    desk = build_service(TicketService, session, operator)
+    desk = build_service(TicketService, session, desk_of(tenant_id))
     codes = dict(await _catalogue(session))
     for channel, title, category, item, phone in CALLS:
         call = TicketCreate(
@@ -110,8 +116,13 @@ async def load_demo(settings: Settings, tenants: list[dict[str, Any]]) -> list[s
                     keys = await data_key(session, tenant_id)
                     volunteers = await add_member_volunteers(session, keys, tenant.get("volunteers", []))
                     await require_pre_service(session)
+                    visits = None
+                    if tenant.get("slug") == VISITED:
+                        visits = await load_visits(session, build_service(TicketService, session, desk_of(tenant_id)))
             state = "loaded" if loaded else "already loaded"
             lines.append(f"hotline of {tenant['name']}: catalogue, providers, {tickets} tickets ({state})")
+            if visits:
+                lines.append(f"  {visits}")
             if teams or volunteers:
                 lines.append(f"  offers reach {volunteers} member volunteers and {teams} teams who sign in")
     finally:
