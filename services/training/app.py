@@ -18,7 +18,9 @@ from services.training.programmes.controllers import ProgrammeController, Sessio
 from services.training.ratings.award_controllers import AwardController
 from services.training.ratings.board import NoticeBoardController
 from services.training.ratings.controllers import RatingController
+from services.training.rectification.controllers import RectificationController
 from services.training.reports.controllers import ReportController
+from services.training.reviews.controllers import DutyReviewController
 from services.training.xapi.controllers import LrsController, StatementController
 from shared.auth.verify import TokenVerifier
 from shared.http.app import build_app
@@ -52,12 +54,15 @@ def create_app(settings: Settings | None = None, *, verifier: TokenVerifier | No
             RatingController,
             NoticeBoardController,
             AwardController,
+            DutyReviewController,
+            RectificationController,
         ],
         settings,
         title="Redcell training",
         verifier=verifier,
         openapi_description=(
             "Member education and assessment records: the programme catalogue, sessions and check-in, credit "
-            "hours against the district's rules, the points ledger, commitments, star ratings and monthly reports."
+            "hours against the district's rules, the points ledger, commitments, star ratings, monthly reports, "
+            "secretary duty reviews and rectification lists."
         ),
     )

@@ -33,7 +33,16 @@ from services.training.ratings.models import (
     RatingTemplate,
     StarRating,
 )
+from services.training.rectification.models import RectificationItem, RectificationProgress
 from services.training.reports.models import MonthlyReport, ReportRun, WallSettings
+from services.training.reviews.models import (
+    DutyReview,
+    PollTally,
+    PollVoter,
+    ReviewQuestion,
+    ReviewRound,
+    ReviewSettings,
+)
 from services.training.xapi.models import LrsSettings, XapiStatement
 
 __all__ = [
@@ -54,6 +63,7 @@ __all__ = [
     "CreditRule",
     "CreditTotal",
     "Duty",
+    "DutyReview",
     "LrsSettings",
     "MobileCertificate",
     "MonthlyReport",
@@ -62,6 +72,8 @@ __all__ = [
     "PersonKind",
     "PointsCategory",
     "PointsEntry",
+    "PollTally",
+    "PollVoter",
     "Programme",
     "ProgressNote",
     "RatingEntry",
@@ -69,7 +81,12 @@ __all__ = [
     "RatingSettings",
     "RatingTemplate",
     "ReEducationCase",
+    "RectificationItem",
+    "RectificationProgress",
     "ReportRun",
+    "ReviewQuestion",
+    "ReviewRound",
+    "ReviewSettings",
     "StarRating",
     "Track",
     "TrainingCategory",

@@ -1,5 +1,6 @@
 """``redcell demo load`` for training: each demo district's programme catalogue and a few sessions, past and
-upcoming (one open for check-in when the demo starts). Its members arrive from orgtree's events once the worker
+upcoming (one open for check-in when the demo starts), and for 瓯海区 a finished secretary duty review round with
+its rectification list (``reviews.py``). Its members arrive from orgtree's events once the worker
 runs, so nothing here depends on them; the sessions name their organising units as orgtree's demo trees do, without
 their ids and paths (another service's), so they count as the district's. A second load changes nothing."""
 
@@ -13,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.training.credits.rules import seed_rules
+from services.training.demo.reviews import load_review_demo
 from services.training.points.defaults import seed_points_categories
 from services.training.programmes.catalogue import seed_catalogue
 from services.training.programmes.models import Programme, TrainingSession
@@ -27,6 +29,7 @@ from shared.http.di import build_service
 from shared.settings import Settings
 
 LOCAL = CHINA
+REVIEW_DEMO = "wenzhou-ouhai"  # 瓯海区: the finished duty review round and its rectification list
 # slug: (party committee, a branch under it, the street or township) as orgtree's demo trees name them
 UNITS = {
     "wenzhou-longwan": ("瑶溪街道党工委", "瑶溪街道机关支部", "瑶溪街道"),
@@ -113,9 +116,10 @@ async def load_demo(settings: Settings, tenants: list[dict[str, Any]]) -> list[s
                     await seed_points_categories(session)
                     await seed_rules(session)
                     added = await load_sessions(session, tenant_id, units)
+                    reviewed = tenant.get("slug") == REVIEW_DEMO and await load_review_demo(session)
             lines.append(
                 f"training of {tenant['name']}: programme catalogue ({'loaded' if catalogue else 'already loaded'}), "
-                f"{added} demo sessions added"
+                f"{added} demo sessions added" + (", a duty review round and rectification list" if reviewed else "")
             )
     finally:
         await engine.dispose()
