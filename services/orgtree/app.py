@@ -17,6 +17,7 @@ from services.orgtree.levels.controllers import DistrictSetupController
 from services.orgtree.links.controllers import GuidanceController, HouseholdLinkController
 from services.orgtree.members.controllers import MemberController, PostController
 from services.orgtree.nodes.controllers import NodeController
+from services.orgtree.redflag.controllers import RedFlagController
 from services.orgtree.reports.controllers import ReportController
 from shared.auth.verify import TokenVerifier
 from shared.http.app import build_app
@@ -44,6 +45,7 @@ def create_app(settings: Settings | None = None, *, verifier: TokenVerifier | No
             ReportController,
             BulkController,
             HonourController,
+            RedFlagController,
         ],
         settings or get_settings(),
         title="Redcell orgtree",

@@ -11,6 +11,7 @@ from services.orgtree.levels.models import DistrictSettings, OrgLevel
 from services.orgtree.links.models import GuidanceContact, GuidanceLink, HouseholdLink
 from services.orgtree.members.models import Member, MembershipTransfer, Post
 from services.orgtree.nodes.models import OrgNode, OrgNodeVersion, TreeKind
+from services.orgtree.redflag.models import StaffingQuota, UnitBrand, UnitStaff, Venue, VenueCertification
 
 __all__ = [
     "Base",
@@ -34,6 +35,11 @@ __all__ = [
     "OrgNode",
     "OrgNodeVersion",
     "Post",
+    "StaffingQuota",
     "StarLevel",
     "TreeKind",
+    "UnitBrand",
+    "UnitStaff",
+    "Venue",
+    "VenueCertification",
 ]

@@ -196,3 +196,22 @@ class ImportQueued(Event, frozen=True, kw_only=True):
     VERSION = 1
 
     job_id: UUID
+
+
+@event_type
+class VenueCertificationChanged(Event, frozen=True, kw_only=True):
+    """A venue or service point's certification changed (ORG-22): a 7171 point certified with its sign, or revoked.
+    Dispatch may offer certified points as walk-in places and documents may file the certificate; none subscribes
+    yet."""
+
+    NAME = "orgtree.VenueCertificationChanged"
+    VERSION = 1
+
+    venue_id: UUID
+    unit_id: UUID
+    unit_path: str
+    kind: str  # centre_71 | point_7171 | red_cube_station | ... (orgtree redflag/venues.py VENUE_KINDS)
+    name: str
+    status: str  # applied | certified | revoked
+    changed_on: date
+    signage: bool

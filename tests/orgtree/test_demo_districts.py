@@ -45,6 +45,15 @@ async def test_demo_districts_reproduce_the_seeds(
     assert len(courtyards) == 286
     assert all(5 <= len(c["householdIds"]) <= 10 for c in courtyards)
     assert len(await ouhai.get("/groupings", kind="red_cell_cluster")) == 6
+    points = await ouhai.get("/venues", kind="point_7171", status="certified", limit=500)
+    assert len(points) == 2 * 18
+    assert all(p["signage"] and p["name"].endswith("（示例）") for p in points)
+    assert len(await ouhai.get("/venues", kind="centre_71", limit=500)) == 13 + 15  # every street, every community
+    staffing = {(r["unitName"], r["met"]) for r in (await ouhai.get("/staffing/compliance"))["rows"]}
+    assert {("丽岙街道", True), ("南白象街道", False), ("潘北社区", True), ("西山社区", False)} <= staffing
+    brands = {u["unitName"]: u["brand"]["name"] for u in await ouhai.get("/brands") if u["brand"]}
+    assert brands["潘桥街道"] == "红色细胞集（示例）"
+    assert len(brands) == 5
 
     roots = {r["tree"]: r for r in (await huaining.get("/nodes"))["items"]}
     counts = await huaining.get(f"/nodes/{roots['administrative']['id']}/subtree-count")

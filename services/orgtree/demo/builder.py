@@ -28,6 +28,10 @@ from services.orgtree.models import (
     MembershipTransfer,
     OrgNode,
     OrgNodeVersion,
+    UnitBrand,
+    UnitStaff,
+    Venue,
+    VenueCertification,
 )
 from services.orgtree.nodes.paths import ancestor_paths, child_path, new_segment
 from shared.contracts.base import Event
@@ -40,6 +44,7 @@ from shared.contracts.orgtree import (
     HouseholdPlaced,
     MemberCreated,
     UnitRef,
+    VenueCertificationChanged,
 )
 from shared.db.base import uuid7
 from shared.messaging.outbox import publish_many
@@ -59,6 +64,10 @@ FLUSH_ORDER = (
     CadrePosting,
     Grouping,
     GroupingMember,
+    UnitStaff,
+    Venue,
+    VenueCertification,
+    UnitBrand,
 )
 
 
@@ -290,6 +299,68 @@ class DemoBuilder:
         for household in households:
             self.pending.append(GroupingMember(tenant_id=row.tenant_id, grouping_id=row.id, household_id=household.id))
         return row.id
+
+    def staff(self, unit: OrgNode, member: Member, role: str) -> None:
+        self.pending.append(
+            UnitStaff(
+                tenant_id=unit.tenant_id,
+                unit_id=unit.id,
+                unit_path=unit.path,
+                member_id=member.id,
+                role=role,
+                since=date(2020, 1, 1),
+                recorded_at=datetime.now(UTC),
+            )
+        )
+
+    def venue(self, unit: OrgNode, kind: str, name: str, *, certified_on: date | None = None, **fields: object) -> None:
+        """A venue; ``certified_on``: applied for a month before and certified that day with its sign hung."""
+        row = Venue(id=uuid7(), tenant_id=unit.tenant_id, unit_id=unit.id, unit_path=unit.path, kind=kind, name=name)
+        row.signage, row.created_at = False, datetime.now(UTC)
+        for field_name, value in fields.items():
+            setattr(row, field_name, value)
+        self.pending.append(row)
+        if certified_on is None:
+            return
+        row.status, row.status_on, row.signage = "certified", certified_on, True
+        applied_on = certified_on.replace(day=1)
+        for status, on in (("applied", applied_on), ("certified", certified_on)):
+            at = datetime(on.year, on.month, on.day, 2, tzinfo=UTC)
+            self.pending.append(
+                VenueCertification(
+                    tenant_id=row.tenant_id,
+                    venue_id=row.id,
+                    status=status,
+                    changed_on=on,
+                    signage=status == "certified",
+                    recorded_at=at,
+                )
+            )
+            self.events.append(
+                VenueCertificationChanged(
+                    tenant_id=row.tenant_id,
+                    venue_id=row.id,
+                    unit_id=unit.id,
+                    unit_path=unit.path,
+                    kind=kind,
+                    name=name,
+                    status=status,
+                    changed_on=on,
+                    signage=status == "certified",
+                )
+            )
+
+    def brand(self, unit: OrgNode, name: str, description: str) -> None:
+        self.pending.append(
+            UnitBrand(
+                tenant_id=unit.tenant_id,
+                unit_id=unit.id,
+                unit_path=unit.path,
+                name=name,
+                description=description,
+                recorded_at=datetime.now(UTC),
+            )
+        )
 
     async def flush(self) -> None:
         """Write everything built so far, then its events, in the caller's transaction.

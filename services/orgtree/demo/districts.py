@@ -7,6 +7,7 @@ from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.orgtree.demo.builder import SYNTHETIC, DemoBuilder
+from services.orgtree.demo.redflag import ouhai_red_flag
 from services.orgtree.households.rules import HOUSEHOLD_CATEGORIES
 from services.orgtree.levels.templates import EIGHT_POSTS
 from services.orgtree.models import DistrictSettings, Member, OrgNode
@@ -78,8 +79,10 @@ async def ouhai(b: DemoBuilder, root: OrgNode, party_root: OrgNode, _session: As
     """Ouhai [004]: 13 towns and streets, 286 Four-Harmony Courtyards (a member household + 5–10 linked)."""
     streets = list(OUHAI_NAMED) + [f"示例街道{numbered(i + 1)}{SYNTHETIC}" for i in range(8)]
     villages: list[tuple[OrgNode, OrgNode]] = []
+    street_units: list[OrgNode] = []
     for name in streets:
         street = b.unit(root, "street", name)
+        street_units.append(street)
         committee = b.unit(
             party_root, "street_working_committee", f"{name.removesuffix(SYNTHETIC)}党工委", linked=street
         )
@@ -132,6 +135,7 @@ async def ouhai(b: DemoBuilder, root: OrgNode, party_root: OrgNode, _session: As
             members=panbei_members[k::6],
             chat=f"潘北红色细胞团{numbered(k + 1)}微信群",
         )
+    await ouhai_red_flag(b, street_units, villages)
     await b.flush()
 
 

@@ -21,6 +21,7 @@ from services.orgtree.links.models import HouseholdLink
 from services.orgtree.members.models import Member
 from services.orgtree.nodes.models import OrgNode, OrgNodeVersion, TreeKind
 from services.orgtree.nodes.paths import ancestor_paths, child_path, new_segment, root_path, subtree_upper_bound
+from services.orgtree.redflag.models import UnitBrand, UnitStaff, Venue
 from shared import audit
 from shared.auth.principal import Principal
 from shared.clock import now
@@ -54,6 +55,9 @@ PATH_COPIES: tuple[InstrumentedAttribute[str] | InstrumentedAttribute[str | None
     GridLeader.grid_path,
     CadrePosting.village_path,
     Grouping.anchor_path,
+    UnitStaff.unit_path,
+    Venue.unit_path,
+    UnitBrand.unit_path,
 )
 
 
