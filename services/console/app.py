@@ -57,10 +57,14 @@ from services.console.ratings.controllers import CONTROLLERS as RATINGS_CONTROLL
 from services.console.ratings.controllers import NAV as RATINGS_NAV
 from services.console.redcells.controllers import CONTROLLERS as REDCELLS_CONTROLLERS
 from services.console.redcells.controllers import NAV as REDCELLS_NAV
+from services.console.redflag.controllers import CONTROLLERS as REDFLAG_CONTROLLERS
+from services.console.redflag.controllers import NAV as REDFLAG_NAV
 from services.console.reports.controllers import CONTROLLERS as REPORTS_CONTROLLERS
 from services.console.reports.controllers import NAV as REPORTS_NAV
 from services.console.resident.controllers import ResidentController
 from services.console.resident.follow import FollowController
+from services.console.reviews.controllers import CONTROLLERS as REVIEWS_CONTROLLERS
+from services.console.reviews.controllers import NAV as REVIEWS_NAV
 from services.console.session import SESSION_COOKIE, SessionConfig, TokenStore
 from services.console.settings import ConsoleSettings, get_console_settings
 from services.console.supervision.controllers import NAV as SUPERVISION_NAV
@@ -72,6 +76,8 @@ from services.console.training.controllers import MY_NAV as MY_LEARNING_NAV
 from services.console.training.controllers import NAV as TRAINING_NAV
 from services.console.units.controllers import CONTROLLERS as UNITS_CONTROLLERS
 from services.console.units.controllers import NAV as UNITS_NAV
+from services.console.visits.controllers import CONTROLLERS as VISITS_CONTROLLERS
+from services.console.visits.controllers import NAV as VISITS_NAV
 from services.console.volunteer.controllers import NAV as VOLUNTEER_NAV
 from services.console.volunteer.controllers import VolunteerController
 from services.console.volunteer.wishes import WishPageController
@@ -98,6 +104,7 @@ CONTROLLERS: list[type[Controller]] = [
     SupervisionController,
     *TRAINING_CONTROLLERS,
     *RATINGS_CONTROLLERS,
+    *REVIEWS_CONTROLLERS,
     *CARE_CONTROLLERS,
     CommitmentsController,
     WallController,
@@ -108,6 +115,8 @@ CONTROLLERS: list[type[Controller]] = [
     *UNITS_CONTROLLERS,
     *PEOPLE_CONTROLLERS,
     *REDCELLS_CONTROLLERS,
+    *REDFLAG_CONTROLLERS,
+    *VISITS_CONTROLLERS,
     *BULK_CONTROLLERS,
     *REPORTS_CONTROLLERS,
     *HOTLINE_CONTROLLERS,
@@ -117,9 +126,15 @@ CONTROLLERS: list[type[Controller]] = [
 # Grouped as people look for them; the first link a user may open is where signing in lands.
 NAVIGATION = [
     NavGroup(N_("Hotline"), (DESK_NAV, CALLS_NAV, VOLUNTEER_NAV, SUPERVISION_NAV)),
-    NavGroup(N_("Education"), (TRAINING_NAV, MY_LEARNING_NAV, COMMITMENTS_NAV, CARE_NAV, RATINGS_NAV, NOTICES_NAV)),
+    NavGroup(
+        N_("Education"),
+        (TRAINING_NAV, MY_LEARNING_NAV, COMMITMENTS_NAV, CARE_NAV, RATINGS_NAV, NOTICES_NAV, *REVIEWS_NAV),
+    ),
     NavGroup(N_("Publicity and records"), (WALL_NAV, BOARDS_NAV, ARCHIVE_NAV, DOCUMENTS_NAV)),
-    NavGroup(N_("Organisation and people"), (*UNITS_NAV, *PEOPLE_NAV, *REDCELLS_NAV, *BULK_NAV, *REPORTS_NAV)),
+    NavGroup(
+        N_("Organisation and people"),
+        (*UNITS_NAV, *PEOPLE_NAV, *REDCELLS_NAV, *REDFLAG_NAV, *VISITS_NAV, *BULK_NAV, *REPORTS_NAV),
+    ),
     NavGroup(N_("Administration"), (*HOTLINE_NAV, *ADMIN_NAV, *PLATFORM_NAV)),
 ]
 
