@@ -21,6 +21,7 @@ from shared.auth.principal import Principal
 from shared.http.problems import FieldErrors, ProblemError, conflict, missing
 
 ALREADY_VOTED = "you have already voted in this poll: each voter votes once"
+SHOWN_FROM_VOTERS = 3
 
 
 def check_grades(grades: Mapping[str, Any]) -> FieldErrors:
@@ -121,7 +122,11 @@ class PollService:
         )
 
 
-async def tallies(session: AsyncSession, review: DutyReview) -> list[Tally]:
+async def tallies(session: AsyncSession, review: DutyReview, voters: int) -> list[Tally]:
+    """The counters per aspect; none while fewer than ``SHOWN_FROM_VOTERS`` have voted: one or two voters' grades
+    could be read off them by whoever knows who voted."""
+    if voters < SHOWN_FROM_VOTERS:
+        return []
     counts = {
         (aspect, grade): votes
         for aspect, grade, votes in (

@@ -115,7 +115,7 @@ class ReviewView(msgspec.Struct, kw_only=True, rename="camel"):
     finalised_by_name: str | None
     questions: list[QuestionView]
     voters: int
-    tallies: list[Tally]  # one per aspect, in the poll form's order
+    tallies: list[Tally]  # one per aspect, in the poll form's order; none until 3 have voted (poll.SHOWN_FROM_VOTERS)
 
 
 class VoteWrite(msgspec.Struct, kw_only=True, rename="camel", forbid_unknown_fields=True):

@@ -38,7 +38,7 @@ async def review_view(service: ReviewService, review: DutyReview, round_: Review
         over_time=review.report_seconds is not None and review.report_seconds > REPORT_SECONDS,
         questions=views(QuestionView, await service.questions(review)),
         voters=voters,
-        tallies=await tallies(service.session, review),
+        tallies=await tallies(service.session, review, voters),
     )
 
 
