@@ -260,8 +260,10 @@ def main() -> None:
     members = "20000" if args.quick else "100000"
     done = subprocess.run(
         [sys.executable, "-m", "tests.bench.bench_import", "--members", members],
-        capture_output=True, text=True, check=True,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     imported = json.loads(done.stdout)
     print(json.dumps({"bulk_import": imported}, indent=2, ensure_ascii=False))
     if args.write:
@@ -271,8 +273,10 @@ def main() -> None:
     # --- the same import as the console runs it: a job with its progress watched (issue 15) ---------------------
     done = subprocess.run(
         [sys.executable, "-m", "tests.bench.bench_import", "--members", members, "--job"],
-        capture_output=True, text=True, check=True,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     job = json.loads(done.stdout)
     print(json.dumps({"bulk_import_job": job}, indent=2, ensure_ascii=False))
     if args.write:

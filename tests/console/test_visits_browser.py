@@ -30,8 +30,11 @@ def member_login(platform: RunningPlatform, member: dict[str, Any], household: d
     username = new_user(platform.gateway, platform.a.token, "rc", ["member"])
     token = token_of(platform, username)
     account = jwt.decode(token, options={"verify_signature": False})["sub"]
-    linked = httpx.patch(f"{platform.gateway}/api/orgtree/members/{member['id']}", json={"userId": account},
-                         headers=auth(platform.a.token))  # fmt: skip
+    linked = httpx.patch(
+        f"{platform.gateway}/api/orgtree/members/{member['id']}",
+        json={"userId": account},
+        headers=auth(platform.a.token),
+    )
     assert linked.status_code == 200, linked.text
 
     def served() -> list[Any] | None:

@@ -95,13 +95,15 @@ async def test_bad_visits_are_refused_naming_the_field_and_nothing_is_stored(
         (visit_body(household, channel="carrier_pigeon"), "channel"),
         (visit_body(district_a.households[1]), "householdId"),  # a household this member does not serve
         (visit_body(household, matters=[{"summary": "漏水", "outcome": "later"}]), "matters[0].outcome"),
-        (visit_body(household, matters=[{"summary": "漏水", "outcome": "ticket", "categoryId": str(uuid.uuid4())}]),
-         "matters[0].categoryId"),
+        (
+            visit_body(household, matters=[{"summary": "漏水", "outcome": "ticket", "categoryId": str(uuid.uuid4())}]),
+            "matters[0].categoryId",
+        ),
         (visit_body(household, visitedAt="yesterday"), "visitedAt"),
         (visit_body(household, householdId=12), "householdId"),
         (visit_body(household, matters="2"), "matters"),
         (visit_body(household, note=5), "note"),
-    ]  # fmt: skip
+    ]
     for body, field in cases:
         response = await client.post("/api/dispatch/visits", json=body, headers=me)
         assert response.status_code == 422, (field, response.text)
@@ -127,8 +129,9 @@ async def test_another_districts_household_and_visit_are_404(
 ) -> None:
     household = district_a.households[0]
     _, user = await red_cell(district_a, household)
-    visit = await client.post("/api/dispatch/visits", json=visit_body(household, matters=[]),
-                              headers=member_token(issuer, district_a, user))  # fmt: skip
+    visit = await client.post(
+        "/api/dispatch/visits", json=visit_body(household, matters=[]), headers=member_token(issuer, district_a, user)
+    )
     assert visit.status_code == 201
     other = staff(issuer, district_b)
     assert (await client.get(f"/api/dispatch/visits/{visit.json()['id']}", headers=other)).status_code == 404
@@ -137,8 +140,9 @@ async def test_another_districts_household_and_visit_are_404(
     # a grid leader of another grid of the same district does not see the household either
     second_grid = district_a.grid_paths[district_a.grids[1]]
     leader = bearer(issuer, district_a.id, ["grid_leader"], scope=second_grid, user_id=uuid.uuid4())
-    assert (await client.post("/api/dispatch/visits", json=visit_body(household, matters=[]),
-                              headers=leader)).status_code == 404  # fmt: skip
+    assert (
+        await client.post("/api/dispatch/visits", json=visit_body(household, matters=[]), headers=leader)
+    ).status_code == 404
     assert (await client.get(f"/api/dispatch/visits/{visit.json()['id']}", headers=leader)).status_code == 404
 
 
@@ -146,10 +150,12 @@ async def test_staff_of_the_households_scope_record_a_visit(
     client: Client, issuer: TestIssuer, district_a: District
 ) -> None:
     household = district_a.households[0]
-    leader = bearer(issuer, district_a.id, ["grid_leader"], scope=district_a.grid_paths[district_a.grids[0]],
-                    user_id=uuid.uuid4())  # fmt: skip
-    response = await client.post("/api/dispatch/visits", json=visit_body(household, channel="phone", matters=[]),
-                                 headers=leader)  # fmt: skip
+    leader = bearer(
+        issuer, district_a.id, ["grid_leader"], scope=district_a.grid_paths[district_a.grids[0]], user_id=uuid.uuid4()
+    )
+    response = await client.post(
+        "/api/dispatch/visits", json=visit_body(household, channel="phone", matters=[]), headers=leader
+    )
     assert response.status_code == 201, response.text
     assert response.json()["memberId"] is None
     assert response.json()["channel"] == "phone"
@@ -165,8 +171,11 @@ async def test_the_compliance_report_lists_links_unvisited_in_the_interval(
     me = member_token(issuer, district_a, user)
     admin = staff(issuer, district_a)
     long_ago = (datetime.now(UTC) - timedelta(days=10)).isoformat()
-    assert (await client.post("/api/dispatch/visits", json=visit_body(forgotten, visitedAt=long_ago, matters=[]),
-                              headers=me)).status_code == 201  # fmt: skip
+    assert (
+        await client.post(
+            "/api/dispatch/visits", json=visit_body(forgotten, visitedAt=long_ago, matters=[]), headers=me
+        )
+    ).status_code == 201
 
     before = (await client.get("/api/dispatch/visits/compliance", headers=admin)).json()
     assert before["days"] == 7
@@ -189,8 +198,9 @@ async def test_the_compliance_report_lists_links_unvisited_in_the_interval(
     assert last["items"][0]["householdId"] == str(forgotten)
     assert last["nextOffset"] is None
     # a grid leader counts only their grid
-    leader = bearer(issuer, district_a.id, ["grid_leader"], scope=district_a.grid_paths[district_a.grids[1]],
-                    user_id=uuid.uuid4())  # fmt: skip
+    leader = bearer(
+        issuer, district_a.id, ["grid_leader"], scope=district_a.grid_paths[district_a.grids[1]], user_id=uuid.uuid4()
+    )
     mine = (await client.get("/api/dispatch/visits/compliance", headers=leader)).json()
     assert mine["total"]["links"] == 1
     assert mine["items"][0]["memberName"] == "李**"
@@ -200,5 +210,6 @@ async def test_the_compliance_report_lists_links_unvisited_in_the_interval(
     month = (await client.get("/api/dispatch/visits/compliance", headers=admin)).json()
     assert month["days"] == 30
     assert month["total"]["unvisited"] == 1
-    assert (await client.patch("/api/dispatch/settings", json={"visitIntervalDays": "30"},
-                               headers=admin)).status_code == 422  # fmt: skip
+    assert (
+        await client.patch("/api/dispatch/settings", json={"visitIntervalDays": "30"}, headers=admin)
+    ).status_code == 422

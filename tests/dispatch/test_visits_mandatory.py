@@ -35,9 +35,13 @@ def household_event(
     district: District, household: uuid.UUID, kind: str, members: list[uuid.UUID]
 ) -> HouseholdEventRecorded:
     return HouseholdEventRecorded(
-        tenant_id=district.id, event_id=uuid.uuid4(), household_id=household, kind=kind,
-        occurred_on=date.today() - timedelta(days=1), linked_member_ids=members,
-    )  # fmt: skip
+        tenant_id=district.id,
+        event_id=uuid.uuid4(),
+        household_id=household,
+        kind=kind,
+        occurred_on=date.today() - timedelta(days=1),
+        linked_member_ids=members,
+    )
 
 
 async def task_rows(district: District) -> list[Any]:
@@ -85,8 +89,9 @@ async def test_kinds_outside_the_eight_raise_nothing_and_the_grid_leader_takes_a
     leader = uuid.uuid4()
 
     async def lead(session: AsyncSession) -> None:
-        await session.execute(update(DirectoryGrid).where(DirectoryGrid.grid_id == district_a.grids[0])
-                              .values(leader_member_id=leader))  # fmt: skip
+        await session.execute(
+            update(DirectoryGrid).where(DirectoryGrid.grid_id == district_a.grids[0]).values(leader_member_id=leader)
+        )
 
     await district_a.run(lead)
     await consumer.handle(envelope(household_event(district_a, household, "conflict", [])))
@@ -109,8 +114,9 @@ async def test_a_visit_closes_the_task_and_overdue_tasks_are_listed_for_staff(
     assert (await client.get("/api/dispatch/visits/tasks?state=overdue", headers=admin)).json()["items"] == []
 
     async def lapse(session: AsyncSession) -> None:
-        await session.execute(text("UPDATE visit_task SET due_at = now() - interval '1 hour' WHERE household_id = :h"),
-                              {"h": other})  # fmt: skip
+        await session.execute(
+            text("UPDATE visit_task SET due_at = now() - interval '1 hour' WHERE household_id = :h"), {"h": other}
+        )
 
     await district_a.run(lapse)
     overdue = (await client.get("/api/dispatch/visits/tasks?state=overdue", headers=admin)).json()["items"]
@@ -119,8 +125,9 @@ async def test_a_visit_closes_the_task_and_overdue_tasks_are_listed_for_staff(
         "items"
     ] == []
 
-    visit = await client.post("/api/dispatch/visits", json=visit_body(household, matters=[]),
-                              headers=member_token(issuer, district_a, user))  # fmt: skip
+    visit = await client.post(
+        "/api/dispatch/visits", json=visit_body(household, matters=[]), headers=member_token(issuer, district_a, user)
+    )
     closed_ids = visit.json()["closedTaskIds"]
     assert len(closed_ids) == 1
     closed = (await client.get("/api/dispatch/visits/tasks?state=closed", headers=admin)).json()["items"]
@@ -136,10 +143,14 @@ async def test_a_visit_before_the_event_does_not_close_its_task(
     member, user = await red_cell(district_a, household)
     await consumer.handle(envelope(household_event(district_a, household, "accident", [member])))
     earlier = (datetime.now(UTC) - timedelta(days=5)).isoformat()
-    visit = await client.post("/api/dispatch/visits", json=visit_body(household, visitedAt=earlier, matters=[]),
-                              headers=member_token(issuer, district_a, user))  # fmt: skip
+    visit = await client.post(
+        "/api/dispatch/visits",
+        json=visit_body(household, visitedAt=earlier, matters=[]),
+        headers=member_token(issuer, district_a, user),
+    )
     assert visit.status_code == 201
     assert visit.json()["closedTaskIds"] == []
-    leader = bearer(issuer, district_a.id, ["grid_leader"], scope=district_a.grid_paths[district_a.grids[1]],
-                    user_id=uuid.uuid4())  # fmt: skip
+    leader = bearer(
+        issuer, district_a.id, ["grid_leader"], scope=district_a.grid_paths[district_a.grids[1]], user_id=uuid.uuid4()
+    )
     assert (await client.get("/api/dispatch/visits/tasks", headers=leader)).json()["items"] == []

@@ -14,11 +14,10 @@ from typing import IO, Any
 
 from litestar.response import Stream
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from services.console.api import Api
 from services.console.bulk.problems import Gettext, explain
+from services.console.reports.workbook import XLSX, text_cell
 from shared.clock import china_today
 from shared.storage.content import content_disposition
 
@@ -26,16 +25,6 @@ SPOOL_BYTES = 4 * 1024 * 1024
 CHUNK_BYTES = 64 * 1024
 TITLE = "错误报告"
 HEADERS = ("行号", "列", "问题")  # as orgtree's own report has them
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _text(sheet: WriteOnlyWorksheet, value: str) -> Any:
-    """Text stays text, never a formula (a message left as it came may quote a cell starting with '=')."""
-    if not value.startswith("="):
-        return value
-    cell = WriteOnlyCell(sheet, value=value)
-    cell.data_type = "s"
-    return cell
 
 
 def write_report(problems: dict[str, Any], gettext: Gettext) -> IO[bytes]:
@@ -44,9 +33,9 @@ def write_report(problems: dict[str, Any], gettext: Gettext) -> IO[bytes]:
     sheet = book.create_sheet(TITLE)
     sheet.append(list(HEADERS))
     for problem in problems["errors"]:
-        sheet.append([problem["row"], problem["column"], _text(sheet, explain(problem["message"], gettext).words)])
+        sheet.append([problem["row"], problem["column"], text_cell(sheet, explain(problem["message"], gettext).words)])
     if not problems["errors"] and problems.get("detail"):  # the file as a whole could not be read
-        sheet.append([None, "", _text(sheet, explain(problems["detail"], gettext).words)])
+        sheet.append([None, "", text_cell(sheet, explain(problems["detail"], gettext).words)])
     out: IO[bytes] = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 - streamed, then closed
     try:
         book.save(out)

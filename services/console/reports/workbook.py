@@ -18,27 +18,28 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SHEET_NAME = re.compile(r"[\[\]:*?/\\]")  # characters Excel refuses in a sheet's name
 
 
-def _text(sheet: WriteOnlyWorksheet, value: str) -> Any:  # a WriteOnlyCell (a factory function, not a type)
+def text_cell(sheet: WriteOnlyWorksheet, value: str) -> Any:  # a WriteOnlyCell (a factory function, not a type)
+    """Text kept as text: a value starting with '=' is never run as a formula."""
     cell = WriteOnlyCell(sheet, value=value)
     cell.data_type = "s"
     return cell
 
 
 def _row(sheet: WriteOnlyWorksheet, line: Line) -> list[Any]:
-    return [_text(sheet, line.name), *(_text(sheet, c) if isinstance(c, str) else c for c in line.cells)]
+    return [text_cell(sheet, line.name), *(text_cell(sheet, c) if isinstance(c, str) else c for c in line.cells)]
 
 
 def workbook(tables: list[Table]) -> bytes:
     book = Workbook(write_only=True)
     for number, table in enumerate(tables, start=1):
         sheet = book.create_sheet(f"{number} {SHEET_NAME.sub('_', table.title)}"[:31])
-        sheet.append([_text(sheet, header) for header in table.headers])
+        sheet.append([text_cell(sheet, header) for header in table.headers])
         for line in table.lines:
             sheet.append(_row(sheet, line))
         if table.total:
             sheet.append(_row(sheet, table.total))
         if table.note:
-            sheet.append([_text(sheet, table.note)])
+            sheet.append([text_cell(sheet, table.note)])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -34,14 +34,19 @@ async def load_visits(session: AsyncSession, desk: TicketService) -> str:
     if await session.scalar(select(func.count()).select_from(Visit)):
         return "visits already loaded"
     rows = await session.execute(
-        select(DirectoryLink.household_id, DirectoryLink.member_id, DirectoryHousehold.grid_id, DirectoryGrid.path,
-               Provider.name)
+        select(
+            DirectoryLink.household_id,
+            DirectoryLink.member_id,
+            DirectoryHousehold.grid_id,
+            DirectoryGrid.path,
+            Provider.name,
+        )
         .join(DirectoryHousehold, DirectoryHousehold.household_id == DirectoryLink.household_id)
         .join(DirectoryGrid, DirectoryGrid.grid_id == DirectoryHousehold.grid_id)
         .join(Provider, Provider.member_id == DirectoryLink.member_id, isouter=True)
         .order_by(DirectoryLink.household_id, DirectoryLink.member_id)
         .limit(LINKS)
-    )  # fmt: skip
+    )
     links = rows.all()
     if not links:
         return "visits: no red-cell links here yet (run `redcell demo load` again once the worker has run)"
@@ -51,11 +56,17 @@ async def load_visits(session: AsyncSession, desk: TicketService) -> str:
         weeks = (0, 1, 2) if number % 3 else ((2,) if number % 2 else ())
         for week in weeks:
             visit = Visit(
-                household_id=household_id, grid_id=grid_id, grid_path=path, member_id=member_id,
-                visitor_name=name or "", recorded_by=uuid.UUID(int=0), channel="in_person" if week else "phone",
+                household_id=household_id,
+                grid_id=grid_id,
+                grid_path=path,
+                member_id=member_id,
+                visitor_name=name or "",
+                recorded_by=uuid.UUID(int=0),
+                channel="in_person" if week else "phone",
                 visited_at=at - timedelta(days=7 * week + 1 + number % 5, hours=number % 7),
-                note=NOTES[(number + week) % len(NOTES)], recorded_at=at,
-            )  # fmt: skip
+                note=NOTES[(number + week) % len(NOTES)],
+                recorded_at=at,
+            )
             session.add(visit)
             await session.flush()
             visits += 1
@@ -65,14 +76,26 @@ async def load_visits(session: AsyncSession, desk: TicketService) -> str:
                     channel=Channel.VISIT, title=summary, description=visit.note, household_id=household_id
                 )
                 ticket = await desk.create(call)
-                session.add(VisitMatter(visit_id=visit.id, position=0, summary=summary, outcome="ticket",
-                                        ticket_id=ticket.id, ticket_number=ticket.number))  # fmt: skip
+                session.add(
+                    VisitMatter(
+                        visit_id=visit.id,
+                        position=0,
+                        summary=summary,
+                        outcome="ticket",
+                        ticket_id=ticket.id,
+                        ticket_number=ticket.number,
+                    )
+                )
                 tickets += 1
     household_id, member_id = links[0][0], links[0][1]
     event = HouseholdEventRecorded(
-        tenant_id=desk.principal.tenant_id or uuid.UUID(int=0), event_id=DEMO_EVENT, household_id=household_id,
-        kind="hospitalised", occurred_on=china_today(), linked_member_ids=[member_id],
-    )  # fmt: skip
+        tenant_id=desk.principal.tenant_id or uuid.UUID(int=0),
+        event_id=DEMO_EVENT,
+        household_id=household_id,
+        kind="hospitalised",
+        occurred_on=china_today(),
+        linked_member_ids=[member_id],
+    )
     await household_event_recorded(session, event)
     return (
         f"visits: {visits} by the red cells of {len(links)} links, {tickets} matters became tickets, 1 mandatory visit"
