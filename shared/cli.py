@@ -85,16 +85,25 @@ def cmd_migrate(args: argparse.Namespace) -> None:
     print(f"migrated: {', '.join(names)}")
 
 
+DEMO_SETTLE_TIMEOUT_S = 600
+
+
 def cmd_demo(_: argparse.Namespace) -> None:
+    from shared.messaging.settle import EventFlow
     from shared.settings import get_settings
 
     settings = get_settings()
-    # The gateway's loader (first) creates the districts; each service then loads its part of them.
+    # The gateway's loader (first) creates the districts; each service then loads its part of them, once the
+    # events the loaders before it published have been delivered (orgtree's links reach dispatch's directory).
     districts: list[dict[str, Any]] = []
     lines: list[str] = []
-    for component in components().values():
-        loader = component.demo_loader()
-        if loader is not None:
+    with EventFlow(settings) as flow:
+        for component in components().values():
+            loader = component.demo_loader()
+            if loader is None:
+                continue
+            if districts and not flow.wait_at_rest(DEMO_SETTLE_TIMEOUT_S):
+                lines.append(f"events still pending after {DEMO_SETTLE_TIMEOUT_S} s: the workers deliver them")
             lines += asyncio.run(loader(settings, districts))
     for line in lines:
         print(line)

@@ -1,7 +1,9 @@
 """The demo answers its own calls (``make dev``): orgtree's loader makes the gateway's volunteer logins members of
 one grid, dispatch's loader gives them and the seeded teams their logins and phones, and once orgtree's events
 have reached dispatch (applied here as the relay and worker would) a call for one of their households is offered
-to a volunteer who can sign in, by SMS too."""
+to a volunteer who can sign in, by SMS too. Then the loader writes a few weeks of visits by the red cells, so the
+compliance report shows links visited and links not; a few matters became tickets and one hospitalisation raised
+a mandatory visit. Loading again changes nothing."""
 
 from __future__ import annotations
 
@@ -87,18 +89,21 @@ async def call_for(client: AsyncTestClient, issuer: TestIssuer, district: Distri
     return ticket_id
 
 
-async def test_a_call_for_a_demo_household_is_offered_to_a_volunteer_who_signs_in(
+async def test_a_call_for_a_demo_household_is_offered_to_a_volunteer_who_signs_in_and_the_visits_are_shown(
     client: AsyncTestClient,
     issuer: TestIssuer,
     settings: Settings,
     dispatch_db: AsyncEngine,
     orgtree_ready: None,
 ) -> None:
+    """One story, as loading 龙湾区's tree takes most of a minute: the calls, then the visits."""
     tenant = longwan()
     tenant_id = uuid.UUID(tenant["id"])
     await load_orgtree_demo(settings, [tenant])
     lines = await load_dispatch_demo(settings, [tenant])
     assert "offers reach 3 member volunteers and 5 teams who sign in" in lines[-1]
+    # Loaded before orgtree's events arrived (`redcell demo load` waits for them; see tests/messaging/test_settle.py)
+    assert any("no red-cell links here yet" in line for line in lines)
     district = District(tenant_id, dispatch_db)
     volunteers = tenant["volunteers"]
     grid = volunteers[0]["gridId"]
@@ -158,8 +163,22 @@ async def test_a_call_for_a_demo_household_is_offered_to_a_volunteer_who_signs_i
     [entry] = [e for e in outbox.json() if e["notificationId"] == str(sms.id)]
     assert entry["phone"] == first["phone"][:3] + "****" + first["phone"][-4:]
 
+    loaded = await load_dispatch_demo(settings, [tenant])  # now the links are there: the visits
+    assert "already loaded" in loaded[0]
+    assert any(line.strip().startswith("visits: ") and "matters became tickets" in line for line in loaded), loaded
+    admin = bearer(issuer, tenant_id, ["district_admin"], user_id=uuid.uuid4())
+    report = (await client.get("/api/dispatch/visits/compliance", headers=admin)).json()
+    assert report["days"] == 7
+    assert 0 < report["total"]["unvisited"] < report["total"]["links"]  # both visited and unvisited links
+    tasks = (await client.get("/api/dispatch/visits/tasks", headers=admin)).json()["items"]
+    assert [(t["kind"], t["assignedAs"]) for t in tasks] == [("hospitalised", "linked")]
+    made = await district.run(visit_tickets)
+    assert made > 0
+
     again = await load_dispatch_demo(settings, [tenant])  # make dev again: nothing changes
     assert "already loaded" in again[0]
+    assert any("visits already loaded" in line for line in again)
+    assert await district.run(visit_tickets) == made
 
     def kept(p: Provider) -> tuple[object, ...]:
         return p.name, p.phone_cipher, p.pre_service_completed_at
@@ -167,3 +186,11 @@ async def test_a_call_for_a_demo_household_is_offered_to_a_volunteer_who_signs_i
     assert {p.user_id: kept(p) for p in await district.run(providers)} == {
         p.user_id: kept(p) for p in signed_in.values()
     }
+
+
+async def visit_tickets(session: AsyncSession) -> int:
+    """Tickets the demo's visits' matters became."""
+    found = await session.scalar(
+        text("SELECT count(*) FROM visit_matter m JOIN ticket t ON t.id = m.ticket_id WHERE t.channel = 'visit'")
+    )
+    return int(found or 0)
