@@ -31,7 +31,7 @@ down: ## Stop the development servers (data is kept in .dev/)
 
 test: $(STAMP) ## Run the whole test suite against real servers it starts itself (and a real browser)
 	$(BIN)/python -m deploy.system_packages ensure
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q --durations=25
 
 lint: $(STAMP) ## ruff, mypy and the import contracts
 	$(BIN)/ruff check .

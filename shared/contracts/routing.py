@@ -14,6 +14,7 @@ _SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
     "orgtree.HouseholdPlaced": ("dispatch", "documents"),
     "orgtree.HouseholdLinked": ("dispatch",),
     "orgtree.HouseholdUnlinked": ("dispatch",),
+    "orgtree.HouseholdEventRecorded": ("dispatch",),  # the eight mandatory visits (DSP-25)
     "orgtree.MemberCreated": ("dispatch", "training", "documents"),
     "orgtree.MemberUpdated": ("dispatch", "training", "documents"),
     "orgtree.MemberTransferred": ("dispatch", "training", "documents"),

@@ -110,6 +110,11 @@ class EventConsumer:
 
         return register
 
+    @property
+    def events(self) -> list[str]:
+        """The names of the events this consumer handles (each must be routed to its queue)."""
+        return sorted(self._handlers)
+
     def _sessionmaker(self, role: DbRole) -> async_sessionmaker[AsyncSession]:
         if role not in self._sessions:
             settings = self.settings
