@@ -15,15 +15,14 @@ from litestar.testing import AsyncTestClient
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from gateway.demo import OFFER_TAKERS, SYNTHETIC, TEAMS
 from services.dispatch.demo.loader import load_demo as load_dispatch_demo
 from services.dispatch.models import Notification, Provider
 from services.dispatch.notifications.delivery import Delivery
 from services.orgtree.app import MIGRATIONS as ORGTREE_MIGRATIONS
-from services.orgtree.demo.loader import load_demo as load_orgtree_demo
 from shared.db.engine import make_engine
 from shared.settings import Settings
 from tests.dispatch.builders import District, bearer, deliver, operator
+from tests.platform.demo import LoadedDemo
 from tests.platform.plugin import prepare_database
 from tests.platform.tokens import TestIssuer
 
@@ -33,17 +32,6 @@ SLUG = "wenzhou-longwan"
 @pytest.fixture(scope="module")
 async def orgtree_ready(settings: Settings) -> None:
     await prepare_database(settings, "orgtree", ORGTREE_MIGRATIONS)
-
-
-def longwan() -> dict[str, Any]:
-    """The district as the gateway's loader hands it on: its volunteer and team logins (ids made up here)."""
-    prefix, names = OFFER_TAKERS[SLUG]
-    volunteers = [
-        {"username": f"{prefix}-volunteer-{k}", "userId": str(uuid.uuid4()), "name": f"{name}{SYNTHETIC}"}
-        for k, name in enumerate(names[:3], start=1)
-    ]
-    teams = [{"username": f"{prefix}-{code}", "userId": str(uuid.uuid4()), "name": name} for code, name in TEAMS]
-    return {"id": str(uuid.uuid4()), "slug": SLUG, "name": "龙湾区", "volunteers": volunteers, "teams": teams}
 
 
 async def orgtree_rows(settings: Settings, sql: str, **params: Any) -> list[Any]:
@@ -94,14 +82,13 @@ async def test_a_call_for_a_demo_household_is_offered_to_a_volunteer_who_signs_i
     issuer: TestIssuer,
     settings: Settings,
     dispatch_db: AsyncEngine,
-    orgtree_ready: None,
+    orgtree_demo: LoadedDemo,
 ) -> None:
-    """One story, as loading 龙湾区's tree takes most of a minute: the calls, then the visits."""
-    tenant = longwan()
+    """One story on 龙湾区's tree (loaded once for the session): the calls, then the visits."""
+    tenant = orgtree_demo.tenants[SLUG]
     tenant_id = uuid.UUID(tenant["id"])
-    await load_orgtree_demo(settings, [tenant])
     lines = await load_dispatch_demo(settings, [tenant])
-    assert "offers reach 3 member volunteers and 5 teams who sign in" in lines[-1]
+    assert "offers reach 4 member volunteers and 5 teams who sign in" in lines[-1]
     # Loaded before orgtree's events arrived (`redcell demo load` waits for them; see tests/messaging/test_settle.py)
     assert any("no red-cell links here yet" in line for line in lines)
     district = District(tenant_id, dispatch_db)

@@ -24,6 +24,7 @@ from shared.db.migrations import create_kernel_tables
 from shared.db.urls import database_url
 from shared.settings import PostgresSettings, RedisSettings, S3Settings, Settings
 from tests.platform.browser import browser, new_page  # noqa: F401 - the console's real browser
+from tests.platform.demo import orgtree_demo  # noqa: F401 - the demo districts' trees, loaded once
 from tests.platform.platform import platform  # noqa: F401 - the session's end-to-end fixture
 
 KERNEL_TEST_SERVICE = "kerneltest"
