@@ -7,14 +7,21 @@ from pathlib import Path
 from litestar import Litestar
 
 from services.orgtree import SERVICE
+from services.orgtree.activity.controllers import ActivityController
+from services.orgtree.broadcast.controllers import BroadcastController
 from services.orgtree.bulk.controllers import BulkController
 from services.orgtree.cadres.controllers import CadreController
+from services.orgtree.elections.controllers import ElectionController
 from services.orgtree.grids.controllers import GridLeaderController
 from services.orgtree.groupings.controllers import GroupingController
 from services.orgtree.honours.controllers import HonourController
+from services.orgtree.honours.coverage_controller import CoverageController
 from services.orgtree.households.controllers import HouseholdController
+from services.orgtree.instructors.controllers import InstructorController
 from services.orgtree.levels.controllers import DistrictSetupController
 from services.orgtree.links.controllers import GuidanceController, HouseholdLinkController
+from services.orgtree.lost_members.controllers import LostMemberController
+from services.orgtree.members.claim_controller import PostClaimController
 from services.orgtree.members.controllers import MemberController, PostController
 from services.orgtree.nodes.controllers import NodeController
 from services.orgtree.redflag.controllers import RedFlagController
@@ -46,6 +53,13 @@ def create_app(settings: Settings | None = None, *, verifier: TokenVerifier | No
             BulkController,
             HonourController,
             RedFlagController,
+            InstructorController,
+            PostClaimController,
+            CoverageController,
+            ActivityController,
+            ElectionController,
+            BroadcastController,
+            LostMemberController,
         ],
         settings or get_settings(),
         title="Redcell orgtree",

@@ -1,15 +1,19 @@
 """Every table of the orgtree service, for alembic and the tests; each model lives beside its domain."""
 
+from services.orgtree.activity.models import OrgLifeAttendance
 from services.orgtree.bulk.models import ImportJob
 from services.orgtree.cadres.models import CadrePosting
 from services.orgtree.database import Base
+from services.orgtree.elections.models import Election, ElectionCandidate, ElectionVote
 from services.orgtree.grids.models import GridLeader
 from services.orgtree.groupings.models import Grouping, GroupingMember
-from services.orgtree.honours.models import Disposition, HonourTitle, MemberWarning, StarLevel
+from services.orgtree.honours.models import Disposition, HonourTitle, MemberWarning, RedFlagTarget, StarLevel
 from services.orgtree.households.models import Household, HouseholdEvent
+from services.orgtree.instructors.models import GroupInstructor
 from services.orgtree.levels.models import DistrictSettings, OrgLevel
 from services.orgtree.links.models import GuidanceContact, GuidanceLink, HouseholdLink
-from services.orgtree.members.models import Member, MembershipTransfer, Post
+from services.orgtree.lost_members.models import LostMemberCase, LostMemberStep
+from services.orgtree.members.models import Member, MembershipTransfer, Post, PostClaim
 from services.orgtree.nodes.models import OrgNode, OrgNodeVersion, TreeKind
 from services.orgtree.redflag.models import StaffingQuota, UnitBrand, UnitStaff, Venue, VenueCertification
 
@@ -18,7 +22,11 @@ __all__ = [
     "CadrePosting",
     "Disposition",
     "DistrictSettings",
+    "Election",
+    "ElectionCandidate",
+    "ElectionVote",
     "GridLeader",
+    "GroupInstructor",
     "Grouping",
     "GroupingMember",
     "GuidanceContact",
@@ -28,13 +36,18 @@ __all__ = [
     "HouseholdEvent",
     "HouseholdLink",
     "ImportJob",
+    "LostMemberCase",
+    "LostMemberStep",
     "Member",
     "MemberWarning",
     "MembershipTransfer",
     "OrgLevel",
+    "OrgLifeAttendance",
     "OrgNode",
     "OrgNodeVersion",
     "Post",
+    "PostClaim",
+    "RedFlagTarget",
     "StaffingQuota",
     "StarLevel",
     "TreeKind",

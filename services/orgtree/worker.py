@@ -5,6 +5,7 @@ from shared.settings import get_settings
 
 broker = declare_broker(get_settings())
 
+import services.orgtree.activity.actors  # noqa: E402
 import services.orgtree.bulk.actors  # noqa: E402
 import services.orgtree.honours.actors  # noqa: E402
 import services.orgtree.tenants.actors  # noqa: E402, F401  - registers handlers on the consumer

@@ -35,7 +35,7 @@ _SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
     "dispatch.WishFulfilled": ("training",),
     "dispatch.TicketOverdue": ("training",),
     # training: attendance counts towards points; pre-service training makes a volunteer dispatchable (EVT-14)
-    "training.AttendanceRecorded": ("training",),
+    "training.AttendanceRecorded": ("training", "orgtree"),  # orgtree: organisational life for ORG-18
     "training.PreServiceTrainingCompleted": ("dispatch",),
     # re-education (TRN-05): orgtree's warning opens a case, a failed case transfers the membership (EVT-01, EVT-02)
     "orgtree.MemberWarned": ("training",),

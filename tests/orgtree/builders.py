@@ -68,8 +68,14 @@ class Slice:
     async def member(self, serial: int, grid: dict[str, Any] | str | None = "default", **extra: Any) -> dict[str, Any]:
         """A member of the village branch, in ``grid`` (default: the first grid; None: no grid)."""
         grid_id = self.grid["id"] if grid == "default" else grid["id"] if isinstance(grid, dict) else None
-        body = {"name": f"党员{serial}", "branchId": self.branch["id"], "idCard": id_card(serial),
-                "phone": mobile(serial), "gridId": grid_id, **extra}  # fmt: skip
+        body = {
+            "name": f"党员{serial}",
+            "branchId": self.branch["id"],
+            "idCard": id_card(serial),
+            "phone": mobile(serial),
+            "gridId": grid_id,
+            **extra,
+        }
         created: dict[str, Any] = await self.admin.post("/members", body)
         self.members.append(created)
         return created
@@ -94,8 +100,21 @@ async def build_slice(client: AsyncTestClient, issuer: TestIssuer, district: Dis
     grid = await admin.unit(village, "grid", "上河一组网格", formationBasis="production_team")
     grid2 = await admin.unit(village, "grid", "上河二组网格")
     far_grid = await admin.unit(other_village, "grid", "永中一网格")
-    return Slice(admin, roots["administrative"], roots["party"], street, other, village, village2, grid, grid2,
-                 far_grid, committee, branch, organ)  # fmt: skip
+    return Slice(
+        admin,
+        roots["administrative"],
+        roots["party"],
+        street,
+        other,
+        village,
+        village2,
+        grid,
+        grid2,
+        far_grid,
+        committee,
+        branch,
+        organ,
+    )
 
 
 async def outbox(settings: Settings, tenant: uuid.UUID, event: str) -> list[dict[str, Any]]:

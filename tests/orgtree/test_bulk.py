@@ -97,8 +97,18 @@ def csv_bytes(header: Sequence[object], rows: Sequence[Sequence[object]], encodi
 def member_row(
     seq: int, *, branch: str = YAOXI_BRANCH, grid: str = YAOXI_GRID, id_card: str | None = None
 ) -> list[Any]:
-    return [f"党员{seq}", id_card or id_number(seq), phone(seq), branch, grid, "在职党员", "入党积极分子",
-            "2001-07-01", "信息收集员", "个人自荐"]  # fmt: skip
+    return [
+        f"党员{seq}",
+        id_card or id_number(seq),
+        phone(seq),
+        branch,
+        grid,
+        "在职党员",
+        "入党积极分子",
+        "2001-07-01",
+        "信息收集员",
+        "个人自荐",
+    ]
 
 
 def household_row(label: str, *, grid: str = YAOXI_GRID, categories: str = "种植户") -> list[Any]:

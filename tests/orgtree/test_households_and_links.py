@@ -17,9 +17,13 @@ async def test_household_personal_data_is_masked_and_restricted_categories_hidde
 ) -> None:
     s = await build_slice(client, issuer, district_a)
     household = await s.household(
-        "上河一组3号", headName="王建国", address="浙江省温州市龙湾区瑶溪街道上河村3号", phone=mobile(500),
-        categories=["low_income", "empty_nest"], isMemberHub=True,
-    )  # fmt: skip
+        "上河一组3号",
+        headName="王建国",
+        address="浙江省温州市龙湾区瑶溪街道上河村3号",
+        phone=mobile(500),
+        categories=["low_income", "empty_nest"],
+        isMemberHub=True,
+    )
     assert household["headName"] == "王**"
     assert household["phone"] == "138****0500"
     assert "上河村3号" not in household["address"]
@@ -27,13 +31,17 @@ async def test_household_personal_data_is_masked_and_restricted_categories_hidde
     grid_leader = Api(client, bearer(issuer, district_a.id, ["grid_leader"], scope=s.grid["path"]))
     seen = await grid_leader.get(f"/households/{household['id']}")
     assert seen["categories"] == ["empty_nest", "restricted"]
-    bad = await s.admin.post("/households", {"gridId": s.grid["id"], "label": "x", "categories": ["rich"],
-                                             "phone": "110", "plaqueIssuedOn": "2020-01-01"}, expect=422)  # fmt: skip
+    bad = await s.admin.post(
+        "/households",
+        {"gridId": s.grid["id"], "label": "x", "categories": ["rich"], "phone": "110", "plaqueIssuedOn": "2020-01-01"},
+        expect=422,
+    )
     assert {e["field"] for e in bad["errors"]} == {"body.categories", "body.phone", "body.plaqueIssuedOn"}
     found = await s.admin.post("/households/lookup", {"phone": mobile(500)}, expect=200)
     assert [h["id"] for h in found] == [household["id"]]
-    clear = await s.admin.post(f"/households/{household['id']}/reveal", {"field": "address", "purpose": "上门走访"},
-                               expect=200)  # fmt: skip
+    clear = await s.admin.post(
+        f"/households/{household['id']}/reveal", {"field": "address", "purpose": "上门走访"}, expect=200
+    )
     assert clear["value"] == "浙江省温州市龙湾区瑶溪街道上河村3号"
 
 
@@ -46,19 +54,25 @@ async def test_links_stay_within_the_districts_range(
     households = [await s.household(f"户{i}") for i in range(5)]
     for household in households[:3]:
         await s.admin.post(f"/members/{member['id']}/households", {"householdId": household["id"]})
-    too_many = await s.admin.post(f"/members/{member['id']}/households", {"householdId": households[3]["id"]},
-                                  expect=422)  # fmt: skip
+    too_many = await s.admin.post(
+        f"/members/{member['id']}/households", {"householdId": households[3]["id"]}, expect=422
+    )
     assert too_many["errors"][0]["field"] == "body.householdId"
     assert "2–3" in too_many["errors"][0]["message"]
     twice = await s.admin.post(f"/members/{member['id']}/households", {"householdId": households[0]["id"]}, 409)
     assert "already" in twice["detail"]
-    one = await s.admin.call("PUT", f"/members/{member['id']}/households", 422,
-                             json={"householdIds": [households[4]["id"]]})  # fmt: skip
+    one = await s.admin.call(
+        "PUT", f"/members/{member['id']}/households", 422, json={"householdIds": [households[4]["id"]]}
+    )
     assert one["errors"][0]["field"] == "body.householdIds"
     served = await s.admin.get(f"/members/{member['id']}/households")
     assert sorted(h["id"] for h in served) == sorted(h["id"] for h in households[:3])
-    replaced = await s.admin.call("PUT", f"/members/{member['id']}/households", 200,
-                                  json={"householdIds": [households[3]["id"], households[4]["id"]]})  # fmt: skip
+    replaced = await s.admin.call(
+        "PUT",
+        f"/members/{member['id']}/households",
+        200,
+        json={"householdIds": [households[3]["id"], households[4]["id"]]},
+    )
     assert sorted(x["householdId"] for x in replaced) == sorted([households[3]["id"], households[4]["id"]])
     await s.admin.call("DELETE", f"/members/{member['id']}/households/{households[3]['id']}", 204)
     linked = await outbox(settings, district_a.id, "orgtree.HouseholdLinked")
@@ -83,11 +97,16 @@ async def test_concurrent_claims_cannot_overshoot_the_maximum(
     await s.admin.call("PATCH", "/settings", 200, json={"householdLinksMin": 1, "householdLinksMax": 2})
     member = await s.member(21)
     households = [await s.household(f"并发{i}") for i in range(6)]
-    responses = await asyncio.gather(*(
-        client.post(f"/api/orgtree/members/{member['id']}/households", json={"householdId": h["id"]},
-                    headers=s.admin.headers)
-        for h in households
-    ))  # fmt: skip
+    responses = await asyncio.gather(
+        *(
+            client.post(
+                f"/api/orgtree/members/{member['id']}/households",
+                json={"householdId": h["id"]},
+                headers=s.admin.headers,
+            )
+            for h in households
+        )
+    )
     assert sorted(r.status_code for r in responses) == [201, 201, 422, 422, 422, 422]
     assert len(await s.admin.get(f"/members/{member['id']}/households")) == 2
 
@@ -112,14 +131,20 @@ async def test_one_leader_per_grid(
     await s.admin.call("PUT", path, 200, json={"memberId": second["id"], "kind": "party_group_leader"})
     changes = await outbox(settings, district_a.id, "orgtree.GridLeaderChanged")
     assert [(c["member_id"], c["previous_member_id"]) for c in changes] == [
-        (first["id"], None), (None, first["id"]), (second["id"], None),
-    ]  # fmt: skip
+        (first["id"], None),
+        (None, first["id"]),
+        (second["id"], None),
+    ]
     race_grid = s.grid2
     racers = [await s.member(40 + i, grid=race_grid) for i in range(5)]
-    responses = await asyncio.gather(*(
-        client.put(f"/api/orgtree/grids/{race_grid['id']}/leader", json={"memberId": m["id"]}, headers=s.admin.headers)
-        for m in racers
-    ))  # fmt: skip
+    responses = await asyncio.gather(
+        *(
+            client.put(
+                f"/api/orgtree/grids/{race_grid['id']}/leader", json={"memberId": m["id"]}, headers=s.admin.headers
+            )
+            for m in racers
+        )
+    )
     assert sorted(r.status_code for r in responses) == [200, 409, 409, 409, 409]
 
 
@@ -130,14 +155,18 @@ async def test_a_household_event_names_the_members_to_visit(
     member = await s.member(50)
     household = await s.household("住院户")
     await s.admin.post(f"/members/{member['id']}/households", {"householdId": household["id"]})
-    future = await s.admin.post(f"/households/{household['id']}/events", {"kind": "hospitalised",
-                                                                          "occurredOn": "2999-01-01"}, 422)  # fmt: skip
+    future = await s.admin.post(
+        f"/households/{household['id']}/events", {"kind": "hospitalised", "occurredOn": "2999-01-01"}, 422
+    )
     assert future["errors"][0]["field"] == "body.occurredOn"
-    unknown = await s.admin.post(f"/households/{household['id']}/events", {"kind": "party", "occurredOn": "2026-01-01"},
-                                 422)  # fmt: skip
+    unknown = await s.admin.post(
+        f"/households/{household['id']}/events", {"kind": "party", "occurredOn": "2026-01-01"}, 422
+    )
     assert unknown["errors"][0]["field"] == "body.kind"
-    await s.admin.post(f"/households/{household['id']}/events",
-                       {"kind": "hospitalised", "occurredOn": "2026-11-01", "note": "王大爷住院"})  # fmt: skip
+    await s.admin.post(
+        f"/households/{household['id']}/events",
+        {"kind": "hospitalised", "occurredOn": "2026-11-01", "note": "王大爷住院"},
+    )
     events = await outbox(settings, district_a.id, "orgtree.HouseholdEventRecorded")
     assert len(events) == 1
     assert events[0]["linked_member_ids"] == [member["id"]]

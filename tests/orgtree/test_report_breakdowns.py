@@ -87,7 +87,7 @@ async def test_unposted_members_carry_their_grids_name(
     s = await build_slice(client, issuer, district_a)
     in_grid = await s.member(220, flags=["without_office"])
     no_grid = await s.member(221, grid=None, flags=["without_office"])
-    await s.member(222, flags=["without_office"], postCode="dispute_mediator", postMethod="democratic_nomination")
+    await s.member(222, flags=["without_office"], postCode="dispute_mediator", postMethod="branch_nomination")
     listed = await s.admin.get("/reports/unposted-members", within=s.committee["id"])  # by branch: both
     assert [(m["memberId"], m["gridId"], m["gridName"]) for m in listed] == [
         (in_grid["id"], s.grid["id"], "上河一组网格"),

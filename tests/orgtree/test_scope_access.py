@@ -84,8 +84,9 @@ async def test_another_districts_households_grids_links_and_reports_are_404(
     household = await s.household("甲区户", phone="13800000066")
     await s.admin.post(f"/members/{member['id']}/households", {"householdId": household["id"]})
     guidance = await s.admin.post("/guidance-links", {"cadreId": member["id"], "memberId": other_member["id"]})
-    posting = await s.admin.post("/cadre-postings", {"kind": "stationed", "memberId": member["id"],
-                                                    "villageId": s.village["id"]})  # fmt: skip
+    posting = await s.admin.post(
+        "/cadre-postings", {"kind": "stationed", "memberId": member["id"], "villageId": s.village["id"]}
+    )
     courtyard = await s.admin.post(
         "/groupings", {"kind": "red_cell_cluster", "name": "甲区团", "anchorId": s.village["id"]}
     )

@@ -39,9 +39,17 @@ async def test_rural_and_urban_level_schemas_load_in_two_districts(
     assert "cannot hang under" in wrong_parent["detail"]
     in_use = await rural.call("PUT", "/levels/administrative", 409, json={"template": "urban"})
     assert "town" in in_use["detail"]
-    custom = await urban.call("PUT", "/levels/administrative", 422, json={"levels": [
-        {"code": "district", "label": "区"}, {"code": "zone", "label": "片区", "parents": ["nowhere"]},
-    ]})  # fmt: skip
+    custom = await urban.call(
+        "PUT",
+        "/levels/administrative",
+        422,
+        json={
+            "levels": [
+                {"code": "district", "label": "区"},
+                {"code": "zone", "label": "片区", "parents": ["nowhere"]},
+            ]
+        },
+    )
     assert custom["errors"][0]["field"] == "body.levels"
     street_admin = Api(client, bearer(issuer, district_a.id, ["street_admin"], scope=town["path"]))
     await street_admin.call("PUT", "/levels/administrative", 403, json={"template": "urban"})
@@ -52,16 +60,23 @@ async def test_party_units_link_to_administrative_units_only(
 ) -> None:
     s = await build_slice(client, issuer, district_a)
     assert s.branch["linkedNodeId"] == s.village["id"]
-    to_party = await s.admin.post("/nodes", {"parentId": s.committee["id"], "level": "branch", "name": "x",
-                                            "linkedNodeId": s.committee["id"]}, 422)  # fmt: skip
+    to_party = await s.admin.post(
+        "/nodes",
+        {"parentId": s.committee["id"], "level": "branch", "name": "x", "linkedNodeId": s.committee["id"]},
+        422,
+    )
     assert to_party["errors"][0]["field"] == "body.linkedNodeId"
-    from_admin = await s.admin.post("/nodes", {"parentId": s.village["id"], "level": "grid", "name": "x",
-                                              "linkedNodeId": s.village["id"]}, 422)  # fmt: skip
+    from_admin = await s.admin.post(
+        "/nodes", {"parentId": s.village["id"], "level": "grid", "name": "x", "linkedNodeId": s.village["id"]}, 422
+    )
     assert from_admin["errors"][0]["field"] == "body.linkedNodeId"
     other = Api(client, bearer(issuer, district_b.id, ["district_admin"]))
     b_party = next(n for n in (await other.get("/nodes"))["items"] if n["tree"] == "party")
-    await other.post("/nodes", {"parentId": b_party["id"], "level": "street_working_committee", "name": "x",
-                                "linkedNodeId": s.village["id"]}, 404)  # fmt: skip
+    await other.post(
+        "/nodes",
+        {"parentId": b_party["id"], "level": "street_working_committee", "name": "x", "linkedNodeId": s.village["id"]},
+        404,
+    )
     special = await s.admin.unit(s.committee, "party_spirit_education_branch", "党风党性教育党支部")
     assert special["tree"] == "party"
     moved = await s.admin.post(f"/nodes/{s.branch['id']}/move", {"newParentId": s.village["id"]}, 409)
@@ -85,8 +100,9 @@ async def test_dual_network_gives_each_grid_one_party_group(
     assert by_grid[grid["id"]] == groups[0]["id"]
     assert by_grid[orphan["id"]] is None
     assert by_grid[s.grid["id"]] is None  # created before the district switched fusion on
-    bad_basis = await s.admin.post("/nodes", {"parentId": s.village["id"], "level": "grid", "name": "x",
-                                             "formationBasis": "astrology"}, 422)  # fmt: skip
+    bad_basis = await s.admin.post(
+        "/nodes", {"parentId": s.village["id"], "level": "grid", "name": "x", "formationBasis": "astrology"}, 422
+    )
     assert bad_basis["errors"][0]["field"] == "body.formationBasis"
 
 
@@ -135,14 +151,26 @@ async def test_network_rollup_counts_the_chain_under_a_street(
     await s.admin.post(
         "/cadre-postings", {"kind": "stationed", "memberId": cadres[0]["id"], "villageId": s.village["id"]}
     )
-    await s.admin.post("/cadre-postings", {"kind": "stationed", "memberId": cadres[0]["id"],
-                                          "villageId": s.village2["id"]})  # fmt: skip
-    await s.admin.post("/cadre-postings", {"kind": "village", "memberId": cadres[1]["id"], "villageId": s.village["id"],
-                                          "role": "secretary", "oneShoulder": True})  # fmt: skip
-    await s.admin.post("/cadre-postings", {"kind": "village", "memberId": cadres[2]["id"], "villageId": s.village["id"],
-                                          "crossAppointed": True})  # fmt: skip
-    not_village = await s.admin.post("/cadre-postings", {"kind": "stationed", "memberId": cadres[0]["id"],
-                                                        "villageId": s.grid["id"]}, 422)  # fmt: skip
+    await s.admin.post(
+        "/cadre-postings", {"kind": "stationed", "memberId": cadres[0]["id"], "villageId": s.village2["id"]}
+    )
+    await s.admin.post(
+        "/cadre-postings",
+        {
+            "kind": "village",
+            "memberId": cadres[1]["id"],
+            "villageId": s.village["id"],
+            "role": "secretary",
+            "oneShoulder": True,
+        },
+    )
+    await s.admin.post(
+        "/cadre-postings",
+        {"kind": "village", "memberId": cadres[2]["id"], "villageId": s.village["id"], "crossAppointed": True},
+    )
+    not_village = await s.admin.post(
+        "/cadre-postings", {"kind": "stationed", "memberId": cadres[0]["id"], "villageId": s.grid["id"]}, 422
+    )
     assert not_village["errors"][0]["field"] == "body.villageId"
     await s.admin.call("PUT", f"/grids/{s.grid['id']}/leader", 200, json={"memberId": members[0]["id"]})
     await s.admin.call("PUT", f"/grids/{s.grid2['id']}/leader", 200, json={"memberId": members[4]["id"]})
@@ -167,8 +195,9 @@ async def test_guidance_report_lists_cadres_below_the_monthly_minimum(
     for day in ("2026-10-03", "2026-10-20"):
         await s.admin.post(f"/guidance-links/{link['id']}/contacts", {"contactedOn": day, "channel": "visit"})
     await s.admin.post(f"/guidance-links/{lax_link['id']}/contacts", {"contactedOn": "2026-10-05", "channel": "phone"})
-    bad_channel = await s.admin.post(f"/guidance-links/{link['id']}/contacts",
-                                     {"contactedOn": "2026-10-05", "channel": "telepathy"}, 422)  # fmt: skip
+    bad_channel = await s.admin.post(
+        f"/guidance-links/{link['id']}/contacts", {"contactedOn": "2026-10-05", "channel": "telepathy"}, 422
+    )
     assert bad_channel["errors"][0]["field"] == "body.channel"
     report = await s.admin.get("/reports/guidance", month="2026-10")
     assert [(c["cadreId"], c["linksBelowMinimum"]) for c in report["cadresBelowMinimum"]] == [(lax["id"], 2)]
@@ -183,14 +212,28 @@ async def test_courtyards_group_a_member_household_and_its_neighbours(
     contact = await s.member(110)
     hub = await s.household("党员户", plaque="communist_household", plaqueIssuedOn="2014-07-01")
     plain = await s.household("普通户")
-    refused = await s.admin.post("/groupings", {
-        "kind": "four_harmony_courtyard", "name": "x", "anchorId": s.village["id"], "hubHouseholdId": plain["id"],
-    }, 422)  # fmt: skip
+    refused = await s.admin.post(
+        "/groupings",
+        {
+            "kind": "four_harmony_courtyard",
+            "name": "x",
+            "anchorId": s.village["id"],
+            "hubHouseholdId": plain["id"],
+        },
+        422,
+    )
     assert refused["errors"][0]["field"] == "body.hubHouseholdId"
-    courtyard = await s.admin.post("/groupings", {
-        "kind": "four_harmony_courtyard", "name": "上河四和院", "anchorId": s.village["id"],
-        "contactMemberId": contact["id"], "hubHouseholdId": hub["id"], "chatGroupRef": "微信群:上河四和院",
-    })  # fmt: skip
+    courtyard = await s.admin.post(
+        "/groupings",
+        {
+            "kind": "four_harmony_courtyard",
+            "name": "上河四和院",
+            "anchorId": s.village["id"],
+            "contactMemberId": contact["id"],
+            "hubHouseholdId": hub["id"],
+            "chatGroupRef": "微信群:上河四和院",
+        },
+    )
     await s.admin.post(f"/groupings/{courtyard['id']}/entries", {"householdId": plain["id"]})
     again = await s.admin.post(f"/groupings/{courtyard['id']}/entries", {"householdId": plain["id"]}, 409)
     assert again["status"] == 409

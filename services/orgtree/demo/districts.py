@@ -7,6 +7,7 @@ from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.orgtree.demo.builder import SYNTHETIC, DemoBuilder
+from services.orgtree.demo.huaining import DualNetwork, VillageNetwork
 from services.orgtree.demo.redflag import ouhai_red_flag
 from services.orgtree.households.rules import HOUSEHOLD_CATEGORIES
 from services.orgtree.levels.templates import EIGHT_POSTS
@@ -140,7 +141,8 @@ async def ouhai(b: DemoBuilder, root: OrgNode, party_root: OrgNode, _session: As
 
 
 async def huaining(b: DemoBuilder, root: OrgNode, party_root: OrgNode, session: AsyncSession) -> None:
-    """Huaining [002]: 243 villages, dual-network fusion (one party group per grid), the eight posts."""
+    """Huaining [002]: 243 villages, dual-network fusion (one party group per grid), the eight posts; the
+    instructors, post claims, star levels and organisational life of the dual network (demo/huaining.py)."""
     await session.execute(update(DistrictSettings).values(dual_network=True))
     townships: list[tuple[str, str, str | None, str | None]] = [
         ("凉亭乡", "township", "凉亭社区", "董屋组"),
@@ -149,9 +151,12 @@ async def huaining(b: DemoBuilder, root: OrgNode, party_root: OrgNode, session: 
     townships += [(f"示例乡镇{numbered(i + 1)}{SYNTHETIC}", "town", None, None) for i in range(8)]
     villages_per_township = spread(243, len(townships))
     posts = [code for code, _ in EIGHT_POSTS]
+    network = DualNetwork()
     for (name, level, community, group), n_villages in zip(townships, villages_per_township, strict=True):
         township = b.unit(root, level, name)
         committee = b.unit(party_root, "township_committee", f"{name.removesuffix(SYNTHETIC)}党委", linked=township)
+        organ = b.unit(committee, "street_organ_branch", f"{name.removesuffix(SYNTHETIC)}机关党支部{SYNTHETIC}")
+        cadres = [await b.member(organ, None) for _ in range(3)]
         for v in range(n_villages):
             short = name.removesuffix(SYNTHETIC)[:2]
             village_name = community if v == 0 and community else f"{short}示例村{numbered(v + 1)}{SYNTHETIC}"
@@ -160,13 +165,20 @@ async def huaining(b: DemoBuilder, root: OrgNode, party_root: OrgNode, session: 
             branch = b.unit(committee, unit_kind, f"{village_name.removesuffix(SYNTHETIC)}{suffix}", linked=village)
             grid_name = group if v == 0 and group else f"{village_name.removesuffix(SYNTHETIC)}第一网格"
             grid = b.grid(village, grid_name, "villager_group", party_group_of=branch)
+            members = []
             for m in range(5):
-                post = posts[(v + m) % 8]
-                method = "democratic_nomination" if m % 2 else "self_nomination"
-                member = await b.member(branch, grid, post_code=post, post_method=method)
+                # one member in three villages has no post yet: the "without office, no post" report has rows
+                unposted = m == 4 and v % 3 == 0
+                post = None if unposted else posts[(v + m) % 8]
+                method = None if unposted else "branch_nomination" if m % 2 else "self_nomination"
+                flags = [] if m == 0 else ["without_office"]
+                member = await b.member(branch, grid, post_code=post, post_method=method, flags=flags)
                 if m == 0:
                     b.leader(grid, member, kind="party_group_leader")
                     member.info_card = {"service_willingness": "愿意在家中设网格党小组活动中心"}
                 household = await b.household(grid, f"{m + 1}号", is_member_hub=m == 0, categories=some_categories(b))
                 b.link(member, household)
+                members.append(member)
+            network.villages.append(VillageNetwork(village, branch, grid, members, cadres[v % len(cadres)]))
         await b.flush()
+    await network.write(b, session)

@@ -10,7 +10,7 @@ from uuid import UUID
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.orgtree.demo import districts
+from services.orgtree.demo import districts, jiaxing, zhanjiang
 from services.orgtree.demo.builder import DemoBuilder
 from services.orgtree.demo.volunteers import link_volunteers
 from services.orgtree.models import Member, OrgNode, TreeKind
@@ -20,6 +20,7 @@ from shared.context import tenant_scope
 from shared.db.engine import make_engine, make_sessionmaker
 from shared.settings import Settings
 
+NAMED_LEVELS = ("street", "town", "village", "community")
 Build = Callable[[DemoBuilder, OrgNode, OrgNode, AsyncSession], Awaitable[None]]
 
 
@@ -28,6 +29,7 @@ DEMO_TREES: dict[str, tuple[str, Build]] = {
     "wenzhou-longwan": ("330303", districts.yaoxi),
     "wenzhou-ouhai": ("330304", districts.ouhai),
     "huaining-county": ("340822", districts.huaining),
+    "jiaxing-nanhu": ("330402", jiaxing.nanhu),
 }
 
 
@@ -41,8 +43,18 @@ async def load_district(session: AsyncSession, slug: str, name: str) -> bool:
         raise RuntimeError("the district has no party root")
     region, build = DEMO_TREES[slug]
     await build(DemoBuilder(session, region, seed=sum(map(ord, slug))), root, party, session)
+    await zhanjiang.lost_members(session, slug, region)
     await audit.record(session, "orgtree.demo.loaded", subject_type="org_node", subject_id=str(root.id))
     return True
+
+
+async def named_units(session: AsyncSession) -> dict[str, dict[str, str]]:
+    """The district's streets, villages and communities by name, for the loaders after this one (training's demo
+    evaluates 瓯海区's communities): the ids are made at random here, and names are unique at these levels."""
+    rows = await session.execute(
+        select(OrgNode.name, OrgNode.id, OrgNode.path, OrgNode.level).where(OrgNode.level.in_(NAMED_LEVELS))
+    )
+    return {name: {"id": str(node_id), "path": path, "level": level} for name, node_id, path, level in rows}
 
 
 async def load_demo(settings: Settings, tenants: list[dict[str, Any]]) -> list[str]:
@@ -59,6 +71,7 @@ async def load_demo(settings: Settings, tenants: list[dict[str, Any]]) -> list[s
                     members = await session.scalar(select(func.count()).select_from(Member))
                     region = DEMO_TREES[tenant["slug"]][0]
                     volunteers = await link_volunteers(session, tenant["slug"], region, tenant.get("volunteers", []))
+                    tenant["units"] = await named_units(session)
             state = f"loaded in {time.perf_counter() - started:.1f} s" if loaded else "already loaded"
             lines.append(f"org tree of {tenant['name']}: {members} members ({state})")
             lines += volunteers

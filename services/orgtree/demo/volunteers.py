@@ -28,7 +28,11 @@ from shared.privacy import data_key, decrypt
 
 # slug: the grid whose first members are the volunteers (its members serve its households, so a call from one
 # of them is offered to the serving volunteer, or to another volunteer of the grid)
-VOLUNTEER_GRIDS = {"wenzhou-longwan": "示例一村第一网格", "wenzhou-ouhai": "杨宅村第一网格"}
+VOLUNTEER_GRIDS = {
+    "wenzhou-longwan": "示例一村第一网格",
+    "wenzhou-ouhai": "杨宅村第一网格",
+    "jiaxing-nanhu": "穆河社区第一网格",
+}
 
 
 def volunteer_phone(region_code: str, number: int) -> str:

@@ -55,6 +55,18 @@ class HonourTitle(TenantScoped, Base):
     recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
 
 
+class RedFlagTarget(TenantScoped, Base):
+    """The district's target share of communities holding the Red Flag title in a year (ORG-21); a district
+    with no row keeps the seed's 30 / 60 / 100 % for 2020 / 2021 / 2022 (honours/coverage.py)."""
+
+    __tablename__ = "red_flag_target"
+    __table_args__ = (UniqueConstraint("tenant_id", "year", name="uq_red_flag_target_year"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid7)
+    year: Mapped[int] = mapped_column(SmallInteger, nullable=False)
+    percent: Mapped[int] = mapped_column(SmallInteger, nullable=False)
+
+
 class MemberWarning(TenantScoped, Base):
     """A warning given to a member (4.7 item 3): each row published one ``MemberWarned``."""
 

@@ -60,3 +60,32 @@ class DispositionView(msgspec.Struct, rename="camel", kw_only=True):
     problem: str | None  # why it is pending
     recorded_at: datetime
     resolved_at: datetime | None
+
+
+class CoverageTarget(msgspec.Struct, rename="camel", kw_only=True, forbid_unknown_fields=True):
+    year: Annotated[int, msgspec.Meta(ge=2000, le=2100)]
+    percent: Annotated[int, msgspec.Meta(ge=0, le=100)]
+
+
+class CoverageTargets(msgspec.Struct, rename="camel", kw_only=True, forbid_unknown_fields=True):
+    targets: Annotated[list[CoverageTarget], msgspec.Meta(min_length=1, max_length=30)]
+
+
+class CoverageTargetsView(msgspec.Struct, rename="camel", kw_only=True):
+    targets: list[CoverageTarget]
+    is_default: bool  # the district keeps the seed's 30 / 60 / 100 %
+
+
+class CoverageYear(msgspec.Struct, rename="camel", kw_only=True):
+    year: int
+    communities: int
+    holding: int  # communities awarded the title that year or before
+    percent: float  # one decimal
+    target: int | None  # the district's target for the year, if it set one
+    met: bool | None
+
+
+class RedFlagCoverage(msgspec.Struct, rename="camel", kw_only=True):
+    title: str  # the title code counted: red_flag_community
+    communities: int
+    years: list[CoverageYear]

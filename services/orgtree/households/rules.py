@@ -26,12 +26,17 @@ HOUSEHOLD_CATEGORIES = {
 # GW-08: categories that reveal income, health or conflict; masked in exports and lists below the district.
 RESTRICTED_CATEGORIES = frozenset({"low_income", "five_guarantees", "extremely_poor", "problem", "disabled"})
 PLAQUES = {"party_member_home": "党员之家", "communist_household": "共产党员户"}
-HOUSEHOLD_EVENT_KINDS = {
+HOUSEHOLD_EVENT_KINDS = {  # the eight 必访 [001/HSS] (dispatch raises a visit task for them) and a few more
     "hospitalised": "住院",
-    "moved": "搬迁",
-    "conflict": "矛盾纠纷",
-    "bereavement": "家有丧事",
     "hardship": "生活困难",
+    "accident": "意外事故",
+    "family_conflict": "家庭矛盾",
+    "neighbour_conflict": "邻里纠纷",
+    "moved": "搬迁",
+    "worries": "有思想顾虑",
+    "unmet_benefits": "原单位待遇未落实",
+    "conflict": "矛盾纠纷",  # before the two kinds of conflict were told apart
+    "bereavement": "家有丧事",
     "other": "其他",
 }
 

@@ -25,6 +25,9 @@ class DistrictSettings(TenantScoped, Timestamped, Base):
     guided_members_min: Mapped[int] = mapped_column(Integer, nullable=False, default=8)
     guided_members_max: Mapped[int] = mapped_column(Integer, nullable=False, default=15)
     guidance_contacts_per_month: Mapped[int] = mapped_column(Integer, nullable=False, default=2)
+    # ORG-11: instructors each grid party group should have, from the township and from the community's branch
+    instructors_from_township: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+    instructors_from_branch: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
 
 
 class OrgLevel(TenantScoped, Base):

@@ -38,6 +38,8 @@ class SettingsView(msgspec.Struct, rename="camel", kw_only=True):
     guided_members_min: int
     guided_members_max: int
     guidance_contacts_per_month: int
+    instructors_from_township: int
+    instructors_from_branch: int
 
 
 class SettingsUpdate(msgspec.Struct, rename="camel", kw_only=True, forbid_unknown_fields=True):
@@ -47,3 +49,5 @@ class SettingsUpdate(msgspec.Struct, rename="camel", kw_only=True, forbid_unknow
     guided_members_min: Range | msgspec.UnsetType = msgspec.UNSET
     guided_members_max: Range | msgspec.UnsetType = msgspec.UNSET
     guidance_contacts_per_month: Annotated[int, msgspec.Meta(ge=0, le=31)] | msgspec.UnsetType = msgspec.UNSET
+    instructors_from_township: Annotated[int, msgspec.Meta(ge=0, le=5)] | msgspec.UnsetType = msgspec.UNSET
+    instructors_from_branch: Annotated[int, msgspec.Meta(ge=0, le=5)] | msgspec.UnsetType = msgspec.UNSET

@@ -25,6 +25,23 @@ class Post(TenantScoped, Base):
     label: Mapped[str] = mapped_column(String(40), nullable=False)
 
 
+class PostClaim(TenantScoped, Base):
+    """A member's claim of a post (ORG-14: "党员认岗") by self-nomination or branch nomination, dated; a later
+    claim ends it (``ended_on``), so the member's posts over time stay readable."""
+
+    __tablename__ = "post_claim"
+    __table_args__ = (Index("ix_post_claim_member", "tenant_id", "member_id", "claimed_on"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid7)
+    member_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"), nullable=False)
+    post_code: Mapped[str] = mapped_column(String(40), nullable=False)
+    method: Mapped[str] = mapped_column(String(30), nullable=False)  # self_nomination | branch_nomination
+    claimed_on: Mapped[date] = mapped_column(Date, nullable=False)
+    ended_on: Mapped[date | None] = mapped_column(Date)
+    recorded_by: Mapped[uuid.UUID | None] = mapped_column()
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+
+
 class Member(TenantScoped, Timestamped, Base):
     """A party member: profile, classification, flags, post, grid attachment and formal membership."""
 

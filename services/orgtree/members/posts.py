@@ -2,13 +2,36 @@
 
 from __future__ import annotations
 
+from datetime import date
+from uuid import UUID
+
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.orgtree.members.models import Post
+from services.orgtree.members.models import Post, PostClaim
 from services.orgtree.members.schemas import PostCreate
 from shared import audit
+from shared.clock import now
 from shared.http.problems import conflict
+
+
+async def record_claim(
+    session: AsyncSession, member_id: UUID, post: tuple[str | None, str | None], on: date, by: UUID | None
+) -> None:
+    """The member's post changed on ``on``: the open claim ends that day and, with a post, the new one opens; so a
+    post set on the record or claimed through the API both leave their history (the caller holds the member)."""
+    current = await session.scalar(
+        select(PostClaim).where(PostClaim.member_id == member_id, PostClaim.ended_on.is_(None)).limit(1)
+    )
+    if current is not None:
+        current.ended_on = on
+    code, method = post
+    if code is not None and method is not None:
+        session.add(
+            PostClaim(
+                member_id=member_id, post_code=code, method=method, claimed_on=on, recorded_by=by, recorded_at=now()
+            )
+        )
 
 
 class PostService:

@@ -40,7 +40,7 @@ INFO_CARD_FIELDS = {
     "technical_specialties": "技术特长",
     "service_willingness": "服务意愿",
 }
-POST_METHODS = {"self_nomination": "个人自荐", "democratic_nomination": "支部民主推荐"}
+POST_METHODS = {"self_nomination": "个人自荐", "branch_nomination": "支部民主推荐"}
 TRANSFER_REASONS = {
     "joined": "入党/接收",
     "ordinary": "正常转接",

@@ -126,3 +126,39 @@ class PostView(msgspec.Struct, rename="camel", kw_only=True):
 class PostCreate(msgspec.Struct, rename="camel", kw_only=True, forbid_unknown_fields=True):
     code: Annotated[str, msgspec.Meta(min_length=1, max_length=40, pattern=r"^[a-z][a-z_]*$")]
     label: Annotated[str, msgspec.Meta(min_length=1, max_length=40, pattern=r"\S")]
+
+
+class PostClaimCreate(msgspec.Struct, rename="camel", kw_only=True, forbid_unknown_fields=True):
+    post_code: Annotated[str, msgspec.Meta(min_length=1, max_length=40)]
+    method: Annotated[str, msgspec.Meta(min_length=1, max_length=30)]  # self_nomination | branch_nomination
+    claimed_on: date
+
+
+class PostClaimView(msgspec.Struct, rename="camel", kw_only=True):
+    id: UUID
+    post_code: str
+    post_label: str
+    method: str
+    claimed_on: date
+    ended_on: date | None
+
+
+class MemberPostsView(msgspec.Struct, rename="camel", kw_only=True):
+    member_id: UUID
+    member_name: str
+    post_code: str | None  # the post held now
+    post_method: str | None
+    claims: list[PostClaimView]  # newest first: the current claim, then the ones it replaced
+
+
+class UnitPostRow(msgspec.Struct, rename="camel", kw_only=True):
+    unit_id: UUID
+    unit_name: str
+    without_office: int  # members without office (无职党员) on the unit's roll
+    with_post: int
+    without_post: int
+
+
+class UnitPostReport(msgspec.Struct, rename="camel", kw_only=True):
+    units: list[UnitPostRow]  # the party units holding members in the scope, those with members lacking a post first
+    without_post: int

@@ -15,7 +15,7 @@ from services.orgtree.grids.models import GridLeader
 from services.orgtree.levels.services import load_schema
 from services.orgtree.links.models import HouseholdLink
 from services.orgtree.members.models import Member, MembershipTransfer
-from services.orgtree.members.posts import PostService
+from services.orgtree.members.posts import PostService, record_claim
 from services.orgtree.members.rules import (
     REMOVAL_REASONS,
     check_id_card,
@@ -239,6 +239,9 @@ class MemberService:
         )
         await protect_member(self.session, member, id_card=data.id_card, phone=data.phone)
         await self.repository.add(member)
+        if member.post_code is not None:
+            post = (member.post_code, member.post_method)
+            await record_claim(self.session, member.id, post, china_today(), self.principal.user_id)
         self.session.add(membership_step(member, None, branch.id, data.joined_on or china_today(), "joined"))
         await self.record("orgtree.member.created", member)
         await publish(self.session, view(MemberCreated, member, member_id=member.id))
@@ -283,6 +286,10 @@ class MemberService:
         flags_before = list(member.flags)
         if isinstance(data.flags, list):
             member.flags = sorted(set(data.flags))
+        if (member.post_code, member.post_method) != (merged_post, merged_method):
+            await record_claim(
+                self.session, member.id, (merged_post, merged_method), china_today(), self.principal.user_id
+            )
         member.post_code, member.post_method = merged_post, merged_method
         await self.session.flush()
         api_names = [f.encode_name for f in msgspec.structs.fields(MemberUpdate) if f.name in changed]

@@ -13,9 +13,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
 from services.orgtree.cadres.models import CadrePosting
+from services.orgtree.elections.models import Election
 from services.orgtree.grids.models import GridLeader
 from services.orgtree.groupings.models import Grouping
 from services.orgtree.households.models import Household
+from services.orgtree.instructors.models import GroupInstructor
 from services.orgtree.levels.services import district_settings, load_schema, seed_district
 from services.orgtree.links.models import HouseholdLink
 from services.orgtree.members.models import Member
@@ -58,6 +60,8 @@ PATH_COPIES: tuple[InstrumentedAttribute[str] | InstrumentedAttribute[str | None
     UnitStaff.unit_path,
     Venue.unit_path,
     UnitBrand.unit_path,
+    GroupInstructor.group_path,
+    Election.unit_path,
 )
 
 

@@ -8,6 +8,7 @@ import uuid
 from datetime import date, datetime
 
 from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.orgtree.database import PATH, Base
@@ -61,6 +62,8 @@ class Venue(TenantScoped, Base):
     status: Mapped[str | None] = mapped_column(String(20))  # applied | certified | revoked
     status_on: Mapped[date | None] = mapped_column(Date)
     signage: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    # Sunshine stations: the services each offers (membership transfer, mobile-member branch, reading room [001/PD])
+    services: Mapped[list[str]] = mapped_column(ARRAY(String(40)), nullable=False, default=list)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
 
 

@@ -76,6 +76,7 @@ class VenueCreate(msgspec.Struct, rename="camel", kw_only=True, forbid_unknown_f
     address: Annotated[str, msgspec.Meta(max_length=200)] | None = None
     opening_hours: Annotated[str, msgspec.Meta(max_length=100)] | None = None
     item_count: Annotated[int, msgspec.Meta(ge=0, le=100000)] | None = None
+    services: Annotated[list[Code], msgspec.Meta(max_length=10)] = msgspec.field(default_factory=list)
 
 
 class CertificationChange(msgspec.Struct, rename="camel", kw_only=True, forbid_unknown_fields=True):
@@ -105,6 +106,7 @@ class VenueView(msgspec.Struct, rename="camel", kw_only=True):
     status: str | None  # None: never applied for certification
     status_on: date | None
     signage: bool
+    services: list[str]  # a Sunshine station's services; empty for other kinds
 
 
 class VenueDetail(msgspec.Struct, rename="camel", kw_only=True):

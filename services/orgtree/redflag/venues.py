@@ -39,6 +39,12 @@ VENUE_KINDS = {
 # Party-mass service centres count the service items they offer (the district centre's 97 windows ... [001]).
 COUNTS_ITEMS = {"party_mass_service_centre", "centre_71"}
 STATUSES = ("applied", "certified", "revoked")
+# What a Sunshine station offers members, mobile and "two-new" ones above all [001/PD].
+SUNSHINE_SERVICES = {
+    "membership_transfer": "组织关系转接",
+    "mobile_member_branch": "流动党员支部",
+    "reading_room": "党员书屋",
+}
 
 
 class VenueRepository(Repository[Venue]):
@@ -60,6 +66,10 @@ class VenueService:
             raise invalid("kind", f"one of: {', '.join(VENUE_KINDS)}")
         if data.item_count is not None and data.kind not in COUNTS_ITEMS:
             raise invalid("itemCount", "only a party-mass service centre counts its service items")
+        if data.services and data.kind != "sunshine_station":
+            raise invalid("services", "only a Sunshine station lists its services")
+        if unknown := sorted(set(data.services) - set(SUNSHINE_SERVICES)):
+            raise invalid("services", f"unknown services {', '.join(unknown)}; one of: {', '.join(SUNSHINE_SERVICES)}")
         unit = await self.nodes.get(data.unit_id)
         row = Venue(
             unit_id=unit.id,
@@ -69,6 +79,7 @@ class VenueService:
             address=(data.address or "").strip() or None,
             opening_hours=(data.opening_hours or "").strip() or None,
             item_count=data.item_count,
+            services=sorted(set(data.services)),
             signage=False,
             created_at=now(),
         )

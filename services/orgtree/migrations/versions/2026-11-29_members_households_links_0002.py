@@ -14,10 +14,22 @@ from sqlalchemy.dialects import postgresql
 from shared.db.migrations import enable_tenant_rls
 
 NEW_TABLES = (
-    "district_settings", "org_level", "org_node_version", "post", "member", "membership_transfer",
-    "grid_leader", "household", "household_link", "household_event", "guidance_link", "guidance_contact",
-    "cadre_posting", "grouping", "grouping_member",
-)  # fmt: skip
+    "district_settings",
+    "org_level",
+    "org_node_version",
+    "post",
+    "member",
+    "membership_transfer",
+    "grid_leader",
+    "household",
+    "household_link",
+    "household_event",
+    "guidance_link",
+    "guidance_contact",
+    "cadre_posting",
+    "grouping",
+    "grouping_member",
+)
 
 # revision identifiers, used by Alembic.
 revision: str = "0002"
