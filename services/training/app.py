@@ -8,6 +8,8 @@ from litestar import Litestar
 
 from services.training import SERVICE
 from services.training.accountability.controllers import AccountabilityController
+from services.training.assessments.controllers import AssessmentController
+from services.training.bases.controllers import BaseController
 from services.training.care.controllers import CertificateController, ReEducationController, TaskController
 from services.training.checkin.controllers import CheckinController
 from services.training.commitments.controllers import CommitmentController
@@ -19,6 +21,7 @@ from services.training.ratings.award_controllers import AwardController
 from services.training.ratings.board import NoticeBoardController
 from services.training.ratings.controllers import RatingController
 from services.training.rectification.controllers import RectificationController
+from services.training.redflag.controllers import RedFlagController
 from services.training.reports.controllers import ReportController
 from services.training.reviews.controllers import DutyReviewController
 from services.training.xapi.controllers import LrsController, StatementController
@@ -56,6 +59,9 @@ def create_app(settings: Settings | None = None, *, verifier: TokenVerifier | No
             AwardController,
             DutyReviewController,
             RectificationController,
+            RedFlagController,
+            AssessmentController,
+            BaseController,
         ],
         settings,
         title="Redcell training",

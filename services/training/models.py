@@ -1,6 +1,14 @@
 """Every table of the training service, for alembic and the tests; each model lives beside its domain."""
 
 from services.training.accountability.models import AccountabilityRecord
+from services.training.assessments.models import (
+    AssessmentPollTally,
+    AssessmentPollVoter,
+    DemocraticPoll,
+    IndicatorSet,
+    ScoreSheet,
+)
+from services.training.bases.models import BaseActivity, BaseBooking, OrgLifeBase
 from services.training.care.models import (
     CareSetting,
     CareTask,
@@ -34,6 +42,7 @@ from services.training.ratings.models import (
     StarRating,
 )
 from services.training.rectification.models import RectificationItem, RectificationProgress
+from services.training.redflag.models import EvaluationStep, RedFlagEvaluation
 from services.training.reports.models import MonthlyReport, ReportRun, WallSettings
 from services.training.reviews.models import (
     DutyReview,
@@ -47,11 +56,15 @@ from services.training.xapi.models import LrsSettings, XapiStatement
 
 __all__ = [
     "AccountabilityRecord",
+    "AssessmentPollTally",
+    "AssessmentPollVoter",
     "Attendance",
     "Audience",
     "Award",
     "AwardTitle",
     "Base",
+    "BaseActivity",
+    "BaseBooking",
     "CareSetting",
     "CareTask",
     "CertificateDeadline",
@@ -62,11 +75,15 @@ __all__ = [
     "CreditRoll",
     "CreditRule",
     "CreditTotal",
+    "DemocraticPoll",
     "Duty",
     "DutyReview",
+    "EvaluationStep",
+    "IndicatorSet",
     "LrsSettings",
     "MobileCertificate",
     "MonthlyReport",
+    "OrgLifeBase",
     "PendingCredit",
     "Person",
     "PersonKind",
@@ -83,10 +100,12 @@ __all__ = [
     "ReEducationCase",
     "RectificationItem",
     "RectificationProgress",
+    "RedFlagEvaluation",
     "ReportRun",
     "ReviewQuestion",
     "ReviewRound",
     "ReviewSettings",
+    "ScoreSheet",
     "StarRating",
     "Track",
     "TrainingCategory",

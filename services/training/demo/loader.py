@@ -1,6 +1,7 @@
 """``redcell demo load`` for training: each demo district's programme catalogue and a few sessions, past and
 upcoming (one open for check-in when the demo starts), and for 瓯海区 a finished secretary duty review round with
-its rectification list (``reviews.py``). Its members arrive from orgtree's events once the worker
+its rectification list (``reviews.py``), Red Flag Community evaluations (``redflag.py``) and open
+organisational-life bases with their menus (``bases.py``). Its members arrive from orgtree's events once the worker
 runs, so nothing here depends on them; the sessions name their organising units as orgtree's demo trees do, without
 their ids and paths (another service's), so they count as the district's. A second load changes nothing."""
 
@@ -14,6 +15,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.training.credits.rules import seed_rules
+from services.training.demo.bases import load_bases_demo
+from services.training.demo.redflag import load_red_flag_demo
 from services.training.demo.reviews import load_review_demo
 from services.training.points.defaults import seed_points_categories
 from services.training.programmes.catalogue import seed_catalogue
@@ -117,9 +120,18 @@ async def load_demo(settings: Settings, tenants: list[dict[str, Any]]) -> list[s
                     await seed_rules(session)
                     added = await load_sessions(session, tenant_id, units)
                     reviewed = tenant.get("slug") == REVIEW_DEMO and await load_review_demo(session)
+                    evaluations = (
+                        await load_red_flag_demo(session, tenant.get("units", {}))
+                        if tenant.get("slug") == REVIEW_DEMO
+                        else 0
+                    )
+                    bases = await load_bases_demo(session) if tenant.get("slug") == REVIEW_DEMO else 0
             lines.append(
                 f"training of {tenant['name']}: programme catalogue ({'loaded' if catalogue else 'already loaded'}), "
-                f"{added} demo sessions added" + (", a duty review round and rectification list" if reviewed else "")
+                f"{added} demo sessions added"
+                + (f", {evaluations} Red Flag Community evaluations" if evaluations else "")
+                + (f", {bases} open organisational-life bases" if bases else "")
+                + (", a duty review round and rectification list" if reviewed else "")
             )
     finally:
         await engine.dispose()
