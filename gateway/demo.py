@@ -17,6 +17,7 @@ DEMO_DISTRICTS = [
     ("wenzhou-longwan", "龙湾区", "温州市", "longwan-admin", "longwan-admin-pass"),
     ("wenzhou-ouhai", "瓯海区", "温州市", "ouhai-admin", "ouhai-admin-pass"),
     ("huaining-county", "怀宁县", "安庆市", "huaining-admin", "huaining-admin-pass"),
+    ("jiaxing-nanhu", "南湖区", "嘉兴市", "nanhu-admin", "nanhu-admin-pass"),
 ]
 OPERATOR = ("platform-operator", "platform-operator-pass")
 # A Wenzhou city hotline operator answering for two districts: one login, one token per district.
@@ -27,6 +28,7 @@ SYNTHETIC = "（示例）"  # marks names the seeds do not give
 OFFER_TAKERS = {
     "wenzhou-longwan": ("longwan", ("林晓红", "陈建国", "王海燕", "张志强")),
     "wenzhou-ouhai": ("ouhai", ("周丽娟", "黄文斌", "吴春梅", "徐建华")),
+    "jiaxing-nanhu": ("nanhu", ("沈建英", "朱伟民", "钱秀珍", "姚国平")),  # 96345 volunteers, registry and stations
 }
 # login suffix: the provider dispatch seeds under that name (services/dispatch/demo/loader.py)
 TEAMS = (

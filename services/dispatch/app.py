@@ -7,20 +7,31 @@ from pathlib import Path
 from litestar import Litestar
 
 from services.dispatch import SERVICE
+from services.dispatch.agendas.controllers import AgendaController
+from services.dispatch.archive.controllers import ArchiveController
+from services.dispatch.campaigns.controllers import CampaignController
 from services.dispatch.catalogue.controllers import CatalogueController
 from services.dispatch.closure.controllers import ClosureController, WaiverReasonController
 from services.dispatch.deadlines.controllers import DeadlineController
+from services.dispatch.devices.controllers import DeviceAlarmController, DeviceController
 from services.dispatch.escalation.controllers import ExtensionController, LadderController, ReferralController
+from services.dispatch.fund.controllers import FundController
+from services.dispatch.ledgers.controllers import LedgerController
 from services.dispatch.notifications.controllers import LiveController, NotificationController
 from services.dispatch.notifications.controllers import lifespan as notifications_lifespan
+from services.dispatch.numbers.controllers import NumberController
+from services.dispatch.proposals.controllers import ProposalController
 from services.dispatch.providers.controllers import ProviderController
 from services.dispatch.public.controllers import PublicController
 from services.dispatch.reports.controllers import ReportController
 from services.dispatch.routing.controllers import DispatchOrderController, OfferController, TaskController
+from services.dispatch.stages.controllers import StageController
+from services.dispatch.stations.controllers import StationController
 from services.dispatch.tickets.controllers import CallerController, TicketController
 from services.dispatch.tickets.evidence import TicketEvidenceController
 from services.dispatch.timebank.controllers import TimeBankController
 from services.dispatch.visits.controllers import VisitController
+from services.dispatch.vulnerable.controllers import VulnerableController
 from services.dispatch.wishes.controllers import WishController
 from shared.auth.verify import TokenVerifier
 from shared.http.app import PUBLIC_PREFIXES, build_app
@@ -57,6 +68,18 @@ def create_app(settings: Settings | None = None, *, verifier: TokenVerifier | No
             TimeBankController,
             WishController,
             VisitController,
+            NumberController,
+            StageController,
+            ArchiveController,
+            ProposalController,
+            LedgerController,
+            VulnerableController,
+            DeviceController,
+            DeviceAlarmController,
+            StationController,
+            CampaignController,
+            FundController,
+            AgendaController,
         ],
         settings,
         title="Redcell dispatch",

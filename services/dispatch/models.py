@@ -1,5 +1,8 @@
 """Every table of the dispatch service, for alembic and the tests; each model lives beside its domain."""
 
+from services.dispatch.agendas.models import Meeting, MeetingItem
+from services.dispatch.archive.models import ArchiveMember, ArchiveRefresh, HouseholdArchive
+from services.dispatch.campaigns.models import CampaignCalendar, CampaignDay, CampaignDuty
 from services.dispatch.catalogue.models import (
     CalendarDay,
     DispatchMode,
@@ -11,11 +14,18 @@ from services.dispatch.catalogue.models import (
 from services.dispatch.clocks.models import Deadline, DeadlineKind
 from services.dispatch.closure.models import Callback, Feedback
 from services.dispatch.database import Base
+from services.dispatch.devices.models import DeviceAlarm, DeviceGatewayKey, EmergencyDevice
 from services.dispatch.directory.models import DirectoryGrid, DirectoryHousehold, DirectoryLink
 from services.dispatch.escalation.models import Extension, ReferralNotice
+from services.dispatch.fund.models import FundEntry
+from services.dispatch.ledgers.models import DelegateOpinion, OpinionStatus
 from services.dispatch.notifications.models import Notification, PhoneVerification
+from services.dispatch.numbers.models import HotlineNumber
+from services.dispatch.proposals.models import Proposal, ProposalSeminar, ProposalStatus, ProposalStep
 from services.dispatch.providers.models import PreServiceCompletion, Provider, ProviderKind
 from services.dispatch.routing.models import Offer, OfferStatus
+from services.dispatch.stages.models import StageSetting
+from services.dispatch.stations.models import Station, StationShift, StationSignUp
 from services.dispatch.tickets.evidence_models import TicketEvidence
 from services.dispatch.tickets.models import (
     OPEN_STATUSES,
@@ -28,36 +38,60 @@ from services.dispatch.tickets.models import (
 )
 from services.dispatch.timebank.models import TimeBankAccount, TimeBankEntry
 from services.dispatch.visits.models import Visit, VisitMatter, VisitTask
+from services.dispatch.vulnerable.models import VulnerableHousehold
 from services.dispatch.wishes.models import MicroWish, WishStatus
 
 __all__ = [
     "OPEN_STATUSES",
+    "ArchiveMember",
+    "ArchiveRefresh",
     "Base",
     "CalendarDay",
     "Callback",
+    "CampaignCalendar",
+    "CampaignDay",
+    "CampaignDuty",
     "Channel",
     "Deadline",
     "DeadlineKind",
+    "DelegateOpinion",
+    "DeviceAlarm",
+    "DeviceGatewayKey",
     "DirectoryGrid",
     "DirectoryHousehold",
     "DirectoryLink",
     "DispatchMode",
     "DispatchSettings",
+    "EmergencyDevice",
     "Extension",
     "Feedback",
+    "FundEntry",
+    "HotlineNumber",
+    "HouseholdArchive",
     "LadderLevel",
+    "Meeting",
+    "MeetingItem",
     "MicroWish",
     "Notification",
     "Offer",
     "OfferStatus",
+    "OpinionStatus",
     "PhoneVerification",
     "PreServiceCompletion",
     "Priority",
+    "Proposal",
+    "ProposalSeminar",
+    "ProposalStatus",
+    "ProposalStep",
     "Provider",
     "ProviderKind",
     "ReferralNotice",
     "ServiceCategory",
     "ServiceItem",
+    "StageSetting",
+    "Station",
+    "StationShift",
+    "StationSignUp",
     "Ticket",
     "TicketCounter",
     "TicketEvidence",
@@ -68,5 +102,6 @@ __all__ = [
     "Visit",
     "VisitMatter",
     "VisitTask",
+    "VulnerableHousehold",
     "WishStatus",
 ]

@@ -69,10 +69,17 @@ class District:
 
         async def add(session: AsyncSession) -> Provider:
             provider = Provider(
-                kind=kind, name=name, member_id=member_id, user_id=user_id or uuid.uuid4(), grid_id=grid,
-                skills=skills or [], on_duty=on_duty, latitude=latitude, longitude=longitude,
+                kind=kind,
+                name=name,
+                member_id=member_id,
+                user_id=user_id or uuid.uuid4(),
+                grid_id=grid,
+                skills=skills or [],
+                on_duty=on_duty,
+                latitude=latitude,
+                longitude=longitude,
                 pre_service_completed_at=datetime.now(UTC) if trained else None,
-            )  # fmt: skip
+            )
             session.add(provider)
             await session.flush()
             return provider
@@ -122,8 +129,13 @@ async def make_district(
     return district
 
 
-def bearer(issuer: TestIssuer, tenant: uuid.UUID | None, roles: list[str], scope: str | None = None,
-           user_id: uuid.UUID | None = None) -> dict[str, str]:  # fmt: skip
+def bearer(
+    issuer: TestIssuer,
+    tenant: uuid.UUID | None,
+    roles: list[str],
+    scope: str | None = None,
+    user_id: uuid.UUID | None = None,
+) -> dict[str, str]:
     return {"Authorization": f"Bearer {issuer.token(tenant=tenant, roles=roles, scope=scope, user_id=user_id)}"}
 
 
@@ -134,25 +146,30 @@ def operator(issuer: TestIssuer, district: District, user_id: uuid.UUID | None =
 # --- clocks and escalation (test_clocks.py, test_escalation.py, test_deadline_restart.py) ----------------
 
 
-def staff(issuer: TestIssuer, district: District, role: str = "district_admin",
-          user_id: uuid.UUID | None = None) -> dict[str, str]:  # fmt: skip
+def staff(
+    issuer: TestIssuer, district: District, role: str = "district_admin", user_id: uuid.UUID | None = None
+) -> dict[str, str]:
     return bearer(issuer, district.id, [role], user_id=user_id or uuid.uuid4())
 
 
 def ticket_body(district: District, **overrides: object) -> dict[str, object]:
     """A 96345 call about a household of the district's first grid (citizen life: one day to resolve)."""
     body: dict[str, object] = {
-        "channel": "phone", "title": "楼道灯坏了", "description": "三楼楼道灯不亮,老人夜里摸黑",
-        "categoryId": str(district.categories["citizen_life"]), "householdId": str(district.households[0]),
-    }  # fmt: skip
+        "channel": "phone",
+        "title": "楼道灯坏了",
+        "description": "三楼楼道灯不亮,老人夜里摸黑",
+        "categoryId": str(district.categories["citizen_life"]),
+        "householdId": str(district.households[0]),
+    }
     body.update(overrides)
     return body
 
 
 async def open_ticket(client: Any, issuer: TestIssuer, district: District, **overrides: object) -> dict[str, Any]:
     """A ticket recorded at the desk, through the API; returns its view."""
-    response = await client.post("/api/dispatch/tickets", json=ticket_body(district, **overrides),
-                                 headers=operator(issuer, district))  # fmt: skip
+    response = await client.post(
+        "/api/dispatch/tickets", json=ticket_body(district, **overrides), headers=operator(issuer, district)
+    )
     assert response.status_code == 201, response.text
     ticket: dict[str, Any] = response.json()["ticket"]
     return ticket
@@ -163,10 +180,12 @@ async def make_overdue(district: District, ticket_id: object, kind: str, minutes
 
     async def move_back(session: AsyncSession) -> int:
         result = await session.execute(
-            text("UPDATE deadline SET due_at = now() - make_interval(mins => :m) WHERE ticket_id = :t AND kind = :k "
-                 "AND fired_at IS NULL AND cancelled_at IS NULL"),
+            text(
+                "UPDATE deadline SET due_at = now() - make_interval(mins => :m) WHERE ticket_id = :t AND kind = :k "
+                "AND fired_at IS NULL AND cancelled_at IS NULL"
+            ),
             {"m": minutes, "t": uuid.UUID(str(ticket_id)), "k": kind},
-        )  # fmt: skip
+        )
         return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
     moved: int = await district.run(move_back)
@@ -215,8 +234,14 @@ async def deliver(district: District, event: str, settings: Any) -> int:
     for row in await district.run(read):
         payload = dict(row.payload)
         version = int(payload.pop("version", 1))
-        envelope = {"id": str(row.id), "event": row.event, "version": version, "tenant_id": str(row.tenant_id),
-                    "occurred_at": row.created_at.isoformat(), "payload": payload}  # fmt: skip
+        envelope = {
+            "id": str(row.id),
+            "event": row.event,
+            "version": version,
+            "tenant_id": str(row.tenant_id),
+            "occurred_at": row.created_at.isoformat(),
+            "payload": payload,
+        }
         applied += await consumer.handle(envelope)
     return applied
 
@@ -224,8 +249,9 @@ async def deliver(district: District, event: str, settings: Any) -> int:
 # --- closure, rates, time bank and wishes (test_closure.py, test_rates.py, test_timebank.py, test_wishes.py) ---
 
 
-async def put_ticket(district: District, *, grid: int = 0, category: str | None = "citizen_life",
-                     **values: Any) -> uuid.UUID:  # fmt: skip
+async def put_ticket(
+    district: District, *, grid: int = 0, category: str | None = "citizen_life", **values: Any
+) -> uuid.UUID:
     """A ticket written straight to the database in whatever state ``values`` give (default: a unit-owned
     ticket signed for in the district's first grid); routing and clocks are tested apart."""
     from services.dispatch.models import Ticket
@@ -233,10 +259,16 @@ async def put_ticket(district: District, *, grid: int = 0, category: str | None 
     async def add(session: AsyncSession) -> uuid.UUID:
         grid_id = district.grids[grid]
         fields: dict[str, Any] = {
-            "number": f"T{uuid.uuid4().hex[:12]}", "channel": "phone", "title": "楼道灯坏了", "status": "assigned",
-            "category_id": district.categories[category] if category else None, "grid_id": grid_id,
-            "grid_path": district.grid_paths[grid_id], "unit_id": grid_id, "level_rank": 0,
-        }  # fmt: skip
+            "number": f"T{uuid.uuid4().hex[:12]}",
+            "channel": "phone",
+            "title": "楼道灯坏了",
+            "status": "assigned",
+            "category_id": district.categories[category] if category else None,
+            "grid_id": grid_id,
+            "grid_path": district.grid_paths[grid_id],
+            "unit_id": grid_id,
+            "level_rank": 0,
+        }
         ticket = Ticket(**(fields | values))
         session.add(ticket)
         await session.flush()
@@ -268,9 +300,10 @@ async def history(district: District, ticket: str) -> list[TicketHistory]:
 
     async def read(session: AsyncSession) -> list[TicketHistory]:
         rows = await session.scalars(
-            select(TicketHistory).where(TicketHistory.ticket_id == uuid.UUID(ticket))
+            select(TicketHistory)
+            .where(TicketHistory.ticket_id == uuid.UUID(ticket))
             .order_by(TicketHistory.at, TicketHistory.id)
-        )  # fmt: skip
+        )
         return list(rows)
 
     found: list[TicketHistory] = await district.run(read)

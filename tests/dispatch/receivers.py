@@ -80,9 +80,15 @@ async def queued_envelope(district: District, notification_id: uuid.UUID) -> dic
     """The NotificationQueued envelope exactly as the relay would put it on the queue."""
 
     async def read(session: Any) -> Any:
-        rows = (await session.execute(select(outbox_message).where(
-            outbox_message.c.event == "dispatch.NotificationQueued"
-        ))).mappings().all()  # fmt: skip
+        rows = (
+            (
+                await session.execute(
+                    select(outbox_message).where(outbox_message.c.event == "dispatch.NotificationQueued")
+                )
+            )
+            .mappings()
+            .all()
+        )
         return next(r for r in rows if r["payload"]["notification_id"] == str(notification_id))
 
     row = await district.run(read)

@@ -31,17 +31,21 @@ async def claim_ticket(
     """A consultation (claim mode) with twenty eligible volunteers, routed: one open offer each."""
     providers = [await district.add_provider(grid=district.grids[0], skills=["legal"]) for _ in range(RACERS)]
     body = {
-        "channel": "phone", "title": "咨询遗产继承问题", "categoryId": str(district.categories["consultation"]),
-        "itemId": str(district.items["legal_advice"]), "householdId": str(district.households[0]),
-    }  # fmt: skip
+        "channel": "phone",
+        "title": "咨询遗产继承问题",
+        "categoryId": str(district.categories["consultation"]),
+        "itemId": str(district.items["legal_advice"]),
+        "householdId": str(district.households[0]),
+    }
     created = await client.post("/api/dispatch/tickets", json=body, headers=operator(issuer, district))
     assert created.status_code == 201, created.text
     ticket_id: str = created.json()["ticket"]["id"]
     await deliver(district, "dispatch.TicketCreated", settings)
 
     async def open_offers(session: Any) -> dict[str, str]:
-        rows = await session.execute(select(Offer.provider_id, Offer.id).where(Offer.ticket_id == uuid.UUID(ticket_id),
-                                                                               Offer.status == "open"))  # fmt: skip
+        rows = await session.execute(
+            select(Offer.provider_id, Offer.id).where(Offer.ticket_id == uuid.UUID(ticket_id), Offer.status == "open")
+        )
         return {str(provider): str(offer) for provider, offer in rows}
 
     offers: dict[str, str] = await district.run(open_offers)
@@ -64,10 +68,12 @@ async def test_twenty_concurrent_accept_requests_one_wins(
 ) -> None:
     d = district_a
     ticket_id, providers, offers = await claim_ticket(client, issuer, d, settings)
-    responses = await asyncio.gather(*(
-        client.post(f"/api/dispatch/offers/{offers[str(p.id)]}/accept", headers=as_provider(issuer, d, p))
-        for p in providers
-    ))  # fmt: skip
+    responses = await asyncio.gather(
+        *(
+            client.post(f"/api/dispatch/offers/{offers[str(p.id)]}/accept", headers=as_provider(issuer, d, p))
+            for p in providers
+        )
+    )
     assert sorted(r.status_code for r in responses) == [200] + [409] * (RACERS - 1)
     [winner] = [p for p, r in zip(providers, responses, strict=True) if r.status_code == 200]
     assert all("already taken" in r.json()["detail"] for r in responses if r.status_code == 409)

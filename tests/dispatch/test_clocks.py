@@ -155,8 +155,13 @@ async def test_overdue_resolution_turns_yellow_then_red_then_escalates_one_level
     assert view["unitId"] == str(district_a.village)  # the village red-collar issue meeting owns it now
     assert view["warning"] == "red"  # the red mark stays on the desk after the case climbs
     actions = [(h.action, h.details.get("warning")) for h in await history(district_a, ticket["id"])]
-    assert actions == [("created", None), ("warned", "yellow"), ("warned", "red"), ("escalated", None),
-                       ("assigned", None)]  # fmt: skip
+    assert actions == [
+        ("created", None),
+        ("warned", "yellow"),
+        ("warned", "red"),
+        ("escalated", None),
+        ("assigned", None),
+    ]
     escalated = [h for h in await history(district_a, ticket["id"]) if h.action == "escalated"]
     assert [(h.from_level, h.to_level, h.reason, h.actor) for h in escalated] == [
         (0, 1, "逾期自动升级", "system:dispatch-scheduler")
@@ -181,8 +186,11 @@ async def test_at_the_top_of_the_ladder_a_red_warning_stays_red(
     ticket = await open_ticket(client, issuer, district_a)
     headers = staff(issuer, district_a)
     for level in range(1, 5):
-        response = await client.post(f"/api/dispatch/tickets/{ticket['id']}/escalations",
-                                     json={"toLevel": level, "reason": "本级无法化解"}, headers=headers)  # fmt: skip
+        response = await client.post(
+            f"/api/dispatch/tickets/{ticket['id']}/escalations",
+            json={"toLevel": level, "reason": "本级无法化解"},
+            headers=headers,
+        )
         assert response.status_code == 200, response.text
     await make_overdue(district_a, ticket["id"], "resolution")
     await sweep_deadlines(settings)
@@ -194,8 +202,9 @@ async def test_at_the_top_of_the_ladder_a_red_warning_stays_red(
     assert all(h.actor != "system:dispatch-scheduler" for h in escalations)
     assert len(escalations) == 4
     assert [e["warning"] for e in await events_of(district_a, "dispatch.TicketOverdue", ticket["id"])] == [
-        "yellow", "red"
-    ]  # fmt: skip
+        "yellow",
+        "red",
+    ]
 
 
 async def test_two_sweeps_at_once_fire_each_deadline_once(
@@ -248,15 +257,23 @@ async def test_a_clock_of_a_ticket_no_longer_open_fires_without_a_warning(
     client: AsyncTestClient[Any], issuer: TestIssuer, settings: Settings, district_a: District
 ) -> None:
     ticket = await open_ticket(client, issuer, district_a)
-    cancelled = await client.post(f"/api/dispatch/tickets/{ticket['id']}/cancel", json={"reason": "来电人撤回"},
-                                  headers=operator(issuer, district_a))  # fmt: skip
+    cancelled = await client.post(
+        f"/api/dispatch/tickets/{ticket['id']}/cancel",
+        json={"reason": "来电人撤回"},
+        headers=operator(issuer, district_a),
+    )
     assert cancelled.status_code == 200, cancelled.text
 
     async def stray(session: AsyncSession) -> uuid.UUID:
         # A clock left waiting (say, written by a race with the cancellation) on a closed ticket.
         began = datetime.now(SHANGHAI)
-        row = Deadline(ticket_id=uuid.UUID(ticket["id"]), kind="red", level_rank=0, started_at=began,
-                       due_at=began - timedelta(minutes=1))  # fmt: skip
+        row = Deadline(
+            ticket_id=uuid.UUID(ticket["id"]),
+            kind="red",
+            level_rank=0,
+            started_at=began,
+            due_at=began - timedelta(minutes=1),
+        )
         session.add(row)
         await session.flush()
         return row.id
@@ -277,6 +294,7 @@ async def test_deadlines_of_another_district_are_a_404(
     response = await client.get(f"/api/dispatch/tickets/{ticket['id']}/deadlines", headers=operator(issuer, district_b))
     assert response.status_code == 404
     assert response.headers["content-type"].startswith("application/problem+json")
-    volunteer = await client.get(f"/api/dispatch/tickets/{ticket['id']}/deadlines",
-                                 headers=staff(issuer, district_a, "volunteer"))  # fmt: skip
+    volunteer = await client.get(
+        f"/api/dispatch/tickets/{ticket['id']}/deadlines", headers=staff(issuer, district_a, "volunteer")
+    )
     assert volunteer.status_code == 403

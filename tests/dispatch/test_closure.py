@@ -41,14 +41,16 @@ def supervisor(issuer: TestIssuer, district: District) -> dict[str, str]:
     return bearer(issuer, district.id, ["hotline_supervisor"], user_id=uuid.uuid4())
 
 
-async def provider_ticket(client: AsyncTestClient[Any], issuer: TestIssuer, district: District,
-                          status: str = "on_site") -> tuple[str, Provider]:  # fmt: skip
+async def provider_ticket(
+    client: AsyncTestClient[Any], issuer: TestIssuer, district: District, status: str = "on_site"
+) -> tuple[str, Provider]:
     """A desk ticket with a caller phone, signed for by a member volunteer as routing would leave it."""
     ticket = await open_ticket(client, issuer, district, callerPhone=mobile(11))
     provider = await district.add_provider(member_id=uuid.uuid4(), grid=district.grids[0])
     stamp = datetime.now(UTC)
-    await set_ticket(district, ticket["id"], status=status, provider_id=provider.id, dispatched_at=stamp,
-                     accepted_at=stamp)  # fmt: skip
+    await set_ticket(
+        district, ticket["id"], status=status, provider_id=provider.id, dispatched_at=stamp, accepted_at=stamp
+    )
     return ticket["id"], provider
 
 
@@ -60,15 +62,24 @@ async def history(client: AsyncTestClient[Any], issuer: TestIssuer, district: Di
 
 async def count(district: District, model: Any, ticket_id: object) -> int:
     async def read(session: AsyncSession) -> int:
-        return int(await session.scalar(select(func.count()).select_from(model)
-                                        .where(model.ticket_id == uuid.UUID(str(ticket_id)))) or 0)  # fmt: skip
+        return int(
+            await session.scalar(
+                select(func.count()).select_from(model).where(model.ticket_id == uuid.UUID(str(ticket_id)))
+            )
+            or 0
+        )
 
     found: int = await district.run(read)
     return found
 
 
-async def resolved_by_unit(client: AsyncTestClient[Any], issuer: TestIssuer, district: District,
-                           resolver: uuid.UUID | None = None, **values: Any) -> str:  # fmt: skip
+async def resolved_by_unit(
+    client: AsyncTestClient[Any],
+    issuer: TestIssuer,
+    district: District,
+    resolver: uuid.UUID | None = None,
+    **values: Any,
+) -> str:
     """A unit-owned ticket resolved through the API by a district admin."""
     ticket_id = await put_ticket(district, **values)
     headers = bearer(issuer, district.id, ["district_admin"], user_id=resolver or uuid.uuid4())
@@ -82,8 +93,9 @@ async def test_the_provider_resolves_with_pledge_fields_and_earns_points(
 ) -> None:
     ticket_id, provider = await provider_ticket(client, issuer, district_a)
     body = {**DONE, "serviceMinutes": 90, "materialCost": "12.50", "giftsAccepted": "两斤鸡蛋"}
-    response = await client.post(f"/api/dispatch/tickets/{ticket_id}/resolution", json=body,
-                                 headers=as_provider(issuer, district_a, provider))  # fmt: skip
+    response = await client.post(
+        f"/api/dispatch/tickets/{ticket_id}/resolution", json=body, headers=as_provider(issuer, district_a, provider)
+    )
     assert response.status_code == 200, response.text
     view = response.json()
     assert view["status"] == "resolved"
@@ -128,8 +140,9 @@ async def test_only_the_signed_provider_or_staff_in_scope_may_resolve_and_only_o
     assert again.status_code == 409, again.text
 
     routing = await put_ticket(district_a, status="routing")
-    response = await client.post(f"/api/dispatch/tickets/{routing}/resolution", json=DONE,
-                                 headers=operator(issuer, district_a))  # fmt: skip
+    response = await client.post(
+        f"/api/dispatch/tickets/{routing}/resolution", json=DONE, headers=operator(issuer, district_a)
+    )
     assert response.status_code == 409
     assert response.headers["content-type"].startswith("application/problem+json")
 
@@ -152,8 +165,9 @@ async def test_an_unsolvable_case_needs_the_explanation_given(
     assert resolved["reason"] == body["explanation"]
     other = await put_ticket(district_a)
     for field, value in (("serviceMinutes", -5), ("materialCost", "-1"), ("materialCost", "NaN")):
-        bad = await client.post(f"/api/dispatch/tickets/{other}/resolution", json={**DONE, field: value},
-                                headers=headers)  # fmt: skip
+        bad = await client.post(
+            f"/api/dispatch/tickets/{other}/resolution", json={**DONE, field: value}, headers=headers
+        )
         assert bad.status_code == 422, bad.text
         assert bad.json()["errors"][0]["field"] == f"body.{field}"
     assert (await client.get(f"/api/dispatch/tickets/{other}", headers=headers)).json()["status"] == "assigned"
@@ -184,8 +198,9 @@ async def test_the_handler_cannot_rate_their_own_work(
     resolver = uuid.uuid4()
     unit_case = await resolved_by_unit(client, issuer, district_a, resolver)
     as_operator = operator(issuer, district_a, resolver)  # the same person, now at the desk
-    rating = await client.post(f"/api/dispatch/tickets/{unit_case}/feedback", json={"satisfied": True},
-                               headers=as_operator)  # fmt: skip
+    rating = await client.post(
+        f"/api/dispatch/tickets/{unit_case}/feedback", json={"satisfied": True}, headers=as_operator
+    )
     assert rating.status_code == 403
     assert await count(district_a, Feedback, ticket_id) == 0
     assert await count(district_a, Feedback, unit_case) == 0
@@ -221,14 +236,19 @@ async def test_dissatisfaction_reopens_the_ticket_and_keeps_the_old_resolution(
     resident = uuid.uuid4()
     ticket_id = await resolved_by_unit(client, issuer, district_a, caller_user_id=resident)
     as_resident = bearer(issuer, district_a.id, ["resident"], user_id=resident)
-    reopened = await client.post(f"/api/dispatch/tickets/{ticket_id}/feedback",
-                                 json={"satisfied": False, "comment": "灯还是不亮"}, headers=as_resident)  # fmt: skip
+    reopened = await client.post(
+        f"/api/dispatch/tickets/{ticket_id}/feedback",
+        json={"satisfied": False, "comment": "灯还是不亮"},
+        headers=as_resident,
+    )
     assert reopened.status_code == 201, reopened.text
     assert reopened.json()["ticketStatus"] == "assigned"
     rows = await history(client, issuer, district_a, ticket_id)
     assert [(h["action"], h["toStatus"]) for h in rows[-3:]] == [
-        ("resolved", "resolved"), ("feedback", "resolved"), ("reopened", "assigned"),
-    ]  # fmt: skip
+        ("resolved", "resolved"),
+        ("feedback", "resolved"),
+        ("reopened", "assigned"),
+    ]
     assert rows[-1]["reason"] == "灯还是不亮"
     assert rows[-3]["details"]["note"] == DONE["note"]
 
@@ -238,7 +258,7 @@ async def test_dissatisfaction_reopens_the_ticket_and_keeps_the_old_resolution(
                 Deadline.ticket_id == uuid.UUID(ticket_id), Deadline.fired_at.is_(None), Deadline.cancelled_at.is_(None)
             )
         )
-        return list(rows)  # fmt: skip
+        return list(rows)
 
     assert await district_a.run(running) == ["resolution"]  # the resolution clock runs again
     # Resolved again: the old, dissatisfied feedback does not let it close.
@@ -273,8 +293,9 @@ async def test_no_closing_without_a_reached_callback_or_a_waiver(
 ) -> None:
     ticket_id = await resolved_by_unit(client, issuer, district_a)
     headers = operator(issuer, district_a)
-    await client.post(f"/api/dispatch/tickets/{ticket_id}/feedback", json={"satisfied": True, "via": "phone"},
-                      headers=headers)  # fmt: skip
+    await client.post(
+        f"/api/dispatch/tickets/{ticket_id}/feedback", json={"satisfied": True, "via": "phone"}, headers=headers
+    )
     close = f"/api/dispatch/tickets/{ticket_id}/close"
     refused = await client.post(close, headers=headers)
     assert refused.status_code == 409
@@ -282,8 +303,9 @@ async def test_no_closing_without_a_reached_callback_or_a_waiver(
     await client.post(f"/api/dispatch/tickets/{ticket_id}/callback", json={"outcome": "unreachable"}, headers=headers)
     assert (await client.post(close, headers=headers)).status_code == 409  # nobody answered: still owed
     waiver = {"waived": True, "waiverReason": "declined", "note": "居民明确表示无需回访"}
-    waived = await client.post(f"/api/dispatch/tickets/{ticket_id}/callback", json=waiver,
-                               headers=supervisor(issuer, district_a))  # fmt: skip
+    waived = await client.post(
+        f"/api/dispatch/tickets/{ticket_id}/callback", json=waiver, headers=supervisor(issuer, district_a)
+    )
     assert waived.status_code == 201, waived.text
     assert waived.json()["outcome"] == "waived"
     assert (waived.json()["waiverReason"], waived.json()["waiverReasonLabel"]) == ("declined", "居民明确表示不需要回访")
@@ -300,18 +322,21 @@ async def test_a_waiver_needs_its_reason_and_a_callback_its_outcome(
     url = f"/api/dispatch/tickets/{ticket_id}/callback"
     headers = supervisor(issuer, district_a)
     for body, field in (
-        ({"waived": True}, "body.waiverReason"), ({"waived": True, "waiverReason": " "}, "body.waiverReason"),
+        ({"waived": True}, "body.waiverReason"),
+        ({"waived": True, "waiverReason": " "}, "body.waiverReason"),
         ({"waived": True, "waiverReason": "居民明确表示无需回访"}, "body.waiverReason"),
         ({"waived": True, "waiverReason": "other"}, "body.note"),
         ({"outcome": "reached", "waiverReason": "declined"}, "body.waiverReason"),
-        ({"outcome": "maybe"}, "body.outcome"), ({}, "body.outcome"),
-    ):  # fmt: skip
+        ({"outcome": "maybe"}, "body.outcome"),
+        ({}, "body.outcome"),
+    ):
         response = await client.post(url, json=body, headers=headers)
         assert response.status_code == 422, (body, response.text)
         assert [e["field"] for e in response.json()["errors"]] == [field]
     assert await count(district_a, Callback, ticket_id) == 0
-    volunteer_call = await client.post(url, json={"outcome": "reached"},
-                                       headers=bearer(issuer, district_a.id, ["volunteer"]))  # fmt: skip
+    volunteer_call = await client.post(
+        url, json={"outcome": "reached"}, headers=bearer(issuer, district_a.id, ["volunteer"])
+    )
     assert volunteer_call.status_code == 403
     assert await count(district_a, Callback, ticket_id) == 0
 
@@ -321,15 +346,22 @@ async def test_the_full_loop_from_resolution_to_closed(
 ) -> None:
     ticket_id, provider = await provider_ticket(client, issuer, district_a)
     desk = operator(issuer, district_a)
-    resolved = await client.post(f"/api/dispatch/tickets/{ticket_id}/resolution", json={**DONE, "serviceMinutes": 45},
-                                 headers=as_provider(issuer, district_a, provider))  # fmt: skip
+    resolved = await client.post(
+        f"/api/dispatch/tickets/{ticket_id}/resolution",
+        json={**DONE, "serviceMinutes": 45},
+        headers=as_provider(issuer, district_a, provider),
+    )
     assert resolved.status_code == 200
     assert resolved.json()["giftsFlagged"] is False
     feedback = {"satisfied": True, "handlerScore": 5, "comment": "师傅很专业", "via": "phone"}
-    assert (await client.post(f"/api/dispatch/tickets/{ticket_id}/feedback", json=feedback,
-                              headers=desk)).status_code == 201  # fmt: skip
-    called = await client.post(f"/api/dispatch/tickets/{ticket_id}/callback",
-                               json={"outcome": "reached", "note": "居民确认已修好"}, headers=desk)  # fmt: skip
+    assert (
+        await client.post(f"/api/dispatch/tickets/{ticket_id}/feedback", json=feedback, headers=desk)
+    ).status_code == 201
+    called = await client.post(
+        f"/api/dispatch/tickets/{ticket_id}/callback",
+        json={"outcome": "reached", "note": "居民确认已修好"},
+        headers=desk,
+    )
     assert called.status_code == 201
     assert (await client.get(f"/api/dispatch/tickets/{ticket_id}/closure", headers=desk)).json()["awaiting"] == []
     closed = await client.post(f"/api/dispatch/tickets/{ticket_id}/close", headers=desk)
@@ -338,10 +370,14 @@ async def test_the_full_loop_from_resolution_to_closed(
     assert closed.json()["closedAt"] is not None
     [event] = await events_of(district_a, "dispatch.TicketClosed", ticket_id)
     assert (event["satisfied"], event["handler_score"], event["provider_id"], event["callback_waived"]) == (
-        True, 5, str(provider.id), False,
-    )  # fmt: skip
-    assert [(e["minutes"], e["points"]) for e in await events_of(district_a, "dispatch.ServiceCompleted",
-                                                                 ticket_id)] == [(45, 7)]  # fmt: skip
+        True,
+        5,
+        str(provider.id),
+        False,
+    )
+    assert [
+        (e["minutes"], e["points"]) for e in await events_of(district_a, "dispatch.ServiceCompleted", ticket_id)
+    ] == [(45, 7)]
 
     async def templates(session: AsyncSession) -> list[str]:
         rows = await session.scalars(
@@ -349,12 +385,15 @@ async def test_the_full_loop_from_resolution_to_closed(
                 Notification.ticket_id == uuid.UUID(ticket_id), Notification.recipient_kind == "resident"
             )
         )
-        return sorted(rows)  # fmt: skip
+        return sorted(rows)
 
     assert {"ticket_resolved", "ticket_closed"} <= set(await district_a.run(templates))
     assert [h["action"] for h in await history(client, issuer, district_a, ticket_id)][-4:] == [
-        "resolved", "feedback", "callback", "closed",
-    ]  # fmt: skip
+        "resolved",
+        "feedback",
+        "callback",
+        "closed",
+    ]
     assert (await client.post(f"/api/dispatch/tickets/{ticket_id}/close", headers=desk)).status_code == 409
 
 
@@ -364,9 +403,12 @@ async def test_another_districts_ticket_is_a_404_for_every_closure_step(
     ticket_id = await resolved_by_unit(client, issuer, district_a)
     other = operator(issuer, district_b)
     for method, path, body in (
-        ("POST", "resolution", DONE), ("POST", "feedback", {"satisfied": True, "via": "phone"}),
-        ("POST", "callback", {"outcome": "reached"}), ("POST", "close", None), ("GET", "closure", None),
-    ):  # fmt: skip
+        ("POST", "resolution", DONE),
+        ("POST", "feedback", {"satisfied": True, "via": "phone"}),
+        ("POST", "callback", {"outcome": "reached"}),
+        ("POST", "close", None),
+        ("GET", "closure", None),
+    ):
         response = await client.request(method, f"/api/dispatch/tickets/{ticket_id}/{path}", json=body, headers=other)
         assert response.status_code == 404, (path, response.text)
     assert await count(district_a, Feedback, ticket_id) == 0
@@ -396,9 +438,16 @@ async def test_a_street_case_with_an_open_referral_notice_cannot_be_resolved(
 ) -> None:
     ticket_id = await put_ticket(district_a, level_rank=3)  # the street supervision meeting's rung (Yaoxi)
     stamp = datetime.now(UTC)
-    notice = ReferralNotice(ticket_id=ticket_id, number="抄告〔2026〕1号", meeting="街道红色细胞督办会",
-                            responsible_unit="城管中队", responsible_person="李队长", due_on=stamp.date(),
-                            issued_by=uuid.uuid4(), issued_at=stamp)  # fmt: skip
+    notice = ReferralNotice(
+        ticket_id=ticket_id,
+        number="抄告〔2026〕1号",
+        meeting="街道红色细胞督办会",
+        responsible_unit="城管中队",
+        responsible_person="李队长",
+        due_on=stamp.date(),
+        issued_by=uuid.uuid4(),
+        issued_at=stamp,
+    )
     await add_row(district_a, notice)
     url = f"/api/dispatch/tickets/{ticket_id}/resolution"
     refused = await client.post(url, json=DONE, headers=operator(issuer, district_a))

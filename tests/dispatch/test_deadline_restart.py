@@ -68,9 +68,15 @@ async def overdue_tickets(
 
 
 async def test_a_deadline_passed_while_stopped_escalates_exactly_once_after_restarts(
-    *, client: AsyncTestClient[Any], issuer: TestIssuer, settings: Settings, server_env: dict[str, str],
-    district_a: District, district_b: District, tmp_path: Path,
-) -> None:  # fmt: skip
+    *,
+    client: AsyncTestClient[Any],
+    issuer: TestIssuer,
+    settings: Settings,
+    server_env: dict[str, str],
+    district_a: District,
+    district_b: District,
+    tmp_path: Path,
+) -> None:
     platform = Platform(base_env=server_env, log_dir=tmp_path)
     system = make_engine(settings, "dispatch", "system")
     try:
@@ -116,10 +122,12 @@ async def test_a_deadline_passed_while_stopped_escalates_exactly_once_after_rest
         assert {counts[t] for t in [ticket, *batch]} == {(1, 1, 1)}
         async with system.connect() as conn:
             warnings = await conn.execute(
-                text("SELECT payload->>'ticket_id', payload->>'warning', count(*) FROM outbox_message"
-                     " WHERE tenant_id = :t AND event = 'dispatch.TicketOverdue' GROUP BY 1, 2"),
+                text(
+                    "SELECT payload->>'ticket_id', payload->>'warning', count(*) FROM outbox_message"
+                    " WHERE tenant_id = :t AND event = 'dispatch.TicketOverdue' GROUP BY 1, 2"
+                ),
                 {"t": district_a.id},
-            )  # fmt: skip
+            )
             per_ticket = {(row[0], row[1]): int(row[2]) for row in warnings}
         assert all(per_ticket[(t, w)] == 1 for t in [ticket, *batch] for w in ("yellow", "red"))
     finally:

@@ -70,8 +70,11 @@ async def test_orgtree_events_build_the_directory_and_a_replay_changes_nothing(
     consumer._settings = settings
     d, tenant = district_a, district_a.id
     grid, household, member, user = uuid.uuid4(), uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
-    chain = [UnitRef(id=d.root, level="district", name="龙湾区"), UnitRef(id=d.street, level="street", name="状元街道"),
-             UnitRef(id=d.village, level="village", name="瑶溪村")]  # fmt: skip
+    chain = [
+        UnitRef(id=d.root, level="district", name="龙湾区"),
+        UnitRef(id=d.street, level="street", name="状元街道"),
+        UnitRef(id=d.village, level="village", name="瑶溪村"),
+    ]
     events: list[Event] = [
         GridLeaderChanged(tenant_id=tenant, grid_id=grid, member_id=member, previous_member_id=None),  # before the grid
         GridCreated(
@@ -121,18 +124,32 @@ async def test_orgtree_events_build_the_directory_and_a_replay_changes_nothing(
     await apply_twice(
         MemberUpdated(tenant_id=tenant, member_id=member, grid_id=moved, changed=["gridId"], user_id=user)
     )
-    await apply_twice(MemberCreated(tenant_id=tenant, member_id=member, grid_id=grid, branch_id=uuid.uuid4(),
-                                    classification="self_managed", user_id=user))  # fmt: skip
+    await apply_twice(
+        MemberCreated(
+            tenant_id=tenant,
+            member_id=member,
+            grid_id=grid,
+            branch_id=uuid.uuid4(),
+            classification="self_managed",
+            user_id=user,
+        )
+    )
     [provider] = [p for p in (await snapshot(d))["providers"] if p[2] == str(member)]
     assert provider[4] == str(moved)
     await apply_twice(HouseholdUnlinked(tenant_id=tenant, household_id=household, member_id=member))
     assert (await snapshot(d))["links"] == []
 
 
-async def routed(client: Client, issuer: TestIssuer, district: District, settings: Settings, *,
-                 category: str, item: str) -> str:  # fmt: skip
-    body = {"channel": "phone", "title": "需要上门帮忙", "categoryId": str(district.categories[category]),
-            "itemId": str(district.items[item]), "householdId": str(district.households[0])}  # fmt: skip
+async def routed(
+    client: Client, issuer: TestIssuer, district: District, settings: Settings, *, category: str, item: str
+) -> str:
+    body = {
+        "channel": "phone",
+        "title": "需要上门帮忙",
+        "categoryId": str(district.categories[category]),
+        "itemId": str(district.items[item]),
+        "householdId": str(district.households[0]),
+    }
     response = await client.post("/api/dispatch/tickets", json=body, headers=operator(issuer, district))
     assert response.status_code == 201, response.text
     await deliver(district, "dispatch.TicketCreated", settings)
@@ -162,15 +179,17 @@ async def test_a_removed_member_gives_back_unreached_orders_and_loses_open_offer
     accepted = await client.post(f"/api/dispatch/offers/{offer_id}/accept", headers=as_provider(issuer, d, leaving))
     assert accepted.status_code == 200, accepted.text
     claim = await routed(client, issuer, d, settings, category="consultation", item="legal_advice")
-    assert sorted(await offers_of(client, issuer, d, claim)) == sorted([(str(leaving.id), "open"),
-                                                                        (str(staying.id), "open")])  # fmt: skip
+    assert sorted(await offers_of(client, issuer, d, claim)) == sorted(
+        [(str(leaving.id), "open"), (str(staying.id), "open")]
+    )
 
     removed = MemberRemoved(tenant_id=d.id, member_id=member, reason="transferred_out")
     raw = envelope(removed)
     assert await consumer.handle(raw) is True
     assert await offers_of(client, issuer, d, signed) == [(str(leaving.id), "returned"), (str(staying.id), "open")]
-    assert sorted(await offers_of(client, issuer, d, claim)) == sorted([(str(leaving.id), "withdrawn"),
-                                                                        (str(staying.id), "open")])  # fmt: skip
+    assert sorted(await offers_of(client, issuer, d, claim)) == sorted(
+        [(str(leaving.id), "withdrawn"), (str(staying.id), "open")]
+    )
     ticket = (await client.get(f"/api/dispatch/tickets/{signed}", headers=operator(issuer, d))).json()
     assert ticket["status"] == "routing"
     assert ticket["providerId"] is None
@@ -198,8 +217,9 @@ async def test_a_transferred_member_stays_a_volunteer_but_its_pending_offers_are
     ticket = await routed(client, issuer, d, settings, category="citizen_life", item="plumbing")
     assert await offers_of(client, issuer, d, ticket) == [(str(moving.id), "open")]
     branches = {"from_branch_id": uuid.uuid4(), "to_branch_id": uuid.uuid4()}
-    transfer = MemberTransferred(tenant_id=d.id, member_id=member, transferred_on=date(2026, 12, 1), reason="ordinary",
-                                 **branches)  # fmt: skip
+    transfer = MemberTransferred(
+        tenant_id=d.id, member_id=member, transferred_on=date(2026, 12, 1), reason="ordinary", **branches
+    )
     await apply_twice(transfer)
     assert await offers_of(client, issuer, d, ticket) == [(str(moving.id), "withdrawn"), (str(other.id), "open")]
     assert [p[5] for p in (await snapshot(d))["providers"] if p[1] == str(moving.id)] == ["True"]

@@ -24,10 +24,12 @@ from tests.platform.tokens import TestIssuer
 LADDER_CODES = ["village_meeting", "member_council", "street_supervision", "district_mediation"]
 
 
-async def escalate(client: AsyncTestClient[Any], headers: dict[str, str], ticket: str, level: int,
-                   reason: str = "本级无法化解") -> Any:  # fmt: skip
-    return await client.post(f"/api/dispatch/tickets/{ticket}/escalations", json={"toLevel": level, "reason": reason},
-                             headers=headers)  # fmt: skip
+async def escalate(
+    client: AsyncTestClient[Any], headers: dict[str, str], ticket: str, level: int, reason: str = "本级无法化解"
+) -> Any:
+    return await client.post(
+        f"/api/dispatch/tickets/{ticket}/escalations", json={"toLevel": level, "reason": reason}, headers=headers
+    )
 
 
 async def to_street(client: AsyncTestClient[Any], issuer: TestIssuer, district: District) -> dict[str, Any]:
@@ -41,16 +43,18 @@ async def to_street(client: AsyncTestClient[Any], issuer: TestIssuer, district: 
 
 def referral(due_on: date | None = None, **overrides: object) -> dict[str, object]:
     body: dict[str, object] = {
-        "meeting": "状元街道2026年12月红色细胞督办会", "responsibleUnit": "状元街道城管中队",
+        "meeting": "状元街道2026年12月红色细胞督办会",
+        "responsibleUnit": "状元街道城管中队",
         "responsiblePerson": "王队长",
         "dueOn": (due_on or date.today() + timedelta(days=10)).isoformat(),
-    }  # fmt: skip
+    }
     body.update(overrides)
     return body
 
 
-async def clock(client: AsyncTestClient[Any], issuer: TestIssuer, district: District, ticket: str,
-                kind: str = "resolution") -> dict[str, Any]:  # fmt: skip
+async def clock(
+    client: AsyncTestClient[Any], issuer: TestIssuer, district: District, ticket: str, kind: str = "resolution"
+) -> dict[str, Any]:
     response = await client.get(f"/api/dispatch/tickets/{ticket}/deadlines", headers=operator(issuer, district))
     [row] = [c for c in response.json() if c["kind"] == kind and c["state"] == "running"]
     found: dict[str, Any] = row
@@ -70,8 +74,16 @@ async def test_a_case_climbs_one_level_at_a_time_to_the_district_mediation_centr
 
     async def offer(session: AsyncSession) -> None:
         now = datetime.now(UTC)
-        session.add(Offer(ticket_id=uuid.UUID(ticket["id"]), provider_id=provider.id, mode="assign", rank=1,
-                          offered_at=now, expires_at=now + timedelta(minutes=2)))  # fmt: skip
+        session.add(
+            Offer(
+                ticket_id=uuid.UUID(ticket["id"]),
+                provider_id=provider.id,
+                mode="assign",
+                rank=1,
+                offered_at=now,
+                expires_at=now + timedelta(minutes=2),
+            )
+        )
 
     await district_a.run(offer)
 
@@ -118,15 +130,21 @@ async def test_escalation_input_and_state_are_checked(
 ) -> None:
     ticket = await open_ticket(client, issuer, district_a)
     headers = staff(issuer, district_a)
-    for body, field in (({"toLevel": 1}, "body.reason"), ({"toLevel": 1, "reason": " "}, "body.reason"),
-                        ({"toLevel": "one", "reason": "无法化解"}, "body.toLevel")):  # fmt: skip
+    for body, field in (
+        ({"toLevel": 1}, "body.reason"),
+        ({"toLevel": 1, "reason": " "}, "body.reason"),
+        ({"toLevel": "one", "reason": "无法化解"}, "body.toLevel"),
+    ):
         response = await client.post(f"/api/dispatch/tickets/{ticket['id']}/escalations", json=body, headers=headers)
         assert response.status_code == 422, response.text
         assert response.json()["errors"][0]["field"] == field
     volunteer = await escalate(client, staff(issuer, district_a, "volunteer"), ticket["id"], 1)
     assert volunteer.status_code == 403
-    await client.post(f"/api/dispatch/tickets/{ticket['id']}/cancel", json={"reason": "来电人撤回"},
-                      headers=operator(issuer, district_a))  # fmt: skip
+    await client.post(
+        f"/api/dispatch/tickets/{ticket['id']}/cancel",
+        json={"reason": "来电人撤回"},
+        headers=operator(issuer, district_a),
+    )
     closed = await escalate(client, headers, ticket["id"], 1)
     assert closed.status_code == 409
     assert [h.action for h in await history(district_a, ticket["id"])] == ["created", "cancelled"]
@@ -137,8 +155,10 @@ async def test_history_is_append_only_in_the_database_and_the_api(
 ) -> None:
     ticket = await open_ticket(client, issuer, district_a)
     await escalate(client, staff(issuer, district_a), ticket["id"], 1)
-    for statement in ("UPDATE ticket_history SET reason = '改写' WHERE ticket_id = :t",
-                      "DELETE FROM ticket_history WHERE ticket_id = :t"):  # fmt: skip
+    for statement in (
+        "UPDATE ticket_history SET reason = '改写' WHERE ticket_id = :t",
+        "DELETE FROM ticket_history WHERE ticket_id = :t",
+    ):
 
         async def change(session: AsyncSession, sql: str = statement) -> None:
             await session.execute(text(sql), {"t": uuid.UUID(ticket["id"])})
@@ -183,8 +203,9 @@ async def test_referral_notices_only_at_the_street_supervision_meeting(
 
     ticket = await to_street(client, issuer, district_a)
     due_on = date.today() + timedelta(days=10)
-    issued = await client.post(f"/api/dispatch/tickets/{ticket['id']}/referrals", json=referral(due_on),
-                               headers=headers)  # fmt: skip
+    issued = await client.post(
+        f"/api/dispatch/tickets/{ticket['id']}/referrals", json=referral(due_on), headers=headers
+    )
     assert issued.status_code == 201, issued.text
     notice = issued.json()
     assert notice["number"] == f"抄告〔{datetime.now(ZoneInfo('Asia/Shanghai')).year}〕1号"
@@ -197,13 +218,17 @@ async def test_referral_notices_only_at_the_street_supervision_meeting(
     other = await client.post(f"/api/dispatch/tickets/{second['id']}/referrals", json=referral(), headers=headers)
     assert other.json()["number"] == notice["number"].replace("1号", "2号")
     elsewhere = await to_street(client, issuer, district_b)
-    numbered_b = await client.post(f"/api/dispatch/tickets/{elsewhere['id']}/referrals", json=referral(),
-                                   headers=staff(issuer, district_b))  # fmt: skip
+    numbered_b = await client.post(
+        f"/api/dispatch/tickets/{elsewhere['id']}/referrals", json=referral(), headers=staff(issuer, district_b)
+    )
     assert numbered_b.json()["number"] == notice["number"]  # each district counts its own
 
     [event] = await events_of(district_a, "dispatch.ReferralIssued", ticket["id"])
-    assert (event["number"], event["due_on"], event["referral_id"]) == (notice["number"], due_on.isoformat(),
-                                                                        notice["id"])  # fmt: skip
+    assert (event["number"], event["due_on"], event["referral_id"]) == (
+        notice["number"],
+        due_on.isoformat(),
+        notice["id"],
+    )
     referral_clock = await clock(client, issuer, district_a, ticket["id"], "referral")
     assert datetime.fromisoformat(referral_clock["dueAt"]) == datetime.fromisoformat(
         f"{(due_on + timedelta(days=1)).isoformat()}T00:00:00+08:00"
@@ -242,8 +267,9 @@ async def test_a_street_case_cannot_be_resolved_until_the_referral_has_its_closu
     assert unissued.status_code == 409, unissued.text
     assert "街道红色细胞督办会" in unissued.json()["detail"]
     assert "抄告单" in unissued.json()["detail"]
-    notice = (await client.post(f"/api/dispatch/tickets/{ticket['id']}/referrals", json=referral(),
-                                headers=headers)).json()  # fmt: skip
+    notice = (
+        await client.post(f"/api/dispatch/tickets/{ticket['id']}/referrals", json=referral(), headers=headers)
+    ).json()
     refused = await client.post(resolve, json=done, headers=headers)
     assert refused.status_code == 409
     assert notice["number"] in refused.json()["detail"]
@@ -252,13 +278,15 @@ async def test_a_street_case_cannot_be_resolved_until_the_referral_has_its_closu
     empty = await client.post(f"/api/dispatch/referrals/{notice['id']}/closure", json={"note": ""}, headers=headers)
     assert empty.status_code == 422
     assert empty.json()["errors"][0]["field"] == "body.note"
-    closed = await client.post(f"/api/dispatch/referrals/{notice['id']}/closure",
-                               json={"note": "已清理楼道堆积物并加装照明"}, headers=headers)  # fmt: skip
+    closed = await client.post(
+        f"/api/dispatch/referrals/{notice['id']}/closure", json={"note": "已清理楼道堆积物并加装照明"}, headers=headers
+    )
     assert closed.status_code == 200, closed.text
     assert closed.json()["closureNote"] == "已清理楼道堆积物并加装照明"
     assert closed.json()["closedAt"]
-    twice = await client.post(f"/api/dispatch/referrals/{notice['id']}/closure", json={"note": "再次办结"},
-                              headers=headers)  # fmt: skip
+    twice = await client.post(
+        f"/api/dispatch/referrals/{notice['id']}/closure", json={"note": "再次办结"}, headers=headers
+    )
     assert twice.status_code == 409
     clocks = (await client.get(f"/api/dispatch/tickets/{ticket['id']}/deadlines", headers=headers)).json()
     assert [c["state"] for c in clocks if c["kind"] == "referral"] == ["cancelled"]
@@ -273,8 +301,9 @@ async def test_an_overdue_referral_is_a_red_warning(
     client: AsyncTestClient[Any], issuer: TestIssuer, settings: Settings, district_a: District
 ) -> None:
     ticket = await to_street(client, issuer, district_a)
-    await client.post(f"/api/dispatch/tickets/{ticket['id']}/referrals", json=referral(),
-                      headers=staff(issuer, district_a))  # fmt: skip
+    await client.post(
+        f"/api/dispatch/tickets/{ticket['id']}/referrals", json=referral(), headers=staff(issuer, district_a)
+    )
     assert await make_overdue(district_a, ticket["id"], "referral") == 1
     await sweep_deadlines(settings)
     [event] = await events_of(district_a, "dispatch.TicketOverdue", ticket["id"])
@@ -294,10 +323,11 @@ async def test_an_extension_approved_before_the_deadline_moves_it(
     due = datetime.fromisoformat((await clock(client, issuer, district_a, ticket["id"]))["dueAt"])
     url = f"/api/dispatch/tickets/{ticket['id']}/extensions"
 
-    for body, field in (({"newDueAt": (due - timedelta(hours=1)).isoformat(), "reason": "需协调物业"}, "body.newDueAt"),
-                        ({"newDueAt": "2026-12-31T12:00:00", "reason": "需协调物业"}, "body.newDueAt"),
-                        ({"newDueAt": (due + timedelta(days=2)).isoformat(), "reason": "需协调物业",
-                          "clock": "lunch"}, "body.clock")):  # fmt: skip
+    for body, field in (
+        ({"newDueAt": (due - timedelta(hours=1)).isoformat(), "reason": "需协调物业"}, "body.newDueAt"),
+        ({"newDueAt": "2026-12-31T12:00:00", "reason": "需协调物业"}, "body.newDueAt"),
+        ({"newDueAt": (due + timedelta(days=2)).isoformat(), "reason": "需协调物业", "clock": "lunch"}, "body.clock"),
+    ):
         response = await client.post(url, json=body, headers=handler)
         assert response.status_code == 422, response.text
         assert response.json()["errors"][0]["field"] == field
@@ -315,8 +345,9 @@ async def test_an_extension_approved_before_the_deadline_moves_it(
     not_allowed = await client.post(decision, json={"approve": True}, headers=handler)
     assert not_allowed.status_code == 403  # decided by the hotline or the district, not the handler
 
-    approved = await client.post(decision, json={"approve": True, "note": "同意延期两天"},
-                                 headers=operator(issuer, district_a))  # fmt: skip
+    approved = await client.post(
+        decision, json={"approve": True, "note": "同意延期两天"}, headers=operator(issuer, district_a)
+    )
     assert approved.status_code == 200, approved.text
     assert approved.json()["status"] == "approved"
     assert approved.json()["decisionNote"] == "同意延期两天"
@@ -336,13 +367,17 @@ async def test_an_extension_is_refused_once_the_deadline_has_passed(
     headers = staff(issuer, district_a)
     url = f"/api/dispatch/tickets/{ticket['id']}/extensions"
     due = datetime.fromisoformat((await clock(client, issuer, district_a, ticket["id"]))["dueAt"])
-    asked = await client.post(url, json={"newDueAt": (due + timedelta(days=1)).isoformat(), "reason": "等待配件"},
-                              headers=headers)  # fmt: skip
+    asked = await client.post(
+        url, json={"newDueAt": (due + timedelta(days=1)).isoformat(), "reason": "等待配件"}, headers=headers
+    )
     assert asked.status_code == 201
 
     await make_overdue(district_a, ticket["id"], "resolution")  # passed, not yet swept
-    late_decision = await client.post(f"/api/dispatch/extensions/{asked.json()['id']}/decision",
-                                      json={"approve": True}, headers=operator(issuer, district_a))  # fmt: skip
+    late_decision = await client.post(
+        f"/api/dispatch/extensions/{asked.json()['id']}/decision",
+        json={"approve": True},
+        headers=operator(issuer, district_a),
+    )
     assert late_decision.status_code == 409
     later = {"newDueAt": (due + timedelta(days=3)).isoformat(), "reason": "等待配件"}
     late_request = await client.post(url, json=later, headers=headers)
@@ -376,9 +411,11 @@ async def test_a_refused_extension_leaves_the_deadline_and_only_the_handler_may_
     assert stranger.status_code == 404
     asked = await client.post(url, json=body, headers=staff(issuer, district_a, "volunteer", handler_user))
     assert asked.status_code == 201, asked.text
-    refused = await client.post(f"/api/dispatch/extensions/{asked.json()['id']}/decision",
-                                json={"approve": False, "note": "一般事项不予延期"},
-                                headers=operator(issuer, district_a))  # fmt: skip
+    refused = await client.post(
+        f"/api/dispatch/extensions/{asked.json()['id']}/decision",
+        json={"approve": False, "note": "一般事项不予延期"},
+        headers=operator(issuer, district_a),
+    )
     assert refused.status_code == 200
     assert refused.json()["status"] == "rejected"
     assert (await clock(client, issuer, district_a, ticket["id"]))["dueAt"] == due
@@ -392,12 +429,15 @@ async def test_another_districts_tickets_referrals_and_extensions_are_404(
 ) -> None:
     ticket = await to_street(client, issuer, district_a)
     a = staff(issuer, district_a)
-    notice = (await client.post(f"/api/dispatch/tickets/{ticket['id']}/referrals", json=referral(),
-                                headers=a)).json()  # fmt: skip
+    notice = (await client.post(f"/api/dispatch/tickets/{ticket['id']}/referrals", json=referral(), headers=a)).json()
     due = datetime.fromisoformat((await clock(client, issuer, district_a, ticket["id"]))["dueAt"])
-    extension = (await client.post(f"/api/dispatch/tickets/{ticket['id']}/extensions",
-                                   json={"newDueAt": (due + timedelta(days=1)).isoformat(), "reason": "会议研究"},
-                                   headers=a)).json()  # fmt: skip
+    extension = (
+        await client.post(
+            f"/api/dispatch/tickets/{ticket['id']}/extensions",
+            json={"newDueAt": (due + timedelta(days=1)).isoformat(), "reason": "会议研究"},
+            headers=a,
+        )
+    ).json()
     b = staff(issuer, district_b)
     calls = [
         ("POST", f"/api/dispatch/tickets/{ticket['id']}/escalations", {"toLevel": 4, "reason": "越权升级"}),
@@ -405,12 +445,15 @@ async def test_another_districts_tickets_referrals_and_extensions_are_404(
         ("POST", f"/api/dispatch/tickets/{ticket['id']}/referrals", referral()),
         ("GET", f"/api/dispatch/tickets/{ticket['id']}/referrals", None),
         ("POST", f"/api/dispatch/referrals/{notice['id']}/closure", {"note": "越权办结"}),
-        ("POST", f"/api/dispatch/tickets/{ticket['id']}/extensions",
-         {"newDueAt": (due + timedelta(days=2)).isoformat(), "reason": "越权延期"}),
+        (
+            "POST",
+            f"/api/dispatch/tickets/{ticket['id']}/extensions",
+            {"newDueAt": (due + timedelta(days=2)).isoformat(), "reason": "越权延期"},
+        ),
         ("GET", f"/api/dispatch/tickets/{ticket['id']}/extensions", None),
         ("POST", f"/api/dispatch/extensions/{extension['id']}/decision", {"approve": True}),
         ("GET", f"/api/dispatch/tickets/{ticket['id']}/deadlines", None),
-    ]  # fmt: skip
+    ]
     for method, url, body in calls:
         response = await client.request(method, url, json=body, headers=b)
         assert response.status_code == 404, (method, url, response.text)
@@ -429,7 +472,9 @@ async def test_a_cadre_cannot_escalate_a_case_outside_their_subtree(
 ) -> None:
     ticket = await open_ticket(client, issuer, district_a)  # in the first grid
     other_grid = district_a.grid_paths[district_a.grids[1]]
-    leader = {"Authorization": "Bearer " + issuer.token(tenant=district_a.id, roles=["grid_leader"], scope=other_grid,
-                                                        user_id=uuid.uuid4())}  # fmt: skip
+    leader = {
+        "Authorization": "Bearer "
+        + issuer.token(tenant=district_a.id, roles=["grid_leader"], scope=other_grid, user_id=uuid.uuid4())
+    }
     response = await escalate(client, leader, ticket["id"], 1)
     assert response.status_code == 404

@@ -15,10 +15,15 @@ from tests.platform.tokens import TestIssuer
 
 def new_ticket(district: District, **overrides: object) -> dict[str, object]:
     body: dict[str, object] = {
-        "channel": "phone", "title": "厨房水管漏水", "description": "老人独居,水管接头漏水",
-        "categoryId": str(district.categories["citizen_life"]), "itemId": str(district.items["plumbing"]),
-        "callerName": "张三丰", "callerPhone": mobile(1), "householdId": str(district.households[0]),
-    }  # fmt: skip
+        "channel": "phone",
+        "title": "厨房水管漏水",
+        "description": "老人独居,水管接头漏水",
+        "categoryId": str(district.categories["citizen_life"]),
+        "itemId": str(district.items["plumbing"]),
+        "callerName": "张三丰",
+        "callerPhone": mobile(1),
+        "householdId": str(district.households[0]),
+    }
     body.update(overrides)
     return body
 
@@ -80,8 +85,9 @@ async def test_possible_duplicates_are_offered_and_can_be_merged(
 ) -> None:
     headers = operator(issuer, district_a)
     first = (await client.post("/api/dispatch/tickets", json=new_ticket(district_a), headers=headers)).json()
-    second = (await client.post("/api/dispatch/tickets", json=new_ticket(district_a, callerPhone=mobile(2)),
-                                headers=headers)).json()  # fmt: skip
+    second = (
+        await client.post("/api/dispatch/tickets", json=new_ticket(district_a, callerPhone=mobile(2)), headers=headers)
+    ).json()
     offered = second["possibleDuplicates"]
     assert [d["id"] for d in offered] == [first["ticket"]["id"]]
     assert offered[0]["same"] == ["household"]
@@ -89,27 +95,38 @@ async def test_possible_duplicates_are_offered_and_can_be_merged(
     third = (await client.post("/api/dispatch/tickets", json=other_category, headers=headers)).json()
     assert third["possibleDuplicates"] == []
 
-    merged = await client.post(f"/api/dispatch/tickets/{second['ticket']['id']}/merge",
-                               json={"intoTicketId": first["ticket"]["id"]}, headers=headers)  # fmt: skip
+    merged = await client.post(
+        f"/api/dispatch/tickets/{second['ticket']['id']}/merge",
+        json={"intoTicketId": first["ticket"]["id"]},
+        headers=headers,
+    )
     assert merged.status_code == 200, merged.text
     assert (merged.json()["status"], merged.json()["mergedIntoId"]) == ("merged", first["ticket"]["id"])
-    again = await client.post(f"/api/dispatch/tickets/{second['ticket']['id']}/merge",
-                              json={"intoTicketId": first["ticket"]["id"]}, headers=headers)  # fmt: skip
+    again = await client.post(
+        f"/api/dispatch/tickets/{second['ticket']['id']}/merge",
+        json={"intoTicketId": first["ticket"]["id"]},
+        headers=headers,
+    )
     assert again.status_code == 409
 
 
 async def test_caller_lookup_finds_earlier_tickets_by_phone_only_in_the_district(
     client: AsyncTestClient, issuer: TestIssuer, district_a: District, district_b: District
 ) -> None:
-    await client.post("/api/dispatch/tickets", json=new_ticket(district_a, callerPhone=mobile(7)),
-                      headers=operator(issuer, district_a))  # fmt: skip
-    found = await client.post("/api/dispatch/callers/lookup", json={"phone": mobile(7)},
-                              headers=operator(issuer, district_a))  # fmt: skip
+    await client.post(
+        "/api/dispatch/tickets",
+        json=new_ticket(district_a, callerPhone=mobile(7)),
+        headers=operator(issuer, district_a),
+    )
+    found = await client.post(
+        "/api/dispatch/callers/lookup", json={"phone": mobile(7)}, headers=operator(issuer, district_a)
+    )
     assert found.status_code == 200, found.text
     assert len(found.json()["earlierTickets"]) == 1
     assert "****" in found.json()["phone"]
-    elsewhere = await client.post("/api/dispatch/callers/lookup", json={"phone": mobile(7)},
-                                  headers=operator(issuer, district_b))  # fmt: skip
+    elsewhere = await client.post(
+        "/api/dispatch/callers/lookup", json={"phone": mobile(7)}, headers=operator(issuer, district_b)
+    )
     assert elsewhere.json()["earlierTickets"] == []
     bad = await client.post("/api/dispatch/callers/lookup", json={"phone": "abc"}, headers=operator(issuer, district_a))
     assert bad.status_code == 422
@@ -166,12 +183,16 @@ async def test_a_reveal_is_audited_and_needs_a_purpose(
 ) -> None:
     headers = operator(issuer, district_a)
     ticket = (await client.post("/api/dispatch/tickets", json=new_ticket(district_a), headers=headers)).json()["ticket"]
-    no_purpose = await client.post(f"/api/dispatch/tickets/{ticket['id']}/reveal", json={"field": "callerPhone"},
-                                   headers=headers)  # fmt: skip
+    no_purpose = await client.post(
+        f"/api/dispatch/tickets/{ticket['id']}/reveal", json={"field": "callerPhone"}, headers=headers
+    )
     assert no_purpose.status_code == 422
     assert "purpose" in no_purpose.text
-    shown = await client.post(f"/api/dispatch/tickets/{ticket['id']}/reveal",
-                              json={"field": "callerPhone", "purpose": "回访核实"}, headers=headers)  # fmt: skip
+    shown = await client.post(
+        f"/api/dispatch/tickets/{ticket['id']}/reveal",
+        json={"field": "callerPhone", "purpose": "回访核实"},
+        headers=headers,
+    )
     assert shown.json()["value"] == mobile(1)
 
     async def audited(session: object) -> int:

@@ -70,8 +70,9 @@ async def sms_gateway(dispatch_env: pytest.MonkeyPatch) -> AsyncIterator[Receive
 
 
 async def a_ticket(client: AsyncTestClient[Any], issuer: TestIssuer, district: District, phone: str) -> dict[str, Any]:
-    response = await client.post("/api/dispatch/tickets", json=new_ticket(district, callerPhone=phone),
-                                 headers=operator(issuer, district))  # fmt: skip
+    response = await client.post(
+        "/api/dispatch/tickets", json=new_ticket(district, callerPhone=phone), headers=operator(issuer, district)
+    )
     assert response.status_code == 201, response.text
     ticket: dict[str, Any] = response.json()["ticket"]
     return ticket
@@ -102,22 +103,36 @@ async def set_webhook(district: District, url: str | None) -> None:
 
 
 async def test_a_webhook_is_posted_signed_with_the_districts_secret(
-    *, client: AsyncTestClient[Any], issuer: TestIssuer, settings: Settings, consumer: EventConsumer,
-    district_a: District, district_b: District,
-) -> None:  # fmt: skip
+    *,
+    client: AsyncTestClient[Any],
+    issuer: TestIssuer,
+    settings: Settings,
+    consumer: EventConsumer,
+    district_a: District,
+    district_b: District,
+) -> None:
     ticket = await a_ticket(client, issuer, district_a, mobile(11))
     async with receiving() as receiver:
         await set_webhook(district_a, receiver.url)
-        sent = await queue(district_a, template="ticket_routed", recipient_kind="district", channel="webhook",
-                           ticket_id=uuid.UUID(ticket["id"]))  # fmt: skip
+        sent = await queue(
+            district_a,
+            template="ticket_routed",
+            recipient_kind="district",
+            channel="webhook",
+            ticket_id=uuid.UUID(ticket["id"]),
+        )
         assert await consumer.handle(await queued_envelope(district_a, sent)) is True
 
     [request] = receiver.received
     assert verify_signature(webhook_secret(settings, district_a.id), request.headers[SIGNATURE_HEADER], request.body)
-    assert not verify_signature(webhook_secret(settings, district_b.id), request.headers[SIGNATURE_HEADER],
-                                request.body)  # fmt: skip
-    assert not verify_signature(webhook_secret(settings, district_a.id), request.headers[SIGNATURE_HEADER],
-                                request.body.replace(b"ticket_routed", b"ticket_closed"))  # fmt: skip
+    assert not verify_signature(
+        webhook_secret(settings, district_b.id), request.headers[SIGNATURE_HEADER], request.body
+    )
+    assert not verify_signature(
+        webhook_secret(settings, district_a.id),
+        request.headers[SIGNATURE_HEADER],
+        request.body.replace(b"ticket_routed", b"ticket_closed"),
+    )
     body = request.json()
     assert body["template"] == "ticket_routed"
     assert body["notificationId"] == str(sent)
@@ -134,8 +149,13 @@ async def test_a_district_without_a_webhook_is_skipped_not_retried(
     client: AsyncTestClient[Any], issuer: TestIssuer, settings: Settings, district_a: District
 ) -> None:
     ticket = await a_ticket(client, issuer, district_a, mobile(12))
-    sent = await queue(district_a, template="ticket_closed", recipient_kind="district", channel="webhook",
-                       ticket_id=uuid.UUID(ticket["id"]))  # fmt: skip
+    sent = await queue(
+        district_a,
+        template="ticket_closed",
+        recipient_kind="district",
+        channel="webhook",
+        ticket_id=uuid.UUID(ticket["id"]),
+    )
     delivery = Delivery(lambda: settings)
     try:
         assert await delivery.deliver(district_a.id, sent) == "skipped"
@@ -147,19 +167,31 @@ async def test_a_district_without_a_webhook_is_skipped_not_retried(
 
 
 async def test_the_sms_gateway_gets_the_clear_number_and_nothing_else_keeps_it(
-    *, client: AsyncTestClient[Any], issuer: TestIssuer, consumer: EventConsumer, sms_gateway: Receiver,
-    district_a: District, capsys: pytest.CaptureFixture[str],
-) -> None:  # fmt: skip
+    *,
+    client: AsyncTestClient[Any],
+    issuer: TestIssuer,
+    consumer: EventConsumer,
+    sms_gateway: Receiver,
+    district_a: District,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     ticket = await a_ticket(client, issuer, district_a, mobile(13))
-    sent = await queue(district_a, template="ticket_routed", recipient_kind="resident", channel="sms",
-                       ticket_id=uuid.UUID(ticket["id"]), params={"reason": "first"})  # fmt: skip
+    sent = await queue(
+        district_a,
+        template="ticket_routed",
+        recipient_kind="resident",
+        channel="sms",
+        ticket_id=uuid.UUID(ticket["id"]),
+        params={"reason": "first"},
+    )
     await consumer.handle(await queued_envelope(district_a, sent))
 
     [request] = sms_gateway.received
     assert request.headers["Authorization"] == "Bearer gw-token-1"
     assert request.json() == {
-        "phone": mobile(13), "text": f"【96345】您的工单{ticket['number']}已派单，接单的志愿者将尽快致电您。",
-    }  # fmt: skip
+        "phone": mobile(13),
+        "text": f"【96345】您的工单{ticket['number']}已派单，接单的志愿者将尽快致电您。",
+    }
     row = await notification(district_a, sent)
     assert row.status == "delivered"
     stored = json.dumps([row.params, row.last_error], ensure_ascii=False)
@@ -176,14 +208,24 @@ async def test_the_sms_gateway_gets_the_clear_number_and_nothing_else_keeps_it(
 
 
 async def test_a_failing_receiver_is_retried_with_backoff_until_it_answers(
-    *, client: AsyncTestClient[Any], issuer: TestIssuer, settings: Settings, consumer: EventConsumer,
-    sms_gateway: Receiver, district_a: District,
-) -> None:  # fmt: skip
+    *,
+    client: AsyncTestClient[Any],
+    issuer: TestIssuer,
+    settings: Settings,
+    consumer: EventConsumer,
+    sms_gateway: Receiver,
+    district_a: District,
+) -> None:
     await retry_deliveries(settings)  # other tests' leftovers first, so the failures below are this message's
     sms_gateway.statuses.extend([500, 500])
     ticket = await a_ticket(client, issuer, district_a, mobile(14))
-    sent = await queue(district_a, template="ticket_resolved", recipient_kind="resident", channel="sms",
-                       ticket_id=uuid.UUID(ticket["id"]))  # fmt: skip
+    sent = await queue(
+        district_a,
+        template="ticket_resolved",
+        recipient_kind="resident",
+        channel="sms",
+        ticket_id=uuid.UUID(ticket["id"]),
+    )
     before = now()
     await consumer.handle(await queued_envelope(district_a, sent))
     first = await notification(district_a, sent)
@@ -210,14 +252,22 @@ async def test_a_failing_receiver_is_retried_with_backoff_until_it_answers(
 
 
 async def test_a_message_is_dead_after_the_last_attempt_and_never_sent_again(
-    client: AsyncTestClient[Any], issuer: TestIssuer, settings: Settings, dispatch_env: pytest.MonkeyPatch,
+    client: AsyncTestClient[Any],
+    issuer: TestIssuer,
+    settings: Settings,
+    dispatch_env: pytest.MonkeyPatch,
     district_a: District,
-) -> None:  # fmt: skip
+) -> None:
     async with receiving(503, 503, 503) as gateway:
         configure(dispatch_env, sms_gateway_url=gateway.url, delivery_max_attempts=2)
         ticket = await a_ticket(client, issuer, district_a, mobile(15))
-        sent = await queue(district_a, template="ticket_closed", recipient_kind="resident", channel="sms",
-                           ticket_id=uuid.UUID(ticket["id"]))  # fmt: skip
+        sent = await queue(
+            district_a,
+            template="ticket_closed",
+            recipient_kind="resident",
+            channel="sms",
+            ticket_id=uuid.UUID(ticket["id"]),
+        )
         delivery = Delivery(lambda: settings)
         try:
             assert await delivery.deliver(district_a.id, sent) == "retrying"
@@ -234,12 +284,22 @@ async def test_a_message_is_dead_after_the_last_attempt_and_never_sent_again(
 
 
 async def test_one_message_is_sent_once_however_often_it_is_announced(
-    *, client: AsyncTestClient[Any], issuer: TestIssuer, settings: Settings, consumer: EventConsumer,
-    sms_gateway: Receiver, district_a: District,
-) -> None:  # fmt: skip
+    *,
+    client: AsyncTestClient[Any],
+    issuer: TestIssuer,
+    settings: Settings,
+    consumer: EventConsumer,
+    sms_gateway: Receiver,
+    district_a: District,
+) -> None:
     ticket = await a_ticket(client, issuer, district_a, mobile(16))
-    sent = await queue(district_a, template="ticket_routed", recipient_kind="resident", channel="sms",
-                       ticket_id=uuid.UUID(ticket["id"]))  # fmt: skip
+    sent = await queue(
+        district_a,
+        template="ticket_routed",
+        recipient_kind="resident",
+        channel="sms",
+        ticket_id=uuid.UUID(ticket["id"]),
+    )
     envelope = await queued_envelope(district_a, sent)
     # The same envelope twice at once (a redelivery), a second announcement, and the lost-event sweep.
     second = {**envelope, "id": str(uuid.uuid4())}
@@ -252,9 +312,14 @@ async def test_one_message_is_sent_once_however_often_it_is_announced(
 
 
 async def test_the_sweep_delivers_a_message_whose_event_was_lost_but_leaves_fresh_ones_to_the_worker(
-    *, client: AsyncTestClient[Any], issuer: TestIssuer, settings: Settings, sms_gateway: Receiver,
-    district_a: District, district_b: District,
-) -> None:  # fmt: skip
+    *,
+    client: AsyncTestClient[Any],
+    issuer: TestIssuer,
+    settings: Settings,
+    sms_gateway: Receiver,
+    district_a: District,
+    district_b: District,
+) -> None:
     lost_a_ticket = await a_ticket(client, issuer, district_a, mobile(17))
     lost_a = await queue(
         district_a,
@@ -296,15 +361,23 @@ async def test_an_offer_goes_to_the_providers_own_number(
 
     async def give_phone(session: AsyncSession) -> None:
         keys = await data_key(session, district_a.id)
-        await session.execute(update(type(provider)).where(type(provider).id == provider.id).values(
-            phone_cipher=encrypt(keys, PROVIDER_PHONE, mobile(21)), phone_masked="138****0021"
-        ))  # fmt: skip
+        await session.execute(
+            update(type(provider))
+            .where(type(provider).id == provider.id)
+            .values(phone_cipher=encrypt(keys, PROVIDER_PHONE, mobile(21)), phone_masked="138****0021")
+        )
 
     await district_a.run(give_phone)
     ticket = await a_ticket(client, issuer, district_a, mobile(22))
-    sent = await queue(district_a, template="offer_made", recipient_kind="provider", channel="sms",
-                       recipient_id=provider.id, ticket_id=uuid.UUID(ticket["id"]),
-                       params={"expiresInMinutes": 10, "answerBy": "14:32"})  # fmt: skip
+    sent = await queue(
+        district_a,
+        template="offer_made",
+        recipient_kind="provider",
+        channel="sms",
+        recipient_id=provider.id,
+        ticket_id=uuid.UUID(ticket["id"]),
+        params={"expiresInMinutes": 10, "answerBy": "14:32"},
+    )
     delivery = Delivery(lambda: settings)
     try:
         assert await delivery.deliver(district_a.id, sent) == "delivered"
@@ -317,13 +390,23 @@ async def test_an_offer_goes_to_the_providers_own_number(
 
 
 async def test_without_a_gateway_sms_lands_in_the_district_admins_dev_outbox_masked(
-    *, client: AsyncTestClient[Any], issuer: TestIssuer, settings: Settings, dispatch_env: pytest.MonkeyPatch,
-    district_a: District, district_b: District,
-) -> None:  # fmt: skip
+    *,
+    client: AsyncTestClient[Any],
+    issuer: TestIssuer,
+    settings: Settings,
+    dispatch_env: pytest.MonkeyPatch,
+    district_a: District,
+    district_b: District,
+) -> None:
     configure(dispatch_env, sms_gateway_url="")
     ticket = await a_ticket(client, issuer, district_a, mobile(23))
-    sent = await queue(district_a, template="ticket_routed", recipient_kind="resident", channel="sms",
-                       ticket_id=uuid.UUID(ticket["id"]))  # fmt: skip
+    sent = await queue(
+        district_a,
+        template="ticket_routed",
+        recipient_kind="resident",
+        channel="sms",
+        ticket_id=uuid.UUID(ticket["id"]),
+    )
     delivery = Delivery(lambda: settings)
     try:
         assert await delivery.deliver(district_a.id, sent) == "delivered"
@@ -347,8 +430,13 @@ async def test_a_resident_without_a_number_on_record_is_skipped(
     body = new_ticket(district_a)
     del body["callerPhone"]
     created = await client.post("/api/dispatch/tickets", json=body, headers=operator(issuer, district_a))
-    sent = await queue(district_a, template="ticket_routed", recipient_kind="resident", channel="sms",
-                       ticket_id=uuid.UUID(created.json()["ticket"]["id"]))  # fmt: skip
+    sent = await queue(
+        district_a,
+        template="ticket_routed",
+        recipient_kind="resident",
+        channel="sms",
+        ticket_id=uuid.UUID(created.json()["ticket"]["id"]),
+    )
     delivery = Delivery(lambda: settings)
     try:
         assert await delivery.deliver(district_a.id, sent) == "skipped"
@@ -363,14 +451,20 @@ async def test_the_delivery_log_is_the_districts_own_and_checks_its_filters(
     client: AsyncTestClient[Any], issuer: TestIssuer, district_a: District, district_b: District
 ) -> None:
     ticket = await a_ticket(client, issuer, district_a, mobile(24))
-    await queue(district_a, template="ticket_routed", recipient_kind="resident", channel="sms",
-                ticket_id=uuid.UUID(ticket["id"]))  # fmt: skip
+    await queue(
+        district_a,
+        template="ticket_routed",
+        recipient_kind="resident",
+        channel="sms",
+        ticket_id=uuid.UUID(ticket["id"]),
+    )
     in_a, in_b = operator(issuer, district_a), operator(issuer, district_b)
     pending = await client.get("/api/dispatch/notifications?status=pending", headers=in_a)
     assert any(n["ticketId"] == ticket["id"] for n in pending.json())
     assert (await client.get(f"/api/dispatch/notifications?ticketId={ticket['id']}", headers=in_b)).status_code == 404
-    assert all(n["ticketId"] != ticket["id"] for n in (await client.get("/api/dispatch/notifications",
-                                                                           headers=in_b)).json())  # fmt: skip
+    assert all(
+        n["ticketId"] != ticket["id"] for n in (await client.get("/api/dispatch/notifications", headers=in_b)).json()
+    )
     bad = await client.get("/api/dispatch/notifications?status=lost", headers=in_a)
     assert bad.status_code == 422, bad.text
     assert bad.headers["content-type"].startswith("application/problem+json")
@@ -382,8 +476,9 @@ async def test_the_delivery_log_is_the_districts_own_and_checks_its_filters(
 async def test_the_webhook_secret_is_for_the_district_admin_and_audited(
     client: AsyncTestClient[Any], issuer: TestIssuer, settings: Settings, district_a: District
 ) -> None:
-    shown = await client.get("/api/dispatch/notifications/webhook-secret",
-                             headers=bearer(issuer, district_a.id, ["district_admin"]))  # fmt: skip
+    shown = await client.get(
+        "/api/dispatch/notifications/webhook-secret", headers=bearer(issuer, district_a.id, ["district_admin"])
+    )
     assert shown.status_code == 200, shown.text
     assert bytes.fromhex(shown.json()["secret"]) == webhook_secret(settings, district_a.id)
     denied = await client.get("/api/dispatch/notifications/webhook-secret", headers=operator(issuer, district_a))

@@ -46,8 +46,9 @@ def problem(response: Any, status: int) -> dict[str, Any]:
     return body
 
 
-async def ask_code(client: AsyncTestClient[Any], settings: Settings, sms: Receiver, district: District,
-                   phone: str) -> tuple[str, str]:  # fmt: skip
+async def ask_code(
+    client: AsyncTestClient[Any], settings: Settings, sms: Receiver, district: District, phone: str
+) -> tuple[str, str]:
     """Request a code and deliver its SMS; (verification id, the code the resident read)."""
     started = await client.post(f"{base(district)}/verifications", json={"phone": phone})
     assert started.status_code == 201, started.text
@@ -101,9 +102,15 @@ async def test_a_resident_files_a_request_with_a_code_and_follows_it(
     assert code not in json.dumps(logged.params)
 
     category = str(district_a.categories["citizen_life"])
-    filed = await client.post(f"{base(district_a)}/requests", json=request_body(
-        verification, code, categoryId=category, address="浙江省嘉兴市南湖区文昌路1号",
-    ))  # fmt: skip
+    filed = await client.post(
+        f"{base(district_a)}/requests",
+        json=request_body(
+            verification,
+            code,
+            categoryId=category,
+            address="浙江省嘉兴市南湖区文昌路1号",
+        ),
+    )
     assert filed.status_code == 201, filed.text
     number, token = filed.json()["number"], filed.json()["followToken"]
     assert len(token) >= 40
@@ -170,8 +177,11 @@ async def test_an_expired_code_is_refused(
     verification, code = await ask_code(client, settings, sms, district_a, mobile(34))
 
     async def expire(session: AsyncSession) -> None:
-        await session.execute(update(PhoneVerification).where(PhoneVerification.id == uuid.UUID(verification))
-                              .values(expires_at=now() - timedelta(seconds=1)))  # fmt: skip
+        await session.execute(
+            update(PhoneVerification)
+            .where(PhoneVerification.id == uuid.UUID(verification))
+            .values(expires_at=now() - timedelta(seconds=1))
+        )
 
     await district_a.run(expire)
     expired = problem(await client.post(f"{base(district_a)}/requests", json=request_body(verification, code)), 422)
@@ -217,9 +227,14 @@ async def test_an_unknown_district_is_404_on_every_public_route(client: AsyncTes
 
 
 async def test_codes_per_hour_and_requests_per_day_are_limited_per_phone(
-    *, client: AsyncTestClient[Any], settings: Settings, sms: Receiver, dispatch_env: pytest.MonkeyPatch,  # noqa: F811
-    district_a: District, district_b: District,
-) -> None:  # fmt: skip
+    *,
+    client: AsyncTestClient[Any],
+    settings: Settings,
+    sms: Receiver,
+    dispatch_env: pytest.MonkeyPatch,  # noqa: F811
+    district_a: District,
+    district_b: District,
+) -> None:
     configure(dispatch_env, public_codes_per_hour=2, public_requests_per_day=1)
     phone = mobile(37)
     first, first_code = await ask_code(client, settings, sms, district_a, phone)

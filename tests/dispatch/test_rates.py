@@ -33,10 +33,22 @@ async def add_rows(district: District, *rows: Any) -> None:
 async def november(district: District) -> dict[str, uuid.UUID]:
     """Tickets received in November 2026 (and just outside it) with known outcomes; returns the provider."""
     provider = await district.add_provider(name="红船服务队")
-    in_time = await put_ticket(district, provider_id=provider.id, status="closed", created_at=at(3, 9, 50),
-                               dispatched_at=at(3, 10), accepted_at=at(3, 10, 20))  # fmt: skip
-    late = await put_ticket(district, provider_id=provider.id, status="resolved", created_at=at(4, 9, 50),
-                            dispatched_at=at(4, 10), accepted_at=at(4, 11))  # fmt: skip
+    in_time = await put_ticket(
+        district,
+        provider_id=provider.id,
+        status="closed",
+        created_at=at(3, 9, 50),
+        dispatched_at=at(3, 10),
+        accepted_at=at(3, 10, 20),
+    )
+    late = await put_ticket(
+        district,
+        provider_id=provider.id,
+        status="resolved",
+        created_at=at(4, 9, 50),
+        dispatched_at=at(4, 10),
+        accepted_at=at(4, 11),
+    )
     await put_ticket(district, status="routing", created_at=at(5, 8))
     await put_ticket(district, status="cancelled", created_at=at(5, 9))
     await put_ticket(district, status="merged", created_at=at(5, 10))
@@ -64,8 +76,9 @@ async def test_rates_per_grid_with_a_documented_definition(
 ) -> None:
     await november(district_a)
     await november(district_b)  # another district's tickets never count here
-    response = await client.get("/api/dispatch/reports/rates", params={**NOVEMBER, "by": "grid"},
-                                headers=operator(issuer, district_a))  # fmt: skip
+    response = await client.get(
+        "/api/dispatch/reports/rates", params={**NOVEMBER, "by": "grid"}, headers=operator(issuer, district_a)
+    )
     assert response.status_code == 200, response.text
     report = response.json()
     assert (report["from"], report["to"], report["by"]) == ("2026-11-01", "2026-11-30", "grid")
@@ -96,8 +109,9 @@ async def test_rates_per_village_street_and_provider(
         [unit] = report["units"]
         assert (unit["unitId"], unit["name"], unit["ancestors"]) == (str(unit_id), name, ancestors)
         assert counts(unit) == (5, 2, 2, 2, 1)
-    report = (await client.get("/api/dispatch/reports/rates", params={**NOVEMBER, "by": "provider"},
-                               headers=desk)).json()  # fmt: skip
+    report = (
+        await client.get("/api/dispatch/reports/rates", params={**NOVEMBER, "by": "provider"}, headers=desk)
+    ).json()
     by_unit = {u["unitId"]: u for u in report["units"]}
     assert by_unit[str(ids["provider"])]["name"] == "红船服务队"
     assert counts(by_unit[str(ids["provider"])]) == (2, 1, 2, 2, 1)
@@ -109,8 +123,9 @@ async def test_staff_confined_to_a_subtree_count_only_its_tickets(
 ) -> None:
     await november(district_a)
     leader = bearer(issuer, district_a.id, ["grid_leader"], scope=district_a.grid_paths[district_a.grids[1]])
-    report = (await client.get("/api/dispatch/reports/rates", params={**NOVEMBER, "by": "village"},
-                               headers=leader)).json()  # fmt: skip
+    report = (
+        await client.get("/api/dispatch/reports/rates", params={**NOVEMBER, "by": "village"}, headers=leader)
+    ).json()
     assert [counts(u) for u in report["units"]] == [(2, 1, 0, 0, 0)]
     cadre = bearer(issuer, district_a.id, ["community_cadre"], scope=f"/{district_a.root.hex[:8]}/")
     whole = (await client.get("/api/dispatch/reports/rates", params=NOVEMBER, headers=cadre)).json()
@@ -123,13 +138,23 @@ async def test_an_empty_period_has_no_rates(
     client: AsyncTestClient[Any], issuer: TestIssuer, district_a: District
 ) -> None:
     await november(district_a)
-    report = (await client.get("/api/dispatch/reports/rates", params={"from": "2026-12-01", "to": "2026-12-01"},
-                               headers=operator(issuer, district_a))).json()  # fmt: skip
+    report = (
+        await client.get(
+            "/api/dispatch/reports/rates",
+            params={"from": "2026-12-01", "to": "2026-12-01"},
+            headers=operator(issuer, district_a),
+        )
+    ).json()
     assert report["units"] == []
     assert counts(report["total"]) == (0, 0, 0, 0, 0)
     assert report["total"]["responseRate"] is None
-    one_day = (await client.get("/api/dispatch/reports/rates", params={"from": "2026-11-30", "to": "2026-11-30"},
-                                headers=operator(issuer, district_a))).json()  # fmt: skip
+    one_day = (
+        await client.get(
+            "/api/dispatch/reports/rates",
+            params={"from": "2026-11-30", "to": "2026-11-30"},
+            headers=operator(issuer, district_a),
+        )
+    ).json()
     assert counts(one_day["total"]) == (1, 0, 0, 0, 0)  # 23:30 in Shanghai is still the 30th
 
 
@@ -148,8 +173,9 @@ async def test_bad_periods_and_groupings_are_refused_naming_the_parameter(
         assert response.headers["content-type"].startswith("application/problem+json")
         assert [e["field"] for e in response.json()["errors"]] == [field]
     for bad in ("2026-13-01", "20261101", "yesterday"):
-        malformed = await client.get("/api/dispatch/reports/rates", params={"from": bad, "to": "2026-11-30"},
-                                     headers=desk)  # fmt: skip
+        malformed = await client.get(
+            "/api/dispatch/reports/rates", params={"from": bad, "to": "2026-11-30"}, headers=desk
+        )
         assert malformed.status_code == 422, malformed.text
         assert [e["field"] for e in malformed.json()["errors"]] == ["query.from"]
     missing = await client.get("/api/dispatch/reports/rates", params={"from": "2026-11-01"}, headers=desk)

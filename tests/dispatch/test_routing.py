@@ -29,15 +29,26 @@ def north(km: float) -> tuple[float, float]:
 
 
 async def new_ticket(
-    client: Client, issuer: TestIssuer, district: District, settings: Settings, *, category: str = "citizen_life",
-    item: str = "plumbing", **extra: object,
-) -> dict[str, Any]:  # fmt: skip
+    client: Client,
+    issuer: TestIssuer,
+    district: District,
+    settings: Settings,
+    *,
+    category: str = "citizen_life",
+    item: str = "plumbing",
+    **extra: object,
+) -> dict[str, Any]:
     """A call recorded at the desk and routed by the worker's handler of ``dispatch.TicketCreated``."""
     body: dict[str, object] = {
-        "channel": "phone", "title": "厨房水管漏水", "categoryId": str(district.categories[category]),
-        "itemId": str(district.items[item]), "householdId": str(district.households[0]), "callerPhone": mobile(7),
-        "latitude": HERE[0], "longitude": HERE[1],
-    }  # fmt: skip
+        "channel": "phone",
+        "title": "厨房水管漏水",
+        "categoryId": str(district.categories[category]),
+        "itemId": str(district.items[item]),
+        "householdId": str(district.households[0]),
+        "callerPhone": mobile(7),
+        "latitude": HERE[0],
+        "longitude": HERE[1],
+    }
     body.update(extra)
     response = await client.post("/api/dispatch/tickets", json=body, headers=operator(issuer, district))
     assert response.status_code == 201, response.text
@@ -68,9 +79,12 @@ async def actions(client: Client, issuer: TestIssuer, district: District, ticket
 async def notifications(district: District, ticket_id: str) -> list[tuple[str, str, str | None]]:
     async def read(session: AsyncSession) -> list[tuple[str, str, str | None]]:
         rows = await session.execute(
-            text("SELECT template, recipient_kind, recipient_id::text FROM notification WHERE ticket_id = :t "
-                 "ORDER BY created_at, id"), {"t": uuid.UUID(ticket_id)},
-        )  # fmt: skip
+            text(
+                "SELECT template, recipient_kind, recipient_id::text FROM notification WHERE ticket_id = :t "
+                "ORDER BY created_at, id"
+            ),
+            {"t": uuid.UUID(ticket_id)},
+        )
         return [(r[0], r[1], r[2]) for r in rows]
 
     found: list[tuple[str, str, str | None]] = await district.run(read)
@@ -87,8 +101,16 @@ def test_haversine_and_unknown_distance_ranks_after_known() -> None:
     need = Need(grid_id=grid, latitude=HERE[0], longitude=HERE[1], skill="plumbing")
 
     def facts(name: int, **kw: Any) -> CandidateFacts:
-        base: dict[str, Any] = {"grid_id": None, "skills": (), "on_duty": True, "latitude": None, "longitude": None,
-                                "load": 0, "serves_household": False, "leads_grid": False}  # fmt: skip
+        base: dict[str, Any] = {
+            "grid_id": None,
+            "skills": (),
+            "on_duty": True,
+            "latitude": None,
+            "longitude": None,
+            "load": 0,
+            "serves_household": False,
+            "leads_grid": False,
+        }
         return CandidateFacts(provider_id=uuid.UUID(int=name), **{**base, **kw})
 
     far, unknown_skilled = facts(1, latitude=north(9)[0], longitude=HERE[1]), facts(2, skills=("plumbing",))
@@ -111,8 +133,9 @@ async def test_routing_ranks_serving_member_grid_distance_skill_duty_and_load(
     await d.link(d.households[0], serving_member)
 
     async def lead(session: AsyncSession) -> None:
-        await session.execute(update(DirectoryGrid).where(DirectoryGrid.grid_id == grid)
-                              .values(leader_member_id=leader_member))  # fmt: skip
+        await session.execute(
+            update(DirectoryGrid).where(DirectoryGrid.grid_id == grid).values(leader_member_id=leader_member)
+        )
 
     await d.run(lead)
     p: dict[str, Provider] = {
@@ -130,8 +153,15 @@ async def test_routing_ranks_serving_member_grid_distance_skill_duty_and_load(
 
     async def setup(session: AsyncSession) -> None:
         await session.execute(update(Provider).where(Provider.id == p["inactive"].id).values(active=False))
-        session.add(Ticket(number="20261201-0999", channel="phone", title="在办工单", status="assigned",
-                           provider_id=p["skilled_busy"].id))  # fmt: skip
+        session.add(
+            Ticket(
+                number="20261201-0999",
+                channel="phone",
+                title="在办工单",
+                status="assigned",
+                provider_id=p["skilled_busy"].id,
+            )
+        )
 
     await d.run(setup)
     ticket = await new_ticket(client, issuer, d, settings, category="consultation", item="legal_advice")
@@ -176,30 +206,42 @@ async def test_assign_mode_decline_goes_to_the_next_candidate_until_none_is_left
     assert [o["id"] for o in mine.json()] == [offer["id"]]
     assert mine.json()[0]["ticketNumber"] == ticket["number"]
     # someone else's offer is not yours to answer; a reason is required
-    stranger = await client.post(f"/api/dispatch/offers/{offer['id']}/decline", json={"reason": "没空"},
-                                 headers=as_provider(issuer, d, second))  # fmt: skip
+    stranger = await client.post(
+        f"/api/dispatch/offers/{offer['id']}/decline", json={"reason": "没空"}, headers=as_provider(issuer, d, second)
+    )
     assert stranger.status_code == 404
-    blank = await client.post(f"/api/dispatch/offers/{offer['id']}/decline", json={"reason": " "},
-                              headers=as_provider(issuer, d, first))  # fmt: skip
+    blank = await client.post(
+        f"/api/dispatch/offers/{offer['id']}/decline", json={"reason": " "}, headers=as_provider(issuer, d, first)
+    )
     assert blank.status_code == 422
     assert blank.json()["errors"][0]["field"] == "body.reason"
 
-    declined = await client.post(f"/api/dispatch/offers/{offer['id']}/decline", json={"reason": "在外地出差"},
-                                 headers=as_provider(issuer, d, first))  # fmt: skip
+    declined = await client.post(
+        f"/api/dispatch/offers/{offer['id']}/decline",
+        json={"reason": "在外地出差"},
+        headers=as_provider(issuer, d, first),
+    )
     assert declined.status_code == 200, declined.text
     assert declined.json()["status"] == "declined"
     assert declined.json()["declineReason"] == "在外地出差"
-    again = await client.post(f"/api/dispatch/offers/{offer['id']}/decline", json={"reason": "在外地出差"},
-                              headers=as_provider(issuer, d, first))  # fmt: skip
+    again = await client.post(
+        f"/api/dispatch/offers/{offer['id']}/decline",
+        json={"reason": "在外地出差"},
+        headers=as_provider(issuer, d, first),
+    )
     assert again.status_code == 409
     made = await offers(client, issuer, d, ticket)
     assert [(o["providerId"], o["status"], o["rank"]) for o in made] == [
-        (str(first.id), "declined", 1), (str(second.id), "open", 2),
-    ]  # fmt: skip
+        (str(first.id), "declined", 1),
+        (str(second.id), "open", 2),
+    ]
     assert (await client.get("/api/dispatch/offers", headers=as_provider(issuer, d, first))).json() == []
 
-    await client.post(f"/api/dispatch/offers/{made[1]['id']}/decline", json={"reason": "不会修水管"},
-                      headers=as_provider(issuer, d, second))  # fmt: skip
+    await client.post(
+        f"/api/dispatch/offers/{made[1]['id']}/decline",
+        json={"reason": "不会修水管"},
+        headers=as_provider(issuer, d, second),
+    )
     assert (await ticket_of(client, issuer, d, ticket["id"]))["status"] == "new"
     history = await actions(client, issuer, d, ticket["id"])
     assert [a for a, _, _ in history] == ["created", "dispatched", "declined", "dispatched", "declined", "no_candidate"]
@@ -217,8 +259,10 @@ async def test_an_expired_offer_goes_to_the_next_candidate_exactly_once(
     [offer] = await offers(client, issuer, d, ticket)
 
     async def lapse(session: AsyncSession) -> None:
-        await session.execute(text("UPDATE offer SET expires_at = now() - interval '1 second' WHERE id = :o"),
-                              {"o": uuid.UUID(offer["id"])})  # fmt: skip
+        await session.execute(
+            text("UPDATE offer SET expires_at = now() - interval '1 second' WHERE id = :o"),
+            {"o": uuid.UUID(offer["id"])},
+        )
 
     await d.run(lapse)
     late = await client.post(f"/api/dispatch/offers/{offer['id']}/accept", headers=as_provider(issuer, d, first))
@@ -251,11 +295,13 @@ async def test_arrival_after_the_pledge_is_flagged(
     assigned = await events_of(d, "dispatch.TicketAssigned", late_ticket["id"])
     assert [(e["provider_id"], e["member_id"], e["mode"]) for e in assigned] == [
         (str(volunteer.id), str(volunteer.member_id), "assign"),
-    ]  # fmt: skip
+    ]
 
     async def dispatched_long_ago(session: AsyncSession) -> None:
-        await session.execute(text("UPDATE ticket SET dispatched_at = now() - interval '16 minutes' WHERE id = :t"),
-                              {"t": uuid.UUID(late_ticket["id"])})  # fmt: skip
+        await session.execute(
+            text("UPDATE ticket SET dispatched_at = now() - interval '16 minutes' WHERE id = :t"),
+            {"t": uuid.UUID(late_ticket["id"])},
+        )
 
     await d.run(dispatched_long_ago)
     path = f"/api/dispatch/tickets/{late_ticket['id']}/arrival"
@@ -271,8 +317,9 @@ async def test_arrival_after_the_pledge_is_flagged(
     prompt_ticket = await new_ticket(client, issuer, d, settings)
     [offer] = await offers(client, issuer, d, prompt_ticket)
     await client.post(f"/api/dispatch/offers/{offer['id']}/accept", headers=as_provider(issuer, d, volunteer))
-    arrived = await client.post(f"/api/dispatch/tickets/{prompt_ticket['id']}/arrival",
-                                headers=as_provider(issuer, d, volunteer))  # fmt: skip
+    arrived = await client.post(
+        f"/api/dispatch/tickets/{prompt_ticket['id']}/arrival", headers=as_provider(issuer, d, volunteer)
+    )
     assert arrived.status_code == 200
     assert arrived.json()["ticket"]["arrivalLate"] is False
 
@@ -302,8 +349,11 @@ async def test_a_returned_order_is_routed_again_without_the_returner(
     assert [o["providerId"] for o in body["offers"]] == [str(decliner.id)]
     history = await actions(client, issuer, d, ticket["id"])
     assert ("returned", "routing", "家中有急事") in history
-    await client.post(f"/api/dispatch/offers/{body['offers'][0]['id']}/decline", json={"reason": "休息中"},
-                      headers=as_provider(issuer, d, decliner))  # fmt: skip
+    await client.post(
+        f"/api/dispatch/offers/{body['offers'][0]['id']}/decline",
+        json={"reason": "休息中"},
+        headers=as_provider(issuer, d, decliner),
+    )
     assert (await ticket_of(client, issuer, d, ticket["id"]))["status"] == "new"
     # the operator's re-run asks neither the one who handed it back nor the one who declined
     rerun = await client.post(f"/api/dispatch/tickets/{ticket['id']}/route", headers=operator(issuer, d))
@@ -340,8 +390,9 @@ async def test_operators_dispatch_by_hand_and_deactivating_a_provider_moves_its_
     assert (await client.post(path, json={"providerId": str(best.id)}, headers=volunteer)).status_code == 403
     # the chosen firm is deactivated: its open offer is withdrawn; everyone has been asked, so the ticket waits
     # in the operators' queue
-    patched = await client.patch(f"/api/dispatch/providers/{chosen.id}", json={"active": False},
-                                 headers=operator(issuer, d))  # fmt: skip
+    patched = await client.patch(
+        f"/api/dispatch/providers/{chosen.id}", json={"active": False}, headers=operator(issuer, d)
+    )
     assert patched.status_code == 200
     assert patched.json()["active"] is False
     made = await offers(client, issuer, d, ticket)
@@ -354,8 +405,15 @@ async def test_no_candidate_leaves_the_ticket_in_the_operators_queue(
 ) -> None:
     async def unreachable(session: AsyncSession) -> None:
         """A member volunteer imported in bulk: no account to answer offers, no phone for an SMS."""
-        session.add(Provider(kind="member_volunteer", name="党员志愿者", member_id=uuid.uuid4(),
-                             grid_id=district_a.grids[0], skills=[]))  # fmt: skip
+        session.add(
+            Provider(
+                kind="member_volunteer",
+                name="党员志愿者",
+                member_id=uuid.uuid4(),
+                grid_id=district_a.grids[0],
+                skills=[],
+            )
+        )
 
     await district_a.run(unreachable)
     ticket = await new_ticket(client, issuer, district_a, settings)
@@ -424,11 +482,23 @@ async def test_the_provider_registry_checks_every_field_and_keeps_the_phone_encr
     assert (await client.get("/api/dispatch/providers", headers=headers)).json()["items"] == []
 
     user = uuid.uuid4()
-    created = await client.post("/api/dispatch/providers", headers=headers, json={
-        "kind": "franchise_firm", "name": "嘉禾家政", "feeMode": "low_fee", "skills": ["housekeeping", "plumbing"],
-        "gridId": str(d.grids[0]), "latitude": 27.98, "longitude": 120.7, "cardNumber": "96345-0001",
-        "insured": True, "phone": mobile(9), "userId": str(user),
-    })  # fmt: skip
+    created = await client.post(
+        "/api/dispatch/providers",
+        headers=headers,
+        json={
+            "kind": "franchise_firm",
+            "name": "嘉禾家政",
+            "feeMode": "low_fee",
+            "skills": ["housekeeping", "plumbing"],
+            "gridId": str(d.grids[0]),
+            "latitude": 27.98,
+            "longitude": 120.7,
+            "cardNumber": "96345-0001",
+            "insured": True,
+            "phone": mobile(9),
+            "userId": str(user),
+        },
+    )
     assert created.status_code == 201, created.text
     firm = created.json()
     assert firm["phone"] != mobile(9)
@@ -458,16 +528,18 @@ async def test_the_provider_registry_checks_every_field_and_keeps_the_phone_encr
 
     # the firm's own account goes on duty and shares where it is; a member volunteer's grid follows orgtree
     me = bearer(issuer, d.id, ["volunteer"], user_id=user)
-    mine = await client.patch("/api/dispatch/providers/me", headers=me,
-                              json={"onDuty": True, "latitude": 27.99, "longitude": 120.71})  # fmt: skip
+    mine = await client.patch(
+        "/api/dispatch/providers/me", headers=me, json={"onDuty": True, "latitude": 27.99, "longitude": 120.71}
+    )
     assert mine.status_code == 200, mine.text
     assert [(p["id"], p["onDuty"], p["latitude"]) for p in mine.json()] == [(firm["id"], True, 27.99)]
     nobody = bearer(issuer, d.id, ["volunteer"], user_id=uuid.uuid4())
     assert (await client.patch("/api/dispatch/providers/me", headers=nobody, json={"onDuty": True})).status_code == 404
     assert (await client.get("/api/dispatch/providers", headers=me)).status_code == 403
     member = await d.add_provider(grid=d.grids[0], member_id=uuid.uuid4())
-    moved = await client.patch(f"/api/dispatch/providers/{member.id}", headers=headers,
-                               json={"gridId": str(d.grids[1])})  # fmt: skip
+    moved = await client.patch(
+        f"/api/dispatch/providers/{member.id}", headers=headers, json={"gridId": str(d.grids[1])}
+    )
     assert moved.status_code == 422
     assert moved.json()["errors"][0]["field"] == "body.gridId"
 
@@ -479,8 +551,11 @@ async def test_history_of_a_routed_ticket_records_the_offers(
     ticket = await new_ticket(client, issuer, district_a, settings)
 
     async def dispatched(session: AsyncSession) -> dict[str, Any]:
-        row = await session.scalar(select(TicketHistory).where(TicketHistory.ticket_id == uuid.UUID(ticket["id"]),
-                                                               TicketHistory.action == "dispatched"))  # fmt: skip
+        row = await session.scalar(
+            select(TicketHistory).where(
+                TicketHistory.ticket_id == uuid.UUID(ticket["id"]), TicketHistory.action == "dispatched"
+            )
+        )
         assert row is not None
         return row.details
 
@@ -495,10 +570,13 @@ async def test_offer_messages_go_out_as_soon_as_the_routing_commits(
     """Without waiting for their own NotificationQueued to come back through the relay and the queue."""
     await district_a.add_provider(grid=district_a.grids[0], skills=["plumbing"])
     body = {
-        "channel": "phone", "title": "水管漏水", "categoryId": str(district_a.categories["citizen_life"]),
-        "itemId": str(district_a.items["plumbing"]), "householdId": str(district_a.households[0]),
+        "channel": "phone",
+        "title": "水管漏水",
+        "categoryId": str(district_a.categories["citizen_life"]),
+        "itemId": str(district_a.items["plumbing"]),
+        "householdId": str(district_a.households[0]),
         "callerPhone": mobile(41),
-    }  # fmt: skip
+    }
     created = await client.post("/api/dispatch/tickets", json=body, headers=operator(issuer, district_a))
     ticket_id = uuid.UUID(created.json()["ticket"]["id"])
     await deliver(district_a, "dispatch.TicketCreated", settings)  # routing only, no NotificationQueued handled
@@ -522,12 +600,16 @@ async def test_a_call_placed_by_grid_alone_without_a_skill_or_a_place_is_still_r
     """No household, no coordinates, an item no skill fits: those rules cannot rank, the others still do."""
     provider = await district_a.add_provider(grid=district_a.grids[1])
     body = {
-        "channel": "walk_in", "title": "咨询老年卡办理", "categoryId": str(district_a.categories["affairs"]),
-        "itemId": str(district_a.items["senior_card"]), "gridId": str(district_a.grids[1]),
-    }  # fmt: skip
+        "channel": "walk_in",
+        "title": "咨询老年卡办理",
+        "categoryId": str(district_a.categories["affairs"]),
+        "itemId": str(district_a.items["senior_card"]),
+        "gridId": str(district_a.grids[1]),
+    }
     created = await client.post("/api/dispatch/tickets", json=body, headers=operator(issuer, district_a))
     assert created.status_code == 201, created.text
     await deliver(district_a, "dispatch.TicketCreated", settings)
-    offers = await client.get(f"/api/dispatch/tickets/{created.json()['ticket']['id']}/offers",
-                              headers=operator(issuer, district_a))  # fmt: skip
+    offers = await client.get(
+        f"/api/dispatch/tickets/{created.json()['ticket']['id']}/offers", headers=operator(issuer, district_a)
+    )
     assert [(o["providerId"], o["reasons"]) for o in offers.json()] == [(str(provider.id), ["same_grid", "free"])]

@@ -86,8 +86,9 @@ async def subscribed(api: str, headers: dict[str, str], last_event_id: str | Non
 
 async def create(api: str, district: District, issuer: TestIssuer, **overrides: object) -> dict[str, Any]:
     async with httpx.AsyncClient(base_url=api) as http:
-        response = await http.post("/api/dispatch/tickets", json=new_ticket(district, **overrides),
-                                   headers=operator(issuer, district))  # fmt: skip
+        response = await http.post(
+            "/api/dispatch/tickets", json=new_ticket(district, **overrides), headers=operator(issuer, district)
+        )
     assert response.status_code == 201, response.text
     ticket: dict[str, Any] = response.json()["ticket"]
     return ticket
@@ -103,8 +104,11 @@ async def test_a_ticket_created_in_a_district_reaches_its_subscribers_only(
         made_in_a = await create(api, district_a, issuer)
         seen = await in_a.next_ticket()
         assert (seen["ticket"], seen["number"], seen["action"], seen["status"]) == (
-            made_in_a["id"], made_in_a["number"], "created", "new",
-        )  # fmt: skip
+            made_in_a["id"],
+            made_in_a["number"],
+            "created",
+            "new",
+        )
         assert "tenant" not in seen
         assert "gridPath" not in seen
         # Changes reach every subscriber in commit order: B's first event is B's own ticket, not A's.

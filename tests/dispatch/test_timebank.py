@@ -33,8 +33,9 @@ async def ledger(district: District, holder_id: uuid.UUID) -> tuple[int, int]:
 
     async def read(session: AsyncSession) -> tuple[int, int]:
         account = (await session.scalars(select(TimeBankAccount).where(TimeBankAccount.holder_id == holder_id))).one()
-        total = await session.scalar(select(func.coalesce(func.sum(TimeBankEntry.points), 0))
-                                     .where(TimeBankEntry.account_id == account.id))  # fmt: skip
+        total = await session.scalar(
+            select(func.coalesce(func.sum(TimeBankEntry.points), 0)).where(TimeBankEntry.account_id == account.id)
+        )
         return account.balance_points, int(total or 0)
 
     found: tuple[int, int] = await district.run(read)
@@ -50,10 +51,12 @@ async def test_concurrent_redemptions_never_overdraw_the_balance(
 ) -> None:
     provider = await funded(district_a, 600)  # 100 points
     headers = as_provider(issuer, district_a, provider)
-    responses = await asyncio.gather(*(
-        client.post("/api/dispatch/timebank/redemptions", json={"points": 30, "item": "大米一袋"}, headers=headers)
-        for _ in range(10)
-    ))  # fmt: skip
+    responses = await asyncio.gather(
+        *(
+            client.post("/api/dispatch/timebank/redemptions", json={"points": 30, "item": "大米一袋"}, headers=headers)
+            for _ in range(10)
+        )
+    )
     codes = sorted(r.status_code for r in responses)
     assert codes == [201] * 3 + [409] * 7, [r.text for r in responses]
     assert all(r.json()["detail"] == "not enough points" for r in responses if r.status_code == 409)
@@ -73,11 +76,16 @@ async def test_concurrent_gifts_and_redemptions_share_one_balance(
     await district_a.link(household, member)
     headers = as_provider(issuer, district_a, provider)
     gift = {"householdId": str(household), "points": 20, "reason": "结对帮扶"}
-    responses = await asyncio.gather(*(
-        client.post("/api/dispatch/timebank/transfers", json=gift, headers=headers) if n % 2 else
-        client.post("/api/dispatch/timebank/redemptions", json={"points": 20, "item": "家政保洁一次"}, headers=headers)
-        for n in range(6)
-    ))  # fmt: skip
+    responses = await asyncio.gather(
+        *(
+            client.post("/api/dispatch/timebank/transfers", json=gift, headers=headers)
+            if n % 2
+            else client.post(
+                "/api/dispatch/timebank/redemptions", json={"points": 20, "item": "家政保洁一次"}, headers=headers
+            )
+            for n in range(6)
+        )
+    )
     assert sorted(r.status_code for r in responses) == [201, 201, 409, 409, 409, 409]
     balance, entries = await ledger(district_a, provider.id)
     assert balance == entries == 10
@@ -96,8 +104,9 @@ async def test_a_gift_goes_to_a_paired_household_only(
     headers = as_provider(issuer, district_a, provider)
     url = "/api/dispatch/timebank/transfers"
     for household in (unpaired, district_b.households[0]):
-        refused = await client.post(url, json={"householdId": str(household), "points": 5, "reason": "结对帮扶"},
-                                    headers=headers)  # fmt: skip
+        refused = await client.post(
+            url, json={"householdId": str(household), "points": 5, "reason": "结对帮扶"}, headers=headers
+        )
         assert refused.status_code == 422
         assert refused.json()["errors"][0]["field"] == "body.householdId"
     given = await client.post(
@@ -107,14 +116,16 @@ async def test_a_gift_goes_to_a_paired_household_only(
     assert given.json()["balancePoints"] == 5
     assert given.json()["entry"]["points"] == -15
     desk = operator(issuer, district_a)
-    found = await client.get("/api/dispatch/timebank/accounts", headers=desk,
-                             params={"holderKind": "household", "holderId": str(paired)})  # fmt: skip
+    found = await client.get(
+        "/api/dispatch/timebank/accounts", headers=desk, params={"holderKind": "household", "holderId": str(paired)}
+    )
     assert found.status_code == 200, found.text
     assert found.json()["balancePoints"] == 15
     assert [(e["kind"], e["points"]) for e in found.json()["entries"]] == [("transfer_in", 15)]
     assert await ledger(district_a, provider.id) == (5, 5)
-    too_much = await client.post(url, json={"householdId": str(paired), "points": 6, "reason": "结对帮扶"},
-                                 headers=headers)  # fmt: skip
+    too_much = await client.post(
+        url, json={"householdId": str(paired), "points": 6, "reason": "结对帮扶"}, headers=headers
+    )
     assert too_much.status_code == 409
     assert too_much.json()["detail"] == "not enough points"
     assert await ledger(district_a, paired) == (15, 15)
@@ -126,8 +137,11 @@ async def test_bad_amounts_and_callers_are_refused_and_change_nothing(
     provider = await funded(district_a, 60)
     headers = as_provider(issuer, district_a, provider)
     url = "/api/dispatch/timebank/redemptions"
-    for body, field in (({"points": 0, "item": "大米"}, "body.points"), ({"points": 5, "item": ""}, "body.item"),
-                        ({"points": 5}, "body.item")):  # fmt: skip
+    for body, field in (
+        ({"points": 0, "item": "大米"}, "body.points"),
+        ({"points": 5, "item": ""}, "body.item"),
+        ({"points": 5}, "body.item"),
+    ):
         response = await client.post(url, json=body, headers=headers)
         assert response.status_code == 422, response.text
         assert response.json()["errors"][0]["field"] == field
@@ -143,15 +157,22 @@ async def test_an_account_of_another_district_is_a_404(
     client: AsyncTestClient[Any], issuer: TestIssuer, district_a: District, district_b: District
 ) -> None:
     provider = await funded(district_a, 60)
-    mine = await client.get("/api/dispatch/timebank/accounts", headers=operator(issuer, district_a),
-                            params={"holderKind": "provider", "holderId": str(provider.id)})  # fmt: skip
+    mine = await client.get(
+        "/api/dispatch/timebank/accounts",
+        headers=operator(issuer, district_a),
+        params={"holderKind": "provider", "holderId": str(provider.id)},
+    )
     account_id = mine.json()["id"]
-    assert (await client.get(f"/api/dispatch/timebank/accounts/{account_id}",
-                             headers=operator(issuer, district_a))).status_code == 200  # fmt: skip
+    assert (
+        await client.get(f"/api/dispatch/timebank/accounts/{account_id}", headers=operator(issuer, district_a))
+    ).status_code == 200
     other = operator(issuer, district_b)
     assert (await client.get(f"/api/dispatch/timebank/accounts/{account_id}", headers=other)).status_code == 404
-    lookup = await client.get("/api/dispatch/timebank/accounts", headers=other,
-                              params={"holderKind": "provider", "holderId": str(provider.id)})  # fmt: skip
+    lookup = await client.get(
+        "/api/dispatch/timebank/accounts",
+        headers=other,
+        params={"holderKind": "provider", "holderId": str(provider.id)},
+    )
     assert lookup.status_code == 404
     volunteer = as_provider(issuer, district_a, provider)
     assert (await client.get(f"/api/dispatch/timebank/accounts/{account_id}", headers=volunteer)).status_code == 403

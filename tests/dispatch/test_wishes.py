@@ -35,9 +35,13 @@ def _consumer_on_the_test_database(settings: Settings) -> None:
 
 def wish_body(district: District, **overrides: object) -> dict[str, object]:
     body: dict[str, object] = {
-        "source": "visit", "title": "想要一台收音机", "description": "独居老人,想听戏曲频道", "valueYuan": "150",
-        "householdId": str(district.households[0]), "beneficiaryName": "王秀英",
-    }  # fmt: skip
+        "source": "visit",
+        "title": "想要一台收音机",
+        "description": "独居老人,想听戏曲频道",
+        "valueYuan": "150",
+        "householdId": str(district.households[0]),
+        "beneficiaryName": "王秀英",
+    }
     body.update(overrides)
     return body
 
@@ -112,13 +116,17 @@ async def test_a_wish_from_collection_to_closing_with_a_photo(
     claimed = await client.post(f"/api/dispatch/wishes/{wish['id']}/claim", json={}, headers=member)
     assert claimed.status_code == 200, claimed.text
     assert (claimed.json()["status"], claimed.json()["claimerKind"], claimed.json()["claimedByMe"]) == (
-        "claimed", "person", True,
-    )  # fmt: skip
+        "claimed",
+        "person",
+        True,
+    )
 
     [claimed_event] = await outbox(district_a, "dispatch.WishClaimed", wish["id"])
     assert (claimed_event["grid_id"], claimed_event["claimer_kind"], claimed_event["claimer_user_id"]) == (
-        str(district_a.grids[0]), "person", str(provider.user_id),
-    )  # fmt: skip
+        str(district_a.grids[0]),
+        "person",
+        str(provider.user_id),
+    )
     no_proof = await client.post(f"/api/dispatch/wishes/{wish['id']}/fulfil", json={}, headers=member)
     assert no_proof.status_code == 422, no_proof.text  # no note, and no photo filed in documents yet
     assert no_proof.json()["errors"][0]["field"] == "body.note"
@@ -135,8 +143,10 @@ async def test_a_wish_from_collection_to_closing_with_a_photo(
     assert done.json()["status"] == "fulfilled"
     [event] = await fulfilled_events(district_a, wish["id"])
     assert (event["claimer_kind"], event["claimer_provider_id"], event["evidence_document_id"]) == (
-        "person", str(provider.id), str(photo.document_id),
-    )  # fmt: skip
+        "person",
+        str(provider.id),
+        str(photo.document_id),
+    )
     assert (await client.post(f"/api/dispatch/wishes/{wish['id']}/close", headers=member)).status_code == 403
     closed = await client.post(f"/api/dispatch/wishes/{wish['id']}/close", headers=desk)
     assert closed.status_code == 200
@@ -162,8 +172,9 @@ async def test_bad_wishes_are_refused_naming_the_field_and_nothing_is_stored(
     assert (await client.get("/api/dispatch/wishes", headers=desk)).json() == []
     at_cap = await client.post("/api/dispatch/wishes", json=wish_body(district_a, valueYuan="200"), headers=desk)
     assert at_cap.status_code == 201
-    by_volunteer = await client.post("/api/dispatch/wishes", json=wish_body(district_a),
-                                     headers=volunteer(issuer, district_a, uuid.uuid4()))  # fmt: skip
+    by_volunteer = await client.post(
+        "/api/dispatch/wishes", json=wish_body(district_a), headers=volunteer(issuer, district_a, uuid.uuid4())
+    )
     assert by_volunteer.status_code == 403
 
 
@@ -172,10 +183,12 @@ async def test_ten_volunteers_racing_for_a_wish_one_wins(
 ) -> None:
     wish_id = await published(client, issuer, district_a)
     users = [uuid.uuid4() for _ in range(10)]
-    responses = await asyncio.gather(*(
-        client.post(f"/api/dispatch/wishes/{wish_id}/claim", json={}, headers=volunteer(issuer, district_a, user))
-        for user in users
-    ))  # fmt: skip
+    responses = await asyncio.gather(
+        *(
+            client.post(f"/api/dispatch/wishes/{wish_id}/claim", json={}, headers=volunteer(issuer, district_a, user))
+            for user in users
+        )
+    )
     assert sorted(r.status_code for r in responses) == [200] + [409] * 9, [r.text for r in responses]
     winner = users[[r.status_code for r in responses].index(200)]
     assert (await wish_row(district_a, wish_id)).claimer_user_id == winner
@@ -199,20 +212,24 @@ async def test_a_wish_nobody_can_fulfil_goes_to_units(
     assert (await client.post(f"/api/dispatch/wishes/{wish_id}/claim", json={}, headers=person)).status_code == 409
     as_unit = await client.post(f"/api/dispatch/wishes/{wish_id}/claim", json={"unit": "某企业"}, headers=person)
     assert as_unit.status_code == 403
-    claims = await asyncio.gather(*(
-        client.post(f"/api/dispatch/wishes/{wish_id}/claim", json={"unit": unit}, headers=desk)
-        for unit in ("嘉兴电力红船服务队", "某企业党支部")
-    ))  # fmt: skip
+    claims = await asyncio.gather(
+        *(
+            client.post(f"/api/dispatch/wishes/{wish_id}/claim", json={"unit": unit}, headers=desk)
+            for unit in ("嘉兴电力红船服务队", "某企业党支部")
+        )
+    )
     assert sorted(r.status_code for r in claims) == [200, 409]
     won = next(r for r in claims if r.status_code == 200).json()
     assert won["claimerKind"] == "unit"
     assert won["claimerUnit"] in ("嘉兴电力红船服务队", "某企业党支部")
-    no_unit = await client.post(f"/api/dispatch/wishes/{await published(client, issuer, district_a)}/claim",
-                                json={}, headers=desk)  # fmt: skip
+    no_unit = await client.post(
+        f"/api/dispatch/wishes/{await published(client, issuer, district_a)}/claim", json={}, headers=desk
+    )
     assert no_unit.status_code == 422
     assert no_unit.json()["errors"][0]["field"] == "body.unit"
-    fulfilled = await client.post(f"/api/dispatch/wishes/{wish_id}/fulfil", json={"note": "企业捐赠轮椅已送达"},
-                                  headers=desk)  # fmt: skip
+    fulfilled = await client.post(
+        f"/api/dispatch/wishes/{wish_id}/fulfil", json={"note": "企业捐赠轮椅已送达"}, headers=desk
+    )
     assert fulfilled.status_code == 200
     assert fulfilled.json()["status"] == "fulfilled"
     assert [e["claimer_kind"] for e in await fulfilled_events(district_a, wish_id)] == ["unit"]
@@ -265,10 +282,14 @@ async def test_another_districts_wish_is_a_404(
     other = operator(issuer, district_b)
     other_volunteer = bearer(issuer, district_b.id, ["volunteer"])
     for method, path, body, headers in (
-        ("GET", "", None, other), ("POST", "/publish", None, other), ("POST", "/escalate-to-unit", None, other),
-        ("POST", "/claim", {"unit": "某企业"}, other), ("POST", "/claim", {}, other_volunteer),
-        ("POST", "/fulfil", {"note": "已送达"}, other), ("POST", "/close", None, other),
-    ):  # fmt: skip
+        ("GET", "", None, other),
+        ("POST", "/publish", None, other),
+        ("POST", "/escalate-to-unit", None, other),
+        ("POST", "/claim", {"unit": "某企业"}, other),
+        ("POST", "/claim", {}, other_volunteer),
+        ("POST", "/fulfil", {"note": "已送达"}, other),
+        ("POST", "/close", None, other),
+    ):
         response = await client.request(method, f"/api/dispatch/wishes/{wish_id}{path}", json=body, headers=headers)
         assert response.status_code == 404, (path, response.text)
     assert (await client.get("/api/dispatch/wishes", headers=other)).json() == []

@@ -17,8 +17,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.dispatch.catalogue.models import DispatchSettings, ServiceCategory, ServiceItem
 from services.dispatch.catalogue.services import seed_district
+from services.dispatch.demo.hotline_practices import load_hotline_practices
+from services.dispatch.demo.jiaxing import NANHU, load_jiaxing
 from services.dispatch.demo.logins import add_member_volunteers, link_teams
+from services.dispatch.demo.shenzhen import load_shenzhen
 from services.dispatch.demo.visits import load_visits
+from services.dispatch.demo.yaoxi import load_yaoxi
 from services.dispatch.providers.models import Provider, ProviderKind
 from services.dispatch.providers.services import PHONE_FIELD
 from services.dispatch.tickets.models import Ticket
@@ -119,10 +123,19 @@ async def load_demo(settings: Settings, tenants: list[dict[str, Any]]) -> list[s
                     visits = None
                     if tenant.get("slug") == VISITED:
                         visits = await load_visits(session, build_service(TicketService, session, desk_of(tenant_id)))
+                        visits += "\n  " + await load_shenzhen(
+                            session, desk_of(tenant_id)
+                        )  # Shenzhen's proposals and ledgers (issue 16)
+                        visits += "\n  " + await load_yaoxi(session, desk_of(tenant_id))  # DSP-13/21/23
+                    desk = build_service(TicketService, session, desk_of(tenant_id))  # 7171, five steps, archive
+                    practices = await load_hotline_practices(session, tenant.get("slug"), tenant_id, desk)
+                    jiaxing = await load_jiaxing(session) if tenant.get("slug") == NANHU else []  # issue 16
             state = "loaded" if loaded else "already loaded"
             lines.append(f"hotline of {tenant['name']}: catalogue, providers, {tickets} tickets ({state})")
             if visits:
                 lines.append(f"  {visits}")
+            lines += jiaxing
+            lines.extend(f"  {line}" for line in practices)
             if teams or volunteers:
                 lines.append(f"  offers reach {volunteers} member volunteers and {teams} teams who sign in")
     finally:

@@ -45,6 +45,20 @@ def _accepted_for_you(hotline: str, number: str, params: Mapping[str, Any]) -> s
     return f"【{hotline}】话务员已按您的来电代为签收派单{number}，请登录系统查看地址并尽快致电居民。"
 
 
+def _collected(hotline: str, number: str, params: Mapping[str, Any]) -> str:
+    # DSP-17 (a district telling residents of every step): the first of the five steps.
+    classified = "并已分类，" if params.get("classified") else "，"
+    return f"【{hotline}】您反映的诉求已受理（工单{number}）{classified}我们将尽快安排办理。"
+
+
+def _classified(hotline: str, number: str, params: Mapping[str, Any]) -> str:
+    return f"【{hotline}】您的工单{number}已完成分类，正在派单流转。"
+
+
+def _supervised(hotline: str, number: str, params: Mapping[str, Any]) -> str:
+    return f"【{hotline}】您的工单{number}已有承办人签收，办理全程督办，如有意见请致电{hotline}。"
+
+
 TEMPLATES: dict[str, Render] = {
     "verification_code": _code,
     "ticket_routed": _routed,
@@ -52,6 +66,9 @@ TEMPLATES: dict[str, Render] = {
     "ticket_closed": _closed,
     "offer_made": _offer,
     "offer_accepted_on_behalf": _accepted_for_you,
+    "stage_collected": _collected,
+    "stage_classified": _classified,
+    "stage_supervised": _supervised,
 }
 
 

@@ -84,6 +84,8 @@ class Ticket(TenantScoped, Timestamped, Base):
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid7)
     number: Mapped[str] = mapped_column(String(20), nullable=False)  # e.g. 20261202-0007, per district
     channel: Mapped[str] = mapped_column(String(20), nullable=False)
+    # DSP-02 (migration 0014): the district's published number the caller dialled, which placed the ticket.
+    dialled_number: Mapped[str | None] = mapped_column(String(20))
     status: Mapped[str] = mapped_column(String(12), nullable=False, default=TicketStatus.NEW)
     priority: Mapped[str] = mapped_column(String(10), nullable=False, default=Priority.NORMAL)
     category_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("service_category.id", ondelete="RESTRICT"))

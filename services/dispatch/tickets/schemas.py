@@ -29,6 +29,8 @@ class TicketCreate(msgspec.Struct, rename="camel", kw_only=True, forbid_unknown_
     longitude: Longitude | None = None
     scope_kind: str | None = None  # common | individual
     difficulty: str | None = None  # solvable_now | hard
+    # DSP-02: the published number the caller dialled; the call is placed at the unit that owns it.
+    dialled_number: Annotated[str, msgspec.Meta(min_length=1, max_length=30)] | None = None
 
 
 class TicketClassify(msgspec.Struct, rename="camel", kw_only=True, forbid_unknown_fields=True):
@@ -89,6 +91,10 @@ class TicketView(msgspec.Struct, rename="camel", kw_only=True):
     # further call per row. Absent (null) in the answers of actions.
     grid_name: str | None = None
     clock: RunningClock | None = None
+    dialled_number: str | None = None  # DSP-02: the number the call came in on (digits), if one was given
+    # DSP-17: the step of collect → classify → route → supervise → feed_back the ticket is at (None when
+    # cancelled or merged); GET /api/dispatch/stages/tickets/{id} tells each step's when and who.
+    stage: str | None = None
 
 
 class RunningClock(msgspec.Struct, rename="camel", kw_only=True):

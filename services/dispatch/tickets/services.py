@@ -15,8 +15,12 @@ from services.dispatch.catalogue.services import CatalogueService
 from services.dispatch.clocks import timers
 from services.dispatch.clocks.models import Deadline
 from services.dispatch.directory.models import DirectoryGrid, DirectoryHousehold
+from services.dispatch.numbers.models import HotlineNumber
+from services.dispatch.numbers.services import number_owner
 from services.dispatch.providers.models import Provider
 from services.dispatch.routing.models import Offer
+from services.dispatch.stages.notices import stage_reached
+from services.dispatch.stages.steps import Step
 from services.dispatch.tickets.history import record
 from services.dispatch.tickets.intake import (
     PERSONAL_FIELDS,
@@ -146,7 +150,12 @@ class TicketService:
         chosen = await self.catalogue.category(data.category_id) if data.category_id else None
         if data.item_id is not None:
             await self.catalogue.item(data.item_id, chosen.id if chosen else None)
+        owner = await number_owner(self.session, data.dialled_number) if data.dialled_number else None
         grid = await self._place(data.household_id, data.grid_id)
+        grid_path, unit_id = (grid.path, grid.grid_id) if grid else (None, None)
+        if owner is not None and (grid is None or grid.path.startswith(owner.unit_path)):
+            # DSP-02: the unit that owns the dialled number takes the call; without a household it is placed there.
+            grid_path, unit_id = grid_path or owner.unit_path, owner.unit_id
         ticket = Ticket(
             number=await next_number(self.session, now().date()),
             channel=data.channel,
@@ -159,8 +168,9 @@ class TicketService:
             difficulty=data.difficulty,
             household_id=data.household_id,
             grid_id=grid.grid_id if grid else None,
-            grid_path=grid.path if grid else None,
-            unit_id=grid.grid_id if grid else None,
+            grid_path=grid_path,
+            unit_id=unit_id,
+            dialled_number=owner.number if owner else None,
             latitude=data.latitude,
             longitude=data.longitude,
             caller_user_id=caller_user_id,
@@ -172,10 +182,22 @@ class TicketService:
         self.session.add(ticket)
         await self.session.flush()
         await timers.start_resolution(self.session, ticket, fresh=True)
-        await record(self.session, ticket, "created", details={"channel": ticket.channel})
+        await record(self.session, ticket, "created", details=self._intake_details(ticket, owner))
         await self._audit("created", ticket)
+        await stage_reached(self.session, ticket, Step.COLLECT, classified=ticket.category_id is not None)
         await self._route(ticket)
         return ticket
+
+    @staticmethod
+    def _intake_details(ticket: Ticket, owner: HotlineNumber | None) -> dict[str, Any]:
+        """The intake row's facts: the channel, whether it was classified at once (DSP-17) and the number dialled
+        with the unit that owns it (DSP-02)."""
+        details: dict[str, Any] = {"channel": ticket.channel, "classified": ticket.category_id is not None}
+        if owner is not None:
+            details["dialledNumber"], details["numberUnit"] = owner.number, owner.unit_name
+            details["numberUnitId"] = str(owner.unit_id)
+            details["placedAtNumberUnit"] = ticket.unit_id == owner.unit_id
+        return details
 
     async def duplicates(self, ticket: Ticket) -> list[DuplicateView]:
         """Open tickets of the same household, address or caller and category within the district's window."""
@@ -225,6 +247,7 @@ class TicketService:
         errors.choice("scopeKind", values.get("scope_kind"), ("common", "individual"))
         errors.choice("difficulty", values.get("difficulty"), ("solvable_now", "hard"))
         errors.raise_if_any("the classification has invalid fields")
+        first_category = "category_id" in values and ticket.category_id is None
         if "category_id" in values:
             ticket.category_id = (await self.catalogue.category(values["category_id"])).id
         if values.get("item_id") is not None:
@@ -243,6 +266,8 @@ class TicketService:
         fields = sorted(values)
         await record(self.session, ticket, "classified", details={"fields": fields})
         await self._audit("classified", ticket, {"fields": fields})
+        if first_category:
+            await stage_reached(self.session, ticket, Step.CLASSIFY)
         await self._route(ticket)  # again, now that the ticket may have what it lacked
         return ticket
 

@@ -17,6 +17,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.dispatch.clocks import timers
 from services.dispatch.models import LadderLevel, Offer, OfferStatus, ReferralNotice
+from services.dispatch.stages.notices import notify_every_stage, stage_reached, supervision_begins
+from services.dispatch.stages.steps import Step
 from services.dispatch.tickets.history import record
 from services.dispatch.tickets.models import Ticket, TicketStatus
 from shared.clock import now
@@ -95,6 +97,13 @@ async def move(
         raise conflict(f"a ticket that is {LABELS[before]} ({before}) cannot become {LABELS[to]} ({to})")
     if to == S.RESOLVED:
         await check_referral(session, ticket)
+    # DSP-17: the first signing-for starts supervision, a step the resident hears of where the district says so.
+    supervised = (
+        to == S.ASSIGNED
+        and before in (S.NEW, S.ROUTING)
+        and await notify_every_stage(session)
+        and await supervision_begins(session, ticket)
+    )
     ticket.status = to
     await timers.on_status(session, ticket, before)
     if to in (S.CANCELLED, S.MERGED):
@@ -109,3 +118,5 @@ async def move(
         details=details,
         actor=actor,
     )
+    if supervised:
+        await stage_reached(session, ticket, Step.SUPERVISE)

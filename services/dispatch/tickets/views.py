@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Protocol
 from uuid import UUID
 
+from services.dispatch.stages.steps import current_stage
 from services.dispatch.tickets.models import Ticket
 from services.dispatch.tickets.schemas import DuplicateView, RunningClock, TicketView
 from shared.http.views import view
@@ -32,6 +33,7 @@ def ticket_view(row: Ticket, grid_name: str | None = None, clock: RunningClock |
         gifts_flagged=bool(row.gifts_accepted),
         grid_name=grid_name,
         clock=clock,
+        stage=current_stage(row.status, classified=row.category_id is not None),
     )
 
 
