@@ -25,10 +25,16 @@ from redis.asyncio import Redis
 from services.console import SERVICE
 from services.console.admin.controllers import CONTROLLERS as ADMIN_CONTROLLERS
 from services.console.admin.controllers import NAV as ADMIN_NAV
+from services.console.agendas.controllers import CONTROLLERS as AGENDAS_CONTROLLERS
+from services.console.agendas.controllers import NAV as AGENDAS_NAV
 from services.console.api import Gateway
 from services.console.archive.controllers import CONTROLLERS as ARCHIVE_CONTROLLERS
 from services.console.archive.controllers import NAV as ARCHIVE_NAV
+from services.console.assessments.controllers import CONTROLLERS as ASSESSMENTS_CONTROLLERS
+from services.console.assessments.controllers import NAV as ASSESSMENTS_NAV
 from services.console.auth.controllers import AuthController
+from services.console.bases.controllers import CONTROLLERS as BASES_CONTROLLERS
+from services.console.bases.controllers import NAV as BASES_NAV
 from services.console.boards.controllers import NAV as BOARDS_NAV
 from services.console.boards.controllers import BoardsController
 from services.console.boards.public import PublicBoardsController
@@ -36,6 +42,8 @@ from services.console.bulk.controllers import CONTROLLERS as BULK_CONTROLLERS
 from services.console.bulk.controllers import NAV as BULK_NAV
 from services.console.calls.controllers import NAV as CALLS_NAV
 from services.console.calls.controllers import CallController
+from services.console.campaigns.controllers import CONTROLLERS as CAMPAIGNS_CONTROLLERS
+from services.console.campaigns.controllers import NAV as CAMPAIGNS_NAV
 from services.console.care.controllers import CONTROLLERS as CARE_CONTROLLERS
 from services.console.care.controllers import NAV as CARE_NAV
 from services.console.commitments.controllers import NAV as COMMITMENTS_NAV
@@ -45,13 +53,29 @@ from services.console.desk.controllers import DeskController
 from services.console.documents.controllers import CONTROLLERS as DOCUMENTS_CONTROLLERS
 from services.console.documents.controllers import NAV as DOCUMENTS_NAV
 from services.console.errors import EXCEPTION_HANDLERS
+from services.console.evaluation.controllers import CONTROLLERS as EVALUATION_CONTROLLERS
+from services.console.evaluation.controllers import NAV as EVALUATION_NAV
+from services.console.five_steps.controllers import CONTROLLERS as FIVE_STEPS_CONTROLLERS
+from services.console.five_steps.controllers import NAV as FIVE_STEPS_NAV
+from services.console.fund.controllers import CONTROLLERS as FUND_CONTROLLERS
+from services.console.fund.controllers import NAV as FUND_NAV
 from services.console.hotline.controllers import CONTROLLERS as HOTLINE_CONTROLLERS
 from services.console.hotline.controllers import NAV as HOTLINE_NAV
+from services.console.household_archive.controllers import CONTROLLERS as HOUSEHOLD_ARCHIVE_CONTROLLERS
+from services.console.household_archive.controllers import NAV as HOUSEHOLD_ARCHIVE_NAV
 from services.console.i18n import N_, Formats, translations
+from services.console.ledgers.controllers import CONTROLLERS as LEDGERS_CONTROLLERS
+from services.console.ledgers.controllers import NAV as LEDGERS_NAV
+from services.console.lost_members.controllers import CONTROLLERS as LOST_MEMBERS_CONTROLLERS
+from services.console.lost_members.controllers import NAV as LOST_MEMBERS_NAV
+from services.console.numbers.controllers import CONTROLLERS as NUMBERS_CONTROLLERS
+from services.console.numbers.controllers import NAV as NUMBERS_NAV
 from services.console.people.controllers import CONTROLLERS as PEOPLE_CONTROLLERS
 from services.console.people.controllers import NAV as PEOPLE_NAV
 from services.console.platform.controllers import CONTROLLERS as PLATFORM_CONTROLLERS
 from services.console.platform.controllers import NAV as PLATFORM_NAV
+from services.console.proposals.controllers import CONTROLLERS as PROPOSALS_CONTROLLERS
+from services.console.proposals.controllers import NAV as PROPOSALS_NAV
 from services.console.ratings.controllers import BOARD_NAV as NOTICES_NAV
 from services.console.ratings.controllers import CONTROLLERS as RATINGS_CONTROLLERS
 from services.console.ratings.controllers import NAV as RATINGS_NAV
@@ -67,6 +91,10 @@ from services.console.reviews.controllers import CONTROLLERS as REVIEWS_CONTROLL
 from services.console.reviews.controllers import NAV as REVIEWS_NAV
 from services.console.session import SESSION_COOKIE, SessionConfig, TokenStore
 from services.console.settings import ConsoleSettings, get_console_settings
+from services.console.stations.controllers import CONTROLLERS as STATIONS_CONTROLLERS
+from services.console.stations.controllers import NAV as STATIONS_NAV
+from services.console.structure.controllers import CONTROLLERS as STRUCTURE_CONTROLLERS
+from services.console.structure.controllers import NAV as STRUCTURE_NAV
 from services.console.supervision.controllers import NAV as SUPERVISION_NAV
 from services.console.supervision.controllers import SupervisionController
 from services.console.tickets.controllers import TicketPageController
@@ -81,6 +109,8 @@ from services.console.visits.controllers import NAV as VISITS_NAV
 from services.console.volunteer.controllers import NAV as VOLUNTEER_NAV
 from services.console.volunteer.controllers import VolunteerController
 from services.console.volunteer.wishes import WishPageController
+from services.console.vulnerable.controllers import CONTROLLERS as VULNERABLE_CONTROLLERS
+from services.console.vulnerable.controllers import NAV as VULNERABLE_NAV
 from services.console.wall.controllers import NAV as WALL_NAV
 from services.console.wall.controllers import WallController
 from services.console.web import NavGroup, provide_api, provide_user
@@ -105,6 +135,9 @@ CONTROLLERS: list[type[Controller]] = [
     *TRAINING_CONTROLLERS,
     *RATINGS_CONTROLLERS,
     *REVIEWS_CONTROLLERS,
+    *EVALUATION_CONTROLLERS,
+    *ASSESSMENTS_CONTROLLERS,
+    *BASES_CONTROLLERS,
     *CARE_CONTROLLERS,
     CommitmentsController,
     WallController,
@@ -116,26 +149,68 @@ CONTROLLERS: list[type[Controller]] = [
     *PEOPLE_CONTROLLERS,
     *REDCELLS_CONTROLLERS,
     *REDFLAG_CONTROLLERS,
+    *STRUCTURE_CONTROLLERS,
     *VISITS_CONTROLLERS,
+    *VULNERABLE_CONTROLLERS,
+    *STATIONS_CONTROLLERS,
+    *PROPOSALS_CONTROLLERS,
+    *LEDGERS_CONTROLLERS,
+    *LOST_MEMBERS_CONTROLLERS,
+    *CAMPAIGNS_CONTROLLERS,
+    *FUND_CONTROLLERS,
+    *AGENDAS_CONTROLLERS,
     *BULK_CONTROLLERS,
     *REPORTS_CONTROLLERS,
     *HOTLINE_CONTROLLERS,
+    *NUMBERS_CONTROLLERS,
+    *FIVE_STEPS_CONTROLLERS,
+    *HOUSEHOLD_ARCHIVE_CONTROLLERS,
     *ADMIN_CONTROLLERS,
     *PLATFORM_CONTROLLERS,
 ]
 # Grouped as people look for them; the first link a user may open is where signing in lands.
 NAVIGATION = [
-    NavGroup(N_("Hotline"), (DESK_NAV, CALLS_NAV, VOLUNTEER_NAV, SUPERVISION_NAV)),
+    NavGroup(
+        N_("Hotline"),
+        (DESK_NAV, CALLS_NAV, VOLUNTEER_NAV, SUPERVISION_NAV, *VULNERABLE_NAV, *STATIONS_NAV, *FIVE_STEPS_NAV),
+    ),
     NavGroup(
         N_("Education"),
-        (TRAINING_NAV, MY_LEARNING_NAV, COMMITMENTS_NAV, CARE_NAV, RATINGS_NAV, NOTICES_NAV, *REVIEWS_NAV),
+        (
+            TRAINING_NAV,
+            MY_LEARNING_NAV,
+            COMMITMENTS_NAV,
+            CARE_NAV,
+            RATINGS_NAV,
+            NOTICES_NAV,
+            *REVIEWS_NAV,
+            *EVALUATION_NAV,
+            *ASSESSMENTS_NAV,
+            *BASES_NAV,
+        ),
     ),
     NavGroup(N_("Publicity and records"), (WALL_NAV, BOARDS_NAV, ARCHIVE_NAV, DOCUMENTS_NAV)),
     NavGroup(
         N_("Organisation and people"),
-        (*UNITS_NAV, *PEOPLE_NAV, *REDCELLS_NAV, *REDFLAG_NAV, *VISITS_NAV, *BULK_NAV, *REPORTS_NAV),
+        (
+            *UNITS_NAV,
+            *PEOPLE_NAV,
+            *LOST_MEMBERS_NAV,
+            *REDCELLS_NAV,
+            *REDFLAG_NAV,
+            *STRUCTURE_NAV,
+            *VISITS_NAV,
+            *HOUSEHOLD_ARCHIVE_NAV,
+            *PROPOSALS_NAV,
+            *LEDGERS_NAV,
+            *CAMPAIGNS_NAV,
+            *FUND_NAV,
+            *AGENDAS_NAV,
+            *BULK_NAV,
+            *REPORTS_NAV,
+        ),
     ),
-    NavGroup(N_("Administration"), (*HOTLINE_NAV, *ADMIN_NAV, *PLATFORM_NAV)),
+    NavGroup(N_("Administration"), (*HOTLINE_NAV, *NUMBERS_NAV, *ADMIN_NAV, *PLATFORM_NAV)),
 ]
 
 

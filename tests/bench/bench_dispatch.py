@@ -81,11 +81,17 @@ async def directory(settings: Settings, tenant: uuid.UUID, households: int, volu
             session.add(DirectoryGrid(grid_id=grid, name="第1网格", path="/bench/grid/", ancestors=chain))
             session.add_all(DirectoryHousehold(household_id=h, grid_id=grid) for h in homes)
             session.add_all(
-                Provider(kind=ProviderKind.MEMBER_VOLUNTEER, name="党员志愿者", member_id=uuid.uuid4(),
-                         user_id=uuid.uuid4(), grid_id=grid, skills=["plumbing"] if i % 2 else ["care"],
-                         pre_service_completed_at=datetime.now(UTC))  # trained: the new district requires it
+                Provider(
+                    kind=ProviderKind.MEMBER_VOLUNTEER,
+                    name="党员志愿者",
+                    member_id=uuid.uuid4(),
+                    user_id=uuid.uuid4(),
+                    grid_id=grid,
+                    skills=["plumbing"] if i % 2 else ["care"],
+                    pre_service_completed_at=datetime.now(UTC),
+                )  # trained: the new district requires it
                 for i in range(volunteers)
-            )  # fmt: skip
+            )
     await engine.dispose()
     return {"grid": grid, "households": homes}
 
@@ -125,10 +131,15 @@ async def create_tickets(
         await asyncio.gather(*tasks)
         wall = time.perf_counter() - start
     return {
-        "rate_per_s": rate, "seconds": round(wall, 1), "created": len(ids), "errors": len(errors),
-        "p50_ms": round(pct(latencies, 50), 1), "p99_ms": round(pct(latencies, 99), 1),
-        "max_ms": round(max(latencies), 1) if latencies else None, "ids": ids,
-    }  # fmt: skip
+        "rate_per_s": rate,
+        "seconds": round(wall, 1),
+        "created": len(ids),
+        "errors": len(errors),
+        "p50_ms": round(pct(latencies, 50), 1),
+        "p99_ms": round(pct(latencies, 99), 1),
+        "max_ms": round(max(latencies), 1) if latencies else None,
+        "ids": ids,
+    }
 
 
 async def offer_latency(settings: Settings, ids: list[str], wait_s: float = 120) -> dict[str, Any]:
@@ -150,15 +161,24 @@ async def offer_latency(settings: Settings, ids: list[str], wait_s: float = 120)
     finally:
         await conn.close()
     return {
-        "tickets": len(ids), "offered": len(lat), "p50_ms": round(pct(lat, 50), 1),
-        "p99_ms": round(pct(lat, 99), 1), "max_ms": round(max(lat), 1) if lat else None,
-    }  # fmt: skip
+        "tickets": len(ids),
+        "offered": len(lat),
+        "p50_ms": round(pct(lat, 50), 1),
+        "p99_ms": round(pct(lat, 99), 1),
+        "max_ms": round(max(lat), 1) if lat else None,
+    }
 
 
 async def escalations(
-    settings: Settings, platform: Platform, state: local_servers.ServerState, *, root: Path, tenant: uuid.UUID,
-    ids: list[str], spread_s: float,
-) -> dict[str, Any]:  # fmt: skip
+    settings: Settings,
+    platform: Platform,
+    state: local_servers.ServerState,
+    *,
+    root: Path,
+    tenant: uuid.UUID,
+    ids: list[str],
+    spread_s: float,
+) -> dict[str, Any]:
     """Red deadlines due across ``spread_s``; SIGKILL the worker and restart Redis while they fall due."""
     conn = await asyncpg.connect(plain_dsn(admin_url(settings, "redcell_dispatch")))
     try:
@@ -204,19 +224,24 @@ async def escalations(
             r["ticket_id"]: r["n"]
             for r in await conn.fetch(
                 "SELECT ticket_id, count(*) AS n FROM ticket_history WHERE action = 'escalated' "
-                "AND ticket_id = ANY($1::uuid[]) GROUP BY ticket_id", [t for _, t, _ in deadlines],
+                "AND ticket_id = ANY($1::uuid[]) GROUP BY ticket_id",
+                [t for _, t, _ in deadlines],
             )
-        }  # fmt: skip
+        }
     finally:
         await conn.close()
     late = [(fired[d] - due).total_seconds() for d, _, due in deadlines if fired.get(d) is not None]
     return {
-        "deadlines": len(deadlines), "fired": len(late), "missed": len(deadlines) - len(late),
+        "deadlines": len(deadlines),
+        "fired": len(late),
+        "missed": len(deadlines) - len(late),
         "escalated_once": sum(1 for _, t, _ in deadlines if counts.get(t) == 1),
         "escalated_twice_or_more": sum(1 for _, t, _ in deadlines if counts.get(t, 0) > 1),
-        "p50_s": round(pct(late, 50), 2), "p99_s": round(pct(late, 99), 2),
-        "max_s": round(max(late), 2) if late else None, "disruptions": events,
-    }  # fmt: skip
+        "p50_s": round(pct(late, 50), 2),
+        "p99_s": round(pct(late, 99), 2),
+        "max_s": round(max(late), 2) if late else None,
+        "disruptions": events,
+    }
 
 
 def cpu_seconds(platform: Platform, root: Path) -> dict[str, float]:
@@ -268,19 +293,25 @@ def main_with(*, quick: bool = False, write: Path | None = None) -> dict[str, An
     settings = settings_for(state)
     gateway_port, dispatch_port = free_ports(2)
     env = {
-        **state.env(), "REDCELL_ENV": "test", "REDCELL_LOG_LEVEL": "WARNING",
+        **state.env(),
+        "REDCELL_ENV": "test",
+        "REDCELL_LOG_LEVEL": "WARNING",
         "REDCELL_JWT__JWKS_URL": f"http://127.0.0.1:{gateway_port}/.well-known/jwks.json",
         "REDCELL_GATEWAY__UPSTREAMS": json.dumps({"dispatch": f"http://127.0.0.1:{dispatch_port}"}),
         "REDCELL_GATEWAY__TENANT_RATE_PER_MINUTE": "100000000",
         "REDCELL_GATEWAY__USER_RATE_PER_MINUTE": "100000000",
         "REDCELL_WORKER__HEARTBEAT_TIMEOUT_MS": "15000",
-    }  # fmt: skip
+    }
     platform = Platform(base_env=env, log_dir=root)
     platform.ports.update(gateway=gateway_port, dispatch=dispatch_port)
     results: dict[str, Any] = {}
     try:
-        subprocess.run([sys.executable, "-m", "shared.cli", "migrate", "--bootstrap"], env=platform.env(), check=True,
-                       capture_output=True)  # fmt: skip
+        subprocess.run(
+            [sys.executable, "-m", "shared.cli", "migrate", "--bootstrap"],
+            env=platform.env(),
+            check=True,
+            capture_output=True,
+        )
         gateway = platform.add_api("gateway")
         platform.add_api("dispatch")
         platform.add("relay-gateway", "relay", "gateway")
@@ -288,10 +319,25 @@ def main_with(*, quick: bool = False, write: Path | None = None) -> dict[str, An
         platform.add("worker-dispatch", "worker", "dispatch")
         platform.add("scheduler", "scheduler")
         subprocess.run(
-            [sys.executable, "-m", "shared.cli", "tenant", "create", "--slug", "bench-hotline", "--name", "压测区",
-             "--admin-username", "bench-hotline-admin", "--admin-password", PASSWORD],
-            env=platform.env(), check=True, capture_output=True,
-        )  # fmt: skip
+            [
+                sys.executable,
+                "-m",
+                "shared.cli",
+                "tenant",
+                "create",
+                "--slug",
+                "bench-hotline",
+                "--name",
+                "压测区",
+                "--admin-username",
+                "bench-hotline-admin",
+                "--admin-password",
+                PASSWORD,
+            ],
+            env=platform.env(),
+            check=True,
+            capture_output=True,
+        )
         login = httpx.post(f"{gateway}/auth/login", json={"username": "bench-hotline-admin", "password": PASSWORD})
         token = login.json()["accessToken"]
         tenant = uuid.UUID(str(jwt.decode(token, options={"verify_signature": False})["tenant"]))
@@ -304,9 +350,13 @@ def main_with(*, quick: bool = False, write: Path | None = None) -> dict[str, An
 
         def body(i: int) -> dict[str, Any]:  # calls from the grid's households, each caller their own phone
             return {
-                "channel": "phone", "title": "水管漏水", "categoryId": life["id"], "itemId": plumbing,
-                "callerPhone": f"139{i % 100_000_000:08d}", "householdId": str(homes[i % len(homes)]),
-            }  # fmt: skip
+                "channel": "phone",
+                "title": "水管漏水",
+                "categoryId": life["id"],
+                "itemId": plumbing,
+                "callerPhone": f"139{i % 100_000_000:08d}",
+                "householdId": str(homes[i % len(homes)]),
+            }
 
         seconds = 10 if quick else 30
 
@@ -340,9 +390,10 @@ def main_with(*, quick: bool = False, write: Path | None = None) -> dict[str, An
             )
         )
         results["host"] = {
-            "cpus": psutil.cpu_count(), "python": host.python_version(),
+            "cpus": psutil.cpu_count(),
+            "python": host.python_version(),
             "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
-        }  # fmt: skip
+        }
     finally:
         platform.stop_all()
         local_servers.down(root, remove=True)

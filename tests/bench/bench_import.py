@@ -84,10 +84,17 @@ def members_xlsx(count: int) -> bytes:
     for i in range(count):
         village, grid = (i // GRIDS_PER_VILLAGE) % VILLAGES, i % GRIDS_PER_VILLAGE
         name = SURNAMES[i % len(SURNAMES)] + GIVEN[(i // 7) % len(GIVEN)] + GIVEN[(i // 131) % len(GIVEN)]
-        sheet.append([
-            name, id_number(i), f"13{i % 10}{i:08d}", f"压测街道党工委/第{village}村党支部",
-            f"压测街道/第{village}村/第{grid}网格", ("自管党员", "在职党员", "流动党员")[i % 3], "2005-07-01",
-        ])  # fmt: skip
+        sheet.append(
+            [
+                name,
+                id_number(i),
+                f"13{i % 10}{i:08d}",
+                f"压测街道党工委/第{village}村党支部",
+                f"压测街道/第{village}村/第{grid}网格",
+                ("自管党员", "在职党员", "流动党员")[i % 3],
+                "2005-07-01",
+            ]
+        )
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

@@ -67,8 +67,7 @@ def pct(values: list[float], q: float) -> float:
 
 
 def summary(ms: list[float]) -> dict[str, Any]:
-    return {"n": len(ms), "p50_ms": round(pct(ms, 50), 3), "p99_ms": round(pct(ms, 99), 3),
-            "max_ms": round(max(ms), 3)}  # fmt: skip
+    return {"n": len(ms), "p50_ms": round(pct(ms, 50), 3), "p99_ms": round(pct(ms, 99), 3), "max_ms": round(max(ms), 3)}
 
 
 def _range(u: Unit) -> tuple[str, str]:
@@ -632,13 +631,21 @@ def _load(path: Path) -> list[District] | None:
         def unit(x: dict[str, str]) -> Unit:
             return Unit(uuid.UUID(x["id"]), x["path"])
 
-        out.append(District(
-            tenant_id=uuid.UUID(raw["tenant_id"]), name=raw["name"], admin_root=unit(raw["admin_root"]),
-            party_root=unit(raw["party_root"]), streets=[unit(x) for x in raw["streets"]],
-            communities=[unit(x) for x in raw["communities"]], community_street=raw["community_street"],
-            grids=[unit(x) for x in raw["grids"]], branches=[unit(x) for x in raw["branches"]],
-            rows=raw["rows"], seconds=raw["seconds"],
-        ))  # fmt: skip
+        out.append(
+            District(
+                tenant_id=uuid.UUID(raw["tenant_id"]),
+                name=raw["name"],
+                admin_root=unit(raw["admin_root"]),
+                party_root=unit(raw["party_root"]),
+                streets=[unit(x) for x in raw["streets"]],
+                communities=[unit(x) for x in raw["communities"]],
+                community_street=raw["community_street"],
+                grids=[unit(x) for x in raw["grids"]],
+                branches=[unit(x) for x in raw["branches"]],
+                rows=raw["rows"],
+                seconds=raw["seconds"],
+            )
+        )
     return out
 
 

@@ -106,16 +106,35 @@ def _std(u: Any) -> uuid.UUID:
 NODE_COLUMNS = ("id", "tenant_id", "parent_id", "tree", "level", "name", "path", "linked_node_id", "flags")
 VERSION_COLUMNS = ("id", "tenant_id", "node_id", "parent_id", "tree", "level", "name", "valid_from")
 MEMBER_COLUMNS = (
-    "id", "tenant_id", "name", "gender", "birth_date", "classification", "flags", "info_card",
-    "grid_id", "grid_path", "branch_id", "branch_path", "joined_on",
-)  # fmt: skip
+    "id",
+    "tenant_id",
+    "name",
+    "gender",
+    "birth_date",
+    "classification",
+    "flags",
+    "info_card",
+    "grid_id",
+    "grid_path",
+    "branch_id",
+    "branch_path",
+    "joined_on",
+)
 HOUSEHOLD_COLUMNS = ("id", "tenant_id", "grid_id", "grid_path", "label", "categories", "is_member_hub")
 LINK_COLUMNS = ("id", "tenant_id", "member_id", "household_id", "since")
 LEADER_COLUMNS = ("id", "tenant_id", "grid_id", "grid_path", "member_id", "kind", "since")
 CADRE_COLUMNS = (
-    "id", "tenant_id", "kind", "member_id", "village_id", "village_path", "role", "cross_appointed",
-    "one_shoulder", "since",
-)  # fmt: skip
+    "id",
+    "tenant_id",
+    "kind",
+    "member_id",
+    "village_id",
+    "village_path",
+    "role",
+    "cross_appointed",
+    "one_shoulder",
+    "since",
+)
 
 
 class _Builder:
@@ -148,8 +167,19 @@ class _Builder:
             d.streets.append(street)
             nodes.append((street.id, t, d.admin_root.id, admin, "street", f"第{si + 1}街道", street.path, None, []))
             committee = Unit(_std(_uid()), f"{d.party_root.path}{seg}/")
-            nodes.append((committee.id, t, d.party_root.id, party, "street_working_committee",
-                          f"第{si + 1}街道党工委", committee.path, None, []))  # fmt: skip
+            nodes.append(
+                (
+                    committee.id,
+                    t,
+                    d.party_root.id,
+                    party,
+                    "street_working_committee",
+                    f"第{si + 1}街道党工委",
+                    committee.path,
+                    None,
+                    [],
+                )
+            )
             for ci, cseg in enumerate(_segments(rng, s.communities_per_street)):
                 level = "community" if ci % 2 == 0 else "village"
                 community = Unit(_std(_uid()), f"{street.path}{cseg}/")
@@ -157,8 +187,9 @@ class _Builder:
                 cname = f"第{si + 1}街道{ci + 1}{'社区' if level == 'community' else '村'}"
                 nodes.append((community.id, t, street.id, admin, level, cname, community.path, None, flags))
                 branch = Unit(_std(_uid()), f"{committee.path}{cseg}/")
-                nodes.append((branch.id, t, committee.id, party, "branch", f"{cname}党支部", branch.path,
-                              community.id, []))  # fmt: skip
+                nodes.append(
+                    (branch.id, t, committee.id, party, "branch", f"{cname}党支部", branch.path, community.id, [])
+                )
                 d.communities.append(community)
                 d.community_street.append(si)
                 d.branches.append(branch)
@@ -166,8 +197,9 @@ class _Builder:
                 for gi, gseg in enumerate(_segments(rng, s.grids_per_community)):
                     grid = Unit(_std(_uid()), f"{community.path}{gseg}/")
                     d.grids.append(grid)
-                    nodes.append((grid.id, t, community.id, admin, "grid", f"{cname}第{gi + 1}网格", grid.path,
-                                  None, []))  # fmt: skip
+                    nodes.append(
+                        (grid.id, t, community.id, admin, "grid", f"{cname}第{gi + 1}网格", grid.path, None, [])
+                    )
                 self.community_grids.append(range(first, len(d.grids)))
         at = datetime(2025, 1, 1, tzinfo=UTC)
         versions = [(_uid(), t, n[0], n[2], n[3], n[4], n[5], at) for n in nodes]
@@ -192,11 +224,23 @@ class _Builder:
                 self.grid_members.append(ids[:8])
                 for mid in ids:
                     r = rand()
-                    out.append((
-                        mid, t, names[int(r * n_names)], "男" if r < 0.62 else "女", births[int(r * 1999.9)],
-                        CLASSIFICATIONS[int(r * 97) % 3], self.empty, self.no_info, grid.id, grid.path,
-                        branch.id, branch.path, joins[int(r * 1777) % 2000],
-                    ))  # fmt: skip
+                    out.append(
+                        (
+                            mid,
+                            t,
+                            names[int(r * n_names)],
+                            "男" if r < 0.62 else "女",
+                            births[int(r * 1999.9)],
+                            CLASSIFICATIONS[int(r * 97) % 3],
+                            self.empty,
+                            self.no_info,
+                            grid.id,
+                            grid.path,
+                            branch.id,
+                            branch.path,
+                            joins[int(r * 1777) % 2000],
+                        )
+                    )
         return out
 
     def household_rows(self, street: int) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
@@ -212,8 +256,9 @@ class _Builder:
                 n = s.households_per_two_grids // 2 + (gi % 2) * (s.households_per_two_grids % 2)
                 for k in range(n):
                     hid = _uid()
-                    homes.append((hid, t, grid.id, grid.path, f"{k // 4 + 1}组{gi % 97 + k}号", cats[(gi + k) % 15],
-                                  k == 0))  # fmt: skip
+                    homes.append(
+                        (hid, t, grid.id, grid.path, f"{k // 4 + 1}组{gi % 97 + k}号", cats[(gi + k) % 15], k == 0)
+                    )
                     links.append((_uid(), t, members[k % len(members)], hid, since[(gi + k) % 500]))
         return homes, links
 
@@ -226,10 +271,34 @@ class _Builder:
         cadres: list[tuple[Any, ...]] = []
         for ci, c in enumerate(d.communities):
             first = self.community_grids[ci][0]
-            cadres.append((_uid(), t, "village", self.grid_members[first][1], c.id, c.path, "secretary", False, True,
-                           self.since[ci % 500]))  # fmt: skip
-            cadres.append((_uid(), t, "stationed", self.grid_members[first][2], c.id, c.path, None, False, False,
-                           self.since[ci % 500]))  # fmt: skip
+            cadres.append(
+                (
+                    _uid(),
+                    t,
+                    "village",
+                    self.grid_members[first][1],
+                    c.id,
+                    c.path,
+                    "secretary",
+                    False,
+                    True,
+                    self.since[ci % 500],
+                )
+            )
+            cadres.append(
+                (
+                    _uid(),
+                    t,
+                    "stationed",
+                    self.grid_members[first][2],
+                    c.id,
+                    c.path,
+                    None,
+                    False,
+                    False,
+                    self.since[ci % 500],
+                )
+            )
         return leaders, cadres
 
 
@@ -256,9 +325,12 @@ async def _system_connection(settings: Settings) -> asyncpg.Connection:
         plain_dsn(database_url(settings, SERVICE, "system")), server_settings={"application_name": "orgtree-bench-gen"}
     )
     await conn.set_type_codec(  # COPY is binary: jsonb is a version byte and the text
-        "jsonb", schema="pg_catalog", format="binary",
-        encoder=lambda v: b"\x01" + json.dumps(v).encode(), decoder=lambda b: json.loads(b[1:]),
-    )  # fmt: skip
+        "jsonb",
+        schema="pg_catalog",
+        format="binary",
+        encoder=lambda v: b"\x01" + json.dumps(v).encode(),
+        decoder=lambda b: json.loads(b[1:]),
+    )
     return conn
 
 
@@ -357,5 +429,8 @@ async def generate(
     districts = [await generate_district(settings, n, shape=shape, seed=i + 1, log=log) for i, n in enumerate(names)]
     generated = time.perf_counter() - started
     vacuum = await analyze(settings, log)
-    return districts, {"generate_s": round(generated, 1), "vacuum_analyze_s": vacuum,
-                       "total_s": round(time.perf_counter() - started, 1)}  # fmt: skip
+    return districts, {
+        "generate_s": round(generated, 1),
+        "vacuum_analyze_s": vacuum,
+        "total_s": round(time.perf_counter() - started, 1),
+    }

@@ -1,7 +1,8 @@
 """党员与住户 in a real browser against the running platform: a member's ID number shown in full for a stated
 reason (an empty reason refused beside the field), the membership transferred to another branch and the move in
 the history, the first branch's roll as of a past date still listing the member and today's not; the member list
-filtered by unit and name, masked; another district's member and household are the 404 page."""
+filtered by unit and name, masked; another district's member and household are the 404 page. A hospitalisation
+recorded on a household's page (a missing day refused beside the field) gives its red cell a visit to make."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ import httpx
 
 from shared.clock import china_today
 from shared.privacy.validators import id_card_check_digit
+from tests.console.support import until
 from tests.console.test_browser import sign_in
 from tests.platform.browser import axe_violations, screenshot
 from tests.platform.platform import RunningPlatform, auth, new_user
@@ -155,3 +157,38 @@ async def test_reveal_transfer_and_the_roll_as_of_a_past_date(platform: RunningP
         assert answer is not None
         assert answer.status == 404
         await page.get_by_role("heading", name="未找到").wait_for()
+
+
+async def test_a_hospitalisation_recorded_on_a_household_gives_its_member_a_visit_to_make(
+    platform: RunningPlatform, new_page: Any
+) -> None:
+    place = units(platform, "必访")
+    serving = member(platform, place, f"联户{place.tag}")
+    household = call(
+        platform, platform.a.token, "POST", "/api/orgtree/households", {"gridId": place.grid["id"], "label": "7组3号"}
+    )
+    link = {"householdId": household["id"]}
+    call(platform, platform.a.token, "POST", f"/api/orgtree/members/{serving['id']}/households", link)
+    admin = new_user(platform.gateway, platform.a.token, "visits", ["district_admin"])
+    page = await new_page()
+    await sign_in(page, platform, admin)
+    await page.goto(f"{platform.gateway}/console/people/households/{household['id']}")
+    await page.get_by_role("heading", name="家庭情况", exact=True).wait_for()
+    assert await page.get_by_text("尚无记录。").count() == 1
+
+    await page.get_by_label("家庭情况类别").select_option(label="住院")
+    await page.get_by_role("button", name="记录", exact=True).click()  # no day: refused beside the field
+    await page.locator("#f-occurredOn[aria-invalid=true]").wait_for()
+    assert await page.get_by_text("尚无记录。").count() == 1
+    await page.get_by_label("日期", exact=True).fill(china_today().isoformat())
+    await page.get_by_label("备注").fill("突发脑梗住院")
+    await page.get_by_role("button", name="记录", exact=True).click()
+    await page.locator("[data-household-events] li", has_text="住院").wait_for()
+    assert await axe_violations(page) == []
+    await screenshot(page, "console-people-household-events")
+
+    def task() -> list[Any]:
+        tasks = call(platform, platform.a.token, "GET", "/api/dispatch/visits/tasks")["items"]
+        return [(t["kind"], t["memberId"]) for t in tasks if t["householdId"] == household["id"]]
+
+    assert until("the mandatory visit", task) == [("hospitalised", serving["id"])]

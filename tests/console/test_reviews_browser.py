@@ -85,8 +85,11 @@ async def test_an_organiser_runs_a_duty_review_to_its_report_and_ticks_off_a_rec
     stored = httpx.get(f"{platform.gateway}/api/training/duty-reviews/{review_id}", headers=auth(token)).json()
     assert (stored["questionnaireScore"], stored["reportNote"]) == (None, "")
     await page.get_by_label("问卷调查得分（0–100）").fill("86.5")
+    await page.get_by_label("收回问卷份数").fill("40")  # a whole number: sent as one, not as 40.0
     await page.get_by_role("button", name="保存调查结果和述职情况").click()
     await page.get_by_text("述职超过了规定的 8 分钟。").wait_for()
+    stored = httpx.get(f"{platform.gateway}/api/training/duty-reviews/{review_id}", headers=auth(token)).json()
+    assert (stored["questionnaireScore"], stored["questionnaireCount"]) == (86.5, 40)
 
     # 问: a challenge and its answer
     await page.get_by_label("提问方式").select_option("challenge")

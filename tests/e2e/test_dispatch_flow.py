@@ -98,15 +98,20 @@ def test_a_call_for_a_household_is_offered_to_its_member_and_signed_for(platform
     )
     village = post("/api/orgtree/nodes", {"parentId": street["id"], "level": "village", "name": "上河村"})
     grid = post("/api/orgtree/nodes", {"parentId": village["id"], "level": "grid", "name": "上河一组网格"})
-    committee = post("/api/orgtree/nodes", {"parentId": roots["party"]["id"], "level": "street_working_committee",
-                                            "name": "瑶溪街道党工委"})  # fmt: skip
-    branch = post("/api/orgtree/nodes", {"parentId": committee["id"], "level": "branch", "name": "上河村党支部",
-                                         "linkedNodeId": village["id"]})  # fmt: skip
+    committee = post(
+        "/api/orgtree/nodes",
+        {"parentId": roots["party"]["id"], "level": "street_working_committee", "name": "瑶溪街道党工委"},
+    )
+    branch = post(
+        "/api/orgtree/nodes",
+        {"parentId": committee["id"], "level": "branch", "name": "上河村党支部", "linkedNodeId": village["id"]},
+    )
     volunteer = new_user(gateway, platform.a.token, "volunteer", ["member", "volunteer"])
     token = login(gateway, volunteer, PASSWORD)["accessToken"]
     user_id = jwt.decode(token, options={"verify_signature": False})["sub"]
-    member = post("/api/orgtree/members", {"name": "林志红", "branchId": branch["id"], "gridId": grid["id"],
-                                           "userId": user_id})  # fmt: skip
+    member = post(
+        "/api/orgtree/members", {"name": "林志红", "branchId": branch["id"], "gridId": grid["id"], "userId": user_id}
+    )
     household = post("/api/orgtree/households", {"gridId": grid["id"], "label": "1组3号", "phone": "13912345678"})
     post(f"/api/orgtree/members/{member['id']}/households", {"householdId": household["id"]})
     mine = auth(token)
@@ -118,8 +123,11 @@ def test_a_call_for_a_household_is_offered_to_its_member_and_signed_for(platform
     assert trained_in_dispatch(gateway, admin, grid["id"], member["id"])["awaitingPreService"] is False
 
     call = {
-        "channel": "phone", "title": "水管爆裂", "callerPhone": "13912345678", "householdId": household["id"],
-    }  # fmt: skip
+        "channel": "phone",
+        "title": "水管爆裂",
+        "callerPhone": "13912345678",
+        "householdId": household["id"],
+    }
     catalogue = until("the hotline's setup", lambda: httpx.get(f"{gateway}/api/dispatch/catalogue", headers=admin))
     life = next(c for c in catalogue.json() if c["code"] == "citizen_life")
     call |= {"categoryId": life["id"], "itemId": next(i["id"] for i in life["items"] if i["code"] == "plumbing")}

@@ -26,9 +26,16 @@ def odd_gateway(platform: RunningPlatform) -> Iterator[str]:
     port, closed_a, closed_b = free_ports(3)
     upstreams = {"orgtree": platform.orgtree, "ghost": f"http://127.0.0.1:{closed_a}"}
     process = platform.platform.add(
-        "api-gateway-odd", "api", "gateway", "--port", str(port),
-        env={"REDCELL_GATEWAY__UPSTREAMS": json.dumps(upstreams), "REDCELL_REDIS__URL": f"redis://127.0.0.1:{closed_b}/0"},
-    )  # fmt: skip
+        "api-gateway-odd",
+        "api",
+        "gateway",
+        "--port",
+        str(port),
+        env={
+            "REDCELL_GATEWAY__UPSTREAMS": json.dumps(upstreams),
+            "REDCELL_REDIS__URL": f"redis://127.0.0.1:{closed_b}/0",
+        },
+    )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while not _alive(base):  # /readyz is meant to fail here; wait for /livez
@@ -60,9 +67,10 @@ def test_a_large_body_streams_through_to_the_service(platform: RunningPlatform) 
     a = platform.a
     name = "街" * 200_000  # ~600 KB of UTF-8: streamed, not buffered, by the gateway
     response = httpx.post(
-        f"{platform.gateway}/api/orgtree/nodes", headers=auth(a.token),
+        f"{platform.gateway}/api/orgtree/nodes",
+        headers=auth(a.token),
         json={"parentId": a.root_id, "level": "street", "name": name},
-    )  # fmt: skip
+    )
     assert response.status_code == 422  # the service read it all and judged the name too long
     assert "name" in response.json()["detail"]
 
@@ -75,7 +83,9 @@ def test_a_bulk_import_may_exceed_the_ordinary_body_limit(platform: RunningPlatf
     assert ordinary.status_code == 413
     imported = httpx.post(
         f"{platform.gateway}/api/orgtree/imports/members?dryRun=true",
-        headers={**auth(a.token), "content-type": "text/csv"}, content=header + rows, timeout=120,
-    )  # fmt: skip
+        headers={**auth(a.token), "content-type": "text/csv"},
+        content=header + rows,
+        timeout=120,
+    )
     assert imported.status_code == 422  # read in full by the service, which reports the file's problems
     assert imported.json()["errors"]

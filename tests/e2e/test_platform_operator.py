@@ -93,16 +93,25 @@ def test_a_city_operator_serves_two_districts_one_token_each(platform: RunningPl
     asyncio.run(create_platform_operator_cli(settings, operator, PASSWORD))
     op_token = login(platform.gateway, operator)["accessToken"]
     hotline = f"hotline-{uuid.uuid4().hex[:6]}"
-    created = httpx.post(f"{platform.gateway}/admin/users", headers=auth(platform.a.token),
-                         json={"username": hotline, "password": PASSWORD, "roles": ["hotline_operator"]})  # fmt: skip
+    created = httpx.post(
+        f"{platform.gateway}/admin/users",
+        headers=auth(platform.a.token),
+        json={"username": hotline, "password": PASSWORD, "roles": ["hotline_operator"]},
+    )
     assert created.status_code == 201
     # district B's administrator cannot claim district A's account ...
-    claim = httpx.post(f"{platform.gateway}/admin/users", headers=auth(platform.b.token),
-                       json={"username": hotline, "password": PASSWORD, "roles": ["district_admin"]})  # fmt: skip
+    claim = httpx.post(
+        f"{platform.gateway}/admin/users",
+        headers=auth(platform.b.token),
+        json={"username": hotline, "password": PASSWORD, "roles": ["district_admin"]},
+    )
     assert claim.status_code == 409
     # ... but the platform operator can give it a membership in B
-    joined = httpx.post(f"{platform.gateway}/platform/tenants/{platform.b.slug}/members", headers=auth(op_token),
-                        json={"username": hotline, "roles": ["hotline_operator"]})  # fmt: skip
+    joined = httpx.post(
+        f"{platform.gateway}/platform/tenants/{platform.b.slug}/members",
+        headers=auth(op_token),
+        json={"username": hotline, "roles": ["hotline_operator"]},
+    )
     assert joined.status_code == 201, joined.text
     ambiguous = httpx.post(f"{platform.gateway}/auth/login", json={"username": hotline, "password": PASSWORD})
     assert ambiguous.status_code == 422
@@ -112,6 +121,9 @@ def test_a_city_operator_serves_two_districts_one_token_each(platform: RunningPl
         roots = httpx.get(f"{platform.gateway}/api/orgtree/nodes", headers=auth(token)).json()["items"]
         assert [r["id"] for r in roots if r["tree"] == "administrative"] == [district.root_id]
         assert len(roots) == 2
-    missing = httpx.post(f"{platform.gateway}/platform/tenants/no-such-district/members", headers=auth(op_token),
-                         json={"username": hotline, "roles": ["member"]})  # fmt: skip
+    missing = httpx.post(
+        f"{platform.gateway}/platform/tenants/no-such-district/members",
+        headers=auth(op_token),
+        json={"username": hotline, "roles": ["member"]},
+    )
     assert missing.status_code == 404

@@ -62,9 +62,16 @@ def test_password_guessing_from_one_address_is_limited(platform: RunningPlatform
     port, redis_port = free_ports(2)
     redis_pid = local_servers.start_redis(Path(tempfile.mkdtemp(prefix="redcell-rl-")), redis_port, durable=False)
     process = platform.platform.add(
-        "api-gateway-guarded", "api", "gateway", "--port", str(port),
-        env={"REDCELL_GATEWAY__ANONYMOUS_RATE_PER_MINUTE": "5", "REDCELL_REDIS__URL": f"redis://127.0.0.1:{redis_port}/0"},
-    )  # fmt: skip
+        "api-gateway-guarded",
+        "api",
+        "gateway",
+        "--port",
+        str(port),
+        env={
+            "REDCELL_GATEWAY__ANONYMOUS_RATE_PER_MINUTE": "5",
+            "REDCELL_REDIS__URL": f"redis://127.0.0.1:{redis_port}/0",
+        },
+    )
     base = f"http://127.0.0.1:{port}"
     platform.platform.wait_ready(base, process)
     if time.time() % 60 > 55:

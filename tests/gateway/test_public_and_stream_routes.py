@@ -76,9 +76,11 @@ async def upstream() -> AsyncIterator[Upstream]:
 @pytest.fixture
 async def gateway_url(gateway_settings: Settings, upstream: Upstream) -> AsyncIterator[str]:
     proxy = ProxySettings(
-        upstreams={"dispatch": upstream.url}, upstream_timeout_s=0.3, anonymous_rate_per_minute=3,
+        upstreams={"dispatch": upstream.url},
+        upstream_timeout_s=0.3,
+        anonymous_rate_per_minute=3,
         stream_routes=["/api/dispatch/stream", "/api/dispatch/endless"],
-    )  # fmt: skip
+    )
     async with serving(create_app(gateway_settings, proxy)) as url:
         yield url
 

@@ -69,16 +69,24 @@ async def test_a_failed_provisioning_leaves_nothing(system_sessions: Sessions, d
     assert refused.value.errors == [{"field": "body.adminUsername", "message": "taken"}]
     async with system_sessions() as session:
         assert await session.scalar(select(Tenant).where(Tenant.slug == slug)) is None
-        assert await session.scalar(select(func.count()).select_from(outbox_message).where(
-            outbox_message.c.payload["slug"].astext == slug
-        )) == 0  # fmt: skip
+        assert (
+            await session.scalar(
+                select(func.count()).select_from(outbox_message).where(outbox_message.c.payload["slug"].astext == slug)
+            )
+            == 0
+        )
 
 
 async def test_operators_provision_and_list_districts(client: AsyncTestClient[Any], system_sessions: Sessions) -> None:
     operator = (await tokens(client, await new_operator(system_sessions)))["accessToken"]
     slug = unique("api")
-    body = {"slug": slug, "name": "瓯海区", "parentRegion": "温州市", "adminUsername": f"{slug}-admin",
-            "adminPassword": PASSWORD}  # fmt: skip
+    body = {
+        "slug": slug,
+        "name": "瓯海区",
+        "parentRegion": "温州市",
+        "adminUsername": f"{slug}-admin",
+        "adminPassword": PASSWORD,
+    }
     created = await client.post("/platform/tenants", headers=bearer(operator), json=body)
     assert created.status_code == 201, created.text
     tenant = created.json()

@@ -24,8 +24,9 @@ def test_everything_is_denied_unless_allowed(docs: list[Doc]) -> None:
     assert "ingress" not in deny["spec"]
     assert "egress" not in deny["spec"]
     assert deny["spec"]["podSelector"]["matchLabels"] == {
-        "app.kubernetes.io/name": "redcell", "app.kubernetes.io/instance": "rc",
-    }  # fmt: skip
+        "app.kubernetes.io/name": "redcell",
+        "app.kubernetes.io/instance": "rc",
+    }
 
 
 def test_service_apis_accept_only_the_gateway_and_declared_callers() -> None:
@@ -34,8 +35,12 @@ def test_service_apis_accept_only_the_gateway_and_declared_callers() -> None:
     assert len(orgtree_in) == 1
     # dispatch's caller lookup is a declared call in the chart's defaults
     assert peers_components(orgtree_in[0]) == {
-        "gateway", "training-api", "training-worker", "dispatch-api", "dispatch-worker",
-    }  # fmt: skip
+        "gateway",
+        "training-api",
+        "training-worker",
+        "dispatch-api",
+        "dispatch-worker",
+    }
     training_in = named(docs, "NetworkPolicy", "training-api-ingress")["spec"]["ingress"]
     assert peers_components(training_in[0]) == {"gateway"}  # orgtree declared no call to training
     training_out = named(docs, "NetworkPolicy", "training-api-egress")["spec"]["egress"]
@@ -54,7 +59,12 @@ def test_a_caller_is_told_where_the_called_service_is(default_docs: list[Doc]) -
 
 def test_gateway_reaches_the_service_apis_and_its_data_stores(default_docs: list[Doc]) -> None:
     egress = named(default_docs, "NetworkPolicy", "gateway-egress")["spec"]["egress"]
-    assert {rule["ports"][0]["port"] for rule in egress} == {5432, 6379, 8000, 9000}  # 9000: the bucket, for presigned uploads
+    assert {rule["ports"][0]["port"] for rule in egress} == {
+        5432,
+        6379,
+        8000,
+        9000,
+    }  # 9000: the bucket, for presigned uploads
     services = [peers_components(rule) for rule in egress if rule["ports"][0]["port"] == 8000]
     assert sorted(map(sorted, services)) == [
         ["console-api"],

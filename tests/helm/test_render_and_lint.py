@@ -19,11 +19,23 @@ def test_lint_is_clean(overlay: str) -> None:
 
 def test_every_component_has_its_workload(docs: list[Doc]) -> None:
     components = {
-        "gateway", "gateway-relay", "orgtree-api", "orgtree-worker", "orgtree-relay", "dispatch-api",
-        "dispatch-worker", "dispatch-relay", "training-api", "training-worker", "training-relay", "documents-api",
-        "documents-worker", "documents-relay", "console-api",
+        "gateway",
+        "gateway-relay",
+        "orgtree-api",
+        "orgtree-worker",
+        "orgtree-relay",
+        "dispatch-api",
+        "dispatch-worker",
+        "dispatch-relay",
+        "training-api",
+        "training-worker",
+        "training-relay",
+        "documents-api",
+        "documents-worker",
+        "documents-relay",
+        "console-api",
         "scheduler",
-    }  # fmt: skip
+    }
     for kind in ("Deployment", "Service", "ServiceAccount"):
         names = {d["metadata"]["name"] for d in of_kind(docs, kind)}
         assert names == {f"{FULLNAME}-{c}" for c in components}, kind

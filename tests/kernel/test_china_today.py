@@ -15,8 +15,6 @@ from shared import clock
         (datetime(2026, 12, 31, 19, 30, tzinfo=UTC), date(2027, 1, 1)),
     ],
 )
-def test_a_districts_day_begins_at_midnight_in_china(
-    monkeypatch: pytest.MonkeyPatch, utc: datetime, day: date
-) -> None:
+def test_a_districts_day_begins_at_midnight_in_china(monkeypatch: pytest.MonkeyPatch, utc: datetime, day: date) -> None:
     monkeypatch.setattr(clock, "now", lambda: utc)
     assert clock.china_today() == day

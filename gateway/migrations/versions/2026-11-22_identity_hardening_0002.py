@@ -20,9 +20,13 @@ def upgrade() -> None:
     # Which token replaced a rotated one: an auditor can follow a session's chain after a reuse alarm.
     op.add_column("refresh_token", sa.Column("replaced_by", sa.Uuid()))
     op.create_foreign_key(
-        "fk_refresh_token_replaced_by_refresh_token", "refresh_token", "refresh_token",
-        ["replaced_by"], ["id"], ondelete="SET NULL",
-    )  # fmt: skip
+        "fk_refresh_token_replaced_by_refresh_token",
+        "refresh_token",
+        "refresh_token",
+        ["replaced_by"],
+        ["id"],
+        ondelete="SET NULL",
+    )
     # A key may be published before it signs, so every verifier has it before the first token arrives.
     op.add_column("signing_key", sa.Column("activated_at", sa.DateTime(timezone=True)))
     op.execute("UPDATE signing_key SET activated_at = created_at")

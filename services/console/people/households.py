@@ -17,13 +17,14 @@ from services.console.api import Api, ApiError
 from services.console.forms import FormErrors, read_form
 from services.console.people.forms import REVEAL_FIELDS, given, require, reveal, said
 from services.console.people.units import node_or_none, unit_choices, unit_names
-from services.console.people.words import CATEGORIES, HOUSEHOLD_FIELDS, KEEPERS
+from services.console.people.words import CATEGORIES, EARLIER_EVENTS, HOUSEHOLD_EVENTS, HOUSEHOLD_FIELDS, KEEPERS
 from services.console.web import AnyRequest, page, signed_in
 
 HOME = "/console/people"
 API = "/api/orgtree/households"
 PAGE_SIZE = 50
 CREATE_FIELDS = ("gridId", "label", "headName", "address", "phone")
+EVENT_FIELDS = ("kind", "occurredOn", "note")
 EDIT_FIELDS = ("label", "headName", "address", "phone", "categories")
 Text = Annotated[str, QueryParameter(max_length=50)]
 Cursor = Annotated[str, QueryParameter(max_length=500)]
@@ -47,6 +48,7 @@ async def household_page(
 ) -> Template:
     household = await api.get(f"{API}/{household_id}")
     servers = await api.get(f"{API}/{household_id}/members")
+    events = await api.get(f"{API}/{household_id}/events")
     names = await unit_names(api, {household["gridId"]})
     return shown(
         request,
@@ -54,6 +56,9 @@ async def household_page(
         status,
         h=household,
         servers=servers,
+        events=events,
+        event_kinds=HOUSEHOLD_EVENTS,
+        event_words=HOUSEHOLD_EVENTS | EARLIER_EVENTS,
         names=names,
         errors=errors or FormErrors(),
         typed=typed or {},
@@ -153,6 +158,21 @@ class HouseholdsController(Controller):
             errors = said(refused, EDIT_FIELDS, typed)
             return shown(request, "people/household_edit.html", 422, h=household, typed=typed, errors=errors)
         return Redirect(f"{HOME}/households/{household_id}", status_code=303)
+
+    @post("/{household_id:uuid}/events")
+    async def record_event(
+        self, request: AnyRequest, api: NamedDependency[Api], household_id: FromPath[UUID]
+    ) -> Template | Redirect:
+        """What happened to the household (住院, 意外事故 ...): dispatch raises a mandatory visit for the eight 必访."""
+        typed = await read_form(request)
+        body = given(typed, EVENT_FIELDS)
+        try:
+            require(body, ("kind", "occurredOn"))
+            await api.post(f"{API}/{household_id}/events", body)
+        except ApiError as refused:
+            errors = said(refused, EVENT_FIELDS, typed)
+            return await household_page(request, api, household_id, status=422, errors=errors, typed=typed)
+        return Redirect(f"{HOME}/households/{household_id}#h-events", status_code=303)
 
     @get("/{household_id:uuid}")
     async def household(self, request: AnyRequest, api: NamedDependency[Api], household_id: FromPath[UUID]) -> Template:

@@ -37,6 +37,20 @@ TRANSFER_REASONS = {
     "regrouped_by_business": N_("Regrouped by line of business"),
     "removed": N_("Left the district's rolls"),
 }
+# what happened to a household (orgtree's ``households/rules.py``); the first eight raise a mandatory visit
+HOUSEHOLD_EVENTS = {
+    "hospitalised": N_("Hospitalised"),
+    "hardship": N_("Hardship"),
+    "accident": N_("Accident"),
+    "family_conflict": N_("Family conflict"),
+    "neighbour_conflict": N_("Neighbour conflict"),
+    "moved": N_("Moving house"),
+    "worries": N_("Worries"),
+    "unmet_benefits": N_("Benefits unmet by a former employer"),
+    "bereavement": N_("Bereavement in the family"),
+    "other": N_("Something else"),
+}
+EARLIER_EVENTS = {"conflict": N_("Conflict")}  # recorded before the two kinds were told apart: shown, not chosen
 # what a user may choose in the transfer form (joining and removal are other requests)
 OTHER_REQUESTS = {"joined", "removed", "unqualified_after_reeducation"}  # re-education: training's conclusion
 TRANSFERS = {k: v for k, v in TRANSFER_REASONS.items() if k not in OTHER_REQUESTS}

@@ -62,13 +62,16 @@ def moment(typed: str, zone: ZoneInfo) -> str:
     return (local if local.tzinfo else local.replace(tzinfo=zone)).isoformat()
 
 
-def number(typed: str) -> float | str:
-    """Hours as a JSON number; what is not a number is sent as typed, and training's strict decoding names it."""
+def number(typed: str) -> int | float | str:
+    """A JSON number: whole numbers as integers (strict decoding refuses 40.0 for a count), others as floats;
+    what is not a number is sent as typed, and training's strict decoding names it."""
     try:
         value = Decimal(typed)
     except InvalidOperation:
         return typed
-    return float(value) if value.is_finite() else typed
+    if not value.is_finite():
+        return typed
+    return int(value) if value == value.to_integral_value() else float(value)
 
 
 @dataclass(frozen=True)
