@@ -26,6 +26,9 @@ from tests.platform.demo import LoadedDemo
 from tests.platform.plugin import prepare_database
 from tests.platform.tokens import TestIssuer
 
+# The first test to ask for ``orgtree_demo`` loads the demo districts' trees (1-2 minutes) within its time.
+pytestmark = pytest.mark.timeout(600)
+
 SLUG = "wenzhou-longwan"
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+import pytest
 from litestar.testing import AsyncTestClient
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -21,6 +22,9 @@ from shared.settings import Settings
 from tests.dispatch.builders import District, bearer, deliver
 from tests.dispatch.test_demo import apply_grid_events, orgtree_ready, orgtree_rows
 from tests.platform.tokens import TestIssuer
+
+# The first test to ask for ``orgtree_demo`` loads the demo districts' trees (1-2 minutes) within its time.
+pytestmark = pytest.mark.timeout(600)
 
 __all__ = ["orgtree_ready"]  # the module fixture that migrates orgtree's database
 

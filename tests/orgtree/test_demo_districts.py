@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 
+import pytest
 from litestar.testing import AsyncTestClient
 
 from shared.settings import Settings
@@ -11,6 +12,9 @@ from tests.orgtree.builders import Api, outbox
 from tests.orgtree.conftest import bearer
 from tests.platform.demo import DEMO_DISTRICTS, LoadedDemo
 from tests.platform.tokens import TestIssuer
+
+# The first test to ask for ``orgtree_demo`` loads the demo districts' trees (1-2 minutes) within its time.
+pytestmark = pytest.mark.timeout(600)
 
 
 async def test_demo_districts_reproduce_the_seeds(

@@ -6,12 +6,16 @@ from __future__ import annotations
 
 import uuid
 
+import pytest
 from litestar.testing import AsyncTestClient
 
 from tests.orgtree.builders import Api
 from tests.orgtree.conftest import bearer
 from tests.platform.demo import LoadedDemo
 from tests.platform.tokens import TestIssuer
+
+# The first test to ask for ``orgtree_demo`` loads the demo districts' trees (1-2 minutes) within its time.
+pytestmark = pytest.mark.timeout(600)
 
 
 async def test_the_huaining_demo_tells_the_dual_network(

@@ -7,12 +7,16 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+import pytest
 from litestar.testing import AsyncTestClient
 
 from tests.orgtree.builders import Api, Slice, build_slice
 from tests.orgtree.conftest import District, bearer
 from tests.platform.demo import LoadedDemo
 from tests.platform.tokens import TestIssuer
+
+# The first test to ask for ``orgtree_demo`` loads the demo districts' trees (1-2 minutes) within its time.
+pytestmark = pytest.mark.timeout(600)
 
 URL = "/lost-members"
 
