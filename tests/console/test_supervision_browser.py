@@ -90,7 +90,7 @@ async def test_cases_by_rung_and_deadline_and_the_rates_as_table_and_chart(
     page = await new_page()
     await open_supervision(page, platform, admin)
     assert await page.locator("h1").inner_text() == "督办"
-    await page.get_by_role("link", name=re.compile("^网格")).click()  # the first rung
+    await page.locator("#board").get_by_role("link", name=re.compile("^网格")).click()  # the first rung
     await page.wait_for_url(re.compile(r"rung=0"))
     assert await page.locator(f"#rung-{cases.soon['id']}").count() == 1
     assert await page.locator(f"#rung-{cases.high['id']}").count() == 0
