@@ -59,6 +59,21 @@ async def rules_page(
     )
 
 
+async def post_term(api: Api, path: str, draft: dict[str, str], fields: tuple[str, ...]) -> None:
+    """A member's term on a unit (its staff, a grid group's instructors): every field required at once, and a 404
+    said as the member (the page shows the unit, so the member is one the user may not see)."""
+    body = {name: draft.get(name, "").strip() for name in fields}
+    try:
+        missing = {name: "" for name in fields if not body[name]}
+        if missing:
+            raise ApiError(422, "missing", missing)
+        await api.post(path, body)
+    except ApiError as refused:
+        if refused.status == 404:
+            raise ApiError(422, "no such member", {"memberId": ""}) from refused
+        raise
+
+
 class StaffingController(Controller):
     path = HOME
     include_in_schema = False
@@ -143,15 +158,9 @@ class StaffingController(Controller):
         self, request: AnyRequest, api: NamedDependency[Api], unit_id: FromPath[UUID]
     ) -> Template | Redirect:
         draft = await read_form(request)
-        body = {name: draft.get(name, "").strip() for name in STAFF_FIELDS}
         try:
-            missing = {name: "" for name in STAFF_FIELDS if not body[name]}
-            if missing:
-                raise ApiError(422, "missing", missing)
-            await api.post(f"{API}/nodes/{unit_id}/staff", body)
+            await post_term(api, f"{API}/nodes/{unit_id}/staff", draft, STAFF_FIELDS)
         except ApiError as refused:
-            if refused.status == 404:  # the unit is seen (the page shows it): the member is not one the user may see
-                refused = ApiError(422, "no such member", {"memberId": ""})
             if refused.status not in (409, 422):
                 raise
             errors = refusal(refused, STAFF_FIELDS)

@@ -16,6 +16,7 @@ from services.console.api import Api, ApiError
 from services.console.forms import FormErrors, read_form
 from services.console.i18n import N_
 from services.console.people.units import node_or_none
+from services.console.redflag.staffing import post_term
 from services.console.structure.words import EDITORS, SOURCES, refusal
 from services.console.web import AnyRequest, NavEntry, page, signed_in
 from shared.clock import china_today
@@ -72,15 +73,9 @@ class InstructorsController(Controller):
         self, request: AnyRequest, api: NamedDependency[Api], grid_id: FromPath[UUID]
     ) -> Template | Redirect:
         draft = await read_form(request)
-        body = {name: draft.get(name, "").strip() for name in FIELDS}
         try:
-            missing = {name: "" for name in FIELDS if not body[name]}
-            if missing:
-                raise ApiError(422, "missing", missing)
-            await api.post(f"{API}/nodes/{grid_id}/instructors", body)
+            await post_term(api, f"{API}/nodes/{grid_id}/instructors", draft, FIELDS)
         except ApiError as refused:
-            if refused.status == 404:  # the group is seen (the page shows it): the member is not one the user may see
-                refused = ApiError(422, "no such member", {"memberId": ""})
             if refused.status not in (409, 422):
                 raise
             errors = refusal(refused, FIELDS)

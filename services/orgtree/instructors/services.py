@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -27,6 +27,7 @@ from services.orgtree.members.services import MemberService
 from services.orgtree.nodes.models import OrgNode, TreeKind
 from services.orgtree.nodes.paths import ancestor_paths
 from services.orgtree.nodes.services import NodeService, in_subtree
+from services.orgtree.terms import serves_on, serving_on
 from shared import audit
 from shared.auth.principal import Principal
 from shared.clock import china_today, now
@@ -45,11 +46,10 @@ class InstructorRepository(Repository[GroupInstructor]):
 
 
 def serving(day: date) -> ColumnElement[bool]:
-    return and_(GroupInstructor.since <= day, or_(GroupInstructor.until.is_(None), GroupInstructor.until >= day))
+    return serving_on(GroupInstructor.since, GroupInstructor.until, day)
 
 
 def instructor_view(row: GroupInstructor, member_name: str, today: date) -> InstructorView:
-    current = row.since <= today and (row.until is None or row.until >= today)
     return InstructorView(
         id=row.id,
         group_id=row.group_id,
@@ -58,7 +58,7 @@ def instructor_view(row: GroupInstructor, member_name: str, today: date) -> Inst
         source=row.source,
         since=row.since,
         until=row.until,
-        current=current,
+        current=serves_on(row.since, row.until, today),
     )
 
 

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from datetime import date
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, and_, delete, func, or_, select
+from sqlalchemy import ColumnElement, delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.orgtree.levels.services import load_schema
@@ -27,6 +27,8 @@ from services.orgtree.redflag.schemas import (
     StaffEnd,
     StaffView,
 )
+from services.orgtree.terms import serves_on
+from services.orgtree.terms import serving_on as term_serving_on
 from shared import audit
 from shared.auth.principal import Principal
 from shared.clock import china_today, now
@@ -46,11 +48,10 @@ class UnitStaffRepository(Repository[UnitStaff]):
 
 
 def serving_on(day: date) -> ColumnElement[bool]:
-    return and_(UnitStaff.since <= day, or_(UnitStaff.until.is_(None), UnitStaff.until >= day))
+    return term_serving_on(UnitStaff.since, UnitStaff.until, day)
 
 
 def staff_view(row: UnitStaff, member_name: str, today: date) -> StaffView:
-    current = row.since <= today and (row.until is None or row.until >= today)
     return StaffView(
         id=row.id,
         unit_id=row.unit_id,
@@ -59,7 +60,7 @@ def staff_view(row: UnitStaff, member_name: str, today: date) -> StaffView:
         role=row.role,
         since=row.since,
         until=row.until,
-        current=current,
+        current=serves_on(row.since, row.until, today),
     )
 
 
