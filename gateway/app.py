@@ -16,6 +16,7 @@ from gateway.proxy.fastpath import GatewayDispatcher
 from gateway.proxy.routes import proxy_wiring
 from gateway.proxy.settings import ProxySettings, get_proxy_settings
 from gateway.tenants.controllers import DistrictUserController, PlatformTenantController, PublicDistrictController
+from gateway.transfers.controllers import TransferOfferController
 from shared.auth.frontend import frontend_key
 from shared.auth.verify import JwksKeySource, TokenVerifier
 from shared.db.engine import make_engine, make_sessionmaker
@@ -48,6 +49,7 @@ def create_app(settings: Settings | None = None, proxy_settings: ProxySettings |
         # Identity flows read users across districts: the explicit system role, never the app role.
         engine = make_engine(settings, SERVICE, "system", pool_size=5)
         app.state.settings = settings
+        app.state.proxy_settings = proxy_settings  # the upstreams the transfers ask as the user (transfers/)
         app.state.system_sessions = make_sessionmaker(engine)
         app.state.key_ring = state["keys"] = KeyRing(settings, app.state.system_sessions)
         try:
@@ -73,6 +75,7 @@ def create_app(settings: Settings | None = None, proxy_settings: ProxySettings |
             jwks,
             PlatformTenantController,
             DistrictUserController,
+            TransferOfferController,
             audit_log_controller(SERVICE, "/admin/audit"),  # sign-ins, user changes: the district's own
             PublicDistrictController,
             *proxy.handlers,

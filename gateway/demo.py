@@ -1,4 +1,5 @@
-"""Demo districts for `make dev` (section 8 of the domain digest): Longwan and Ouhai, Wenzhou.
+"""Demo districts for `make dev` (section 8 of the domain digest): Longwan and Ouhai (Wenzhou), Huaining, Jiaxing's
+Nanhu and XX区 (seed 003's anonymised district).
 
 The gateway loads the districts and their logins; each service then loads its part of the same districts
 (``redcell demo load`` passes them on), e.g. orgtree builds their trees. In Longwan and Ouhai some logins
@@ -18,6 +19,8 @@ DEMO_DISTRICTS = [
     ("wenzhou-ouhai", "瓯海区", "温州市", "ouhai-admin", "ouhai-admin-pass"),
     ("huaining-county", "怀宁县", "安庆市", "huaining-admin", "huaining-admin-pass"),
     ("jiaxing-nanhu", "南湖区", "嘉兴市", "nanhu-admin", "nanhu-admin-pass"),
+    # seed 003's anonymised district of the Red Flag Communities, under the seed's own anonymised city
+    ("xx-district", "XX区", "示例市（示例）", "xx-admin", "xx-admin-pass"),
 ]
 OPERATOR = ("platform-operator", "platform-operator-pass")
 # A Wenzhou city hotline operator answering for two districts: one login, one token per district.

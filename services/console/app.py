@@ -32,6 +32,8 @@ from services.console.archive.controllers import CONTROLLERS as ARCHIVE_CONTROLL
 from services.console.archive.controllers import NAV as ARCHIVE_NAV
 from services.console.assessments.controllers import CONTROLLERS as ASSESSMENTS_CONTROLLERS
 from services.console.assessments.controllers import NAV as ASSESSMENTS_NAV
+from services.console.attendance.controllers import CONTROLLERS as ATTENDANCE_CONTROLLERS
+from services.console.attendance.controllers import NAV as ATTENDANCE_NAV
 from services.console.auth.controllers import AuthController
 from services.console.bases.controllers import CONTROLLERS as BASES_CONTROLLERS
 from services.console.bases.controllers import NAV as BASES_NAV
@@ -48,6 +50,8 @@ from services.console.care.controllers import CONTROLLERS as CARE_CONTROLLERS
 from services.console.care.controllers import NAV as CARE_NAV
 from services.console.commitments.controllers import NAV as COMMITMENTS_NAV
 from services.console.commitments.controllers import CommitmentsController
+from services.console.courtyards.controllers import CONTROLLERS as COURTYARDS_CONTROLLERS
+from services.console.courtyards.controllers import NAV as COURTYARDS_NAV
 from services.console.desk.controllers import NAV as DESK_NAV
 from services.console.desk.controllers import DeskController
 from services.console.documents.controllers import CONTROLLERS as DOCUMENTS_CONTROLLERS
@@ -87,8 +91,12 @@ from services.console.reports.controllers import CONTROLLERS as REPORTS_CONTROLL
 from services.console.reports.controllers import NAV as REPORTS_NAV
 from services.console.resident.controllers import ResidentController
 from services.console.resident.follow import FollowController
+from services.console.returns.controllers import CONTROLLERS as RETURNS_CONTROLLERS
+from services.console.returns.controllers import NAV as RETURNS_NAV
 from services.console.reviews.controllers import CONTROLLERS as REVIEWS_CONTROLLERS
 from services.console.reviews.controllers import NAV as REVIEWS_NAV
+from services.console.seasons.controllers import CONTROLLERS as SEASONS_CONTROLLERS
+from services.console.seasons.controllers import NAV as SEASONS_NAV
 from services.console.session import SESSION_COOKIE, SessionConfig, TokenStore
 from services.console.settings import ConsoleSettings, get_console_settings
 from services.console.stations.controllers import CONTROLLERS as STATIONS_CONTROLLERS
@@ -97,11 +105,15 @@ from services.console.structure.controllers import CONTROLLERS as STRUCTURE_CONT
 from services.console.structure.controllers import NAV as STRUCTURE_NAV
 from services.console.supervision.controllers import NAV as SUPERVISION_NAV
 from services.console.supervision.controllers import SupervisionController
+from services.console.swap.controllers import CONTROLLERS as SWAP_CONTROLLERS
+from services.console.swap.controllers import NAV as SWAP_NAV
 from services.console.tickets.controllers import TicketPageController
 from services.console.timing import ServerTimingMiddleware
 from services.console.training.controllers import CONTROLLERS as TRAINING_CONTROLLERS
 from services.console.training.controllers import MY_NAV as MY_LEARNING_NAV
 from services.console.training.controllers import NAV as TRAINING_NAV
+from services.console.transfers.controllers import CONTROLLERS as TRANSFERS_CONTROLLERS
+from services.console.transfers.controllers import NAV as TRANSFERS_NAV
 from services.console.units.controllers import CONTROLLERS as UNITS_CONTROLLERS
 from services.console.units.controllers import NAV as UNITS_NAV
 from services.console.visits.controllers import CONTROLLERS as VISITS_CONTROLLERS
@@ -133,6 +145,7 @@ CONTROLLERS: list[type[Controller]] = [
     FollowController,
     SupervisionController,
     *TRAINING_CONTROLLERS,
+    *TRANSFERS_CONTROLLERS,
     *RATINGS_CONTROLLERS,
     *REVIEWS_CONTROLLERS,
     *EVALUATION_CONTROLLERS,
@@ -144,6 +157,7 @@ CONTROLLERS: list[type[Controller]] = [
     BoardsController,
     PublicBoardsController,
     *ARCHIVE_CONTROLLERS,
+    *ATTENDANCE_CONTROLLERS,
     *DOCUMENTS_CONTROLLERS,
     *UNITS_CONTROLLERS,
     *PEOPLE_CONTROLLERS,
@@ -157,13 +171,17 @@ CONTROLLERS: list[type[Controller]] = [
     *LEDGERS_CONTROLLERS,
     *LOST_MEMBERS_CONTROLLERS,
     *CAMPAIGNS_CONTROLLERS,
+    *SEASONS_CONTROLLERS,
+    *COURTYARDS_CONTROLLERS,
     *FUND_CONTROLLERS,
+    *SWAP_CONTROLLERS,
     *AGENDAS_CONTROLLERS,
     *BULK_CONTROLLERS,
     *REPORTS_CONTROLLERS,
     *HOTLINE_CONTROLLERS,
     *NUMBERS_CONTROLLERS,
     *FIVE_STEPS_CONTROLLERS,
+    *RETURNS_CONTROLLERS,
     *HOUSEHOLD_ARCHIVE_CONTROLLERS,
     *ADMIN_CONTROLLERS,
     *PLATFORM_CONTROLLERS,
@@ -172,7 +190,16 @@ CONTROLLERS: list[type[Controller]] = [
 NAVIGATION = [
     NavGroup(
         N_("Hotline"),
-        (DESK_NAV, CALLS_NAV, VOLUNTEER_NAV, SUPERVISION_NAV, *VULNERABLE_NAV, *STATIONS_NAV, *FIVE_STEPS_NAV),
+        (
+            DESK_NAV,
+            CALLS_NAV,
+            VOLUNTEER_NAV,
+            SUPERVISION_NAV,
+            *VULNERABLE_NAV,
+            *STATIONS_NAV,
+            *FIVE_STEPS_NAV,
+            *RETURNS_NAV,
+        ),
     ),
     NavGroup(
         N_("Education"),
@@ -196,15 +223,20 @@ NAVIGATION = [
             *UNITS_NAV,
             *PEOPLE_NAV,
             *LOST_MEMBERS_NAV,
+            *TRANSFERS_NAV,
             *REDCELLS_NAV,
+            *COURTYARDS_NAV,
             *REDFLAG_NAV,
             *STRUCTURE_NAV,
+            *ATTENDANCE_NAV,
             *VISITS_NAV,
             *HOUSEHOLD_ARCHIVE_NAV,
             *PROPOSALS_NAV,
             *LEDGERS_NAV,
             *CAMPAIGNS_NAV,
+            *SEASONS_NAV,
             *FUND_NAV,
+            *SWAP_NAV,
             *AGENDAS_NAV,
             *BULK_NAV,
             *REPORTS_NAV,

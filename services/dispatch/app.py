@@ -24,9 +24,12 @@ from services.dispatch.proposals.controllers import ProposalController
 from services.dispatch.providers.controllers import ProviderController
 from services.dispatch.public.controllers import PublicController
 from services.dispatch.reports.controllers import ReportController
+from services.dispatch.returns.controllers import ReturnController
 from services.dispatch.routing.controllers import DispatchOrderController, OfferController, TaskController
+from services.dispatch.seasons.controllers import SeasonController
 from services.dispatch.stages.controllers import StageController
 from services.dispatch.stations.controllers import StationController
+from services.dispatch.swap.controllers import SwapController
 from services.dispatch.tickets.controllers import CallerController, TicketController
 from services.dispatch.tickets.evidence import TicketEvidenceController
 from services.dispatch.timebank.controllers import TimeBankController
@@ -80,6 +83,9 @@ def create_app(settings: Settings | None = None, *, verifier: TokenVerifier | No
             CampaignController,
             FundController,
             AgendaController,
+            ReturnController,
+            SeasonController,
+            SwapController,
         ],
         settings,
         title="Redcell dispatch",

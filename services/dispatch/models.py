@@ -23,9 +23,12 @@ from services.dispatch.notifications.models import Notification, PhoneVerificati
 from services.dispatch.numbers.models import HotlineNumber
 from services.dispatch.proposals.models import Proposal, ProposalSeminar, ProposalStatus, ProposalStep
 from services.dispatch.providers.models import PreServiceCompletion, Provider, ProviderKind
+from services.dispatch.returns.models import ReturnSetting, TicketReturn
 from services.dispatch.routing.models import Offer, OfferStatus
+from services.dispatch.seasons.models import SeasonActivity, SeasonProgramme, TeaPoint
 from services.dispatch.stages.models import StageSetting
 from services.dispatch.stations.models import Station, StationShift, StationSignUp
+from services.dispatch.swap.models import SwapEvent, SwapEventItem, SwapItem, SwapStep
 from services.dispatch.tickets.evidence_models import TicketEvidence
 from services.dispatch.tickets.models import (
     OPEN_STATUSES,
@@ -86,16 +89,25 @@ __all__ = [
     "Provider",
     "ProviderKind",
     "ReferralNotice",
+    "ReturnSetting",
+    "SeasonActivity",
+    "SeasonProgramme",
     "ServiceCategory",
     "ServiceItem",
     "StageSetting",
     "Station",
     "StationShift",
     "StationSignUp",
+    "SwapEvent",
+    "SwapEventItem",
+    "SwapItem",
+    "SwapStep",
+    "TeaPoint",
     "Ticket",
     "TicketCounter",
     "TicketEvidence",
     "TicketHistory",
+    "TicketReturn",
     "TicketStatus",
     "TimeBankAccount",
     "TimeBankEntry",

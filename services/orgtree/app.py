@@ -8,6 +8,7 @@ from litestar import Litestar
 
 from services.orgtree import SERVICE
 from services.orgtree.activity.controllers import ActivityController
+from services.orgtree.attendance.controllers import AttendanceController
 from services.orgtree.broadcast.controllers import BroadcastController
 from services.orgtree.bulk.controllers import BulkController
 from services.orgtree.cadres.controllers import CadreController
@@ -26,6 +27,7 @@ from services.orgtree.members.controllers import MemberController, PostControlle
 from services.orgtree.nodes.controllers import NodeController
 from services.orgtree.redflag.controllers import RedFlagController
 from services.orgtree.reports.controllers import ReportController
+from services.orgtree.transfers.controllers import DistrictTransferController
 from shared.auth.verify import TokenVerifier
 from shared.http.app import build_app
 from shared.http.audit_log import audit_log_controller
@@ -60,6 +62,8 @@ def create_app(settings: Settings | None = None, *, verifier: TokenVerifier | No
             ElectionController,
             BroadcastController,
             LostMemberController,
+            DistrictTransferController,
+            AttendanceController,
         ],
         settings or get_settings(),
         title="Redcell orgtree",

@@ -1,6 +1,7 @@
 """Every table of the orgtree service, for alembic and the tests; each model lives beside its domain."""
 
 from services.orgtree.activity.models import OrgLifeAttendance
+from services.orgtree.attendance.models import AttendanceThresholds, CadreAttendance, DutyRosterEntry, LeaveRequest
 from services.orgtree.bulk.models import ImportJob
 from services.orgtree.cadres.models import CadrePosting
 from services.orgtree.database import Base
@@ -16,12 +17,17 @@ from services.orgtree.lost_members.models import LostMemberCase, LostMemberStep
 from services.orgtree.members.models import Member, MembershipTransfer, Post, PostClaim
 from services.orgtree.nodes.models import OrgNode, OrgNodeVersion, TreeKind
 from services.orgtree.redflag.models import StaffingQuota, UnitBrand, UnitStaff, Venue, VenueCertification
+from services.orgtree.transfers.models import DistrictTransfer
 
 __all__ = [
+    "AttendanceThresholds",
     "Base",
+    "CadreAttendance",
     "CadrePosting",
     "Disposition",
     "DistrictSettings",
+    "DistrictTransfer",
+    "DutyRosterEntry",
     "Election",
     "ElectionCandidate",
     "ElectionVote",
@@ -36,6 +42,7 @@ __all__ = [
     "HouseholdEvent",
     "HouseholdLink",
     "ImportJob",
+    "LeaveRequest",
     "LostMemberCase",
     "LostMemberStep",
     "Member",

@@ -24,6 +24,7 @@ from services.training.rectification.controllers import RectificationController
 from services.training.redflag.controllers import RedFlagController
 from services.training.reports.controllers import ReportController
 from services.training.reviews.controllers import DutyReviewController
+from services.training.transfers.controllers import CarriedOverController
 from services.training.xapi.controllers import LrsController, StatementController
 from shared.auth.verify import TokenVerifier
 from shared.http.app import build_app
@@ -62,6 +63,7 @@ def create_app(settings: Settings | None = None, *, verifier: TokenVerifier | No
             RedFlagController,
             AssessmentController,
             BaseController,
+            CarriedOverController,
         ],
         settings,
         title="Redcell training",

@@ -52,6 +52,7 @@ from services.training.reviews.models import (
     ReviewRound,
     ReviewSettings,
 )
+from services.training.transfers.models import CarriedOverRecord
 from services.training.xapi.models import LrsSettings, XapiStatement
 
 __all__ = [
@@ -67,6 +68,7 @@ __all__ = [
     "BaseBooking",
     "CareSetting",
     "CareTask",
+    "CarriedOverRecord",
     "CertificateDeadline",
     "CertificateReview",
     "CheckinMethod",

@@ -51,6 +51,12 @@ _SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
     "training.CommitmentPublished": ("documents",),
     "training.MonthlyReportGenerated": ("documents",),
     "training.CertificateReviewDue": (),
+    # a member moving between districts (GW-03, ORG-17): the gateway holds the offer and the history it gathers,
+    # then tells the receiving district (member and carried-over history) and the sending one (the outcome)
+    "orgtree.MemberTransferOffered": ("gateway", "training"),
+    "training.TransferHistoryExported": ("gateway",),
+    "gateway.MemberTransferAccepted": ("orgtree", "training"),
+    "gateway.MemberTransferClosed": ("orgtree",),
 }
 
 

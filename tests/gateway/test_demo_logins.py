@@ -21,8 +21,11 @@ async def test_volunteers_and_teams_sign_in_and_are_handed_on(
     by_slug = {d["slug"]: d for d in districts}
     longwan, ouhai, huaining = by_slug["wenzhou-longwan"], by_slug["wenzhou-ouhai"], by_slug["huaining-county"]
     nanhu = by_slug["jiaxing-nanhu"]  # Jiaxing 96345 (issue 16): its volunteers staff the registry and the Red Cube
-    assert [len(d.get("volunteers", [])) for d in (longwan, ouhai, huaining, nanhu)] == [4, 4, 0, 4]
-    assert [len(d.get("teams", [])) for d in (longwan, ouhai, huaining, nanhu)] == [5, 5, 0, 5]
+    xx = by_slug["xx-district"]  # seed 003's Red Flag Communities (issue 16)
+    assert [len(d.get("volunteers", [])) for d in (longwan, ouhai, huaining, nanhu, xx)] == [4, 4, 0, 4, 0]
+    assert [len(d.get("teams", [])) for d in (longwan, ouhai, huaining, nanhu, xx)] == [5, 5, 0, 5, 0]
+    assert len(districts) == 5
+    assert "district XX区 (xx-district): login xx-admin / xx-admin-pass" in lines
     assert any("longwan-volunteer-1" in line and "longwan-volunteer-pass" in line for line in lines)
     assert any("ouhai-hongchuan" in line and "ouhai-team-pass" in line for line in lines)
 
@@ -43,6 +46,10 @@ async def test_volunteers_and_teams_sign_in_and_are_handed_on(
     )
     assert (claims["sub"], claims["tenant"], claims["roles"]) == (team["userId"], ouhai["id"], ["volunteer"])
     assert "volunteers" not in huaining
+    claims = jwt.decode(
+        (await tokens(client, "xx-admin", "xx-admin-pass"))["accessToken"], options={"verify_signature": False}
+    )
+    assert (claims["tenant"], claims["roles"]) == (xx["id"], ["district_admin"])
 
     again: list[dict[str, Any]] = []
     await load_demo(gateway_settings, again)  # make dev again: the same accounts

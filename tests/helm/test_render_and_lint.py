@@ -21,6 +21,7 @@ def test_every_component_has_its_workload(docs: list[Doc]) -> None:
     components = {
         "gateway",
         "gateway-relay",
+        "gateway-worker",
         "orgtree-api",
         "orgtree-worker",
         "orgtree-relay",

@@ -7,6 +7,7 @@ import uuid
 import pytest
 from litestar.testing import AsyncTestClient
 
+from shared.clock import china_today
 from shared.settings import Settings
 from tests.orgtree.builders import Api, outbox
 from tests.orgtree.conftest import bearer
@@ -20,10 +21,12 @@ pytestmark = pytest.mark.timeout(600)
 async def test_demo_districts_reproduce_the_seeds(
     client: AsyncTestClient, issuer: TestIssuer, settings: Settings, orgtree_demo: LoadedDemo
 ) -> None:
-    assert sum("loaded in" in line for line in orgtree_demo.lines) == 3
+    assert sum("loaded in" in line for line in orgtree_demo.lines) == len(DEMO_DISTRICTS) == 4
     assert all("already loaded" in line for line in orgtree_demo.again if "org tree" in line)
     tenants = [orgtree_demo.tenants[slug] for slug, _ in DEMO_DISTRICTS]
-    longwan, ouhai, huaining = (Api(client, bearer(issuer, uuid.UUID(t["id"]), ["district_admin"])) for t in tenants)
+    longwan, ouhai, huaining = (
+        Api(client, bearer(issuer, uuid.UUID(t["id"]), ["district_admin"])) for t in tenants[:3]
+    )
 
     yaoxi = next(n for n in await longwan.get("/nodes/search", q="瑶溪街道") if n["level"] == "street")
     rollup = await longwan.get(f"/reports/network/{yaoxi['id']}")
@@ -44,11 +47,6 @@ async def test_demo_districts_reproduce_the_seeds(
     assert len(points) == 2 * 18
     assert all(p["signage"] and p["name"].endswith("（示例）") for p in points)
     assert len(await ouhai.get("/venues", kind="centre_71", limit=500)) == 13 + 15  # every street, every community
-    staffing = {(r["unitName"], r["met"]) for r in (await ouhai.get("/staffing/compliance"))["rows"]}
-    assert {("丽岙街道", True), ("南白象街道", False), ("潘北社区", True), ("西山社区", False)} <= staffing
-    brands = {u["unitName"]: u["brand"]["name"] for u in await ouhai.get("/brands") if u["brand"]}
-    assert brands["潘桥街道"] == "红色细胞集（示例）"
-    assert len(brands) == 5
 
     roots = {r["tree"]: r for r in (await huaining.get("/nodes"))["items"]}
     counts = await huaining.get(f"/nodes/{roots['administrative']['id']}/subtree-count")
@@ -100,3 +98,50 @@ async def test_longwan_and_ouhai_get_member_volunteers_who_sign_in_and_receive_s
 
     # loaded twice, and each volunteer's member was updated once
     assert len(updated) == len(longwan["volunteers"])
+
+
+async def test_xx_district_has_the_red_flag_structure_of_seed_003(
+    client: AsyncTestClient, issuer: TestIssuer, orgtree_demo: LoadedDemo
+) -> None:
+    """XX区 [003]: ten communities in three streets, members serving 15–25 households and cadres guiding 8–15
+    members, the 2020 coverage target met and 2021's missed, staffing with a street and a community short, a brand
+    on every street and community, certified centres and bases, and a contested branch committee election."""
+    xx = Api(client, bearer(issuer, uuid.UUID(orgtree_demo.tenants["xx-district"]["id"]), ["district_admin"]))
+    root = next(r for r in (await xx.get("/nodes"))["items"] if r["tree"] == "administrative")
+    levels = (await xx.get(f"/nodes/{root['id']}/subtree-count"))["byLevel"]
+    assert (levels["street"], levels["community"]) == (3, 10)
+    served = await xx.get("/reports/red-cell-coverage", within=root["id"])  # the grids' members
+    assert (served["linksMin"], served["linksMax"], served["members"], served["households"]) == (15, 25, 10, 160)
+    assert (served["membersOutsideRange"], served["unservedHouseholds"]) == (0, 0)
+    guidance = (await xx.get("/reports/guidance", month=china_today().strftime("%Y-%m")))["cadresBelowMinimum"]
+    assert [(c["guidedMembers"], c["linksBelowMinimum"], c["outsideRange"]) for c in guidance] == [(9, 1, False)]
+
+    coverage = {y["year"]: y for y in (await xx.get("/red-flag/coverage"))["years"]}
+    assert [(y, c["holding"], c["percent"], c["target"], c["met"]) for y, c in sorted(coverage.items())] == [
+        (2020, 3, 30.0, 30, True),
+        (2021, 5, 50.0, 60, False),
+        (2022, 5, 50.0, 100, False),
+    ]
+    staffing = {
+        (r["unitName"], r["role"], r["actual"], r["met"]) for r in (await xx.get("/staffing/compliance"))["rows"]
+    }
+    assert ("东城街道（示例）", "full_time_worker", 4, True) in staffing
+    assert ("北苑街道（示例）", "full_time_worker", 3, False) in staffing
+    assert ("东风社区（示例）", "reserve_cadre", 2, True) in staffing
+    assert ("文化社区（示例）", "reserve_cadre", 1, False) in staffing
+    assert sum(not met for *_, met in staffing) == 2
+    brands = await xx.get("/brands")
+    assert len(brands) == 13
+    assert all(u["brand"] and u["brand"]["name"].endswith("（示例）") for u in brands)
+    centres = await xx.get("/venues", kind="party_mass_service_centre")
+    assert (len(centres), sum(c["status"] == "certified" and c["signage"] for c in centres)) == (13, 8)
+    assert [b["status"] for b in await xx.get("/venues", kind="open_org_life_base")] == ["certified", "certified"]
+
+    branch = next(n for n in await xx.get("/nodes/search", q="东风社区党委") if n["level"] == "branch")
+    [election] = await xx.get(f"/nodes/{branch['id']}/elections")
+    assert (election["seats"], len(election["candidates"]), election["competitive"], election["complete"]) == (
+        3,
+        5,
+        True,
+        True,
+    )

@@ -12,7 +12,12 @@ import pytest
 
 from shared.settings import Settings
 
-DEMO_DISTRICTS = (("wenzhou-longwan", "龙湾区"), ("wenzhou-ouhai", "瓯海区"), ("huaining-county", "怀宁县"))
+DEMO_DISTRICTS = (
+    ("wenzhou-longwan", "龙湾区"),
+    ("wenzhou-ouhai", "瓯海区"),
+    ("huaining-county", "怀宁县"),
+    ("xx-district", "XX区"),  # seed 003's Red Flag Communities: small, a second or so
+)
 
 
 @dataclass

@@ -37,8 +37,11 @@ def _docstrings(tree: ast.AST) -> set[int]:
     return found
 
 
-def string_imports(packages: set[str], forbidden: set[str]) -> list[tuple[str, int, str]]:
-    """(file, line, string) for each string literal in ``packages`` naming a module of ``forbidden``."""
+def string_imports(
+    packages: set[str], forbidden: set[str], allowed: frozenset[str] | set[str] = frozenset()
+) -> list[tuple[str, int, str]]:
+    """(file, line, string) for each string literal in ``packages`` naming a module of ``forbidden``, but for the
+    exact strings of ``allowed``."""
     # module paths are lower case; event names such as "gateway.TenantProvisioned" are not imports
     pattern = re.compile(rf"^({'|'.join(map(re.escape, sorted(forbidden)))})(\.[a-z_][a-z0-9_]*)*(:\w+)?$")
     hits = []
@@ -49,21 +52,27 @@ def string_imports(packages: set[str], forbidden: set[str]) -> list[tuple[str, i
             for node in ast.walk(tree):
                 if not isinstance(node, ast.Constant) or not isinstance(node.value, str) or id(node) in skip:
                     continue
-                if pattern.match(node.value):
+                if pattern.match(node.value) and node.value not in allowed:
                     hits.append((str(path), node.lineno, node.value))
     return hits
 
 
 class NoStringImportsContract(Contract):
-    """Options: ``source_modules`` (packages to read), ``forbidden_modules`` (what they may not name)."""
+    """Options: ``source_modules`` (packages to read), ``forbidden_modules`` (what they may not name),
+    ``allowed_strings`` (exact strings that are names, not imports: a component's queue is named as its package)."""
 
     type_name = "no string imports"
 
     source_modules = fields.SetField(subfield=fields.StringField())
     forbidden_modules = fields.SetField(subfield=fields.StringField())
+    allowed_strings = fields.SetField(subfield=fields.StringField(), required=False, default=set())
 
     def check(self, graph: Any, verbose: bool) -> ContractCheck:
-        hits = string_imports(set(self.source_modules), set(self.forbidden_modules))  # type: ignore[call-overload]
+        hits = string_imports(
+            set(self.source_modules),  # type: ignore[call-overload]
+            set(self.forbidden_modules),  # type: ignore[call-overload]
+            set(self.allowed_strings),  # type: ignore[call-overload]
+        )
         return ContractCheck(kept=not hits, metadata={"hits": hits})
 
     def render_broken_contract(self, check: ContractCheck) -> None:

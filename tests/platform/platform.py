@@ -178,8 +178,7 @@ def running_platform(server_env: dict[str, str], **extra_env: str) -> Iterator[R
         for component in DATABASES:
             running.add(f"relay-{component}", "relay", component)
         for service in WORKERS:
-            if service != "gateway":
-                running.add(f"worker-{service}", "worker", service)
+            running.add(f"worker-{service}", "worker", service)
         running.add("scheduler", "scheduler")
         districts = []
         for slug, name in (("e2e-longwan", "龙湾区"), ("e2e-ouhai", "瓯海区")):

@@ -4,15 +4,21 @@ seed gives only the suffix, and marked so); a resident phones the community's li
 the call on it: the ticket is placed at 潘北社区, whose cadre finds it in their queue while a cadre of another
 street does not; a number the district does not publish is refused by name. Another district sees none of it.
 
-The courtyards' cadre contacts and four-season programmes (the rest of system 5) are not part of this story."""
+The second story is the courtyards' year: the administrator opens the district's four-season programmes
+(春季调训, 夏送清凉, 金秋送学, 冬送温暖); the summer's free herbal-tea points, staffed by member volunteers, number
+100 or more, read back from the API with the report per street; and the cadres' contacts with the members they
+guide (two a month in Ouhai) show in the monthly report: the cadre who contacted one member only once is below the
+minimum, the one who made both contacts is not. Another district finds none of it."""
 
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 from typing import Any
 
 import httpx
 
+from shared.clock import china_today
 from tests.console.support import until
 from tests.seeds.conftest import RunningPlatform, auth, login, new_user
 
@@ -108,3 +114,131 @@ def test_a_call_on_a_community_7171_line_is_placed_at_the_community(platform: Ru
     assert moved.status_code == 404
     elsewhere = httpx.post(f"{platform.gateway}/api/dispatch/tickets", json=call, headers=longwan)
     assert elsewhere.status_code == 422
+
+
+def test_the_four_seasons_and_the_cadres_monthly_contacts(platform: RunningPlatform) -> None:
+    ouhai, tag = platform.b, uuid.uuid4().hex[:4]
+    admin = ouhai.token
+    nodes = httpx.get(f"{platform.gateway}/api/orgtree/nodes", headers=auth(admin)).json()["items"]
+    roots = {n["tree"]: n for n in nodes}
+    streets, grids = [], []
+    for name, village_name in ((f"潘桥街道{tag}", f"潘北社区{tag}"), (f"景山街道{tag}", f"西山社区{tag}")):
+        street = unit(platform, admin, roots["administrative"], "street", name)
+        village = unit(platform, admin, street, "community", village_name)
+        streets.append(street)
+        grids.append(unit(platform, admin, village, "grid", f"{village_name}一网格"))
+    committee = unit(platform, admin, roots["party"], "street_working_committee", f"潘桥街道{tag}党工委")
+    branch = unit(platform, admin, committee, "branch", f"潘北社区{tag}党支部")
+
+    def member(name: str, grid: dict[str, Any]) -> dict[str, Any]:
+        return post(
+            platform, "/api/orgtree/members", {"name": name, "branchId": branch["id"], "gridId": grid["id"]}, admin
+        )
+
+    volunteers = [member(f"凉茶志愿者{k}{tag}", grids[k]) for k in range(2)]
+    headers = auth(admin)
+
+    def in_dispatch() -> bool:
+        known = httpx.get(f"{platform.gateway}/api/dispatch/campaigns/members", headers=headers).json()
+        units = httpx.get(f"{platform.gateway}/api/dispatch/campaigns/units", headers=headers).json()
+        names = {m["name"] for m in known}
+        return all(v["name"] in names for v in volunteers) and {g["parentId"] for g in grids} <= {
+            u["id"] for u in units
+        }
+
+    until("the communities and volunteers in dispatch", in_dispatch)
+    providers = {
+        m["name"]: m["providerId"]
+        for m in httpx.get(f"{platform.gateway}/api/dispatch/campaigns/members", headers=headers).json()
+    }
+
+    # the district's four programmes of the year
+    year = china_today().year
+    opened = {}
+    for season in ("spring", "summer", "autumn", "winter"):
+        response = httpx.post(
+            f"{platform.gateway}/api/dispatch/seasons", json={"year": year, "season": season}, headers=headers
+        )
+        assert response.status_code == 201, response.text
+        opened[season] = response.json()
+    listed = httpx.get(f"{platform.gateway}/api/dispatch/seasons", params={"year": year}, headers=headers).json()
+    assert [p["title"] for p in listed] == ["春季调训", "夏送清凉", "金秋送学", "冬送温暖"]
+    for season, what in (
+        ("spring", "村社党组织书记春季集中调训"),
+        ("autumn", "送学送书送师资下村"),
+        ("winter", "春节走访慰问困难党员"),
+    ):
+        activity = {
+            "heldOn": opened[season]["startsOn"],
+            "unitId": streets[0]["id"],
+            "what": what,
+            "members": 30,
+            "served": 40,
+        }
+        path = f"/api/dispatch/seasons/{opened[season]['id']}/activities"
+        post(platform, path, activity, admin)
+
+    # summer: 104 free herbal-tea points over the two communities, each with a member volunteer on duty
+    summer = opened["summer"]
+    for n in range(104):
+        k = n % 2
+        point = {
+            "place": f"{grids[k]['name'][:-3]}凉茶点{n + 1}（示例）",
+            "unitId": grids[k]["parentId"],
+            "opensOn": f"{year}-07-11",
+            "closesOn": f"{year}-08-31",
+            "opensAt": "08:00:00",
+            "closesAt": "17:00:00",
+            "onDuty": [providers[volunteers[k]["name"]]],
+            "cups": 500,
+            "served": 400,
+        }
+        post(platform, f"/api/dispatch/seasons/{summer['id']}/tea-points", point, admin)
+    points = httpx.get(f"{platform.gateway}/api/dispatch/seasons/{summer['id']}/tea-points", headers=headers).json()
+    assert len(points) >= 100
+    assert {p["onDutyNames"][0] for p in points} == {v["name"] for v in volunteers}
+    report = httpx.get(f"{platform.gateway}/api/dispatch/seasons/{summer['id']}/report", headers=headers).json()
+    assert report["programme"]["teaPoints"] >= 100
+    assert {(s["streetName"], s["teaPoints"], s["cups"]) for s in report["streets"]} == {
+        (streets[0]["name"], 52, 26000),
+        (streets[1]["name"], 52, 26000),
+    }
+    late = {**point, "closesOn": f"{year}-09-15"}  # after the summer's programme ends: refused by name
+    refused = httpx.post(
+        f"{platform.gateway}/api/dispatch/seasons/{summer['id']}/tea-points", json=late, headers=headers
+    )
+    assert refused.status_code == 422
+    assert [e["field"] for e in refused.json()["errors"]] == ["body.closesOn"]
+
+    # the cadres' contacts with the members they guide: two a month each
+    guided = [member(f"四和院联系人{k}{tag}", grids[0]) for k in range(3)]
+    short, steady = member(f"街道干部甲{tag}", grids[0]), member(f"街道干部乙{tag}", grids[0])
+    today = china_today()
+    contacts = {
+        (short["id"], guided[0]["id"]): 2,
+        (short["id"], guided[1]["id"]): 1,
+        (steady["id"], guided[2]["id"]): 2,
+    }
+    for (cadre, guided_member), times in contacts.items():
+        link = post(platform, "/api/orgtree/guidance-links", {"cadreId": cadre, "memberId": guided_member}, admin)
+        for k in range(times):
+            day = max(today - timedelta(days=k), today.replace(day=1))
+            body = {"contactedOn": day.isoformat(), "channel": "visit"}
+            post(platform, f"/api/orgtree/guidance-links/{link['id']}/contacts", body, admin)
+    month = httpx.get(
+        f"{platform.gateway}/api/orgtree/reports/guidance",
+        params={"month": f"{today:%Y-%m}", "within": streets[0]["id"]},
+        headers=headers,
+    ).json()
+    assert month["contactsRequired"] == 2
+    below = {c["name"]: c["linksBelowMinimum"] for c in month["cadresBelowMinimum"]}
+    assert below[f"街道干部甲{tag}"] == 1  # one of the two guided members was contacted once only
+    assert below.get(f"街道干部乙{tag}", 0) == 0  # listed at most for guiding fewer than the range, not for contacts
+
+    # 龙湾区 finds none of Ouhai's programmes
+    longwan = auth(platform.a.token)
+    assert (
+        httpx.get(f"{platform.gateway}/api/dispatch/seasons/{summer['id']}/report", headers=longwan).status_code == 404
+    )
+    theirs = httpx.get(f"{platform.gateway}/api/dispatch/seasons", params={"year": year}, headers=longwan).json()
+    assert summer["id"] not in [p["id"] for p in theirs]

@@ -172,11 +172,11 @@ async def test_bad_bases_and_bookings_are_a_422_naming_the_field_and_another_dis
 async def test_the_demo_has_two_bases_with_their_menus(
     client: Client, issuer: TestIssuer, settings: Settings, district_a: District
 ) -> None:
-    await load_demo(settings, [{"id": str(district_a.id), "slug": "wenzhou-ouhai", "name": "瓯海区"}])
-    await load_demo(settings, [{"id": str(district_a.id), "slug": "wenzhou-ouhai", "name": "瓯海区"}])
+    await load_demo(settings, [{"id": str(district_a.id), "slug": "xx-district", "name": "XX区"}])
+    await load_demo(settings, [{"id": str(district_a.id), "slug": "xx-district", "name": "XX区"}])
     listed = (await client.get(f"{API}/org-life-bases", headers=bearer(organiser(issuer, district_a)))).json()
     assert sorted((b["name"], len(b["activities"])) for b in listed) == [
-        ("丽岙侨乡党建馆（示例）", 2),
-        ("潘桥红色细胞展馆（示例）", 2),
+        ("区爱国主义教育基地（示例）", 3),
+        ("区警示教育基地（示例）", 2),
     ]
     assert all(a["description"].endswith("（示例）") for b in listed for a in b["activities"])

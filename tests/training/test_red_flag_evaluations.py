@@ -11,6 +11,7 @@ from typing import Any
 from litestar.testing import AsyncTestClient
 
 from services.training.demo.loader import load_demo
+from shared.clock import china_today
 from shared.settings import Settings
 from tests.platform.tokens import TestIssuer
 from tests.training.builders import District, bearer, organiser
@@ -237,25 +238,37 @@ async def test_bad_input_is_a_422_naming_the_field_and_another_districts_evaluat
 async def test_the_demo_has_evaluations_at_each_step_and_refuses_to_award_a_sample_without_a_unit(
     client: Client, issuer: TestIssuer, settings: Settings, district_a: District
 ) -> None:
-    ouhai = {"id": str(district_a.id), "slug": "wenzhou-ouhai", "name": "瓯海区"}
-    [first] = await load_demo(settings, [ouhai])
-    [again] = await load_demo(settings, [ouhai])
-    assert "5 Red Flag Community evaluations, 2 open organisational-life bases" in first
+    """XX区's evaluations loaded without orgtree's units (orgtree's demo hands them on): readable and steppable, but
+    no title can be awarded to a community orgtree does not know."""
+    xx = {"id": str(district_a.id), "slug": "xx-district", "name": "XX区"}
+    [first] = await load_demo(settings, [xx])
+    [again] = await load_demo(settings, [xx])
+    assert "10 Red Flag Community evaluations, 2 open organisational-life bases" in first
     assert "Red Flag" not in again
     assert "bases" not in again
     admin = organiser(issuer, district_a)
     listed = (await client.get(API, headers=bearer(admin))).json()["items"]
-    states = sorted((e["unitName"], e["state"]) for e in listed)
-    assert states == [
-        ("丽岙示例社区（示例）", "self_check"),
-        ("南白示例社区（示例）", "returned"),
-        ("潘北社区", "awarded"),
-        ("潘北社区", "recommended"),
-        ("西山社区", "applied"),
-    ]
-    panbei = next(e for e in listed if e["unitName"] == "潘北社区" and e["state"] == "recommended")
-    assert (await step(client, admin, panbei, "acceptance", ACCEPTANCE)).is_success
-    refused = await step(client, admin, panbei, "decision", {"outcome": "award", "reason": "达到标准"})
+    this_year = str(china_today().year)
+    states = sorted((e["unitName"], e["year"], e["state"]) for e in listed)
+    assert states == sorted(
+        [
+            ("东风社区（示例）", "2020", "awarded"),
+            ("光明社区（示例）", this_year, "applied"),
+            ("北苑社区（示例）", "2021", "awarded"),
+            ("和平社区（示例）", "2021", "awarded"),
+            ("幸福社区（示例）", this_year, "self_check"),
+            ("建设社区（示例）", "2020", "awarded"),
+            ("文化社区（示例）", this_year, "returned"),
+            ("朝阳社区（示例）", this_year, "recommended"),
+            ("胜利社区（示例）", this_year, "accepted"),
+            ("解放社区（示例）", "2020", "awarded"),
+        ]
+    )
+    returned = next(e for e in listed if e["state"] == "returned")
+    shown = (await client.get(f"{API}/{returned['id']}", headers=bearer(admin))).json()
+    assert "后备干部仅 1 名" in shown["returnedReason"]
+    accepted = next(e for e in listed if e["state"] == "accepted")
+    refused = await step(client, admin, accepted, "decision", {"outcome": "award", "reason": "达到标准"})
     assert refused.status_code == 409
     assert "demo sample" in refused.json()["detail"]
     assert await outbox(district_a, AWARDED) == []
@@ -264,3 +277,46 @@ async def test_the_demo_has_evaluations_at_each_step_and_refuses_to_award_a_samp
     assert [s["action"] for s in shown["steps"]] == ["create", "apply", "recommend", "accept", "decide"]
     assert shown["recommendedToCity"] is True
     assert shown["decisionReason"].endswith("（示例）")
+
+
+async def test_the_demo_scores_the_communities_orgtree_hands_on_and_awards_them_in_orgtree(
+    client: Client, issuer: TestIssuer, settings: Settings, district_a: District
+) -> None:
+    """With orgtree's units (``redcell demo load`` hands them on) the evaluations carry them, so the accepted one
+    can be awarded, and each community has last year's "double-hundred" sheets: its own and its street's (幸福社区
+    not yet scored by its street)."""
+    street = street_of(district_a)
+    names = [
+        "东风社区",
+        "解放社区",
+        "和平社区",
+        "光明社区",
+        "建设社区",
+        "胜利社区",
+        "文化社区",
+        "北苑社区",
+        "朝阳社区",
+        "幸福社区",
+    ]
+    units = {f"{n}（示例）": {"id": str(uuid.uuid4()), "path": f"{street}c{k}/"} for k, n in enumerate(names)}
+    xx = {"id": str(district_a.id), "slug": "xx-district", "name": "XX区", "units": units}
+    [first] = await load_demo(settings, [xx])
+    [again] = await load_demo(settings, [xx])
+    assert first.endswith("2 open organisational-life bases, 19 score sheets")
+    assert "score sheets" not in again
+    admin = organiser(issuer, district_a)
+    period = str(china_today().year - 1)
+    answer = await client.get(
+        f"{API.rsplit('/', 1)[0]}/score-sheets/totals", params={"period": period}, headers=bearer(admin)
+    )
+    totals = {t["subjectName"]: t["totals"] for t in answer.json()}
+    assert len(totals) == 10
+    assert [name for name, t in totals.items() if t["superior"] is None] == ["幸福社区（示例）"]
+    assert totals["东风社区（示例）"]["superior"] > totals["光明社区（示例）"]["superior"]  # a Red Flag Community
+    listed = (await client.get(API, params={"state": "accepted"}, headers=bearer(admin))).json()["items"]
+    [accepted] = [e for e in listed if e["unitName"] == "胜利社区（示例）"]
+    assert accepted["unitId"] == units["胜利社区（示例）"]["id"]
+    decided = await step(client, admin, accepted, "decision", {"outcome": "award", "reason": "达到标准"})
+    assert (decided.status_code, decided.json()["state"]) == (200, "awarded"), decided.text
+    [event] = await outbox(district_a, AWARDED)
+    assert event["subject_id"] == accepted["unitId"]

@@ -37,6 +37,11 @@ ACTIONS = {
     "extension_requested": N_("Extension requested"),
     "extension_approved": N_("Extension approved"),
     "extension_rejected": N_("Extension refused"),
+    "return_filed": N_("Returned by its unit, with evidence"),
+    "return_upheld": N_("Return upheld: placed on another unit"),
+    "return_rejected": N_("Return rejected: stays with the unit"),
+    "return_ruling_escalated": N_("Return not ruled on in time: passed up"),
+    "return_ruling_overdue": N_("Return not ruled on in time"),
 }
 
 # Why routing ranked a candidate where it did (routing/ranking.py ``reasons``), best reasons first.
@@ -78,6 +83,7 @@ CLOCKS = {
     "resolution": N_("to resolve"),
     "red": N_("until the red warning"),
     "referral": N_("for the referral notice"),
+    "arbitration": N_("to rule on the return"),
 }
 CLOCK_STATES = {"running": N_("Running"), "fired": N_("Warning given"), "cancelled": N_("Stopped")}
 EXTENSION_STATES = {"pending": N_("Waiting for a decision"), "approved": N_("Approved"), "rejected": N_("Refused")}

@@ -5,6 +5,7 @@ and the volunteer's own paired households, where they record a visit."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -46,10 +47,11 @@ def zone(request: AnyRequest) -> ZoneInfo:
     return ZoneInfo(request.app.state.console.time_zone)
 
 
-async def group_households(api: Api) -> list[dict[str, Any]]:
-    """Orgtree's households of the three groups in the user's scope (none where orgtree does not let them list)."""
+async def group_households(api: Api, categories: Iterable[str] = CATEGORIES) -> list[dict[str, Any]]:
+    """Orgtree's households of the three groups (or ``categories``) in the user's scope (none where orgtree does not
+    let them list)."""
     found: dict[str, dict[str, Any]] = {}
-    for category in CATEGORIES:
+    for category in categories:
         try:
             listed = await api.get("/api/orgtree/households", category=category, limit=200)
         except ApiError as refused:

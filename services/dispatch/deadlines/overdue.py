@@ -19,6 +19,8 @@ from services.dispatch.clocks import timers
 from services.dispatch.clocks.calendar import district_zone
 from services.dispatch.escalation.ladder import AUTO_REASON, SYSTEM_ACTOR, escalate, level_at
 from services.dispatch.models import Deadline, DeadlineKind, DirectoryGrid, DispatchSettings, Provider, Ticket
+from services.dispatch.returns.models import ARBITRATION
+from services.dispatch.returns.overdue import ruling_overdue
 from services.dispatch.tickets.history import record
 from shared.clock import now
 from shared.context import require_tenant
@@ -174,3 +176,5 @@ async def run_out(session: AsyncSession, ticket: Ticket, deadline: Deadline) -> 
     elif kind == K.REFERRAL:
         mark(ticket, "red")
         await warn(session, ticket, deadline, "red", K.REFERRAL)
+    elif kind == ARBITRATION:  # a return the unit above did not rule on in time (returns/overdue.py)
+        await ruling_overdue(session, ticket, deadline)

@@ -17,9 +17,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.dispatch.catalogue.models import DispatchSettings, ServiceCategory, ServiceItem
 from services.dispatch.catalogue.services import seed_district
+from services.dispatch.demo.four_seasons import load_four_seasons
 from services.dispatch.demo.hotline_practices import load_hotline_practices
+from services.dispatch.demo.idle_swap import load_idle_swap
 from services.dispatch.demo.jiaxing import NANHU, load_jiaxing
 from services.dispatch.demo.logins import add_member_volunteers, link_teams
+from services.dispatch.demo.returns import load_returns
 from services.dispatch.demo.shenzhen import load_shenzhen
 from services.dispatch.demo.visits import load_visits
 from services.dispatch.demo.yaoxi import load_yaoxi
@@ -127,8 +130,11 @@ async def load_demo(settings: Settings, tenants: list[dict[str, Any]]) -> list[s
                             session, desk_of(tenant_id)
                         )  # Shenzhen's proposals and ledgers (issue 16)
                         visits += "\n  " + await load_yaoxi(session, desk_of(tenant_id))  # DSP-13/21/23
+                        visits += "\n  " + await load_returns(session, desk_of(tenant_id))  # DSP-18 (issue 16)
                     desk = build_service(TicketService, session, desk_of(tenant_id))  # 7171, five steps, archive
                     practices = await load_hotline_practices(session, tenant.get("slug"), tenant_id, desk)
+                    practices += await load_four_seasons(session, tenant.get("slug"), tenant_id)  # issue 16
+                    practices += await load_idle_swap(session, tenant.get("slug"), tenant_id)  # DSP-27, XX区
                     jiaxing = await load_jiaxing(session) if tenant.get("slug") == NANHU else []  # issue 16
             state = "loaded" if loaded else "already loaded"
             lines.append(f"hotline of {tenant['name']}: catalogue, providers, {tickets} tickets ({state})")

@@ -1,5 +1,6 @@
-"""The three demo districts. Place and programme names and aggregate counts come from the seeds;
-every breakdown the seeds do not give is synthetic and its names carry the mark 「（示例）」."""
+"""The demo districts of Longwan, Ouhai and Huaining (Jiaxing's and XX区's: jiaxing.py, xx.py). Place and programme
+names and aggregate counts come from the seeds; every breakdown the seeds do not give is synthetic and its names
+carry the mark 「（示例）」."""
 
 from __future__ import annotations
 
@@ -7,8 +8,9 @@ from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.orgtree.demo.builder import SYNTHETIC, DemoBuilder
+from services.orgtree.demo.guidance import guide
 from services.orgtree.demo.huaining import DualNetwork, VillageNetwork
-from services.orgtree.demo.redflag import ouhai_red_flag
+from services.orgtree.demo.ouhai_points import ouhai_points
 from services.orgtree.households.rules import HOUSEHOLD_CATEGORIES
 from services.orgtree.levels.templates import EIGHT_POSTS
 from services.orgtree.models import DistrictSettings, Member, OrgNode
@@ -76,8 +78,9 @@ OUHAI_NAMED = {  # street: (village or community, level) [004]
 }
 
 
-async def ouhai(b: DemoBuilder, root: OrgNode, party_root: OrgNode, _session: AsyncSession) -> None:
-    """Ouhai [004]: 13 towns and streets, 286 Four-Harmony Courtyards (a member household + 5–10 linked)."""
+async def ouhai(b: DemoBuilder, root: OrgNode, party_root: OrgNode, session: AsyncSession) -> None:
+    """Ouhai [004]: 13 towns and streets, 286 Four-Harmony Courtyards (a member household + 5–10 linked); in each
+    village a cadre contacts its courtyards' members at least twice a month (ORG-09), one of them once this month."""
     streets = list(OUHAI_NAMED) + [f"示例街道{numbered(i + 1)}{SYNTHETIC}" for i in range(8)]
     villages: list[tuple[OrgNode, OrgNode]] = []
     street_units: list[OrgNode] = []
@@ -99,7 +102,9 @@ async def ouhai(b: DemoBuilder, root: OrgNode, party_root: OrgNode, _session: As
             )
     courtyards = spread(286, len(villages))
     panbei_members: list[Member] = []
+    guided: list[tuple[Member, list[Member]]] = []  # per village: its cadre and the courtyards' contact members
     for (village, branch), n in zip(villages, courtyards, strict=True):
+        guided.append((await b.member(branch, None), []))
         grids = [
             b.grid(village, f"{village.name.removesuffix(SYNTHETIC)}第{numbered(g + 1)}网格", "geography")
             for g in range(3)
@@ -123,6 +128,7 @@ async def ouhai(b: DemoBuilder, root: OrgNode, party_root: OrgNode, _session: As
                 households=linked,
                 members=[contact],
             )
+            guided[-1][1].append(contact)
             if village.name == "潘北社区":
                 panbei_members.append(contact)
         for grid in grids:
@@ -136,8 +142,9 @@ async def ouhai(b: DemoBuilder, root: OrgNode, party_root: OrgNode, _session: As
             members=panbei_members[k::6],
             chat=f"潘北红色细胞团{numbered(k + 1)}微信群",
         )
-    await ouhai_red_flag(b, street_units, villages)
+    ouhai_points(b, street_units, villages)
     await b.flush()
+    await guide(session, guided)
 
 
 async def huaining(b: DemoBuilder, root: OrgNode, party_root: OrgNode, session: AsyncSession) -> None:

@@ -10,7 +10,7 @@ from uuid import UUID
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.orgtree.demo import districts, jiaxing, zhanjiang
+from services.orgtree.demo import attendance, districts, jiaxing, xx, zhanjiang
 from services.orgtree.demo.builder import DemoBuilder
 from services.orgtree.demo.volunteers import link_volunteers
 from services.orgtree.models import Member, OrgNode, TreeKind
@@ -18,6 +18,7 @@ from services.orgtree.nodes.services import ensure_tenant_root
 from shared import audit
 from shared.context import tenant_scope
 from shared.db.engine import make_engine, make_sessionmaker
+from shared.privacy.keys import data_key
 from shared.settings import Settings
 
 NAMED_LEVELS = ("street", "town", "village", "community")
@@ -30,6 +31,7 @@ DEMO_TREES: dict[str, tuple[str, Build]] = {
     "wenzhou-ouhai": ("330304", districts.ouhai),
     "huaining-county": ("340822", districts.huaining),
     "jiaxing-nanhu": ("330402", jiaxing.nanhu),
+    "xx-district": ("990101", xx.xx_district),  # the seed hides the place: a region code no place has
 }
 
 
@@ -44,13 +46,14 @@ async def load_district(session: AsyncSession, slug: str, name: str) -> bool:
     region, build = DEMO_TREES[slug]
     await build(DemoBuilder(session, region, seed=sum(map(ord, slug))), root, party, session)
     await zhanjiang.lost_members(session, slug, region)
+    await attendance.cadre_attendance(session, slug)
     await audit.record(session, "orgtree.demo.loaded", subject_type="org_node", subject_id=str(root.id))
     return True
 
 
 async def named_units(session: AsyncSession) -> dict[str, dict[str, str]]:
     """The district's streets, villages and communities by name, for the loaders after this one (training's demo
-    evaluates 瓯海区's communities): the ids are made at random here, and names are unique at these levels."""
+    evaluates XX区's communities): the ids are made at random here, and names are unique at these levels."""
     rows = await session.execute(
         select(OrgNode.name, OrgNode.id, OrgNode.path, OrgNode.level).where(OrgNode.level.in_(NAMED_LEVELS))
     )
@@ -66,6 +69,10 @@ async def load_demo(settings: Settings, tenants: list[dict[str, Any]]) -> list[s
                 continue
             started = time.perf_counter()
             with tenant_scope(UUID(str(tenant["id"]))), audit.actor_scope("system:demo"):
+                # the district's data key committed on its own first: a key made in the build's transaction is
+                # not cached until it commits, so each of the build's thousands of records would read it again
+                async with make_sessionmaker(engine)() as session, session.begin():
+                    await data_key(session, UUID(str(tenant["id"])))
                 async with make_sessionmaker(engine)() as session, session.begin():
                     loaded = await load_district(session, tenant["slug"], tenant["name"])
                     members = await session.scalar(select(func.count()).select_from(Member))

@@ -1,7 +1,9 @@
-"""The demo's open organisational-life bases (瓯海区) with their menus: the seed names the kind of base and its
-点单 menu, not the bases, so every name here is marked 「（示例）」. Like the demo's evaluations they have no orgtree
-venue id (training's demo cannot know orgtree's random ids) and lie under the district's path; branches book them in
-the console, where the units are orgtree's."""
+"""The demo's open organisational-life bases (XX区 [003]): the district's demonstration bases built on its patriotic
+education base and its duty-crime warning education base, each with a 点单 menu from the seed's four categories
+(theory education, practice, quality building, supervision). The seed names the kinds of base and menu, not the
+bases, so every name here is marked 「（示例）」, as orgtree's demo names their venues. Like the demo's evaluations
+without orgtree they have no venue id (training's demo cannot know orgtree's random ids) and lie under the
+district's path; branches book them in the console, where the units are orgtree's."""
 
 from __future__ import annotations
 
@@ -14,21 +16,22 @@ from shared.clock import now
 # base, its unit, capacity, menu: (activity, minutes, what it is)
 BASES = [
     (
-        "潘桥红色细胞展馆（示例）",
-        "潘桥街道",
-        60,
+        "区爱国主义教育基地（示例）",
+        "XX区",
+        80,
         [
-            ("重温入党誓词", 60, "参观红色细胞团展陈，集体重温入党誓词。（示例）"),
-            ("主题党日", 120, "围绕四和院建设开展主题党日。（示例）"),
+            ("精品党课", 60, "理论教育：请进来讲精品党课，党员轮流上台交流。（示例）"),
+            ("参观学习、重温入党誓词", 90, "实践锻炼：参观展陈，集体重温入党誓词。（示例）"),
+            ("红色故事会", 60, "素质提升：党员讲述身边的红色故事。（示例）"),
         ],
     ),
     (
-        "丽岙侨乡党建馆（示例）",
-        "丽岙街道",
-        40,
+        "区警示教育基地（示例）",
+        "XX区",
+        50,
         [
-            ("侨乡红色故事微党课", 45, "老党员讲述侨乡红色故事。（示例）"),
-            ("志愿服务实践", 90, "到四和院开展结对帮扶志愿服务。（示例）"),
+            ("警示教育参观", 60, "理论教育：参观预防职务犯罪警示教育展陈。（示例）"),
+            ("开放式组织生活会", 120, "监督管理：党员领导干部以普通党员身份参加，开展批评与自我批评。（示例）"),
         ],
     ),
 ]

@@ -1,9 +1,10 @@
 """``redcell demo load`` for training: each demo district's programme catalogue and a few sessions, past and
-upcoming (one open for check-in when the demo starts), and for 瓯海区 a finished secretary duty review round with
-its rectification list (``reviews.py``), Red Flag Community evaluations (``redflag.py``) and open
-organisational-life bases with their menus (``bases.py``). Its members arrive from orgtree's events once the worker
-runs, so nothing here depends on them; the sessions name their organising units as orgtree's demo trees do, without
-their ids and paths (another service's), so they count as the district's. A second load changes nothing."""
+upcoming (one open for check-in when the demo starts); for 瓯海区 a finished secretary duty review round with its
+rectification list (``reviews.py``); for XX区 (seed 003) the Red Flag Community evaluations (``redflag.py``),
+open organisational-life bases with their menus (``bases.py``) and its communities' score sheets
+(``assessments.py``). Its members arrive from orgtree's events once the worker runs, so nothing here depends on
+them; the sessions name their organising units as orgtree's demo trees do, without their ids and paths (another
+service's), so they count as the district's. A second load changes nothing."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.training.credits.rules import seed_rules
+from services.training.demo.assessments import load_assessments_demo
 from services.training.demo.bases import load_bases_demo
 from services.training.demo.redflag import load_red_flag_demo
 from services.training.demo.reviews import load_review_demo
@@ -33,11 +35,13 @@ from shared.settings import Settings
 
 LOCAL = CHINA
 REVIEW_DEMO = "wenzhou-ouhai"  # 瓯海区: the finished duty review round and its rectification list
+RED_FLAG_DEMO = "xx-district"  # XX区: the Red Flag Community evaluations and open organisational-life bases
 # slug: (party committee, a branch under it, the street or township) as orgtree's demo trees name them
 UNITS = {
     "wenzhou-longwan": ("瑶溪街道党工委", "瑶溪街道机关支部", "瑶溪街道"),
     "wenzhou-ouhai": ("丽岙街道党工委", "杨宅村党支部", "丽岙街道"),
     "huaining-county": ("凉亭乡党委", "凉亭社区党总支", "凉亭乡"),
+    "xx-district": ("东城街道党工委（示例）", "东风社区党委（示例）", "东城街道（示例）"),
 }
 
 
@@ -120,17 +124,16 @@ async def load_demo(settings: Settings, tenants: list[dict[str, Any]]) -> list[s
                     await seed_rules(session)
                     added = await load_sessions(session, tenant_id, units)
                     reviewed = tenant.get("slug") == REVIEW_DEMO and await load_review_demo(session)
-                    evaluations = (
-                        await load_red_flag_demo(session, tenant.get("units", {}))
-                        if tenant.get("slug") == REVIEW_DEMO
-                        else 0
-                    )
-                    bases = await load_bases_demo(session) if tenant.get("slug") == REVIEW_DEMO else 0
+                    red_flag = tenant.get("slug") == RED_FLAG_DEMO
+                    evaluations = await load_red_flag_demo(session, tenant.get("units", {})) if red_flag else 0
+                    bases = await load_bases_demo(session) if red_flag else 0
+                    sheets = await load_assessments_demo(session, tenant.get("units", {})) if red_flag else 0
             lines.append(
                 f"training of {tenant['name']}: programme catalogue ({'loaded' if catalogue else 'already loaded'}), "
                 f"{added} demo sessions added"
                 + (f", {evaluations} Red Flag Community evaluations" if evaluations else "")
                 + (f", {bases} open organisational-life bases" if bases else "")
+                + (f", {sheets} score sheets" if sheets else "")
                 + (", a duty review round and rectification list" if reviewed else "")
             )
     finally:

@@ -1,0 +1,1 @@
+"""Members moving between districts (GW-03, ORG-17): the offers the gateway holds between the two districts."""

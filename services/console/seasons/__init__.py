@@ -1,0 +1,1 @@
+"""四季服务: Ouhai's four-season programmes in the console."""
