@@ -6,6 +6,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEV_DIR := .dev
 STAMP := $(VENV)/.installed
+# make test's pytest-xdist workers: each starts its own servers; the tests mostly wait on them, so two cores serve two
+TEST_WORKERS ?= 2
 
 help: ## List targets
 	@awk 'BEGIN{FS=":.*##"} /^[a-zA-Z_-]+:.*##/{printf "  %-10s %s\n",$$1,$$2}' $(MAKEFILE_LIST)
@@ -31,7 +33,7 @@ down: ## Stop the development servers (data is kept in .dev/)
 
 test: $(STAMP) ## Run the whole test suite against real servers it starts itself (and a real browser)
 	$(BIN)/python -m deploy.system_packages ensure
-	$(BIN)/python -m pytest -q --durations=25
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --durations=25
 
 lint: $(STAMP) ## ruff, mypy and the import contracts
 	$(BIN)/ruff check .

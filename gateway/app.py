@@ -16,7 +16,7 @@ from gateway.proxy.fastpath import GatewayDispatcher
 from gateway.proxy.routes import proxy_wiring
 from gateway.proxy.settings import ProxySettings, get_proxy_settings
 from gateway.tenants.controllers import DistrictUserController, PlatformTenantController, PublicDistrictController
-from gateway.transfers.controllers import TransferOfferController
+from gateway.transfers.controllers import TransferDistrictController, TransferOfferController
 from shared.auth.frontend import frontend_key
 from shared.auth.verify import JwksKeySource, TokenVerifier
 from shared.db.engine import make_engine, make_sessionmaker
@@ -75,6 +75,7 @@ def create_app(settings: Settings | None = None, proxy_settings: ProxySettings |
             jwks,
             PlatformTenantController,
             DistrictUserController,
+            TransferDistrictController,
             TransferOfferController,
             audit_log_controller(SERVICE, "/admin/audit"),  # sign-ins, user changes: the district's own
             PublicDistrictController,

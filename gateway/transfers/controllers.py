@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway.models import Tenant
 from gateway.transfers import services as offers
-from gateway.transfers.schemas import OfferAccept, OfferCreate, OfferDecline, OfferRead
+from gateway.transfers.schemas import DistrictRef, OfferAccept, OfferCreate, OfferDecline, OfferRead
 from gateway.transfers.upstream import ask_orgtree, refusal
 from shared import audit
 from shared.auth.principal import Principal, Role
@@ -25,6 +25,18 @@ from shared.http.guards import principal_of, requires_role, requires_tenant
 from shared.http.problems import ProblemError, invalid
 
 AnyRequest = Request[Any, Any, Any]
+
+
+class TransferDistrictController(Controller):
+    path = "/transfers/districts"
+    tags = ["District administration"]
+    guards = [requires_tenant, requires_role(Role.DISTRICT_ADMIN)]
+
+    @get("/", operation_id="ListTransferDistricts", summary="The districts a member may be offered to")
+    async def districts(self, request: AnyRequest, state: State) -> list[DistrictRef]:
+        session: AsyncSession
+        async with state.system_sessions() as session:
+            return await offers.receiving_districts(session, principal_of(request))
 
 
 class TransferOfferController(Controller):

@@ -42,6 +42,12 @@ async def receiving_district(session: AsyncSession, principal: Principal, named:
     return tenant
 
 
+async def receiving_districts(session: AsyncSession, principal: Principal) -> list[DistrictRef]:
+    """The active districts other than the caller's, by name: those a member may be offered to."""
+    query = select(Tenant).where(Tenant.status == "active", Tenant.id != principal.tenant_id).order_by(Tenant.name)
+    return [_ref(tenant) for tenant in await session.scalars(query)]
+
+
 async def check_not_leaving(session: AsyncSession, principal: Principal, member_id: UUID) -> None:
     open_offer = await session.scalar(
         select(TransferOffer.id).where(

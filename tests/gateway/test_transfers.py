@@ -127,6 +127,11 @@ async def test_the_own_an_unknown_or_a_suspended_district_is_refused_and_nothing
         assert problem["errors"][0]["field"] == "body.toDistrict"
         assert says in problem["errors"][0]["message"]
     assert await _offers(system_sessions) == before
+    # the offer form's choice: the other active districts only
+    active = await provision(system_sessions, "receiving")
+    slugs = {district["slug"] for district in (await client.get("/transfers/districts", headers=admin)).json()}
+    assert active.slug in slugs
+    assert not {district_a.slug, suspended.slug} & slugs
 
 
 async def test_a_member_already_leaving_is_refused_and_an_unreachable_orgtree_stores_nothing(

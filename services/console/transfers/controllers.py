@@ -57,7 +57,9 @@ class TransferController(Controller):
                 if error.status not in (404, 422):
                     raise
         options = [{"id": m["id"], "name": m["name"]} for m in members]
-        return shown(request, "transfers/offer_form.html", status, members=options, draft=draft, errors=errors)
+        districts = [{"id": d["slug"], "name": d["name"]} for d in await api.get("/transfers/districts")]
+        context = {"members": options, "districts": districts, "draft": draft, "errors": errors}
+        return shown(request, "transfers/offer_form.html", status, **context)
 
     @get("/new")
     async def new(

@@ -21,7 +21,7 @@ KINDS = {
 OFFER_FIELDS = ("memberId", "toDistrict", "reason", "transferOn")
 BY_FIELD = {
     "memberId": N_("Choose the member to transfer."),
-    "toDistrict": N_("Enter the code of another active district, such as ouhai."),
+    "toDistrict": N_("Choose the district that receives the member."),
     "reason": N_("Write the reason: up to 200 characters."),
     "transferOn": N_("Enter the date of the transfer."),
     "branchId": N_("Choose a party branch of this district that holds members."),
