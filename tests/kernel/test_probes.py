@@ -59,8 +59,9 @@ def poll(url: str, until: Callable[[httpx.Response], bool], timeout_s: float = 5
 
 
 def test_livez_answers_while_the_heartbeat_is_fresh_and_503_once_it_is_stale(serve: Callable[..., str]) -> None:
-    heartbeat = Heartbeat(stale_after_s=0.2)
+    heartbeat = Heartbeat(stale_after_s=1.0)  # long enough for one request on a busy machine
     url = serve(alive=heartbeat.alive)
+    heartbeat.beat()
     fresh = httpx.get(f"{url}/livez")
     assert (fresh.status_code, fresh.json()) == (200, {"status": "ok"})
     assert fresh.headers["content-type"] == "application/json"
