@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEV_DIR := .dev
 STAMP := $(VENV)/.installed
-# make test's pytest-xdist workers: each starts its own servers; the tests mostly wait on them, so two cores serve two
+# make test's pytest-xdist workers, each with its own servers: one for the platform's tests, one for the rest
 TEST_WORKERS ?= 2
 
 help: ## List targets

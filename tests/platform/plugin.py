@@ -7,6 +7,7 @@ developer's `make dev` servers are never used or touched.
 from __future__ import annotations
 
 import asyncio
+import os
 import tempfile
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -26,6 +27,7 @@ from shared.settings import PostgresSettings, RedisSettings, S3Settings, Setting
 from tests.platform.browser import browser, new_page  # noqa: F401 - the console's real browser
 from tests.platform.demo import orgtree_demo  # noqa: F401 - the demo districts' trees, loaded once
 from tests.platform.platform import platform  # noqa: F401 - the session's end-to-end fixture
+from tests.platform.workers import PLATFORM_FROM, PlatformWorkerScheduling, record_platform_from
 
 KERNEL_TEST_SERVICE = "kerneltest"
 
@@ -160,3 +162,22 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         return 1 if "tests/e2e/" in item.nodeid else 2
 
     items.sort(key=order)  # stable: the order within each group stays as collected
+    record_platform_from(next((k for k, item in enumerate(items) if order(item)), len(items)))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """In the controller of an xdist run: the file where its workers say where the platform's tests begin."""
+    if not hasattr(config, "workerinput") and PLATFORM_FROM not in os.environ:
+        handle, path = tempfile.mkstemp(prefix="redcell-platform-from-")
+        os.close(handle)
+        os.environ[PLATFORM_FROM] = path
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if not hasattr(config, "workerinput"):
+        Path(os.environ.pop(PLATFORM_FROM, "/nonexistent")).unlink(missing_ok=True)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> PlatformWorkerScheduling:
+    return PlatformWorkerScheduling(config, log)
