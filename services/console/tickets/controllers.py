@@ -21,7 +21,7 @@ from services.console.api import Api, ApiError
 from services.console.live import HEADERS, Event, relay
 from services.console.tickets import facts
 from services.console.tickets.actions import TicketActions
-from services.console.tickets.parts import LIVE, Forms, affected, some_parts, whole_page
+from services.console.tickets.parts import LIVE, Forms, affected, parts_by_name, whole_page
 from services.console.web import AnyRequest, render, signed_in
 
 
@@ -53,6 +53,9 @@ class TicketPageController(TicketActions):
     ) -> ServerSentEvent:
         await api.get(f"/api/dispatch/tickets/{ticket_id}")  # another district's: the 404, before any stream
         shown = {"stage": stage}  # the stage the page shows now, to know when every part must follow
+        # What this stream last sent of each part: a part that renders the same is not sent again, so a change
+        # elsewhere does not wipe a form the user is typing in or the refusal it just showed.
+        sent: dict[str, str] = {}
 
         async def as_parts(event: Event) -> ServerSentEventMessage | None:
             parts: tuple[str, ...] = LIVE  # changes were missed (resync): everything again
@@ -65,12 +68,16 @@ class TicketPageController(TicketActions):
             elif event.event != "resync":
                 return None
             try:
-                html = await some_parts(request, api, ticket_id, parts, main=None, forms=Forms())
+                rendered = await parts_by_name(request, api, ticket_id, parts, main=None, forms=Forms())
             except ApiError as refused:
                 if refused.status in (403, 404):
                     return None
                 raise
-            return ServerSentEventMessage(event="ticket", data=html)
+            changed = {part: html for part, html in rendered.items() if sent.get(part) != html}
+            if not changed:
+                return None
+            sent.update(changed)
+            return ServerSentEventMessage(event="ticket", data="".join(changed.values()))
 
         connected = render(request, "tickets/live.html")
         stream = relay(api, "/api/dispatch/stream", request.headers.get("last-event-id"), as_parts, connected)

@@ -95,10 +95,17 @@ async def some_parts(
     request: AnyRequest, api: Api, ticket_id: UUID, parts: tuple[str, ...], *, main: str | None, forms: Forms
 ) -> str:
     """The ``parts`` as HTML: ``main`` as the swap's own target, the others out of band."""
+    return "".join((await parts_by_name(request, api, ticket_id, parts, main=main, forms=forms)).values())
+
+
+async def parts_by_name(
+    request: AnyRequest, api: Api, ticket_id: UUID, parts: tuple[str, ...], *, main: str | None, forms: Forms
+) -> dict[str, str]:
+    """Each of the ``parts`` the user may see, rendered."""
     parts = allowed(api, parts)
     context = await facts.load(api, str(ticket_id), parts, formats(request))
     engine = request.app.template_engine
     assert engine is not None
     env = engine.engine
     shared = {"request": request, "user": api.user, **context, **common(forms)}  # csrf_token() reads the request
-    return "".join(env.get_template(f"tickets/{part}.html").render(oob=part != main, **shared) for part in parts)
+    return {part: env.get_template(f"tickets/{part}.html").render(oob=part != main, **shared) for part in parts}
