@@ -22,7 +22,7 @@ install: $(STAMP) ## Create the virtual environment and install the locked depen
 
 dev: $(STAMP) ## Start PostgreSQL, Redis, S3, migrate, load demo districts, run every process
 	$(BIN)/python -m deploy.system_packages ensure fonts ocr  # the PDFs' Chinese font, OCR of scans
-	$(BIN)/python -m deploy.local_servers up --root $(DEV_DIR)
+	$(BIN)/python -m deploy.local_servers up --root $(DEV_DIR) --cell east  # a second PostgreSQL: a database cell
 	set -a; . $(DEV_DIR)/env; . deploy/dev.env; set +a; \
 	  $(BIN)/redcell migrate --bootstrap && \
 	  $(BIN)/redcell demo load && \

@@ -21,6 +21,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -43,6 +44,8 @@ class ServerState:
     redis_pid: int | None = None
     weed_pid: int | None = None
     pids: dict[str, int] = field(default_factory=dict)
+    # Further PostgreSQL clusters, the database cells beside ``main`` (shared/db/cells.py), by name: their ports.
+    cell_ports: dict[str, int] = field(default_factory=dict)
 
     def env(self) -> dict[str, str]:
         """Environment for Redcell processes that use these servers."""
@@ -55,7 +58,16 @@ class ServerState:
             "REDCELL_S3__ACCESS_KEY": S3_ACCESS_KEY,
             "REDCELL_S3__SECRET_KEY": S3_SECRET_KEY,
             "REDCELL_S3__BUCKET": S3_BUCKET,
+            **{
+                f"REDCELL_CELLS__{cell}__{key}": value
+                for cell, port in self.cell_ports.items()
+                for key, value in (("HOST", "127.0.0.1"), ("PORT", str(port)), ("ADMIN_USER", "postgres"))
+            },
         }
+
+    def pg_dirs(self) -> list[Path]:
+        """The data folders of every cluster: ``main``'s, then each cell's."""
+        return [Path(self.root) / "pg", *(Path(self.root) / f"pg-{cell}" for cell in self.cell_ports)]
 
 
 def port_is_free(port: int) -> bool:
@@ -173,8 +185,10 @@ def _make_traversable(path: Path) -> None:
                 parent.chmod(mode | 0o001)
 
 
-def _start_postgres(root: Path, port: int, bin_dir: Path, user: str | None, *, durable: bool) -> None:
-    pg_dir = root / "pg"
+def _start_postgres(
+    root: Path, port: int, bin_dir: Path, user: str | None, *, durable: bool, folder: str = "pg"
+) -> None:
+    pg_dir = root / folder
     data = pg_dir / "data"
     pg_dir.mkdir(parents=True, exist_ok=True)
     if user is not None:
@@ -213,10 +227,12 @@ def _start_postgres(root: Path, port: int, bin_dir: Path, user: str | None, *, d
 
 
 def _stop_postgres(state: ServerState) -> None:
-    data = Path(state.root) / "pg" / "data"
-    if (data / "postmaster.pid").exists():
-        with contextlib.suppress(subprocess.CalledProcessError):
-            _run_as(state.pg_user, [str(Path(state.pg_bin) / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"])
+    for pg_dir in state.pg_dirs():
+        data = pg_dir / "data"
+        if (data / "postmaster.pid").exists():
+            with contextlib.suppress(subprocess.CalledProcessError):
+                pg_ctl = [str(Path(state.pg_bin) / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"]
+                _run_as(state.pg_user, pg_ctl)
 
 
 def start_redis(root: Path, port: int, *, durable: bool) -> int:
@@ -357,18 +373,25 @@ def _preferred_or_free(preferred: int | None, *, grpc_offset: bool = False) -> i
     return free_ports(1, grpc_offset=grpc_offset)[0]
 
 
+def _postgres_alive(pg_dir: Path) -> bool:
+    pid_file = pg_dir / "data" / "postmaster.pid"
+    return pid_file.exists() and _pid_alive(int(pid_file.read_text().split()[0]))
+
+
 def running(state: ServerState) -> bool:
-    pg_pid_file = Path(state.root) / "pg" / "data" / "postmaster.pid"
-    pg_alive = pg_pid_file.exists() and _pid_alive(int(pg_pid_file.read_text().split()[0]))
+    pg_alive = all(_postgres_alive(pg_dir) for pg_dir in state.pg_dirs())
     return pg_alive and _pid_alive(state.redis_pid) and _pid_alive(state.weed_pid)
 
 
-def up(root: Path, *, durable: bool, preferred_ports: dict[str, int] | None = None) -> ServerState:
-    """Start all three servers in ``root`` (or reuse them if this root's servers already run)."""
+def up(
+    root: Path, *, durable: bool, preferred_ports: dict[str, int] | None = None, cells: Sequence[str] = ()
+) -> ServerState:
+    """Start all three servers in ``root`` (or reuse them if this root's servers already run), and a further
+    PostgreSQL cluster for each of ``cells``."""
     root = root.resolve()
     root.mkdir(parents=True, exist_ok=True)
     existing = load_state(root)
-    if existing is not None and running(existing):
+    if existing is not None and running(existing) and set(existing.cell_ports) == set(cells):
         return existing
     if existing is not None:  # partly running: stop what is ours, then start afresh on the same data
         down(root, remove=False)
@@ -387,10 +410,13 @@ def up(root: Path, *, durable: bool, preferred_ports: dict[str, int] | None = No
         weed_ports=weed_ports,
         pg_bin=str(bin_dir),
         pg_user=_unprivileged_user(),
+        cell_ports={cell: _preferred_or_free(prefs.get(f"pg-{cell}")) for cell in cells},
     )
     _save_state(state)
     try:
         _start_postgres(root, pg_port, bin_dir, state.pg_user, durable=durable)
+        for cell, port in state.cell_ports.items():
+            _start_postgres(root, port, bin_dir, state.pg_user, durable=durable, folder=f"pg-{cell}")
         state.redis_pid = start_redis(root / "redis", redis_port, durable=durable)
         _save_state(state)
         state.weed_pid = _start_weed(root, s3_port, weed_ports)
@@ -426,11 +452,15 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m deploy.local_servers", description=__doc__)
     parser.add_argument("action", choices=["up", "down", "env"])
     parser.add_argument("--root", default=".dev")
+    parser.add_argument("--cell", action="append", default=[], help="a further PostgreSQL cluster (database cell)")
     args = parser.parse_args(argv)
     root = Path(args.root)
     if args.action == "up":
-        state = up(root, durable=True, preferred_ports={"pg": 55432, "redis": 56379, "s3": 48333})
+        ports = {"pg": 55432, "redis": 56379, "s3": 48333, **{f"pg-{c}": 55433 + k for k, c in enumerate(args.cell)}}
+        state = up(root, durable=True, preferred_ports=ports, cells=args.cell)
         print(f"PostgreSQL 127.0.0.1:{state.pg_port}  Redis 127.0.0.1:{state.redis_port}  S3 127.0.0.1:{state.s3_port}")
+        for cell, port in state.cell_ports.items():
+            print(f"PostgreSQL of the database cell {cell}: 127.0.0.1:{port}")
         print(f"environment written to {root / 'env'}")
     elif args.action == "down":
         down(root, remove=False)

@@ -11,4 +11,5 @@ COMPONENT = Component(
     schedule="gateway.schedule",
     demo="gateway.demo:load_demo",
     commands="gateway.cli:add_commands",
+    placed=False,  # the registry of districts and cells itself: on ``main``
 )

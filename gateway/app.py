@@ -10,6 +10,7 @@ from typing import Any
 from litestar import Litestar
 from litestar.config.cors import CORSConfig
 
+from gateway.city.controllers import CityFiguresController, PlatformCityController
 from gateway.identity.controllers import AuthController, jwks
 from gateway.identity.keys import KeyRing
 from gateway.proxy.fastpath import GatewayDispatcher
@@ -74,6 +75,8 @@ def create_app(settings: Settings | None = None, proxy_settings: ProxySettings |
             AuthController,
             jwks,
             PlatformTenantController,
+            PlatformCityController,
+            CityFiguresController,
             DistrictUserController,
             TransferDistrictController,
             TransferOfferController,

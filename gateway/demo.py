@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from gateway.city.cli import create_city_cli
 from gateway.tenants.cli import create_district_user_cli, create_platform_operator_cli, create_tenant_cli
 from shared.settings import Settings
 
@@ -22,9 +23,14 @@ DEMO_DISTRICTS = [
     # seed 003's anonymised district of the Red Flag Communities, under the seed's own anonymised city
     ("xx-district", "XX区", "示例市（示例）", "xx-admin", "xx-admin-pass"),
 ]
+# With a second database cell configured (``make dev`` starts one, named east), this district's rows live there
+# (docs/scaling.md); the others stay on main.
+ON_SECOND_CELL = "jiaxing-nanhu"
 OPERATOR = ("platform-operator", "platform-operator-pass")
 # A Wenzhou city hotline operator answering for two districts: one login, one token per district.
 HOTLINE = ("wenzhou-hotline", "wenzhou-hotline-pass", ["wenzhou-longwan", "wenzhou-ouhai"])
+# Wenzhou's Red Cell Project spans Longwan and Ouhai (GW-02): the city's account reads both districts' figures.
+CITY = ("wenzhou", "温州市", ["wenzhou-longwan", "wenzhou-ouhai"], "wenzhou-city", "wenzhou-city-pass")
 
 SYNTHETIC = "（示例）"  # marks names the seeds do not give
 # slug: (login prefix, the member volunteers' synthetic names)
@@ -70,16 +76,21 @@ async def offer_takers(settings: Settings, slug: str, district: dict[str, Any]) 
 async def load_demo(settings: Settings, districts: list[dict[str, Any]]) -> list[str]:
     """The demo districts and logins; appends the districts for the services' loaders, returns what to print."""
     lines = []
+    second_cell = next(iter(settings.cells), None)
     for slug, name, region, admin, password in DEMO_DISTRICTS:
-        tenant = await create_tenant_cli(settings, slug, name, region, admin, password)
+        cell = second_cell if slug == ON_SECOND_CELL else None
+        tenant = await create_tenant_cli(settings, slug, name, region, admin, password, cell)
         district: dict[str, Any] = {"id": str(tenant.id), "slug": tenant.slug, "name": tenant.name}
         districts.append(district)
-        lines.append(f"district {name} ({tenant.slug}): login {admin} / {password}")
+        where = f", its rows on the database cell {cell}" if cell else ""
+        lines.append(f"district {name} ({tenant.slug}): login {admin} / {password}{where}")
         if slug in OFFER_TAKERS:
             lines += await offer_takers(settings, slug, district)
     username, password, slugs = HOTLINE
     await create_district_user_cli(settings, username, password, ["hotline_operator"], slugs)
     lines.append(f"hotline operator (龙湾区 and 瓯海区): login {username} / {password}")
+    await create_city_cli(settings, *CITY)
+    lines.append(f"city view of {CITY[1]} (龙湾区 and 瓯海区): login {CITY[3]} / {CITY[4]}")
     await create_platform_operator_cli(settings, *OPERATOR)
     lines.append(f"platform operator: login {OPERATOR[0]} / {OPERATOR[1]}")
     lines.append("gateway: http://127.0.0.1:8000  (API description: http://127.0.0.1:8000/schema)")

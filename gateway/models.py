@@ -117,4 +117,6 @@ class SigningKey(Base):
     retired_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
-import gateway.transfers.models  # noqa: E402, F401 - alembic reads every table from this module's Base
+import gateway.city.models  # noqa: E402
+import gateway.tenants.models  # noqa: E402 - alembic reads every table from this module's Base
+import gateway.transfers.models  # noqa: E402, F401

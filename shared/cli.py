@@ -1,7 +1,7 @@
 """``redcell``: the one command that runs every role of the platform.
 
     redcell api <component>          HTTP server for the gateway or a service
-    redcell worker <service>         dramatiq worker consuming <service>.events
+    redcell worker <service>         dramatiq worker(s) consuming <service>'s lanes (--processes, --queues)
     redcell relay <service>          outbox relay of a service's (or the gateway's) database
     redcell scheduler                periodic sweeps (housekeeping, deadlines)
     redcell migrate [--bootstrap]    alembic upgrade head for every component
@@ -47,12 +47,16 @@ def cmd_api(args: argparse.Namespace) -> None:
 
 
 def cmd_worker(args: argparse.Namespace) -> None:
-    from shared.messaging.consumer import run_worker
+    from shared.messaging.supervisor import run_workers
+    from shared.settings import get_settings
 
     worker = _component(args.service).worker
     if worker is None:
         sys.exit(f"{args.service} has no worker")
-    run_worker(worker)
+    processes = args.processes or get_settings().worker.processes
+    queues, skipped = ([q.strip() for q in (given or "").split(",") if q.strip()] for given in (args.queues, args.skip))
+    database = args.service if args.service in with_database() else None
+    run_workers(worker, processes, queues, skipped, database=database)
 
 
 def cmd_relay(args: argparse.Namespace) -> None:
@@ -68,13 +72,17 @@ def cmd_scheduler(_: argparse.Namespace) -> None:
 
 
 async def migrate(settings: Any, names: list[str], *, bootstrap: bool) -> None:
+    """Each component's database to head on every cell that may hold its rows (``main`` only for the others)."""
+    from shared.components import placed
     from shared.db.alembic_env import upgrade
     from shared.db.bootstrap import ensure_service_database
 
+    spread = set(placed())
     for name in names:
-        if bootstrap:
-            await ensure_service_database(settings, name)
-        await asyncio.to_thread(upgrade, settings, name, _component(name).migrations)
+        for cell in settings.cell_names if name in spread else settings.cell_names[:1]:
+            if bootstrap:
+                await ensure_service_database(settings, name, cell)
+            await asyncio.to_thread(upgrade, settings, name, _component(name).migrations, cell=cell)
 
 
 def cmd_migrate(args: argparse.Namespace) -> None:
@@ -123,8 +131,20 @@ def build_parser() -> argparse.ArgumentParser:
     api.add_argument("--workers", type=int, default=int(os.environ.get("REDCELL_WORKERS", "1")))
     api.set_defaults(func=cmd_api)
 
-    worker = sub.add_parser("worker", help="consume a service's event queue")
+    worker = sub.add_parser("worker", help="consume a service's event queues")
     worker.add_argument("service", choices=with_worker())
+    worker.add_argument(
+        "--processes", type=int, default=None, help="worker processes (default: REDCELL_WORKER__PROCESSES, 1)"
+    )
+    worker.add_argument(
+        "--queues", default=os.environ.get("REDCELL_WORKER_QUEUES"), help="lanes to consume, e.g. events,sync (all)"
+    )
+    worker.add_argument(
+        "--skip-queues",
+        dest="skip",
+        default=os.environ.get("REDCELL_WORKER_SKIP_QUEUES"),
+        help="lanes left to other workers, e.g. sync",
+    )
     worker.set_defaults(func=cmd_worker)
 
     relay = sub.add_parser("relay", help="publish a component's outbox")

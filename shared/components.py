@@ -32,6 +32,9 @@ class Component:
     worker: str | None = None  # module declaring the broker and the actors of ``redcell worker <name>``
     schedule: str | None = None  # module whose ``JOBS`` the scheduler runs
     database: bool = True  # its own database: migrations, ``redcell migrate`` and an outbox relay
+    # Its districts' rows may sit on any database cell (shared/db/cells.py); False: on ``main`` only, with the
+    # platform's own rows (the gateway's registry).
+    placed: bool = True
     demo: str | None = None  # async (settings, districts) -> lines printed by ``redcell demo load``
     commands: str | None = None  # (subparsers) -> None: the component's own ``redcell`` subcommands
 
@@ -72,3 +75,8 @@ def with_database() -> list[str]:
 
 def with_worker() -> list[str]:
     return [name for name, c in components().items() if c.worker]
+
+
+def placed() -> list[str]:
+    """Components with a database whose districts' rows are placed in cells."""
+    return [name for name, c in components().items() if c.database and c.placed]

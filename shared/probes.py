@@ -21,10 +21,10 @@ import asyncpg
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, generate_latest
 from redis.asyncio import Redis
 
-from shared.db.urls import database_url, plain_dsn
+from shared.db.cells import cell_dsns, cells_holding
 from shared.http.readiness import ReadinessCheck, run_checks
 from shared.logging import get_logger
-from shared.settings import DbRole, Settings
+from shared.settings import MAIN_CELL, DbRole, Settings
 
 log = get_logger(__name__)
 
@@ -46,6 +46,17 @@ class Heartbeat:
         return self.age_s() <= self.stale_after_s
 
 
+def _select_one(dsn: str, timeout: float) -> ReadinessCheck:
+    async def database() -> None:
+        conn = await asyncpg.connect(dsn, timeout=timeout)
+        try:
+            await conn.fetchval("SELECT 1")
+        finally:
+            await conn.close(timeout=timeout)
+
+    return database
+
+
 def dependency_checks(settings: Settings, service: str | None, role: DbRole = "app") -> dict[str, ReadinessCheck]:
     """``database`` (``SELECT 1`` as ``role`` on ``service``'s database; none if ``service`` is None) and
     ``redis`` (``PING``). Each opens its own short-lived connection: the probe never touches the main
@@ -53,16 +64,9 @@ def dependency_checks(settings: Settings, service: str | None, role: DbRole = "a
     timeout = settings.readiness_timeout_s
     checks: dict[str, ReadinessCheck] = {}
     if service is not None:
-        dsn = plain_dsn(database_url(settings, service, role))
-
-        async def database() -> None:
-            conn = await asyncpg.connect(dsn, timeout=timeout)
-            try:
-                await conn.fetchval("SELECT 1")
-            finally:
-                await conn.close(timeout=timeout)
-
-        checks["database"] = database
+        # one check per database cell holding the service's rows: ``database`` on main, ``database:<cell>`` beside
+        for cell, dsn in zip(cells_holding(settings, service), cell_dsns(settings, service, role), strict=True):
+            checks["database" if cell == MAIN_CELL else f"database:{cell}"] = _select_one(dsn, timeout)
 
     async def redis() -> None:
         client = Redis.from_url(settings.redis.url, socket_connect_timeout=timeout, socket_timeout=timeout)

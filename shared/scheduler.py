@@ -25,7 +25,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.audit import actor_scope
 from shared.context import tenant_scope
-from shared.db.engine import make_engine, make_sessionmaker
+from shared.db.cells import CellEngines, cell_sessionmaker, cells_holding, placement_view
+from shared.db.engine import make_engine
 from shared.logging import configure_logging, get_logger
 from shared.probes import Heartbeat, dependency_checks, start_probes
 from shared.settings import Settings, get_settings
@@ -45,32 +46,38 @@ class Job:
 
 
 def prune_published_outbox(service: str, keep: timedelta = timedelta(days=7)) -> Job:
-    """Published outbox rows are kept a week for inspection, then deleted."""
+    """Published outbox rows are kept a week for inspection, then deleted (on every cell)."""
 
     async def run(settings: Settings) -> int:
-        engine = make_engine(settings, service, "system", pool_size=1, max_overflow=0)
-        try:
-            async with engine.begin() as conn:
-                result = await conn.execute(
-                    text("DELETE FROM outbox_message WHERE published_at < now() - make_interval(secs => :s)"),
-                    {"s": keep.total_seconds()},
-                )
-                return int(result.rowcount or 0)
-        finally:
-            await engine.dispose()
+        deleted = 0
+        for cell in cells_holding(settings, service):
+            engine = make_engine(settings, service, "system", pool_size=1, max_overflow=0, cell=cell)
+            try:
+                async with engine.begin() as conn:
+                    result = await conn.execute(
+                        text("DELETE FROM outbox_message WHERE published_at < now() - make_interval(secs => :s)"),
+                        {"s": keep.total_seconds()},
+                    )
+                    deleted += int(result.rowcount or 0)
+            finally:
+                await engine.dispose()
+        return deleted
 
     return Job(f"{service}.prune_outbox", 3600, run)
 
 
 async def due_across_districts(settings: Settings, service: str, query: Executable) -> list[Row[Any]]:
-    """What ``query`` finds due in every district, read on ``service``'s system role (finding crosses districts;
-    acting on a row does not: see ``apply_each``)."""
-    engine = make_engine(settings, service, "system", pool_size=1, max_overflow=0)
-    try:
-        async with engine.connect() as conn:
-            return list(await conn.execute(query))
-    finally:
-        await engine.dispose()
+    """What ``query`` finds due in every district, read on ``service``'s system role in every cell (finding
+    crosses districts; acting on a row does not: see ``apply_each``)."""
+    found: list[Row[Any]] = []
+    for cell in cells_holding(settings, service):
+        engine = make_engine(settings, service, "system", pool_size=1, max_overflow=0, cell=cell)
+        try:
+            async with engine.connect() as conn:
+                found += list(await conn.execute(query))
+        finally:
+            await engine.dispose()
+    return found
 
 
 async def apply_each(
@@ -81,24 +88,28 @@ async def apply_each(
     *,
     actor: str,
 ) -> int:
-    """``apply`` each (tenant, item) in its own transaction, in that district's scope on the application role, so
-    RLS holds for everything it writes. One failing item is logged and left for the next sweep; the rest go on.
+    """``apply`` each (tenant, item) in its own transaction, in that district's scope on the application role (on
+    the district's cell), so RLS holds for everything it writes. One failing item is logged and left for the next
+    sweep; the rest go on; a district whose rows are moving between cells is left for a sweep after the move.
     ``apply`` must lock and re-check its row (two sweeps may race) and return how many it handled."""
     if not due:
         return 0
-    engine = make_engine(settings, service, "app", pool_size=1, max_overflow=0)
-    sessions = make_sessionmaker(engine)
+    engines = CellEngines(settings, service, "app", pool_size=1, max_overflow=0)
+    sessions = cell_sessionmaker(engines)
+    view = placement_view(settings)
     handled = 0
     try:
         for tenant_id, item in due:
             with tenant_scope(tenant_id), actor_scope(actor):
                 try:
+                    if view.paused(tenant_id, service):
+                        continue
                     async with sessions() as session, session.begin():
                         handled += await apply(session, item)
                 except Exception:
                     log.exception("sweep could not apply an item", service=service, tenant=str(tenant_id))
     finally:
-        await engine.dispose()
+        await engines.dispose()
     return handled
 
 

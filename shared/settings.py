@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field, SecretStr, field_validator, model_validat
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DbRole = Literal["app", "owner", "system"]
+MAIN_CELL = "main"  # the cell of ``Settings.pg``, where every district is placed unless the registry says otherwise
 _DEV_MASTER_KEY = base64.b64encode(b"redcell-dev-master-key-32-bytes!").decode()
 
 
@@ -57,12 +58,19 @@ class JwtSettings(BaseModel):
 class WorkerSettings(BaseModel):
     """dramatiq settings as measured (docs/architecture-notes.md, "Messaging")."""
 
+    # Worker processes under one ``redcell worker`` (each with ``threads`` threads); REDCELL_WORKER__PROCESSES or
+    # ``--processes``. Several share one pod's CPU quota; replicas spread over nodes.
     processes: int = 1
     threads: int = 4
-    worker_timeout_ms: int = 100
+    # How often an idle worker thread wakes to notice a stop. Messages do not wait for it: a consumer hands them
+    # over at once, and an idle consumer waits for a wake-up published with each enqueue (shared/messaging/wakeup.py).
+    worker_timeout_ms: int = 1000
+    # The longest an idle consumer waits without a wake-up before fetching anyway, which refreshes the process's
+    # heartbeat and runs the sweep that requeues a dead worker's messages; at most a third of the heartbeat timeout.
+    idle_wait_ms: int = 5000
     heartbeat_timeout_ms: int = 15_000
-    # Out of 1,000,000 broker commands; idle workers poll 10 times a second, so 5 % runs the sweep that
-    # requeues a dead worker's unacknowledged messages about every 2 s after its heartbeat expires.
+    # Out of 1,000,000 broker commands of a busy worker (an idle one sweeps on its wake-less fetches, above): 5 %
+    # runs the sweep that requeues a dead worker's unacknowledged messages soon after its heartbeat expires.
     maintenance_chance: int = 50_000
     # Port for the worker's Prometheus metrics (/metrics); 0 turns it off (several workers on one host in dev).
     metrics_port: int = 0
@@ -81,6 +89,9 @@ class Settings(BaseSettings):
     log_json: bool = True
     log_level: str = "INFO"
     pg: PostgresSettings = Field(default_factory=PostgresSettings)
+    # Further PostgreSQL clusters (database cells) by name, each with every component's database; ``pg`` is the
+    # cell named ``main``. Which cell holds a district's rows is the gateway's placement (shared/db/cells.py).
+    cells: dict[str, PostgresSettings] = Field(default_factory=dict)
     redis: RedisSettings = Field(default_factory=RedisSettings)
     s3: S3Settings = Field(default_factory=S3Settings)
     jwt: JwtSettings = Field(default_factory=JwtSettings)
@@ -110,6 +121,22 @@ class Settings(BaseSettings):
             msg = "REDCELL_MASTER_KEY must be set in production (the built-in key is for development only)"
             raise ValueError(msg)
         return self
+
+    def cell(self, name: str) -> PostgresSettings:
+        """The PostgreSQL settings of the cell ``name`` (``main``: ``pg``)."""
+        if name == MAIN_CELL:
+            return self.pg
+        try:
+            cell = self.cells[name]
+        except KeyError:
+            msg = f"no database cell named {name!r} (known: {', '.join([MAIN_CELL, *self.cells])})"
+            raise LookupError(msg) from None
+        # The roles' passwords are main's unless the cell names its own (one Secret serves every cell).
+        return cell.model_copy(update={"passwords": {**self.pg.passwords, **cell.passwords}})
+
+    @property
+    def cell_names(self) -> list[str]:
+        return [MAIN_CELL, *(name for name in self.cells if name != MAIN_CELL)]
 
     def master_key_bytes(self) -> bytes:
         return base64.b64decode(self.master_key.get_secret_value())

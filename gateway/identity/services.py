@@ -24,6 +24,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from gateway.city.accounts import CITY_VIEWER, city_of
 from gateway.identity import choice
 from gateway.identity.keys import KeyRing
 from gateway.identity.sealing import seal, unseal
@@ -209,6 +210,8 @@ class Identity:
             return chosen[0][0], chosen[0][1]
         if not rows and user.is_platform_operator and tenant_slug is None:
             return None, None
+        if not rows and tenant_slug is None and await city_of(self.session, user.id) is not None:
+            return None, None  # a city account: no district, the city's role (_issue)
         if len(chosen) > 1:
             raise DistrictChoiceError([t for t, _ in rows], choice.issue(self.settings, user.id, user.password_hash))
         if ticket is not None and rows:  # chose a district not offered: offer them again, same ticket
@@ -242,6 +245,8 @@ class Identity:
         roles = list(membership.roles) if membership else []
         if user.is_platform_operator and tenant is None:
             roles = [Role.PLATFORM_OPERATOR.value]
+        elif tenant is None and await city_of(self.session, user.id) is not None:
+            roles = [CITY_VIEWER]
         claims = {
             "iss": self.settings.jwt.issuer,
             "aud": self.settings.jwt.audience,

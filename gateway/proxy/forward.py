@@ -84,6 +84,9 @@ class Upstreams:
             timeout=aiohttp.ClientTimeout(total=None, sock_connect=5, sock_read=self.settings.upstream_timeout_s),
             auto_decompress=False,
             skip_auto_headers=("User-Agent", "Accept-Encoding", "Accept", "Content-Type"),
+            # One session serves every user: a cookie an upstream sets belongs to that user's browser alone, never
+            # to the session (aiohttp's default jar would send it with everyone's later requests to that host).
+            cookie_jar=aiohttp.DummyCookieJar(),
         )
 
     async def close(self) -> None:

@@ -46,7 +46,9 @@ class ProxySettings(BaseSettings):
     upload_timeout_s: float = 300.0
     # Path prefixes open without a token (the residents' public endpoints, the districts' public boards), limited
     # per client address at anonymous_rate_per_minute; the service behind decides what each one allows.
-    public_routes: list[str] = Field(default_factory=lambda: ["/api/dispatch/public/", "/api/documents/public/"])
+    public_routes: list[str] = Field(
+        default_factory=lambda: ["/api/dispatch/public/", "/api/dispatch/open311/v2/", "/api/documents/public/"]
+    )
     # Long-lived responses (server-sent events): relayed chunk by chunk as they come, ended when the client
     # goes, with this read timeout instead of upstream_timeout_s (the services send a heartbeat every 15 s).
     stream_routes: list[str] = Field(default_factory=lambda: ["/api/dispatch/stream", "/console/live/"])

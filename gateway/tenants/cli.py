@@ -7,7 +7,10 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from gateway.models import Membership, Tenant, UserAccount
+from gateway.tenants.moves import MoveReport, move_district
+from gateway.tenants.placement import choose_cells, mirror
 from gateway.tenants.services import add_membership, add_user, create_platform_operator, provision_tenant
+from shared.components import placed
 from shared.db.engine import make_engine, make_sessionmaker
 from shared.settings import Settings
 
@@ -19,11 +22,15 @@ async def create_tenant_cli(  # noqa: PLR0917 - mirrors the CLI flags
     parent_region: str | None,
     admin_username: str | None,
     admin_password: str | None,
+    cell: str | None = None,
 ) -> Tenant:
-    """Provision a district (idempotent on ``slug``: an existing one is returned, no second event)."""
+    """Provision a district (idempotent on ``slug``: an existing one is returned, no second event), its rows on
+    ``cell`` (``main`` by default)."""
+    cells = choose_cells(settings, cell)
     engine = make_engine(settings, "gateway", "system", pool_size=1)
     try:
-        async with make_sessionmaker(engine)() as session, session.begin():
+        sessions = make_sessionmaker(engine)
+        async with sessions() as session, session.begin():
             tenant, _ = await provision_tenant(
                 session,
                 slug,
@@ -31,8 +38,10 @@ async def create_tenant_cli(  # noqa: PLR0917 - mirrors the CLI flags
                 parent_region=parent_region,
                 admin_username=admin_username,
                 admin_password=admin_password,
+                cells=cells,
             )
-            return tenant
+            await mirror(session, settings)  # before the commit: its first event finds its cells
+        return tenant
     finally:
         await engine.dispose()
 
@@ -89,3 +98,16 @@ async def create_district_user_cli(  # noqa: PLR0917 - mirrors the user's fields
             return user
     finally:
         await engine.dispose()
+
+
+async def move_tenant_cli(settings: Settings, slug: str, cell: str, components: list[str] | None) -> list[MoveReport]:
+    """Move district ``slug``'s rows of each of ``components`` (all by default) to ``cell``, one after another."""
+    engine = make_engine(settings, "gateway", "system", pool_size=1)
+    reports = []
+    try:
+        sessions = make_sessionmaker(engine)
+        for component in components or placed():
+            reports.append(await move_district(settings, sessions, slug, component, cell, say=print))
+    finally:
+        await engine.dispose()
+    return reports

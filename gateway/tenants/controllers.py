@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway.identity.schemas import District
 from gateway.models import Tenant, UserAccount
+from gateway.tenants.placement import choose_cells, mirror
 from gateway.tenants.schemas import (
     MembershipCreate,
     TenantCreate,
@@ -52,6 +53,7 @@ class PlatformTenantController(Controller):
     @post("/", operation_id="ProvisionTenant", summary="Provision a district")
     async def create(self, state: State, data: JSONBody[TenantCreate]) -> TenantRead:
         session: AsyncSession
+        cells = choose_cells(state.settings, data.cell, data.cells)
         async with state.system_sessions() as session, session.begin():
             tenant, created = await provision_tenant(
                 session,
@@ -60,10 +62,12 @@ class PlatformTenantController(Controller):
                 parent_region=data.parent_region,
                 admin_username=data.admin_username,
                 admin_password=data.admin_password,
+                cells=cells,
             )
             if not created:
                 raise ProblemError(409, f"district {data.slug} already exists", title="Conflict")
-            return _read(tenant)
+            await mirror(session, state.settings)  # before the commit: its first event finds its cells
+        return _read(tenant)
 
     @post("/{slug:str}/members", operation_id="AddDistrictMember", summary="Give an existing user a district")
     async def add_member(self, state: State, slug: FromPath[str], data: JSONBody[MembershipCreate]) -> UserRead:

@@ -10,6 +10,7 @@ from gateway.identity.schemas import DisplayName, Password, Slug, Username
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 RoleName = Annotated[str, msgspec.Meta(pattern=r"^[a-z_]{3,40}$")]
 ScopePath = Annotated[str, msgspec.Meta(pattern=r"^/([0-9a-f]+/)+$", max_length=400)]
+CellName = Annotated[str, msgspec.Meta(pattern=r"^[a-z][a-z0-9-]{0,39}$")]
 
 
 class TenantCreate(msgspec.Struct, rename="camel", kw_only=True, forbid_unknown_fields=True):
@@ -18,6 +19,9 @@ class TenantCreate(msgspec.Struct, rename="camel", kw_only=True, forbid_unknown_
     parent_region: Name | None = None
     admin_username: Username | None = None
     admin_password: Password | None = None
+    # The database cell holding the district's rows (``main`` unless chosen), and per component where it differs.
+    cell: CellName | None = None
+    cells: dict[str, CellName] | None = None
 
 
 class TenantRead(msgspec.Struct, rename="camel", kw_only=True):

@@ -9,12 +9,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway.identity.services import hash_password
 from gateway.models import Membership, RefreshToken, Tenant, UserAccount
+from gateway.tenants.placement import place
 from shared import audit
 from shared.auth.principal import Role
+from shared.components import placed
 from shared.context import tenant_scope
 from shared.contracts.tenants import TenantProvisioned
 from shared.http.problems import ProblemError
 from shared.messaging.outbox import publish
+from shared.settings import MAIN_CELL
 
 SLUG = re.compile(r"^[a-z][a-z0-9-]{2,62}$")
 MIN_PASSWORD = 10
@@ -28,12 +31,15 @@ async def provision_tenant(
     parent_region: str | None = None,
     admin_username: str | None = None,
     admin_password: str | None = None,
+    cells: dict[str, str] | None = None,
 ) -> tuple[Tenant, bool]:
     """Create a district on a system-role session; returns ``(tenant, created)``.
 
     Idempotent on the slug: an existing district is returned unchanged with ``created=False`` and no second
     ``TenantProvisioned`` event (the CLI and the demo loader may run twice; the HTTP API answers 409).
-    The tenant row, its first district administrator, the outbox event and the audit row commit together.
+    The tenant row, its first district administrator, its database cells (``cells``: component -> cell, chosen by
+    ``placement.choose_cells``; every component on ``main`` by default), the outbox event and the audit row commit
+    together; the caller mirrors the cells once it has committed (``placement.mirror``).
     """
     if not SLUG.match(slug):
         raise ProblemError(
@@ -57,6 +63,7 @@ async def provision_tenant(
     tenant = Tenant(slug=slug, name=name.strip(), parent_region=parent_region, status="active")
     session.add(tenant)
     await session.flush()
+    await place(session, tenant.id, cells or dict.fromkeys(placed(), MAIN_CELL))
     with tenant_scope(tenant.id):
         if admin_username and admin_password:
             await add_user(

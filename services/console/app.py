@@ -48,6 +48,8 @@ from services.console.campaigns.controllers import CONTROLLERS as CAMPAIGNS_CONT
 from services.console.campaigns.controllers import NAV as CAMPAIGNS_NAV
 from services.console.care.controllers import CONTROLLERS as CARE_CONTROLLERS
 from services.console.care.controllers import NAV as CARE_NAV
+from services.console.city.controllers import CONTROLLERS as CITY_CONTROLLERS
+from services.console.city.controllers import NAV as CITY_NAV
 from services.console.commitments.controllers import NAV as COMMITMENTS_NAV
 from services.console.commitments.controllers import CommitmentsController
 from services.console.courtyards.controllers import CONTROLLERS as COURTYARDS_CONTROLLERS
@@ -74,6 +76,8 @@ from services.console.lost_members.controllers import CONTROLLERS as LOST_MEMBER
 from services.console.lost_members.controllers import NAV as LOST_MEMBERS_NAV
 from services.console.numbers.controllers import CONTROLLERS as NUMBERS_CONTROLLERS
 from services.console.numbers.controllers import NAV as NUMBERS_NAV
+from services.console.open311.controllers import CONTROLLERS as OPEN311_CONTROLLERS
+from services.console.open311.controllers import NAV as OPEN311_NAV
 from services.console.people.controllers import CONTROLLERS as PEOPLE_CONTROLLERS
 from services.console.people.controllers import NAV as PEOPLE_NAV
 from services.console.platform.controllers import CONTROLLERS as PLATFORM_CONTROLLERS
@@ -185,6 +189,8 @@ CONTROLLERS: list[type[Controller]] = [
     *HOUSEHOLD_ARCHIVE_CONTROLLERS,
     *ADMIN_CONTROLLERS,
     *PLATFORM_CONTROLLERS,
+    *OPEN311_CONTROLLERS,
+    *CITY_CONTROLLERS,
 ]
 # Grouped as people look for them; the first link a user may open is where signing in lands.
 NAVIGATION = [
@@ -199,6 +205,7 @@ NAVIGATION = [
             *STATIONS_NAV,
             *FIVE_STEPS_NAV,
             *RETURNS_NAV,
+            *CITY_NAV,
         ),
     ),
     NavGroup(
@@ -242,7 +249,7 @@ NAVIGATION = [
             *REPORTS_NAV,
         ),
     ),
-    NavGroup(N_("Administration"), (*HOTLINE_NAV, *NUMBERS_NAV, *ADMIN_NAV, *PLATFORM_NAV)),
+    NavGroup(N_("Administration"), (*HOTLINE_NAV, *NUMBERS_NAV, *OPEN311_NAV, *ADMIN_NAV, *PLATFORM_NAV)),
 ]
 
 

@@ -20,6 +20,7 @@ from services.dispatch.ledgers.controllers import LedgerController
 from services.dispatch.notifications.controllers import LiveController, NotificationController
 from services.dispatch.notifications.controllers import lifespan as notifications_lifespan
 from services.dispatch.numbers.controllers import NumberController
+from services.dispatch.open311.controllers import Open311ClientController, Open311Controller
 from services.dispatch.proposals.controllers import ProposalController
 from services.dispatch.providers.controllers import ProviderController
 from services.dispatch.public.controllers import PublicController
@@ -86,11 +87,14 @@ def create_app(settings: Settings | None = None, *, verifier: TokenVerifier | No
             ReturnController,
             SeasonController,
             SwapController,
+            Open311Controller,
+            Open311ClientController,
         ],
         settings,
         title="Redcell dispatch",
         verifier=verifier,
-        public_prefixes=(*PUBLIC_PREFIXES, "/api/dispatch/public/"),  # residents: public/controllers.py
+        # residents: public/controllers.py; Open311 clients: open311/controllers.py
+        public_prefixes=(*PUBLIC_PREFIXES, "/api/dispatch/public/", "/api/dispatch/open311/v2/"),
         lifespan=[notifications_lifespan(settings)],
         openapi_description=(
             "The district's hotline: tickets from residents' calls and visits, routing to volunteers and units, "

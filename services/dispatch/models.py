@@ -15,12 +15,13 @@ from services.dispatch.clocks.models import Deadline, DeadlineKind
 from services.dispatch.closure.models import Callback, Feedback
 from services.dispatch.database import Base
 from services.dispatch.devices.models import DeviceAlarm, DeviceGatewayKey, EmergencyDevice
-from services.dispatch.directory.models import DirectoryGrid, DirectoryHousehold, DirectoryLink
+from services.dispatch.directory.models import DirectoryGrid, DirectoryHousehold, DirectoryLink, DirectoryUnitMove
 from services.dispatch.escalation.models import Extension, ReferralNotice
 from services.dispatch.fund.models import FundEntry
 from services.dispatch.ledgers.models import DelegateOpinion, OpinionStatus
 from services.dispatch.notifications.models import Notification, PhoneVerification
 from services.dispatch.numbers.models import HotlineNumber
+from services.dispatch.open311.models import Open311Client, Open311Request
 from services.dispatch.proposals.models import Proposal, ProposalSeminar, ProposalStatus, ProposalStep
 from services.dispatch.providers.models import PreServiceCompletion, Provider, ProviderKind
 from services.dispatch.returns.models import ReturnSetting, TicketReturn
@@ -63,6 +64,7 @@ __all__ = [
     "DirectoryGrid",
     "DirectoryHousehold",
     "DirectoryLink",
+    "DirectoryUnitMove",
     "DispatchMode",
     "DispatchSettings",
     "EmergencyDevice",
@@ -78,6 +80,8 @@ __all__ = [
     "Notification",
     "Offer",
     "OfferStatus",
+    "Open311Client",
+    "Open311Request",
     "OpinionStatus",
     "PhoneVerification",
     "PreServiceCompletion",

@@ -6,6 +6,11 @@ from functools import lru_cache
 
 from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.dispatch.catalogue.models import DispatchSettings
+from shared.http.problems import ProblemError
 
 
 class DispatchProcessSettings(BaseSettings):
@@ -30,3 +35,36 @@ class DispatchProcessSettings(BaseSettings):
 @lru_cache(maxsize=1)
 def get_dispatch_settings() -> DispatchProcessSettings:
     return DispatchProcessSettings()
+
+
+_RULES = "dispatch.district_rules"
+
+
+async def district_rules(session: AsyncSession) -> DispatchSettings:
+    """The current district's hotline settings, read once per transaction: a ticket's routing asks for them in
+    several places (pre-service rule, offer time-out, time zone, the message's hotline number). Kept beside the
+    transaction that read them, so the next transaction of a long-lived session reads them afresh; within it,
+    the row is the session's own object, so a change made in the transaction is seen. A district without a
+    hotline is a 404, as ``catalogue.services.district_settings`` says."""
+    found = await district_rules_or_none(session)
+    if found is None:
+        raise ProblemError(404, "this district has no hotline set up", title="Not Found")
+    return found
+
+
+async def district_rules_or_none(session: AsyncSession) -> DispatchSettings | None:
+    """``district_rules``, or None for a district without a hotline (the delivery log renders without them)."""
+    transaction = session.sync_session.get_transaction()
+    cached = session.info.get(_RULES)
+    if cached is not None and transaction is not None and cached[0] is transaction:
+        row: DispatchSettings | None = cached[1]
+        return row
+    found: DispatchSettings | None = await session.scalar(select(DispatchSettings))
+    remember_rules(session, found)
+    return found
+
+
+def remember_rules(session: AsyncSession, row: DispatchSettings | None) -> None:
+    """The district's settings as a statement of the caller's read them along (routing's lock), for this
+    transaction's ``district_rules``."""
+    session.info[_RULES] = (session.sync_session.get_transaction(), row)

@@ -6,6 +6,7 @@ from shared.settings import get_settings
 broker = declare_broker(get_settings())
 
 import services.dispatch.directory.actors  # noqa: E402  - registers handlers on the consumer
+import services.dispatch.directory.moves  # noqa: E402
 import services.dispatch.notifications.actors  # noqa: E402
 import services.dispatch.providers.actors  # noqa: E402
 import services.dispatch.routing.actors  # noqa: E402

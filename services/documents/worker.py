@@ -9,6 +9,7 @@ import services.documents.boards.actors  # noqa: E402
 import services.documents.files.actors  # noqa: E402
 import services.documents.generated.actors  # noqa: E402
 import services.documents.subjects.actors  # noqa: E402  - registers handlers on the consumer
+import services.documents.subjects.moves  # noqa: E402
 import services.documents.tenants.actors  # noqa: E402, F401
 from services.documents.events import consumer  # noqa: E402
 

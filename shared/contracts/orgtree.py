@@ -4,7 +4,7 @@ its rosters and dispatch for its volunteers. Phone and ID numbers never travel."
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from uuid import UUID
 
 import msgspec
@@ -91,6 +91,28 @@ class GridCreated(Event, frozen=True, kw_only=True):
     name: str = ""
     path: str = ""  # the grid's tree path: tokens' scopes are paths, so dispatch confines cadres by it
     ancestors: list[UnitRef] = []  # root first, down to the parent: the escalation ladder follows them
+
+
+@event_type
+class UnitMoved(Event, frozen=True, kw_only=True):
+    """A unit was re-hung under another parent, its whole subtree with it: one event, not one per descendant. Every
+    copy of a path in the subtree reads ``new_path`` followed by what came after ``old_path``. ``ancestors`` is the
+    unit's new chain (root first, down to the new parent), which replaces the part of a grid's chain above the unit.
+    ``moved_at`` orders the moves of one unit, so a replayed or late one is recognised and changes nothing."""
+
+    NAME = "orgtree.UnitMoved"
+    VERSION = 1
+
+    unit_id: UUID
+    tree: str  # administrative | party
+    level: str
+    name: str
+    old_path: str
+    new_path: str
+    old_parent_id: UUID
+    new_parent_id: UUID
+    moved_at: datetime
+    ancestors: list[UnitRef] = []
 
 
 @event_type

@@ -17,20 +17,22 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from shared.db.kernel import kernel_metadata
 from shared.db.urls import database_url
-from shared.settings import Settings
+from shared.settings import MAIN_CELL, Settings
 
 
-def alembic_config(settings: Settings, service: str, migrations_dir: Path) -> Config:
+def alembic_config(settings: Settings, service: str, migrations_dir: Path, cell: str = MAIN_CELL) -> Config:
     cfg = Config()
     cfg.set_main_option("script_location", str(migrations_dir))
     cfg.set_main_option("file_template", "%%(year)d-%%(month).2d-%%(day).2d_%%(slug)s_%%(rev)s")
-    cfg.attributes["url"] = database_url(settings, service, "owner")
+    cfg.attributes["url"] = database_url(settings, service, "owner", cell=cell)
     cfg.attributes["service"] = service
     return cfg
 
 
-def upgrade(settings: Settings, service: str, migrations_dir: Path, revision: str = "head") -> None:
-    command.upgrade(alembic_config(settings, service, migrations_dir), revision)
+def upgrade(
+    settings: Settings, service: str, migrations_dir: Path, revision: str = "head", *, cell: str = MAIN_CELL
+) -> None:
+    command.upgrade(alembic_config(settings, service, migrations_dir, cell), revision)
 
 
 def downgrade(settings: Settings, service: str, migrations_dir: Path, revision: str) -> None:

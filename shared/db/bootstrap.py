@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncpg
 
 from shared.db.urls import admin_url, database_name, plain_dsn, role_name
-from shared.settings import Settings
+from shared.settings import MAIN_CELL, Settings
 
 
 def _quote_ident(name: str) -> str:
@@ -20,10 +20,12 @@ def _quote_literal(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-async def ensure_service_database(settings: Settings, service: str) -> None:
+async def ensure_service_database(settings: Settings, service: str, cell: str = MAIN_CELL) -> None:
+    """The database of ``service`` and its roles on the cluster of ``cell``."""
     db = database_name(service)
+    pg = settings.cell(cell)
     owner, app, system = (role_name(service, r) for r in ("owner", "app", "system"))
-    conn = await asyncpg.connect(plain_dsn(admin_url(settings)))
+    conn = await asyncpg.connect(plain_dsn(admin_url(settings, cell=cell)))
     try:
         attributes = {
             owner: "LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE",
@@ -33,7 +35,7 @@ async def ensure_service_database(settings: Settings, service: str) -> None:
         for role, attrs in attributes.items():
             exists = await conn.fetchval("SELECT 1 FROM pg_roles WHERE rolname = $1", role)
             verb = "ALTER" if exists else "CREATE"
-            secret = settings.pg.passwords.get(role)
+            secret = pg.passwords.get(role)
             password = f" PASSWORD {_quote_literal(secret.get_secret_value())}" if secret else ""
             await conn.execute(f"{verb} ROLE {_quote_ident(role)} {attrs}{password}")
         if not await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", db):
@@ -43,7 +45,7 @@ async def ensure_service_database(settings: Settings, service: str) -> None:
     finally:
         await conn.close()
 
-    conn = await asyncpg.connect(plain_dsn(admin_url(settings, db)))
+    conn = await asyncpg.connect(plain_dsn(admin_url(settings, db, cell=cell)))
     try:
         o, a, s = (_quote_ident(r) for r in (owner, app, system))
         await conn.execute(
@@ -63,8 +65,8 @@ async def ensure_service_database(settings: Settings, service: str) -> None:
         await conn.close()
 
 
-async def drop_service_database(settings: Settings, service: str) -> None:
-    conn = await asyncpg.connect(plain_dsn(admin_url(settings)))
+async def drop_service_database(settings: Settings, service: str, cell: str = MAIN_CELL) -> None:
+    conn = await asyncpg.connect(plain_dsn(admin_url(settings, cell=cell)))
     try:
         await conn.execute(f"DROP DATABASE IF EXISTS {_quote_ident(database_name(service))} WITH (FORCE)")
     finally:

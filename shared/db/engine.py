@@ -3,11 +3,14 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 from shared.db.urls import database_url
-from shared.settings import DbRole, Settings
-from shared.tenancy.hook import install_tenant_hook
+from shared.settings import MAIN_CELL, DbRole, Settings
+from shared.tenancy.hook import TenantBindingConnection, install_tenant_hook
 
 
-def make_engine(settings: Settings, service: str, role: DbRole = "app", **kwargs: object) -> AsyncEngine:
+def make_engine(
+    settings: Settings, service: str, role: DbRole = "app", *, cell: str = MAIN_CELL, **kwargs: object
+) -> AsyncEngine:
+    """An engine on ``service``'s database in the cluster of ``cell`` (shared/db/cells.py routes by district)."""
     install_tenant_hook()
     options: dict[str, object] = {
         "pool_size": settings.pg.pool_size,
@@ -16,10 +19,11 @@ def make_engine(settings: Settings, service: str, role: DbRole = "app", **kwargs
         "connect_args": {
             "timeout": settings.pg.connect_timeout_s,
             "server_settings": {"application_name": f"redcell-{service}-{role}"},
+            "connection_class": TenantBindingConnection,  # the tenant rides on the BEGIN (shared/tenancy/hook.py)
         },
     }
     options.update(kwargs)
-    return create_async_engine(database_url(settings, service, role), **options)
+    return create_async_engine(database_url(settings, service, role, cell=cell), **options)
 
 
 def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from shared.settings import DbRole, Settings
+from shared.settings import MAIN_CELL, DbRole, Settings
 
 
 def database_name(service: str) -> str:
@@ -20,20 +20,24 @@ def role_name(service: str, role: DbRole) -> str:
     return f"{service}_{role}"
 
 
-def database_url(settings: Settings, service: str, role: DbRole, *, driver: str = "asyncpg") -> str:
-    override = settings.pg.urls.get(f"{service}_{role}")
+def database_url(
+    settings: Settings, service: str, role: DbRole, *, driver: str = "asyncpg", cell: str = MAIN_CELL
+) -> str:
+    pg = settings.cell(cell)
+    override = pg.urls.get(f"{service}_{role}")
     if override is not None:
         return override.get_secret_value()
     user = role_name(service, role)
-    secret = settings.pg.passwords.get(user)
+    secret = pg.passwords.get(user)
     auth = quote(user) + (":" + quote(secret.get_secret_value(), safe="") if secret else "")
-    return f"postgresql+{driver}://{auth}@{settings.pg.host}:{settings.pg.port}/{database_name(service)}"
+    return f"postgresql+{driver}://{auth}@{pg.host}:{pg.port}/{database_name(service)}"
 
 
-def admin_url(settings: Settings, database: str = "postgres", *, driver: str = "asyncpg") -> str:
-    pw = settings.pg.admin_password.get_secret_value()
-    auth = quote(settings.pg.admin_user) + (":" + quote(pw, safe="") if pw else "")
-    return f"postgresql+{driver}://{auth}@{settings.pg.host}:{settings.pg.port}/{database}"
+def admin_url(settings: Settings, database: str = "postgres", *, driver: str = "asyncpg", cell: str = MAIN_CELL) -> str:
+    pg = settings.cell(cell)
+    pw = pg.admin_password.get_secret_value()
+    auth = quote(pg.admin_user) + (":" + quote(pw, safe="") if pw else "")
+    return f"postgresql+{driver}://{auth}@{pg.host}:{pg.port}/{database}"
 
 
 def plain_dsn(sqlalchemy_url: str) -> str:

@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
-from litestar import Litestar
+from litestar import Litestar, Request
 from litestar.config.cors import CORSConfig
 from litestar.datastructures import State
 from litestar.di import Provide
@@ -15,10 +15,11 @@ from litestar.openapi.config import OpenAPIConfig
 from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
 from litestar.types import ControllerRouterHandler
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from shared.auth.verify import JwksKeySource, TokenVerifier
-from shared.db.engine import make_engine, make_sessionmaker
+from shared.context import current_tenant
+from shared.db.cells import CellEngines, DistrictPausedError, cell_sessionmaker, placement_view
 from shared.http.decoding import StrictRequest
 from shared.http.health import health_handlers
 from shared.http.middleware import AuthenticationMiddleware, RequestIdMiddleware
@@ -28,6 +29,7 @@ from shared.logging import configure_logging
 from shared.settings import Settings
 
 PUBLIC_PREFIXES = ("/livez", "/readyz", "/metrics", "/schema")
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 class _Metrics(PrometheusController):
@@ -35,10 +37,18 @@ class _Metrics(PrometheusController):
     include_in_schema = False
 
 
-async def provide_db_session(state: State) -> AsyncIterator[AsyncSession]:
-    """One transaction per request: committed when the handler returns, rolled back if it raises."""
+async def provide_db_session(state: State, request: Request[Any, Any, Any]) -> AsyncIterator[AsyncSession]:
+    """One transaction per request, on the cell holding the district's rows: committed when the handler returns,
+    rolled back if it raises. While the district's rows move to another cell, a write is refused (503) and a read
+    runs read-only on the old cell, so that nothing is written where it would be left behind."""
     sessionmaker: async_sessionmaker[AsyncSession] = state.sessionmaker
+    tenant = current_tenant.get()
+    paused = tenant is not None and placement_view(state.settings).paused(tenant, state.service)
+    if paused and tenant is not None and request.method not in SAFE_METHODS:
+        raise DistrictPausedError(tenant, state.service)
     async with sessionmaker() as session, session.begin():
+        if paused:
+            await session.execute(text("SET TRANSACTION READ ONLY"))
         yield session
 
 
@@ -63,24 +73,24 @@ def build_app(
 ) -> Litestar:
     configure_logging(service, json=settings.log_json, level=settings.log_level)
     checks = dict(readiness_checks or {})
-    engine_holder: dict[str, AsyncEngine] = {}
+    engines = CellEngines(settings, service, "app")
 
     @asynccontextmanager
     async def database_lifespan(app: Litestar) -> AsyncIterator[None]:
-        engine = make_engine(settings, service, "app")
-        engine_holder["engine"] = engine
-        app.state.engine = engine
-        app.state.sessionmaker = make_sessionmaker(engine)
+        app.state.settings, app.state.service = settings, service
+        app.state.engine = engines.engine()  # main: platform-wide work
+        app.state.sessionmaker = cell_sessionmaker(engines)
         try:
             yield
         finally:
-            await engine.dispose()
+            await engines.dispose()
 
     if database:
 
         async def check_database() -> None:
-            async with engine_holder["engine"].connect() as conn:
-                await conn.execute(text("SELECT 1"))
+            for engine in engines.all():  # every cell: a district on an unreachable cell is a district down
+                async with engine.connect() as conn:
+                    await conn.execute(text("SELECT 1"))
 
         checks.setdefault("database", check_database)
 

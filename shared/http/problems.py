@@ -19,13 +19,17 @@ from litestar.status_codes import (
     HTTP_409_CONFLICT,
     HTTP_422_UNPROCESSABLE_ENTITY,
     HTTP_500_INTERNAL_SERVER_ERROR,
+    HTTP_503_SERVICE_UNAVAILABLE,
 )
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from shared.context import current_request_id
+from shared.db.cells import DistrictPausedError, PlacementUnknownError
 from shared.logging import get_logger
 
 PROBLEM_JSON = "application/problem+json"
+READ_ONLY_TRANSACTION = "25006"  # PostgreSQL's read_only_sql_transaction
+RETRY_AFTER_MOVE_S = 5
 log = get_logger(__name__)
 
 
@@ -178,7 +182,23 @@ def handle_db_error(request: Request[Any, Any, Any], exc: DBAPIError) -> Respons
     # A write aimed at another tenant fails the RLS WITH CHECK: answer as if the target did not exist.
     if "row-level security" in str(exc.orig):
         return handle_not_found(request, exc)
+    # A read of a district being moved runs read-only (shared/http/app.py); one that wanted to write waits too.
+    if getattr(exc.orig, "sqlstate", None) == READ_ONLY_TRANSACTION:
+        return handle_district_moving(request, exc)
     return handle_unexpected(request, exc)
+
+
+def handle_district_moving(request: Request[Any, Any, Any], exc: Exception) -> Response[bytes]:
+    """The district's rows are moving between database cells, or this process has not read where they are yet:
+    nothing was stored; the client tries again shortly (a move pauses writes for a few seconds, docs/scaling.md)."""
+    detail = (
+        "this district's data is being moved to another database; nothing was stored, try again in a few seconds"
+        if not isinstance(exc, PlacementUnknownError)
+        else "where this district's data is kept is not known yet; nothing was stored, try again in a few seconds"
+    )
+    response = problem(HTTP_503_SERVICE_UNAVAILABLE, "Service Unavailable", detail, request)
+    response.headers["Retry-After"] = str(RETRY_AFTER_MOVE_S)
+    return response
 
 
 def handle_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[bytes]:
@@ -192,6 +212,8 @@ EXCEPTION_HANDLERS: dict[type[Exception] | int, Any] = {
     AAIntegrityError: handle_integrity,
     IntegrityError: handle_integrity,
     DBAPIError: handle_db_error,
+    DistrictPausedError: handle_district_moving,
+    PlacementUnknownError: handle_district_moving,
     Exception: handle_unexpected,
 }
 

@@ -19,7 +19,7 @@ import asyncpg
 import redis
 
 from shared.components import with_database, with_worker
-from shared.db.urls import database_url, plain_dsn
+from shared.db.cells import cell_dsns
 from shared.settings import Settings
 
 _POLL_S = 0.5
@@ -80,11 +80,12 @@ class EventFlow:
 async def _unpublished(settings: Settings) -> int:
     total = 0
     for name in with_database():
-        connection = await asyncpg.connect(plain_dsn(database_url(settings, name, "system")))
-        try:
-            total += int(await connection.fetchval(_UNPUBLISHED))
-        finally:
-            await connection.close()
+        for dsn in cell_dsns(settings, name, "system"):
+            connection = await asyncpg.connect(dsn)
+            try:
+                total += int(await connection.fetchval(_UNPUBLISHED))
+            finally:
+                await connection.close()
     return total
 
 

@@ -9,7 +9,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import platform as host
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -24,7 +26,7 @@ import httpx
 import psutil
 
 from deploy import local_servers
-from deploy.local_servers import free_ports
+from deploy.local_servers import free_ports, wait_for_port
 from shared.db.urls import admin_url, plain_dsn
 from tests.platform.plugin import settings_for
 from tests.platform.processes import Platform, RunningProcess
@@ -65,6 +67,131 @@ async def latency_pairs(direct: str, gateway: str, token: str, n: int) -> dict[s
         "added_p99_ms": round(pct(g, 99) - pct(d, 99), 3),
         "ratio_p50": round(pct(g, 50) / pct(d, 50), 2),
     }
+
+
+NGINX_CONF = """worker_processes 1;
+pid {root}/nginx.pid;
+error_log {root}/nginx-error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+    access_log off;
+    client_body_temp_path {root}/body;
+    proxy_temp_path {root}/proxy;
+    fastcgi_temp_path {root}/fastcgi;
+    uwsgi_temp_path {root}/uwsgi;
+    scgi_temp_path {root}/scgi;
+    upstream echo {{ server 127.0.0.1:{upstream}; keepalive 64; }}
+    server {{
+        listen 127.0.0.1:{port};
+        location / {{
+            proxy_pass http://echo;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+        }}
+    }}
+}}
+"""
+
+
+def nginx_binary(root: Path) -> str | None:
+    """Debian's nginx: the installed one, else the package's binary unpacked here (``apt-get download`` needs no
+    root and starts no service; the libraries it links are already on the machine). None if neither works."""
+    found = shutil.which("nginx") or next((p for p in ("/usr/sbin/nginx",) if os.access(p, os.X_OK)), None)
+    if found:
+        return found
+    where = root / "nginx-deb"
+    where.mkdir(exist_ok=True)
+    try:
+        subprocess.run(["apt-get", "download", "nginx"], cwd=where, check=True, capture_output=True, timeout=120)
+        package = next(where.glob("nginx_*.deb"))
+        subprocess.run(["dpkg-deb", "-x", str(package), str(where / "root")], check=True, capture_output=True)
+    except (OSError, subprocess.SubprocessError, StopIteration):
+        return None
+    binary = where / "root" / "usr" / "sbin" / "nginx"
+    return str(binary) if binary.exists() else None
+
+
+def start_nginx(root: Path, port: int, upstream: int) -> RunningProcess | None:
+    """nginx as the reference reverse proxy in front of ``upstream``: one worker, keep-alive upstream connections,
+    its generated config, pid and temp files in ``root``, in the foreground so that it stops with the bench."""
+    binary = nginx_binary(root)
+    if binary is None:
+        return None
+    conf = root / "nginx.conf"
+    conf.write_text(NGINX_CONF.format(root=root, port=port, upstream=upstream))
+    argv = [binary, "-p", str(root), "-e", str(root / "nginx-error.log"), "-c", str(conf), "-g", "daemon off;"]
+    process = RunningProcess("nginx", argv, dict(os.environ), root / "nginx.log")
+    process.start()
+    wait_for_port(port, what="nginx")
+    return process
+
+
+async def proxies_side_by_side(direct: str, proxies: dict[str, str], token: str, n: int) -> dict[str, Any]:
+    """The trivial upstream directly and through each proxy, one request at a time on warm keep-alive
+    connections, the order rotating every round so that each sees the same moments of a busy machine.
+    Every request carries the token (the gateway verifies it; the others pass it on)."""
+    names = ["direct", *proxies]
+    bases = {"direct": direct, **proxies}
+    timings: dict[str, list[float]] = {name: [] for name in names}
+    async with aiohttp.ClientSession(headers={"Authorization": f"Bearer {token}"}) as session:
+        for i in range(100 + n):
+            order = names[i % len(names) :] + names[: i % len(names)]
+            for name in order:
+                started = time.perf_counter()
+                async with session.get(f"{bases[name]}/api/echo/x") as r:
+                    await r.read()
+                    assert r.status == 200, (name, r.status)
+                if i >= 100:  # after the warm-up
+                    timings[name].append((time.perf_counter() - started) * 1000)
+    p50 = {name: pct(timings[name], 50) for name in names}
+    p99 = {name: pct(timings[name], 99) for name in names}
+    result: dict[str, Any] = {"requests_each": n}
+    for name in names:
+        result[f"{name}_p50_ms"] = round(p50[name], 3)
+        result[f"{name}_p99_ms"] = round(p99[name], 3)
+    for name in proxies:
+        result[f"{name}_added_p50_ms"] = round(p50[name] - p50["direct"], 3)
+        result[f"{name}_added_p99_ms"] = round(p99[name] - p99["direct"], 3)
+    if "nginx" in proxies and "gateway" in proxies and result["nginx_added_p50_ms"] > 0:
+        result["gateway_to_nginx_added_p50"] = round(result["gateway_added_p50_ms"] / result["nginx_added_p50_ms"], 2)
+    return result
+
+
+def nginx_section(side: dict[str, Any], gateway: dict[str, Any], nginx: dict[str, Any] | None) -> str:
+    nginx_row = (
+        f"| nginx (Debian's, 1 worker) | {nginx['rps']} | {nginx['errors']} | {nginx['gateway_cpu_cores_used']} "
+        f"| **{nginx['rps_per_gateway_core']}** |"
+        if nginx
+        else "| nginx | not run: no nginx binary could be found or unpacked | | | |"
+    )
+    rows = [f"| direct to the upstream | {side['direct_p50_ms']} | {side['direct_p99_ms']} | | |"]
+    for name, label in (("gateway", "through the gateway (JWT, rate limits, request id)"), ("nginx", "through nginx")):
+        if f"{name}_p50_ms" in side:
+            rows.append(
+                f"| {label} | {side[f'{name}_p50_ms']} | {side[f'{name}_p99_ms']} "
+                f"| **{side[f'{name}_added_p50_ms']}** | {side[f'{name}_added_p99_ms']} |"
+            )
+    return f"""## Gateway beside nginx
+
+The trivial upstream (`tests/bench/echo_upstream.py`) directly, through the gateway (`/api/echo/x` with a
+token) and through nginx (Debian's package, a generated config: one worker, keep-alive to the upstream), each
+{side["requests_each"]} times, one request at a time on warm connections, the order rotating every round.
+Goal: the gateway adds p50 ≤ 0.3 ms, within 3× of nginx (ratio here:
+{side.get("gateway_to_nginx_added_p50", "-")}).
+
+| | p50 (ms) | p99 (ms) | added p50 (ms) | added p99 (ms) |
+|---|---|---|---|---|
+{chr(10).join(rows)}
+
+Closed loop to the same upstream, {gateway["concurrency"]} connections, CPU seconds of the proxy's own processes
+(goal for the gateway ≥ 8,000 requests per core):
+
+| | requests/s | errors | cores used | requests per core |
+|---|---|---|---|---|
+| the gateway | {gateway["rps"]} | {gateway["errors"]} | {gateway["gateway_cpu_cores_used"]} \
+| **{gateway["rps_per_gateway_core"]}** |
+{nginx_row}
+"""
 
 
 async def throughput(url: str, token: str, seconds: float, concurrency: int, gateway_pid: int) -> dict[str, Any]:
@@ -160,11 +287,12 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--write", type=Path)
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--gateway-only", action="store_true", help="only the gateway, beside nginx, and orgtree reads")
     args = parser.parse_args()
     root = Path(tempfile.mkdtemp(prefix="redcell-bench-"))
     state = local_servers.up(root, durable=False)
     settings = settings_for(state)
-    gateway_port, orgtree_port, echo_port = free_ports(3)
+    gateway_port, orgtree_port, echo_port, nginx_port = free_ports(4)
     env = {
         **state.env(),
         "REDCELL_ENV": "test",
@@ -203,6 +331,9 @@ def main() -> None:
         )
         echo.start()
         local_servers.wait_for_port(echo_port, what="echo upstream")
+        nginx = start_nginx(root, nginx_port, echo_port)
+        if nginx is not None:
+            platform.processes["nginx"] = nginx
         platform.add("worker-orgtree", "worker", "orgtree")
         subprocess.run(
             [
@@ -237,6 +368,13 @@ def main() -> None:
         )
         results["throughput_gateway"] = asyncio.run(throughput(f"{gateway}/api/orgtree/nodes", token, secs, 32, gw_pid))
         results["throughput_gateway_echo"] = asyncio.run(throughput(f"{gateway}/api/echo/x", token, secs, 64, gw_pid))
+        proxies = {"gateway": gateway, **({"nginx": f"http://127.0.0.1:{nginx_port}"} if nginx else {})}
+        results["beside_nginx"] = asyncio.run(proxies_side_by_side(f"http://127.0.0.1:{echo_port}", proxies, token, n))
+        if nginx is not None:
+            nginx_pid = nginx.proc.pid  # type: ignore[union-attr]
+            results["throughput_nginx_echo"] = asyncio.run(
+                throughput(f"http://127.0.0.1:{nginx_port}/api/echo/x", token, secs, 64, nginx_pid)
+            )
         results["outbox"] = asyncio.run(outbox_latency(settings, 50, 5 if args.quick else 20))
         results["host"] = {
             "cpus": psutil.cpu_count(),
@@ -248,9 +386,15 @@ def main() -> None:
         local_servers.down(root, remove=True)
     print(json.dumps(results, indent=2))
     if args.write:
-        from tests.bench.report import write_report
+        from tests.bench.report import replace_section, write_report
 
         write_report(args.write, results)
+        section = nginx_section(
+            results["beside_nginx"], results["throughput_gateway_echo"], results.get("throughput_nginx_echo")
+        )
+        replace_section(args.write, "## Gateway beside nginx", section)
+    if args.gateway_only:
+        return
     # --- orgtree at 1,000,000 members per district (tests/bench/bench_orgtree.py) -----------------------
     # Runs after the sections above, on its own servers; prints its JSON and appends its own section.
     from tests.bench.bench_orgtree import main_with as orgtree_bench

@@ -112,7 +112,9 @@ def own_redis(platform: RunningPlatform) -> Iterator[OwnRedis]:
 
 
 def pipeline(platform: RunningPlatform, redis_port: int, name: str) -> Platform:
-    env = {**platform.platform.base_env, "REDCELL_REDIS__URL": f"redis://127.0.0.1:{redis_port}/0"}
+    # on main alone: the cells' registry is mirrored to the session's Redis, which these processes do not read
+    base = {k: v for k, v in platform.platform.base_env.items() if not k.startswith("REDCELL_CELLS__")}
+    env = {**base, "REDCELL_REDIS__URL": f"redis://127.0.0.1:{redis_port}/0"}
     return Platform(base_env=env, log_dir=platform.platform.log_dir / name)
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 import httpx
 import jwt
+import pytest
 
 from tests.platform.platform import PASSWORD, RunningPlatform, auth, login, new_user
 
@@ -86,8 +87,11 @@ def created(gateway: str, path: str, body: dict[str, Any] | None, headers: dict[
     return answer
 
 
-def test_a_call_for_a_household_is_offered_to_its_member_and_signed_for(platform: RunningPlatform) -> None:
-    gateway, admin = platform.gateway, auth(platform.a.token)
+@pytest.mark.parametrize("cell", ["main", "east"])
+def test_a_call_for_a_household_is_offered_to_its_member_and_signed_for(platform: RunningPlatform, cell: str) -> None:
+    """Walked in each district: the first's rows on the main PostgreSQL cluster, the second's on another cell."""
+    district, neighbour = (platform.a, platform.b) if cell == "main" else (platform.b, platform.a)
+    gateway, admin = platform.gateway, auth(district.token)
 
     def post(path: str, body: dict[str, Any], headers: dict[str, str] = admin) -> dict[str, Any]:
         return created(gateway, path, body, headers)
@@ -106,7 +110,7 @@ def test_a_call_for_a_household_is_offered_to_its_member_and_signed_for(platform
         "/api/orgtree/nodes",
         {"parentId": committee["id"], "level": "branch", "name": "上河村党支部", "linkedNodeId": village["id"]},
     )
-    volunteer = new_user(gateway, platform.a.token, "volunteer", ["member", "volunteer"])
+    volunteer = new_user(gateway, district.token, "volunteer", ["member", "volunteer"])
     token = login(gateway, volunteer, PASSWORD)["accessToken"]
     user_id = jwt.decode(token, options={"verify_signature": False})["sub"]
     member = post(
@@ -153,6 +157,7 @@ def test_a_call_for_a_household_is_offered_to_its_member_and_signed_for(platform
     assert caller["households"]["status"] == "found"  # asked orgtree with the operator's own token
     assert [h["id"] for h in caller["households"]["items"]] == [household["id"]]
 
-    other = auth(platform.b.token)
+    other = auth(neighbour.token)
     assert httpx.get(f"{gateway}/api/dispatch/tickets/{ticket['id']}", headers=other).status_code == 404
-    assert httpx.get(f"{gateway}/api/dispatch/tickets", headers=other).json()["items"] == []
+    listed = httpx.get(f"{gateway}/api/dispatch/tickets", headers=other).json()["items"]
+    assert ticket["id"] not in {t["id"] for t in listed}

@@ -68,11 +68,12 @@ async def test_lookups_are_limited_per_address_but_not_the_consoles_own(
     limited: AsyncTestClient[Any], gateway_settings: Settings, district_a: District
 ) -> None:
     path = f"/public/districts/{district_a.slug}"
-    statuses = [(await limited.get(path)).status_code for _ in range(LIMIT + 2)]
-    assert 429 in statuses, statuses  # 3 a minute (one more if the minute turns meanwhile)
-    refused = await limited.get(path)
-    assert is_problem(refused, 429)["detail"].startswith("too many requests from this address")
+    answers = [await limited.get(path) for _ in range(LIMIT + 2)]
+    refused = [answer for answer in answers if answer.status_code == 429]
+    assert refused, [a.status_code for a in answers]  # 3 a minute (one more if the minute turns meanwhile)
+    assert is_problem(refused[0], 429)["detail"].startswith("too many requests from this address")
     key = frontend_key(gateway_settings.master_key_bytes())
     console = [(await limited.get(path, headers={HEADER: key})).status_code for _ in range(LIMIT * 3)]
     assert console == [200] * (LIMIT * 3)  # the console counted its residents where they arrived
-    assert (await limited.get(path, headers={HEADER: "0" * 64})).status_code == 429  # a made-up key is no key
+    made_up = [(await limited.get(path, headers={HEADER: "0" * 64})).status_code for _ in range(LIMIT + 2)]
+    assert 429 in made_up  # a made-up key is no key

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from uuid import UUID
 
+from shared.contracts import routing
 from shared.contracts.base import Event, event_type
-from shared.contracts.routing import subscribers
+from shared.contracts.routing import Route
 
 SERVICE = "kerneltest"
 
@@ -23,6 +24,17 @@ class ProbeHappened(Event, frozen=True, kw_only=True):
 
 
 @event_type
+class SyncProbe(Event, frozen=True, kw_only=True):
+    """Like ``ProbeHappened``, on the kerneltest sync lane: the relay batches it, the consumer applies batches."""
+
+    NAME = "kerneltest.SyncProbe"
+
+    tenant_id: UUID
+    probe_id: UUID
+    hold_ms: int = 0
+
+
+@event_type
 class PlatformProbe(Event, frozen=True, kw_only=True):
     """A platform-wide event (no tenant), handled on the system role."""
 
@@ -32,6 +44,9 @@ class PlatformProbe(Event, frozen=True, kw_only=True):
     probe_id: UUID
 
 
-def routes(event: str) -> tuple[str, ...]:
-    """The contract's routing plus this test service's subscriptions (routing.py stays untouched)."""
-    return (SERVICE,) if event.startswith(f"{SERVICE}.") else tuple(subscribers(event))
+def routes(event: str) -> tuple[Route, ...]:
+    """The contract's routing plus this test service's subscriptions (routing.py stays untouched): its events on
+    its events lane, those named ``kerneltest.Sync*`` on its sync lane (batched)."""
+    if event.startswith(f"{SERVICE}.Sync"):
+        return (routing.sync(SERVICE),)
+    return (Route(SERVICE),) if event.startswith(f"{SERVICE}.") else routing.routes(event)

@@ -25,7 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from deploy import local_servers
 from shared.context import tenant_scope
-from shared.contracts.routing import events_queue
+from shared.contracts.routing import SYNC_LANE, events_queue, lane_queue
 from shared.db.bootstrap import ensure_service_database
 from shared.db.engine import make_sessionmaker
 from shared.db.kernel import audit_event, inbox_message, outbox_message
@@ -34,12 +34,13 @@ from shared.db.urls import database_url
 from shared.messaging.outbox import publish
 from shared.settings import Settings
 from tests.messaging.consumer_app import EFFECT
-from tests.messaging.probe import SERVICE, ProbeHappened
+from tests.messaging.probe import SERVICE, ProbeHappened, SyncProbe
 from tests.platform.processes import RunningProcess
 
 T = TypeVar("T")
 REPO_ROOT = Path(__file__).resolve().parents[2]
 QUEUE = events_queue(SERVICE)
+SYNC_QUEUE = lane_queue(SERVICE, SYNC_LANE)
 
 
 # --- producing ----------------------------------------------------------------------------------
@@ -52,9 +53,10 @@ async def publish_probes(
     *,
     per_transaction: int | None = None,
     request_id: str | None = None,
+    kind: type[ProbeHappened | SyncProbe] = ProbeHappened,
     **fields: Any,
 ) -> tuple[list[uuid.UUID], list[uuid.UUID]]:
-    """Commit ``count`` probes for ``tenant`` (app role); returns (probe ids, outbox ids)."""
+    """Commit ``count`` probes (``kind``) for ``tenant`` (app role); returns (probe ids, outbox ids)."""
     probes: list[uuid.UUID] = []
     outbox: list[uuid.UUID] = []
     chunk = per_transaction or count
@@ -64,7 +66,7 @@ async def publish_probes(
             async with sessions() as session, session.begin():
                 for _ in range(min(chunk, count - start)):
                     probe = uuid.uuid4()
-                    event = ProbeHappened(tenant_id=tenant, probe_id=probe, **fields)
+                    event = kind(tenant_id=tenant, probe_id=probe, **fields)
                     outbox.append(await publish(session, event, request_id=request_id))
                     probes.append(probe)
     return probes, outbox
@@ -112,14 +114,15 @@ async def unpublished(system_engine: AsyncEngine, outbox_ids: Sequence[uuid.UUID
 
 
 def queue_is_drained(redis_url: str) -> bool:
-    """Every message of the kerneltest queue (and its retry queue) has been acknowledged.
+    """Every message of the kerneltest lanes (and their retry queues) has been acknowledged.
 
     dramatiq keeps a message's body in ``<queue>.msgs`` until its ack, including while a (possibly
     dead) worker holds it, so an empty hash means nothing is queued, in flight or awaiting retry.
     """
     client = redis.Redis.from_url(redis_url, socket_connect_timeout=2, socket_timeout=5)
     try:
-        return sum(int(client.hlen(f"dramatiq:{q}.msgs")) for q in (QUEUE, f"{QUEUE}.DQ")) == 0
+        queues = (QUEUE, f"{QUEUE}.DQ", SYNC_QUEUE, f"{SYNC_QUEUE}.DQ")
+        return sum(int(client.hlen(f"dramatiq:{q}.msgs")) for q in queues) == 0
     except redis.ConnectionError:
         return False
     finally:
@@ -192,11 +195,11 @@ class Pipeline:
     dead: list[RunningProcess] = field(default_factory=list)
     _numbers: itertools.count[int] = field(default_factory=itertools.count)
 
-    def start(self, role: str, **env: str) -> RunningProcess:
+    def start(self, role: str, *args: str, **env: str) -> RunningProcess:
         name = f"{role}-{next(self._numbers)}"
         process = RunningProcess(
             name=name,
-            argv=[sys.executable, "-m", "tests.messaging.main", role],
+            argv=[sys.executable, "-m", "tests.messaging.main", role, *args],
             env={**os.environ, **self.env, **env, "PYTHONPATH": str(REPO_ROOT)},
             log_path=self.log_dir / f"{name}.log",
         )

@@ -15,7 +15,7 @@ from shared.contracts.base import Event, event_type
 from shared.messaging.consumer import EventConsumer, after_commit
 from shared.settings import Settings
 from tests.messaging.consumer_app import ProbeFailedOnceError
-from tests.messaging.probe import PlatformProbe, ProbeHappened
+from tests.messaging.probe import PlatformProbe, ProbeHappened, SyncProbe
 from tests.messaging.support import effect_rows, effects, inbox_count
 from tests.platform.events import envelope as envelope_of
 
@@ -149,3 +149,42 @@ async def test_after_commit_actions_run_once_the_effect_is_committed_and_only_th
         await consumer.dispose()
     with pytest.raises(RuntimeError, match="event handlers"):
         after_commit(lambda: asyncio.sleep(0))
+
+
+async def test_a_batch_claims_each_envelope_once_and_runs_consecutive_events_through_the_batch_handler(
+    consumer: EventConsumer, kernel_system_engine: AsyncEngine
+) -> None:
+    tenant = uuid.uuid4()
+    synced = [envelope_of(SyncProbe(tenant_id=tenant, probe_id=uuid.uuid4())) for _ in range(5)]
+    single = envelope_of(ProbeHappened(tenant_id=tenant, probe_id=uuid.uuid4()))
+    # applied before, one at a time: skipped in the batch
+    assert await consumer.handle(synced[0]) is True
+    batch = [synced[0], synced[1], synced[2], single, synced[3], synced[3], synced[4]]
+    assert await consumer.handle_batch(batch) == 5  # the same envelope twice in one batch: applied once
+    assert await consumer.handle_batch(batch) == 0
+    ids = [uuid.UUID(e["payload"]["probe_id"]) for e in [*synced, single]]
+    assert await effects(kernel_system_engine, ids) == {str(i): 1 for i in ids}
+    rows = {row["subject_id"]: row["detail"] for row in await effect_rows(kernel_system_engine, ids)}
+    by_probe = [rows[str(i)].get("batched") for i in ids]
+    # the first alone; 1 and 2 together; the other event between cuts the run; 3 (twice) and 4 together
+    assert by_probe == [False, True, True, True, True, None]
+    assert {detail["tenant_seen"] for detail in rows.values()} == {str(tenant)}
+
+
+async def test_a_batch_whose_transaction_fails_is_applied_again_one_envelope_at_a_time(
+    consumer: EventConsumer, kernel_system_engine: AsyncEngine
+) -> None:
+    tenant = uuid.uuid4()
+    good = [envelope_of(SyncProbe(tenant_id=tenant, probe_id=uuid.uuid4())) for _ in range(2)]
+    bad = envelope_of(ProbeHappened(tenant_id=tenant, probe_id=uuid.uuid4(), fail_once=True))
+    # the batch's transaction fails on ``bad`` and rolls back; one by one, each commits on its own
+    assert await consumer.handle_batch([good[0], bad, good[1]]) == 3
+    ids = [uuid.UUID(e["payload"]["probe_id"]) for e in [*good, bad]]
+    assert await effects(kernel_system_engine, ids) == {str(i): 1 for i in ids}
+    assert await inbox_count(kernel_system_engine, [uuid.UUID(e["id"]) for e in [*good, bad]]) == 3
+    rows = await effect_rows(kernel_system_engine, ids[:2])
+    assert [row["detail"]["batched"] for row in rows] == [False, False]
+    with pytest.raises(msgspec.ValidationError):  # an envelope that never decodes: dead-lettered, the rest applied
+        await consumer.handle_batch(
+            [{"id": "not an envelope"}, envelope_of(SyncProbe(tenant_id=tenant, probe_id=ids[0]))]
+        )

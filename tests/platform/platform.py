@@ -142,14 +142,16 @@ def settle_earlier_events(server_env: dict[str, str]) -> None:
 
 
 @pytest.fixture(scope="session")
-def platform(server_env: dict[str, str]) -> Iterator[RunningPlatform]:
-    with running_platform(server_env) as running:
+def platform(server_env: dict[str, str], cells_env: dict[str, str]) -> Iterator[RunningPlatform]:
+    """The session's platform on two database cells: the second district's rows on the second cluster."""
+    with running_platform(server_env, **cells_env) as running:
         yield running
 
 
 @contextmanager
 def running_platform(server_env: dict[str, str], **extra_env: str) -> Iterator[RunningPlatform]:
-    """Every component as real processes on free ports, two districts provisioned; stopped on exit."""
+    """Every component as real processes on free ports, two districts provisioned; stopped on exit. With a database cell
+    in the environment (``REDCELL_CELLS__<cell>__...``), the second district's rows are placed on it."""
     services = [c for c in COMPONENTS if c not in ("gateway", SITE)]
     ports = dict(zip(COMPONENTS, free_ports(len(COMPONENTS)), strict=True))
     gateway_url = f"http://127.0.0.1:{ports['gateway']}"
@@ -181,7 +183,8 @@ def running_platform(server_env: dict[str, str], **extra_env: str) -> Iterator[R
             running.add(f"worker-{service}", "worker", service)
         running.add("scheduler", "scheduler")
         districts = []
-        for slug, name in (("e2e-longwan", "龙湾区"), ("e2e-ouhai", "瓯海区")):
+        cell = next((key.split("__")[1] for key in env if key.startswith("REDCELL_CELLS__")), None)
+        for slug, name, placed in (("e2e-longwan", "龙湾区", None), ("e2e-ouhai", "瓯海区", cell)):
             admin = f"{slug}-admin"
             redcell(
                 running.env(),
@@ -195,6 +198,7 @@ def running_platform(server_env: dict[str, str], **extra_env: str) -> Iterator[R
                 admin,
                 "--admin-password",
                 PASSWORD,
+                *(("--cell", placed) if placed else ()),
             )
             district = DistrictLogin(slug, admin, gateway_url, root_id="", root_path="")
             root = wait_for_root(gateway_url, district.token)

@@ -23,31 +23,35 @@ from shared.db.bootstrap import drop_service_database, ensure_service_database
 from shared.db.engine import make_engine
 from shared.db.migrations import create_kernel_tables
 from shared.db.urls import database_url
-from shared.settings import PostgresSettings, RedisSettings, S3Settings, Settings
+from shared.settings import MAIN_CELL, PostgresSettings, RedisSettings, S3Settings, Settings
 from tests.platform.browser import browser, new_page  # noqa: F401 - the console's real browser
 from tests.platform.demo import orgtree_demo  # noqa: F401 - the demo districts' trees, loaded once
 from tests.platform.platform import platform  # noqa: F401 - the session's end-to-end fixture
 from tests.platform.workers import PLATFORM_FROM, PlatformWorkerScheduling, record_platform_from
 
 KERNEL_TEST_SERVICE = "kerneltest"
+SECOND_CELL = "east"  # a second PostgreSQL cluster: the database cell beside main (shared/db/cells.py)
 
 
 @pytest.fixture(scope="session")
 def servers() -> Iterator[local_servers.ServerState]:
     root = Path(tempfile.mkdtemp(prefix="redcell-test-"))
-    state = local_servers.up(root, durable=False)
+    state = local_servers.up(root, durable=False, cells=(SECOND_CELL,))
     try:
         yield state
     finally:
         local_servers.down(root, remove=True)
 
 
-def settings_for(state: local_servers.ServerState, **overrides: object) -> Settings:
+def settings_for(state: local_servers.ServerState, *, cells: bool = False, **overrides: object) -> Settings:
+    """Settings on the session's servers; with ``cells``, the second PostgreSQL cluster as a database cell."""
     env = state.env()
+    ports = state.cell_ports if cells else {}
     values: dict[str, object] = {
         "env": "test",
         "log_json": False,
         "pg": PostgresSettings(host="127.0.0.1", port=state.pg_port),
+        "cells": {cell: PostgresSettings(host="127.0.0.1", port=port) for cell, port in ports.items()},
         "redis": RedisSettings(url=env["REDCELL_REDIS__URL"]),
         "s3": S3Settings(
             endpoint=env["REDCELL_S3__ENDPOINT"],
@@ -66,9 +70,23 @@ def settings(servers: local_servers.ServerState) -> Settings:
 
 
 @pytest.fixture(scope="session")
+def cell_settings(servers: local_servers.ServerState) -> Settings:
+    """Settings with the second cluster as the database cell ``SECOND_CELL``."""
+    return settings_for(servers, cells=True)
+
+
+@pytest.fixture(scope="session")
 def server_env(servers: local_servers.ServerState) -> dict[str, str]:
-    """Environment for Redcell subprocesses (api, relay, worker) started by a test."""
-    return {**servers.env(), "REDCELL_ENV": "test", "REDCELL_LOG_JSON": "true"}
+    """Environment for Redcell subprocesses (api, relay, worker) started by a test, on one database cell (``main``):
+    a test's own processes need no second cluster's databases."""
+    env = {k: v for k, v in servers.env().items() if not k.startswith("REDCELL_CELLS__")}
+    return {**env, "REDCELL_ENV": "test", "REDCELL_LOG_JSON": "true"}
+
+
+@pytest.fixture(scope="session")
+def cells_env(servers: local_servers.ServerState) -> dict[str, str]:
+    """The environment naming the second PostgreSQL cluster as the database cell ``SECOND_CELL``."""
+    return {k: v for k, v in servers.env().items() if k.startswith("REDCELL_CELLS__")}
 
 
 def _create_kernel(sync_conn: object, service: str) -> None:
@@ -77,10 +95,10 @@ def _create_kernel(sync_conn: object, service: str) -> None:
         create_kernel_tables(service)
 
 
-async def create_kernel_database(settings: Settings, service: str) -> None:
-    """A database for ``service`` with its roles and only the kernel tables."""
-    await ensure_service_database(settings, service)
-    owner: AsyncEngine = create_async_engine(database_url(settings, service, "owner"))
+async def create_kernel_database(settings: Settings, service: str, cell: str = MAIN_CELL) -> None:
+    """A database for ``service`` with its roles and only the kernel tables (on ``cell``'s cluster)."""
+    await ensure_service_database(settings, service, cell)
+    owner: AsyncEngine = create_async_engine(database_url(settings, service, "owner", cell=cell))
     async with owner.begin() as conn:
         await conn.run_sync(_create_kernel, service)
     await owner.dispose()

@@ -71,6 +71,7 @@ REDCELL_LOG_LEVEL: {{ .Values.config.logLevel | quote }}
 REDCELL_HOST: "0.0.0.0"
 REDCELL_PG__HOST: {{ .Values.postgres.host | quote }}
 REDCELL_PG__PORT: {{ .Values.postgres.port | quote }}
+{{- include "redcell.cellsEnv" . }}
 REDCELL_S3__ENDPOINT: {{ .Values.s3.endpoint | quote }}
 REDCELL_S3__SECURE: {{ .Values.s3.secure | quote }}
 REDCELL_S3__REGION: {{ .Values.s3.region | quote }}
@@ -123,4 +124,12 @@ imagePullSecrets:
 - name: tmp
   emptyDir:
     sizeLimit: {{ .Values.tmpVolume.sizeLimit }}
+{{- end -}}
+
+{{/* The further PostgreSQL clusters (database cells, docs/scaling.md) beside `postgres`, as ConfigMap lines. */}}
+{{- define "redcell.cellsEnv" -}}
+{{- range .Values.postgres.cells }}
+{{ printf "REDCELL_CELLS__%s__HOST" .name }}: {{ .host | quote }}
+{{ printf "REDCELL_CELLS__%s__PORT" .name }}: {{ .port | default 5432 | quote }}
+{{- end }}
 {{- end -}}

@@ -181,3 +181,11 @@ spec:
       {{- include "redcell.selectorLabels" $ctx | nindent 6 }}
 {{- end }}
 {{- end -}}
+
+{{/*
+A worker's threads and processes (`redcell worker`: REDCELL_WORKER__THREADS, REDCELL_WORKER__PROCESSES), as a JSON
+list of env entries. Several processes share the pod's CPU limit: give it about one core per process.
+*/}}
+{{- define "redcell.workerEnv" -}}
+{{- list (dict "name" "REDCELL_WORKER__THREADS" "value" (.threads | default 4)) (dict "name" "REDCELL_WORKER__PROCESSES" "value" (.processes | default 1)) | toJson -}}
+{{- end -}}

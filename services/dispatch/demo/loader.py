@@ -36,7 +36,7 @@ from shared import audit
 from shared.auth.principal import Principal, Role
 from shared.clock import now
 from shared.context import tenant_scope
-from shared.db.engine import make_engine, make_sessionmaker
+from shared.db.cells import CellEngines, cell_sessionmaker
 from shared.http.di import build_service
 from shared.privacy import data_key, encrypt, mask_phone
 from shared.settings import Settings
@@ -110,13 +110,13 @@ async def _catalogue(session: AsyncSession) -> list[tuple[str, uuid.UUID]]:
 
 
 async def load_demo(settings: Settings, tenants: list[dict[str, Any]]) -> list[str]:
-    engine = make_engine(settings, "dispatch", "app")
+    engine = CellEngines(settings, "dispatch", "app")  # each district on its own cell
     lines = []
     try:
         for tenant in tenants:
             tenant_id = uuid.UUID(str(tenant["id"]))
             with tenant_scope(tenant_id), audit.actor_scope("system:demo"):
-                async with make_sessionmaker(engine)() as session, session.begin():
+                async with cell_sessionmaker(engine)() as session, session.begin():
                     loaded = await load_district(session, tenant_id)
                     tickets = await session.scalar(select(func.count()).select_from(Ticket))
                     teams = await link_teams(session, tenant.get("teams", []))

@@ -1,4 +1,7 @@
-"""Event handlers of the dispatch service (directory): orgtree's facts kept in step (EVT-10, EVT-11)."""
+"""Event handlers of the dispatch service (directory): orgtree's facts kept in step (EVT-10, EVT-11).
+
+They arrive on dispatch's sync lane (shared/contracts/routing.py), in batches; the bulk ones have a batch form.
+"""
 
 from __future__ import annotations
 
@@ -15,3 +18,8 @@ consumer.on(orgtree.MemberCreated)(directory.member_created)
 consumer.on(orgtree.MemberUpdated)(directory.member_updated)
 consumer.on(orgtree.MemberTransferred)(directory.member_transferred)
 consumer.on(orgtree.MemberRemoved)(directory.member_removed)
+
+consumer.on_batch(orgtree.GridCreated)(directory.grids_created)
+consumer.on_batch(orgtree.HouseholdPlaced)(directory.households_placed)
+consumer.on_batch(orgtree.HouseholdLinked)(directory.households_linked)
+consumer.on_batch(orgtree.MemberCreated)(directory.members_created)

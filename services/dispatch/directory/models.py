@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
-from sqlalchemy import String
+from sqlalchemy import DateTime, Index, String
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -16,6 +17,7 @@ class DirectoryGrid(TenantScoped, Base):
     """A grid and its chain of units up to the district (ids and names only), for routing and the ladder."""
 
     __tablename__ = "directory_grid"
+    __table_args__ = (Index("ix_directory_grid_tenant_path", "tenant_id", "path"),)  # a moved subtree's range
 
     tenant_id: Mapped[uuid.UUID] = tenant_column()
     grid_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
@@ -44,3 +46,13 @@ class DirectoryLink(TenantScoped, Base):
     tenant_id: Mapped[uuid.UUID] = tenant_column()
     household_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     member_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+
+
+class DirectoryUnitMove(TenantScoped, Base):
+    """The latest orgtree move applied per unit (``directory/moves.py``): an older or replayed one changes nothing."""
+
+    __tablename__ = "directory_unit_move"
+
+    tenant_id: Mapped[uuid.UUID] = tenant_column()
+    unit_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    moved_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)

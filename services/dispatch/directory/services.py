@@ -2,16 +2,27 @@
 
 One function per orgtree event. Every write is an upsert that only touches a row when a value differs, so an
 event replayed under a new envelope id (the inbox dedupes the same id) changes nothing.
+
+The events that come in bulk (a district's import, the demo) also have a batch form: the events of one type in one
+of the relay's batches are written by one statement, to the same effect as applying them one after the other (for
+one row, the last wins where the single handler updates, the first where it only inserts). The statement takes
+its rows as arrays (``unnest``), so it is built and compiled once whatever the batch's size: a multi-row VALUES of
+200 rows took longer to compile than to run. Rows go in key order, so two batches writing the same rows at once
+take their locks in the same order. The single handlers are these with one row.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import json
+from collections.abc import Callable, Hashable, Iterable
+from typing import Any, TypeVar
 from uuid import UUID
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import String, Text, Uuid, bindparam, cast, delete, false, func, literal, or_, select, true
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.type_api import TypeEngine
 
 from services.dispatch.directory.models import DirectoryGrid, DirectoryHousehold, DirectoryLink
 from services.dispatch.providers.models import Provider, ProviderKind
@@ -29,12 +40,16 @@ from shared.contracts.orgtree import (
     MemberTransferred,
     MemberUpdated,
 )
+from shared.db.base import uuid7
 
 ACTOR = "system:dispatch-directory"
 UNIQUE_MEMBER = "uq_provider_tenant_member_id"
 MEMBER_VOLUNTEER_NAME = "党员志愿者"  # for events from before orgtree sent the member's name
 TRANSFERRED = "党员组织关系已转接,原派单撤回"
 REMOVED = "党员已离开本区名册,原派单撤回"
+
+
+E = TypeVar("E")
 
 
 async def _upsert(
@@ -47,10 +62,103 @@ async def _upsert(
     await session.execute(insert.on_conflict_do_update(**on, set_=set_, where=where))
 
 
-async def grid_created(session: AsyncSession, event: GridCreated) -> None:
+def _rows(alias: str, /, **columns: TypeEngine[Any]) -> Any:
+    """Rows given as one array per column, each bound under the column's name: ``unnest`` pairs them up."""
+    arrays = [bindparam(column, type_=ARRAY(kind)) for column, kind in columns.items()]
+    return func.unnest(*arrays).table_valued(*columns).render_derived(name=alias)
+
+
+def _insert_rows(model: Any, rows: Any, columns: dict[str, Any], follow: tuple[str, ...] = (), **on: Any) -> Any:
+    """INSERT of ``rows`` (the district's, bound as ``tenant_id``) that, on the conflict ``on`` names, sets the
+    ``follow`` columns where one differs, or does nothing when there are none."""
+    table = model.__table__  # a Core statement: the ORM's bulk path does not take INSERT ... SELECT
+    values = {"tenant_id": bindparam("tenant_id", type_=Uuid()), **columns}
+    insert = pg_insert(table).from_select(list(values), select(*values.values()).select_from(rows))
+    if not follow:
+        return insert.on_conflict_do_nothing(**on)
+    set_ = {name: insert.excluded[name] for name in follow}
+    where = or_(*(table.c[name].is_distinct_from(value) for name, value in set_.items()))
+    return insert.on_conflict_do_update(**on, set_=set_, where=where)
+
+
+_grids = _rows("grids", grid_id=Uuid(), name=String(), path=Text(), ancestors=Text())
+_GRIDS = _insert_rows(
+    DirectoryGrid,
+    _grids,
+    {
+        "grid_id": _grids.c.grid_id,
+        "name": _grids.c.name,
+        "path": _grids.c.path,
+        "ancestors": cast(_grids.c.ancestors, JSONB),
+    },
+    ("name", "path", "ancestors"),
+    index_elements=[DirectoryGrid.grid_id],
+)
+_placed = _rows("placed", household_id=Uuid(), grid_id=Uuid())
+_HOUSEHOLDS = _insert_rows(
+    DirectoryHousehold,
+    _placed,
+    {"household_id": _placed.c.household_id, "grid_id": _placed.c.grid_id},
+    ("grid_id",),
+    index_elements=[DirectoryHousehold.household_id],
+)
+_linked = _rows("linked", household_id=Uuid(), member_id=Uuid())
+_LINKS = _insert_rows(
+    DirectoryLink,
+    _linked,
+    {"household_id": _linked.c.household_id, "member_id": _linked.c.member_id},
+    index_elements=[DirectoryLink.household_id, DirectoryLink.member_id],
+)
+_members = _rows("members", id=Uuid(), member_id=Uuid(), user_id=Uuid(), grid_id=Uuid(), name=String())
+# A creation arriving after an update must not roll back the member's grid and account: it only inserts.
+_VOLUNTEERS = _insert_rows(
+    Provider,
+    _members,
+    {
+        "id": _members.c.id,
+        "kind": literal(ProviderKind.MEMBER_VOLUNTEER, String()),
+        "name": _members.c.name,
+        "member_id": _members.c.member_id,
+        "user_id": _members.c.user_id,
+        "grid_id": _members.c.grid_id,
+        "skills": literal([], ARRAY(String())),
+        "on_duty": true(),
+        "active": true(),
+        "insured": false(),
+        "pre_service_completed_at": completed_at_for(_members.c.member_id, _members.c.user_id),
+    },
+    constraint=UNIQUE_MEMBER,
+)
+
+
+def _last_per_key(events: Iterable[E], key: Callable[[E], Hashable]) -> list[E]:
+    """One event per key, the last (what upserting them in turn leaves), in key order."""
+    latest = {key(event): event for event in events}
+    return [latest[k] for k in sorted(latest, key=str)]
+
+
+def _first_per_key(events: Iterable[E], key: Callable[[E], Hashable]) -> list[E]:
+    """One event per key, the first (what inserting them in turn with DO NOTHING leaves), in key order."""
+    first: dict[Hashable, E] = {}
+    for event in events:
+        first.setdefault(key(event), event)
+    return [first[k] for k in sorted(first, key=str)]
+
+
+def _grid(event: GridCreated) -> dict[str, Any]:
     chain = [{"id": str(u.id), "level": u.level, "name": u.name} for u in event.ancestors]
-    values = {"grid_id": event.grid_id, "name": event.name, "path": event.path, "ancestors": chain}
-    await _upsert(session, DirectoryGrid, values, ("name", "path", "ancestors"), index_elements=[DirectoryGrid.grid_id])
+    return {"grid_id": event.grid_id, "name": event.name, "path": event.path, "ancestors": chain}
+
+
+async def grid_created(session: AsyncSession, event: GridCreated) -> None:
+    await grids_created(session, [event])
+
+
+async def grids_created(session: AsyncSession, events: list[GridCreated]) -> None:
+    grids = [_grid(event) for event in _last_per_key(events, lambda e: e.grid_id)]
+    arrays = {name: [grid[name] for grid in grids] for name in ("grid_id", "name", "path")}
+    arrays["ancestors"] = [json.dumps(grid["ancestors"], ensure_ascii=False) for grid in grids]
+    await session.execute(_GRIDS, {"tenant_id": require_tenant(), **arrays})
 
 
 async def grid_leader_changed(session: AsyncSession, event: GridLeaderChanged) -> None:
@@ -60,16 +168,23 @@ async def grid_leader_changed(session: AsyncSession, event: GridLeaderChanged) -
 
 
 async def household_placed(session: AsyncSession, event: HouseholdPlaced) -> None:
-    values = {"household_id": event.household_id, "grid_id": event.grid_id}
-    await _upsert(session, DirectoryHousehold, values, ("grid_id",), index_elements=[DirectoryHousehold.household_id])
+    await households_placed(session, [event])
+
+
+async def households_placed(session: AsyncSession, events: list[HouseholdPlaced]) -> None:
+    placed = _last_per_key(events, lambda e: e.household_id)
+    arrays = {"household_id": [e.household_id for e in placed], "grid_id": [e.grid_id for e in placed]}
+    await session.execute(_HOUSEHOLDS, {"tenant_id": require_tenant(), **arrays})
 
 
 async def household_linked(session: AsyncSession, event: HouseholdLinked) -> None:
-    await session.execute(
-        pg_insert(DirectoryLink)
-        .values(tenant_id=require_tenant(), household_id=event.household_id, member_id=event.member_id)
-        .on_conflict_do_nothing(index_elements=[DirectoryLink.household_id, DirectoryLink.member_id])
-    )
+    await households_linked(session, [event])
+
+
+async def households_linked(session: AsyncSession, events: list[HouseholdLinked]) -> None:
+    links = _first_per_key(events, lambda e: (e.household_id, e.member_id))
+    arrays = {"household_id": [e.household_id for e in links], "member_id": [e.member_id for e in links]}
+    await session.execute(_LINKS, {"tenant_id": require_tenant(), **arrays})
 
 
 async def household_unlinked(session: AsyncSession, event: HouseholdUnlinked) -> None:
@@ -95,10 +210,19 @@ def _volunteer(event: MemberCreated | MemberUpdated) -> dict[str, Any]:
 async def member_created(session: AsyncSession, event: MemberCreated) -> None:
     """A member is a volunteer provider, with any pre-service completion that came from training before it. A
     creation arriving after an update must not roll back the member's grid and account, so it only inserts."""
-    trained = completed_at_for(event.member_id, event.user_id)
-    values = _volunteer(event) | {"pre_service_completed_at": trained}
-    insert = pg_insert(Provider).values(tenant_id=require_tenant(), **values)
-    await session.execute(insert.on_conflict_do_nothing(constraint=UNIQUE_MEMBER))
+    await members_created(session, [event])
+
+
+async def members_created(session: AsyncSession, events: list[MemberCreated]) -> None:
+    members = _first_per_key(events, lambda e: e.member_id)
+    arrays = {
+        "id": [uuid7() for _ in members],
+        "member_id": [e.member_id for e in members],
+        "user_id": [e.user_id for e in members],
+        "grid_id": [e.grid_id for e in members],
+        "name": [e.name or MEMBER_VOLUNTEER_NAME for e in members],
+    }
+    await session.execute(_VOLUNTEERS, {"tenant_id": require_tenant(), **arrays})
 
 
 async def member_updated(session: AsyncSession, event: MemberUpdated) -> None:

@@ -16,6 +16,7 @@ from uuid import UUID
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.dispatch.events import consumer
+from services.dispatch.models import Notification
 from services.dispatch.notifications.delivery import Delivery
 from shared.contracts.dispatch import NotificationQueued
 from shared.messaging.consumer import EventConsumer, after_commit
@@ -36,15 +37,17 @@ def install(target: EventConsumer) -> Delivery:
 delivery = install(consumer)
 
 
-def send_after_commit(tenant_id: UUID | None, notification_ids: list[UUID]) -> None:
-    """From an event handler: send these just-queued messages (``queue.collecting``) as soon as its transaction
-    commits, instead of a second trip through the outbox, relay and queue. Should the process die first, the
-    delivery sweep sends them; the claim in ``delivery.py`` makes each attempt once either way."""
-    if tenant_id is None or not notification_ids:
+async def hand_over(session: AsyncSession, tenant_id: UUID | None, queued: list[Notification]) -> None:
+    """From an event handler: claim these just-queued messages (``queue.collecting``) in its transaction and send
+    them as soon as it commits, instead of a second trip through the outbox, relay and queue and a claiming
+    transaction of each message's own. Should the process die first, the delivery sweep sends them when their
+    lease runs out; the claim in ``delivery.py`` makes each attempt once either way."""
+    if tenant_id is None or not queued:
         return
+    claims = await delivery.claim_new(session, queued)
+    if claims:
 
-    async def send() -> None:
-        for notification_id in notification_ids:
-            await delivery.deliver(tenant_id, notification_id)
+        async def send() -> None:
+            await delivery.send_claimed(tenant_id, claims)
 
-    after_commit(send)
+        after_commit(send)

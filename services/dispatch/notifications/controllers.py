@@ -29,7 +29,7 @@ from services.dispatch.notifications.services import NotificationService
 from services.dispatch.notifications.stream import TicketStream
 from shared.auth.principal import Role
 from shared.context import require_tenant
-from shared.db.urls import database_url, plain_dsn
+from shared.db.cells import cell_dsns
 from shared.http.di import provide_service
 from shared.http.guards import principal_of, requires_role, requires_tenant
 from shared.http.problems import ProblemError
@@ -57,9 +57,9 @@ def lifespan(settings: Settings) -> Callable[[Litestar], AbstractAsyncContextMan
 
     @asynccontextmanager
     async def run(app: Litestar) -> AsyncIterator[None]:
-        dsn = plain_dsn(database_url(settings, SERVICE, "app"))
+        dsns = cell_dsns(settings, SERVICE, "app")
         redis = Redis.from_url(settings.redis.url, socket_timeout=2, socket_connect_timeout=2)
-        stream = TicketStream(dsn, replay=ReplayBuffer(redis), connect_timeout_s=settings.pg.connect_timeout_s)
+        stream = TicketStream(dsns, replay=ReplayBuffer(redis), connect_timeout_s=settings.pg.connect_timeout_s)
         app.state.notifications = Runtime(settings, stream, redis)
         await stream.start()
         try:

@@ -14,18 +14,20 @@ from services.dispatch.models import Notification
 from shared.clock import now
 from shared.context import require_tenant
 from shared.contracts.dispatch import NotificationQueued
+from shared.db.base import uuid7
 from shared.messaging.outbox import publish
 
-_collected: ContextVar[list[UUID] | None] = ContextVar("dispatch_queued_notifications", default=None)
+_collected: ContextVar[list[Notification] | None] = ContextVar("dispatch_queued_notifications", default=None)
 
 
 @contextmanager
-def collecting() -> Iterator[list[UUID]]:
-    """The ids of the messages queued inside the block, for a caller that sends them itself right after its commit
-    (an event handler: ``notifications.actors.send_after_commit``). They get no ``NotificationQueued``: a second
-    trip through the outbox and the queue would cost each message another transaction for nothing. If the process
-    dies between the commit and the send, the delivery sweep picks them up (pending for more than 30 s)."""
-    queued: list[UUID] = []
+def collecting() -> Iterator[list[Notification]]:
+    """The messages queued inside the block (added to the session, not yet flushed), for a caller that claims
+    them in its own transaction and sends them right after its commit (an event handler:
+    ``notifications.actors.hand_over``). They get no ``NotificationQueued``: a second trip through the outbox and
+    the queue would cost each message another transaction for nothing. If the process dies between the commit and
+    the send, the delivery sweep picks them up once their claim's lease has run out."""
+    queued: list[Notification] = []
     token = _collected.set(queued)
     try:
         yield queued
@@ -46,6 +48,8 @@ async def queue_notification(
 ) -> Notification:
     """``params`` must hold no personal data: the channel decrypts a phone number at the moment of sending."""
     row = Notification(
+        id=uuid7(),  # known before the flush: a collected message is written with the handler's other rows
+        tenant_id=require_tenant(),
         template=template,
         recipient_kind=recipient_kind,
         recipient_id=recipient_id,
@@ -53,13 +57,19 @@ async def queue_notification(
         ticket_id=ticket_id,
         offer_id=offer_id,
         params=params or {},
+        status="pending",
+        attempts=0,
         next_attempt_at=now(),
+        # every column given, so that the rows of one flush go in one INSERT whatever their outcome
+        last_error=None,
+        first_attempt_at=None,
+        delivered_at=None,
     )
     session.add(row)
-    await session.flush()
     collected = _collected.get()
     if collected is not None:
-        collected.append(row.id)
-    else:
-        await publish(session, NotificationQueued(tenant_id=require_tenant(), notification_id=row.id))
+        collected.append(row)
+        return row
+    await session.flush()
+    await publish(session, NotificationQueued(tenant_id=require_tenant(), notification_id=row.id))
     return row

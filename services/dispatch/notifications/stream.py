@@ -17,7 +17,7 @@ import asyncio
 import contextlib
 import json
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
@@ -70,24 +70,29 @@ def _message(change_id: str | None, change: dict[str, Any]) -> ServerSentEventMe
 class TicketStream:
     def __init__(
         self,
-        dsn: str,
+        dsns: str | Sequence[str],
         *,
         replay: ReplayBuffer | None = None,
         connect_timeout_s: float = 5.0,
         heartbeat_s: float = HEARTBEAT_S,
     ) -> None:
-        self.dsn = dsn
+        # One LISTEN per database cell: a district's changes are notified by the cell holding its rows.
+        self.dsns = [dsns] if isinstance(dsns, str) else list(dsns)
         self.replay = replay
         self.connect_timeout_s = connect_timeout_s
         self.heartbeat_s = heartbeat_s
-        self.ready = asyncio.Event()  # set while LISTEN is active
+        self.ready = asyncio.Event()  # set while LISTEN is active on every cell
+        self._listening: set[int] = set()
         self._subscriptions: set[Subscription] = set()
         self._incoming: asyncio.Queue[str] = asyncio.Queue()  # payloads in commit order, not yet numbered
         self._tasks: list[asyncio.Task[None]] = []
 
     async def start(self) -> None:
         self._tasks = [
-            asyncio.create_task(self._listen_forever(), name="dispatch-ticket-stream"),
+            *(
+                asyncio.create_task(self._listen_forever(index), name=f"dispatch-ticket-stream-{index}")
+                for index in range(len(self.dsns))
+            ),
             asyncio.create_task(self._number_forever(), name="dispatch-ticket-stream-ids"),
         ]
 
@@ -135,13 +140,13 @@ class TicketStream:
             if isinstance(change, dict):
                 self._publish(change, await self.replay.append(change) if self.replay else None)
 
-    async def _listen_forever(self) -> None:
+    async def _listen_forever(self, index: int) -> None:
         backoff, connected_before = _FIRST_BACKOFF_S, False
         while True:
             conn: asyncpg.Connection | None = None
             try:
                 conn = await asyncpg.connect(
-                    self.dsn,
+                    self.dsns[index],
                     timeout=self.connect_timeout_s,
                     server_settings={"application_name": "redcell-dispatch-stream"},
                 )
@@ -150,7 +155,9 @@ class TicketStream:
                 await conn.add_listener(STREAM_CHANNEL, self._on_notify)
                 if self.replay is not None:  # changes before this moment may have gone unnumbered
                     await self.replay.mark_gap()
-                self.ready.set()
+                self._listening.add(index)
+                if len(self._listening) == len(self.dsns):
+                    self.ready.set()
                 if connected_before:
                     self._publish({"kind": "resync"}, everyone=True)
                 connected_before, backoff = True, _FIRST_BACKOFF_S
@@ -164,6 +171,7 @@ class TicketStream:
             except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
                 log.warning("ticket stream cannot listen; retrying", error=type(exc).__name__, retry_in_s=backoff)
             finally:
+                self._listening.discard(index)
                 self.ready.clear()
                 if conn is not None:
                     with contextlib.suppress(Exception):

@@ -11,25 +11,44 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Executable, Uuid, bindparam, func, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.sql.elements import ColumnElement
 
-from services.dispatch.catalogue.services import district_settings
-from services.dispatch.models import DispatchMode, Offer, OfferStatus, Provider, ServiceCategory, Ticket
+from services.dispatch.models import (
+    DispatchMode,
+    DispatchSettings,
+    Offer,
+    OfferStatus,
+    Provider,
+    ServiceCategory,
+    ServiceItem,
+    Ticket,
+)
 from services.dispatch.notifications.queue import queue_notification
-from services.dispatch.routing.candidates import ROUTABLE, S, candidates, need_of, offered_before, refused
+from services.dispatch.routing.candidates import (
+    ROUTABLE,
+    Exclude,
+    S,
+    candidates,
+    need_for,
+    need_of,
+    offered_before,
+    refused,
+)
 from services.dispatch.routing.ranking import Ranked
+from services.dispatch.settings import district_rules, remember_rules
 from services.dispatch.tickets.history import record
 from services.dispatch.tickets.transitions import move
 from shared.clock import now
 from shared.context import require_tenant
 from shared.contracts.dispatch import TicketReleased
+from shared.db.base import uuid7
 from shared.messaging.outbox import publish
 
 CLAIM_FANOUT = 20  # a claim order goes to this many of the best candidates at once
@@ -64,6 +83,53 @@ def answer_by(expires_at: datetime, window: timedelta, timezone: str) -> dict[st
     return {"answerBy": clock, "expiresInMinutes": math.ceil(window.total_seconds() / 60)}
 
 
+@dataclass(frozen=True, slots=True)
+class RoutingFacts:
+    """What routing a new ticket needs to know besides the ticket, read with its lock in one statement."""
+
+    category: ServiceCategory | None  # held: ``session.get`` finds it in the (weak) identity map while routing
+    open_offers: bool  # someone is already being asked: a replay, or routing ran already
+    earlier_offers: int  # offers of this ticket so far, so that the new ones are ranked after them
+    skill: str | None  # the skill the ticket's item wants
+
+
+def _lock_for_routing() -> Executable:
+    """``lock_for_routing``'s statement, built once (``:ticket_id``)."""
+    ticket_id = bindparam("ticket_id", type_=Uuid)
+    offers = select(Offer.status).where(Offer.ticket_id == Ticket.id)
+    return (
+        select(
+            Ticket,
+            ServiceCategory,
+            DispatchSettings,
+            offers.where(Offer.status == OfferStatus.OPEN).exists(),
+            select(func.count()).select_from(Offer).where(Offer.ticket_id == Ticket.id).scalar_subquery(),
+            select(ServiceItem.skill).where(ServiceItem.id == Ticket.item_id).scalar_subquery(),
+        )
+        .outerjoin(ServiceCategory, ServiceCategory.id == Ticket.category_id)
+        .outerjoin(DispatchSettings, true())  # the district's one row (RLS): its rules, read along
+        .where(Ticket.id == ticket_id)
+        .with_for_update(of=Ticket)
+        .execution_options(populate_existing=True)
+    )
+
+
+_LOCK_FOR_ROUTING = _lock_for_routing()
+
+
+async def lock_for_routing(session: AsyncSession, ticket_id: UUID) -> tuple[Ticket, RoutingFacts] | None:
+    """The ticket row locked and read afresh, with its category (into the session, for ``session.get``), the
+    district's rules (for ``district_rules``) and the facts routing asks of its offers and item: one round trip
+    instead of six."""
+    row = (await session.execute(_LOCK_FOR_ROUTING, {"ticket_id": ticket_id})).first()
+    if row is None:
+        return None
+    ticket, category, rules, has_open, earlier, skill = row
+    remember_rules(session, rules)
+    facts = RoutingFacts(category=category, open_offers=bool(has_open), earlier_offers=int(earlier or 0), skill=skill)
+    return ticket, facts
+
+
 async def make_offers(
     session: AsyncSession,
     ticket: Ticket,
@@ -72,14 +138,18 @@ async def make_offers(
     *,
     actor: str,
     details: dict[str, Any] | None = None,
+    earlier: int | None = None,
 ) -> list[Offer]:
-    """Put ``ticket`` to the ``picks`` (best first), start its routing and tell everyone concerned."""
-    settings = await district_settings(session)
+    """Put ``ticket`` to the ``picks`` (best first), start its routing and tell everyone concerned. ``earlier``:
+    the ticket's offers so far, when the caller read them with its lock. Nothing is flushed here: the offers,
+    the ticket's change, its clock, its history and the messages go to the database together."""
+    settings = await district_rules(session)
     at = now()
     first = ticket.dispatched_at is None
     if first:
         ticket.dispatched_at = at
-    earlier = await session.scalar(select(func.count()).select_from(Offer).where(Offer.ticket_id == ticket.id)) or 0
+    if earlier is None:
+        earlier = await session.scalar(select(func.count()).select_from(Offer).where(Offer.ticket_id == ticket.id))
     category = await session.get(ServiceCategory, ticket.category_id) if ticket.category_id else None
     # The category's answer window; a ticket not yet classified falls back to the district's offer time-out.
     window = (
@@ -90,10 +160,11 @@ async def make_offers(
     expires_at = at + window
     offers = [
         Offer(
+            id=uuid7(),  # known without a flush: the messages name their offer
             ticket_id=ticket.id,
             provider_id=pick.provider_id,
             mode=mode,
-            rank=earlier + i + 1,
+            rank=(earlier or 0) + i + 1,
             reasons=list(pick.reasons),
             status=OfferStatus.OPEN,
             offered_at=at,
@@ -102,7 +173,6 @@ async def make_offers(
         for i, pick in enumerate(picks)
     ]
     session.add_all(offers)
-    await session.flush()
     summary = [{"provider": str(o.provider_id), "rank": o.rank, "reasons": o.reasons} for o in offers]
     dispatched = {"mode": mode, "offers": summary, **(details or {})}
     await move(session, ticket, S.ROUTING, "dispatched", actor=actor, details=dispatched)
@@ -128,15 +198,25 @@ async def make_offers(
 
 
 async def dispatch(
-    session: AsyncSession, ticket: Ticket, *, exclude: ColumnElement[bool] | None, actor: str, reason: str | None = None
+    session: AsyncSession,
+    ticket: Ticket,
+    *,
+    exclude: Exclude | None,
+    actor: str,
+    reason: str | None = None,
+    facts: RoutingFacts | None = None,
 ) -> list[Offer]:
     """Offer the locked ``ticket`` (new, or routing with no open offer) to its best candidates: one in assign
-    mode, up to ``CLAIM_FANOUT`` in claim mode. Nobody left: the ticket waits in the operators' queue as new."""
-    category = await session.get(ServiceCategory, ticket.category_id) if ticket.category_id else None
+    mode, up to ``CLAIM_FANOUT`` in claim mode. Nobody left: the ticket waits in the operators' queue as new.
+    ``facts``: what ``lock_for_routing`` read with the lock (else they are asked for here)."""
+    if facts is not None:
+        category = facts.category
+    else:
+        category = await session.get(ServiceCategory, ticket.category_id) if ticket.category_id else None
     mode = category.mode if category is not None else DispatchMode.ASSIGN
     limit = CLAIM_FANOUT if mode == DispatchMode.CLAIM else 1
-    need = await need_of(session, ticket)
-    rule = (await district_settings(session)).require_pre_service
+    need = await need_of(session, ticket) if facts is None else need_for(ticket, facts.skill)
+    rule = (await district_rules(session)).require_pre_service
     picks = await candidates(session, ticket, need, exclude=exclude, limit=limit, pre_service=rule)
     if not picks:
         # Nobody: say so, and how many member volunteers would have been asked but for pre-service training.
@@ -151,18 +231,23 @@ async def dispatch(
             )
         return []
     details = {"trigger": reason} if reason else None
-    return await make_offers(session, ticket, picks, mode, actor=actor, details=details)
+    earlier = facts.earlier_offers if facts is not None else None
+    return await make_offers(session, ticket, picks, mode, actor=actor, details=details, earlier=earlier)
 
 
-async def route_ticket(session: AsyncSession, ticket_id: UUID, *, actor: str = SYSTEM_ACTOR) -> list[Offer]:
+async def route_ticket(
+    session: AsyncSession, ticket_id: UUID, *, actor: str = SYSTEM_ACTOR
+) -> tuple[Ticket | None, list[Offer]]:
     """Route a ticket that came in or was reclassified (``dispatch.TicketCreated``): only one with a category
-    and a grid, new or routing without an open offer; anything else (a replay, a signed ticket) is left alone."""
-    ticket = await lock_ticket(session, ticket_id)
-    if ticket is None or ticket.category_id is None or ticket.grid_id is None or ticket.status not in ROUTABLE:
-        return []
-    if await offers_of(session, ticket.id, OfferStatus.OPEN):
-        return []
-    return await dispatch(session, ticket, exclude=refused(ticket.id), actor=actor)
+    and a grid, new or routing without an open offer; anything else (a replay, a signed ticket) is left alone.
+    Returns the locked ticket (None if there is none) with the offers made."""
+    found = await lock_for_routing(session, ticket_id)
+    if found is None:
+        return None, []
+    ticket, facts = found
+    if ticket.category_id is None or ticket.grid_id is None or ticket.status not in ROUTABLE or facts.open_offers:
+        return ticket, []
+    return ticket, await dispatch(session, ticket, exclude=refused(ticket.id), actor=actor, facts=facts)
 
 
 async def withdraw(session: AsyncSession, ticket_id: UUID, *, keep: UUID | None = None) -> int:

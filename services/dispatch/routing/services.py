@@ -13,7 +13,6 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.dispatch.access import is_operator
-from services.dispatch.catalogue.services import district_settings
 from services.dispatch.models import DispatchMode, Offer, OfferStatus, Provider, Ticket
 from services.dispatch.notifications.queue import queue_notification
 from services.dispatch.routing.candidates import ROUTABLE, SIGNED, S, refused
@@ -27,6 +26,7 @@ from services.dispatch.routing.offers import (
     withdraw,
 )
 from services.dispatch.routing.ranking import Ranked
+from services.dispatch.settings import district_rules
 from services.dispatch.tickets.history import record
 from services.dispatch.tickets.services import TicketRepository
 from services.dispatch.tickets.transitions import move
@@ -89,7 +89,7 @@ class RoutingService:
         provider = await self.session.get(Provider, provider_id)
         if provider is None or not provider.active:
             raise invalid("providerId", "not an active provider of this district")
-        if provider.awaits_pre_service() and (await district_settings(self.session)).require_pre_service:
+        if provider.awaits_pre_service() and (await district_rules(self.session)).require_pre_service:
             raise conflict(NOT_TRAINED)
         await withdraw(self.session, ticket.id)
         pick = Ranked(provider.id, ("manual",), None)
@@ -210,7 +210,7 @@ class RoutingService:
         ticket = await self._signed(ticket_id, operator_too=False)
         if ticket.status != S.ASSIGNED:
             raise conflict(f"arrival is recorded once, on a signed-for ticket (this one is {ticket.status})")
-        settings = await district_settings(self.session)
+        settings = await district_rules(self.session)
         ticket.arrived_at = now()
         dispatched = ticket.dispatched_at or ticket.accepted_at or ticket.arrived_at
         ticket.arrival_late = ticket.arrived_at - dispatched > timedelta(minutes=settings.arrival_limit_minutes)

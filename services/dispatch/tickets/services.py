@@ -108,13 +108,24 @@ class TicketService:
 
     async def _place(self, household_id: UUID | None, grid_id: UUID | None) -> DirectoryGrid | None:
         """The grid of the household if one is named, else the named grid; 422 for ids the district lacks."""
-        if household_id is not None:
-            household = await self.session.get(DirectoryHousehold, household_id)
-            if household is None:
+        if household_id is not None:  # the household with its grid, in one statement
+            found = (
+                await self.session.execute(
+                    select(DirectoryHousehold.grid_id, DirectoryGrid)
+                    .outerjoin(DirectoryGrid, DirectoryGrid.grid_id == DirectoryHousehold.grid_id)
+                    .where(DirectoryHousehold.household_id == household_id)
+                )
+            ).first()
+            if found is None:
                 raise invalid("householdId", "not a household of this district")
-            if grid_id is not None and household.grid_id != grid_id:
+            if grid_id is not None and found.grid_id != grid_id:
                 raise invalid("gridId", "the household is in another grid")
-            grid_id = household.grid_id
+            if found.grid_id is None:
+                return None
+            if found.DirectoryGrid is None:
+                raise invalid("gridId", "not a grid of this district")
+            household_grid: DirectoryGrid = found.DirectoryGrid
+            return household_grid
         if grid_id is None:
             return None
         grid = await self.session.get(DirectoryGrid, grid_id)

@@ -12,18 +12,18 @@ from services.documents.generated.defaults import seed_templates
 from services.documents.types.catalogue import seed_registry
 from shared import audit
 from shared.context import tenant_scope
-from shared.db.engine import make_engine, make_sessionmaker
+from shared.db.cells import CellEngines, cell_sessionmaker
 from shared.settings import Settings
 
 
 async def load_demo(settings: Settings, tenants: list[dict[str, Any]]) -> list[str]:
-    engine = make_engine(settings, "documents", "app")
+    engine = CellEngines(settings, "documents", "app")  # each district on its own cell
     lines = []
     try:
         for tenant in tenants:
             tenant_id = uuid.UUID(str(tenant["id"]))
             with tenant_scope(tenant_id), audit.actor_scope("system:demo"):
-                async with make_sessionmaker(engine)() as session, session.begin():
+                async with cell_sessionmaker(engine)() as session, session.begin():
                     registry = await seed_registry(session) | await seed_templates(session)
                     registry |= await prepare_boards(session, str(tenant["slug"]), str(tenant["name"]))
             lines.append(

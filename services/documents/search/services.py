@@ -27,7 +27,7 @@ from services.documents.search.words import query_words, tokenizer
 from services.documents.settings import get_documents_settings
 from shared.auth.principal import Principal
 from shared.context import require_tenant
-from shared.db.engine import make_engine
+from shared.db.cells import CellEngines
 from shared.http.guards import principal_of
 from shared.http.problems import invalid
 from shared.settings import Settings
@@ -40,13 +40,13 @@ def search_engine(settings: Settings) -> Callable[[Litestar], AbstractAsyncConte
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
-        engine = make_engine(settings, SERVICE, "system", pool_size=2, max_overflow=3)
-        app.state.search_engine = engine
+        engines = CellEngines(settings, SERVICE, "system", pool_size=2, max_overflow=3)
+        app.state.search_engines = engines
         await asyncio.to_thread(tokenizer)  # jieba's dictionary loads in ~1 s: before the first search, not in it
         try:
             yield
         finally:
-            await engine.dispose()
+            await engines.dispose()
 
     return lifespan
 
@@ -122,4 +122,6 @@ class SearchService:
 
 
 def provide_search(request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession]) -> SearchService:
-    return SearchService(db_session, principal_of(request), request.app.state.search_engine)
+    principal = principal_of(request)
+    engines: CellEngines = request.app.state.search_engines
+    return SearchService(db_session, principal, engines.for_tenant(principal.tenant_id))

@@ -13,7 +13,7 @@ import time
 from uuid import UUID
 
 from sqlalchemy import func, select, update
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.orgtree import SERVICE
 from services.orgtree.bulk.columns import BulkKind
@@ -23,7 +23,7 @@ from services.orgtree.bulk.services import BulkService
 from shared.auth.principal import Principal
 from shared.clock import now
 from shared.context import actor_scope, require_tenant
-from shared.db.engine import make_engine, make_sessionmaker
+from shared.db.cells import CellEngines, cell_sessionmaker
 from shared.http.di import build_service
 from shared.http.problems import ProblemError
 from shared.logging import get_logger
@@ -31,15 +31,15 @@ from shared.settings import Settings
 
 log = get_logger(__name__)
 REPORT_EVERY_S = 0.25  # the page polls twice a second; this keeps what it reads at most a quarter second old
-_progress_engines: dict[tuple[int, int], AsyncEngine] = {}
+_progress_engines: dict[tuple[int, int], CellEngines] = {}
 
 
 def progress_sessions(settings: Settings) -> async_sessionmaker[AsyncSession]:
     """Sessions on connections apart from the import's (one pool per settings and event loop: a worker has one)."""
     key = (id(settings), id(asyncio.get_running_loop()))
     if key not in _progress_engines:
-        _progress_engines[key] = make_engine(settings, SERVICE, "app", pool_size=1, max_overflow=2)
-    return make_sessionmaker(_progress_engines[key])
+        _progress_engines[key] = CellEngines(settings, SERVICE, "app", pool_size=1, max_overflow=2)
+    return cell_sessionmaker(_progress_engines[key])
 
 
 class JobProgress(Progress):

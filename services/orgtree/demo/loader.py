@@ -17,7 +17,7 @@ from services.orgtree.models import Member, OrgNode, TreeKind
 from services.orgtree.nodes.services import ensure_tenant_root
 from shared import audit
 from shared.context import tenant_scope
-from shared.db.engine import make_engine, make_sessionmaker
+from shared.db.cells import CellEngines, cell_sessionmaker
 from shared.privacy.keys import data_key
 from shared.settings import Settings
 
@@ -61,7 +61,7 @@ async def named_units(session: AsyncSession) -> dict[str, dict[str, str]]:
 
 
 async def load_demo(settings: Settings, tenants: list[dict[str, Any]]) -> list[str]:
-    engine = make_engine(settings, "orgtree", "app")
+    engine = CellEngines(settings, "orgtree", "app")  # each district on its own cell
     lines = []
     try:
         for tenant in tenants:
@@ -71,9 +71,9 @@ async def load_demo(settings: Settings, tenants: list[dict[str, Any]]) -> list[s
             with tenant_scope(UUID(str(tenant["id"]))), audit.actor_scope("system:demo"):
                 # the district's data key committed on its own first: a key made in the build's transaction is
                 # not cached until it commits, so each of the build's thousands of records would read it again
-                async with make_sessionmaker(engine)() as session, session.begin():
+                async with cell_sessionmaker(engine)() as session, session.begin():
                     await data_key(session, UUID(str(tenant["id"])))
-                async with make_sessionmaker(engine)() as session, session.begin():
+                async with cell_sessionmaker(engine)() as session, session.begin():
                     loaded = await load_district(session, tenant["slug"], tenant["name"])
                     members = await session.scalar(select(func.count()).select_from(Member))
                     region = DEMO_TREES[tenant["slug"]][0]

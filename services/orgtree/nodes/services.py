@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, and_, func, literal, or_, select, update
+from sqlalchemy import ColumnElement, and_, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
@@ -27,7 +27,8 @@ from services.orgtree.redflag.models import UnitBrand, UnitStaff, Venue
 from shared import audit
 from shared.auth.principal import Principal
 from shared.clock import now
-from shared.contracts.orgtree import GridCreated, UnitRef
+from shared.contracts.orgtree import GridCreated, UnitMoved, UnitRef
+from shared.db.paths import rehang_all
 from shared.db.repository import Repository
 from shared.http.problems import ProblemError, conflict, invalid, missing
 from shared.http.views import view, views
@@ -287,20 +288,35 @@ class NodeService:
         (await load_schema(self.session, node.tree)).check_child(parent.level, node.level)
         old_path, old_parent = node.path, node.parent_id
         new_path = child_path(parent.path, old_path.rstrip("/").rsplit("/", 1)[1])
-        for column in (OrgNode.path, *PATH_COPIES):
-            await self.session.execute(
-                update(column.class_)
-                .where(in_subtree(column, old_path))
-                .values({column.key: literal(new_path) + func.substr(column, len(old_path) + 1)})
-                .execution_options(synchronize_session=False)
-            )
+        await rehang_all(self.session, (OrgNode.path, *PATH_COPIES), old_path, new_path)
         await self.session.execute(update(OrgNode).where(OrgNode.id == node.id).values(parent_id=parent.id))
         await self.session.refresh(node)
         at = now()
         await self._close_version(node.id, at)
         await self._open_version(node, at)
         await self._audit("orgtree.node.moved", node, from_parent=str(old_parent), to_parent=str(parent.id))
+        await self._moved(node, old_path, old_parent, parent, at)
         return node
+
+    async def _moved(self, node: OrgNode, old_path: str, old_parent: UUID, parent: OrgNode, at: datetime) -> None:
+        """One event for the whole subtree, in the move's transaction: consumers rewrite their copies by prefix."""
+        chain = await self.session.scalars(
+            select(OrgNode).where(OrgNode.path.in_(ancestor_paths(parent.path))).order_by(OrgNode.path)
+        )
+        moved = UnitMoved(
+            tenant_id=node.tenant_id,
+            unit_id=node.id,
+            tree=node.tree,
+            level=node.level,
+            name=node.name,
+            old_path=old_path,
+            new_path=node.path,
+            old_parent_id=old_parent,
+            new_parent_id=parent.id,
+            moved_at=at,
+            ancestors=views(UnitRef, chain),
+        )
+        await publish(self.session, moved)
 
     async def remove(self, node_id: UUID) -> None:
         """Remove an empty unit; its history stays. Units with children, members or households are refused."""

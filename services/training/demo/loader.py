@@ -29,7 +29,7 @@ from shared import audit
 from shared.auth.principal import Principal, Role
 from shared.clock import CHINA, now
 from shared.context import tenant_scope
-from shared.db.engine import make_engine, make_sessionmaker
+from shared.db.cells import CellEngines, cell_sessionmaker
 from shared.http.di import build_service
 from shared.settings import Settings
 
@@ -109,7 +109,7 @@ async def load_sessions(session: AsyncSession, tenant_id: uuid.UUID, units: tupl
 
 
 async def load_demo(settings: Settings, tenants: list[dict[str, Any]]) -> list[str]:
-    engine = make_engine(settings, "training", "app")
+    engine = CellEngines(settings, "training", "app")  # each district on its own cell
     lines = []
     try:
         for tenant in tenants:
@@ -118,7 +118,7 @@ async def load_demo(settings: Settings, tenants: list[dict[str, Any]]) -> list[s
                 str(tenant.get("slug")), (f"{tenant['name']}党委", f"{tenant['name']}机关党支部", tenant["name"])
             )
             with tenant_scope(tenant_id), audit.actor_scope("system:demo"):
-                async with make_sessionmaker(engine)() as session, session.begin():
+                async with cell_sessionmaker(engine)() as session, session.begin():
                     catalogue = await seed_catalogue(session)
                     await seed_points_categories(session)
                     await seed_rules(session)

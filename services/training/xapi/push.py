@@ -33,7 +33,7 @@ from services.training.xapi.settings import XapiSettings
 from services.training.xapi.statements import VERSION
 from shared.clock import now
 from shared.context import tenant_scope
-from shared.db.engine import make_engine, make_sessionmaker
+from shared.db.cells import CellEngines, cell_sessionmaker
 from shared.logging import get_logger
 from shared.scheduler import Job, due_across_districts
 from shared.settings import Settings
@@ -148,10 +148,10 @@ async def push_due(settings: Settings, xapi: XapiSettings | None = None) -> int:
     due = await districts_due(settings)
     if not due:
         return 0
-    engine = make_engine(settings, SERVICE, "app", pool_size=1, max_overflow=0)
+    engine = CellEngines(settings, SERVICE, "app", pool_size=1, max_overflow=0)
     try:
         async with httpx.AsyncClient(timeout=xapi.push_timeout_s, follow_redirects=False) as http:
-            sessions = make_sessionmaker(engine)
+            sessions = cell_sessionmaker(engine)
             pushed = 0
             for tenant_id in due:
                 try:
