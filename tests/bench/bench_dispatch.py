@@ -282,6 +282,15 @@ async def tickets_stored(settings: Settings) -> int:
         await conn.close()
 
 
+async def database_bytes(settings: Settings) -> int:
+    """dispatch's database on disk: tables, indexes and TOAST (the outbox rows of the week are kept)."""
+    conn = await asyncpg.connect(plain_dsn(admin_url(settings, "redcell_dispatch")))
+    try:
+        return int(await conn.fetchval("SELECT pg_database_size(current_database())"))
+    finally:
+        await conn.close()
+
+
 async def drained(settings: Settings, timeout_s: float = 300) -> None:
     """Until every ticket has been routed and the delivery log has no message waiting for its first attempt."""
     conn = await asyncpg.connect(plain_dsn(admin_url(settings, "redcell_dispatch")))
@@ -405,6 +414,7 @@ def main_with(
             """Tickets at ``rate``/s, then their offers; CPU per ticket of each process over both (with
             ``cpu_only``, until all of the phase's work is done, so that no backlog is left out)."""
             stored = asyncio.run(tickets_stored(settings))
+            size_before = asyncio.run(database_bytes(settings))
             before = cpu_seconds(platform, root)
             created = asyncio.run(create_tickets(gateway, sign_in(), lambda i: body(first + i), rate, seconds))
             ids = created.pop("ids")
@@ -415,6 +425,10 @@ def main_with(
             # A request the client gave up on may still have been stored (and routed): count what was stored.
             made = asyncio.run(tickets_stored(settings)) - stored if cpu_only else len(ids)
             created["stored"] = made
+            # what a ticket with its offer, clocks, history, audit, outbox/inbox and delivery rows takes on disk
+            created["database_bytes_per_ticket"] = round(
+                (asyncio.run(database_bytes(settings)) - size_before) / max(1, made)
+            )
             created["cpu_ms_per_ticket"] = {  # where the two cores went: creation, routing and delivery together
                 name: round((after[name] - before.get(name, 0.0)) * 1000 / max(1, made), 1) for name in after
             }
@@ -432,6 +446,10 @@ def main_with(
                     results[f"run_{n + 1}"] = {"ticket_creation": created, "offer_notification": offered}
                 median = median_cpu(runs)
                 results["cpu_ms_per_ticket_median"] = {**median, "all": round(sum(median.values()), 1)}
+                sizes = sorted(
+                    results[f"run_{n + 1}"]["ticket_creation"]["database_bytes_per_ticket"] for n in range(repeat)
+                )
+                results["database_bytes_per_ticket_median"] = sizes[len(sizes) // 2]
             else:
                 results["ticket_creation"], results["offer_notification"], ids = phase(GOAL_RATE, 0)
                 asyncio.run(drained(settings))  # the first phase's backlog is worked off before the second starts

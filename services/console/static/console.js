@@ -19,3 +19,13 @@ document.addEventListener("htmx:sseBeforeMessage", function (event) {
   var empty = rows.querySelector("tr.empty-row");
   if (empty && rows.querySelector("tr[id]")) empty.hidden = true;
 });
+
+// A ticket part the live stream brings (data-live) is not swapped in over a part showing the same state of the
+// ticket (data-state: a digest of the part rendered without any form's input, tickets/parts.py): what the user is
+// typing, and the refusal a form just showed, stay until the ticket itself changes.
+document.addEventListener("htmx:oobBeforeSwap", function (event) {
+  var incoming = event.detail.fragment.firstElementChild;
+  if (!incoming || !incoming.hasAttribute("data-live")) return;
+  var state = incoming.getAttribute("data-state");
+  if (state && state === event.detail.target.getAttribute("data-state")) event.detail.shouldSwap = false;
+});

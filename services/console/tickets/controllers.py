@@ -68,7 +68,7 @@ class TicketPageController(TicketActions):
             elif event.event != "resync":
                 return None
             try:
-                rendered = await parts_by_name(request, api, ticket_id, parts, main=None, forms=Forms())
+                rendered = await parts_by_name(request, api, ticket_id, parts, main=None, forms=Forms(), live=True)
             except ApiError as refused:
                 if refused.status in (403, 404):
                     return None

@@ -42,6 +42,7 @@ ACTIONS = {
     "return_rejected": N_("Return rejected: stays with the unit"),
     "return_ruling_escalated": N_("Return not ruled on in time: passed up"),
     "return_ruling_overdue": N_("Return not ruled on in time"),
+    "unit_moved": N_("Its responsible unit changed with a move in the organisation tree"),
 }
 
 # Why routing ranked a candidate where it did (routing/ranking.py ``reasons``), best reasons first.

@@ -3,6 +3,8 @@ change the live stream reports (``hx-swap-oob``: each part replaces the element 
 
 from __future__ import annotations
 
+import hashlib
+import re
 from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
@@ -74,9 +76,7 @@ def allowed(api: Api, parts: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def formats(request: AnyRequest) -> Any:
-    engine = request.app.template_engine
-    assert engine is not None
-    return engine.engine.globals["fmt"]
+    return _templates(request).globals["fmt"]
 
 
 def common(forms: Forms) -> dict[str, Any]:
@@ -88,7 +88,10 @@ async def whole_page(
 ) -> Template:
     parts = allowed(api, facts.PARTS)
     context = await facts.load(api, str(ticket_id), parts, formats(request))
-    return page(request, "tickets/ticket.html", status_code=status_code, **context, **common(forms or Forms()))
+    shared = {"request": request, "user": api.user, **context, **common(Forms())}
+    states = part_states(request, shared, parts)
+    page_context = {**context, **common(forms or Forms()), "states": states, "live": False}
+    return page(request, "tickets/ticket.html", status_code=status_code, **page_context)
 
 
 async def some_parts(
@@ -99,13 +102,46 @@ async def some_parts(
 
 
 async def parts_by_name(
-    request: AnyRequest, api: Api, ticket_id: UUID, parts: tuple[str, ...], *, main: str | None, forms: Forms
+    request: AnyRequest,
+    api: Api,
+    ticket_id: UUID,
+    parts: tuple[str, ...],
+    *,
+    main: str | None,
+    forms: Forms,
+    live: bool = False,
 ) -> dict[str, str]:
-    """Each of the ``parts`` the user may see, rendered."""
+    """Each of the ``parts`` the user may see, rendered, each carrying the digest of the state it shows; ``live``:
+    for the live stream, whose parts the page does not swap in over the same state (console.js)."""
     parts = allowed(api, parts)
     context = await facts.load(api, str(ticket_id), parts, formats(request))
+    shared = {"request": request, "user": api.user, **context}  # csrf_token() reads the request
+    states = part_states(request, {**shared, **common(Forms())}, parts)
+    env = _templates(request)
+    return {
+        part: env.get_template(f"tickets/{part}.html").render(
+            oob=part != main, states=states, live=live, **shared, **common(forms)
+        )
+        for part in parts
+    }
+
+
+_CSRF_VALUE = re.compile(r'(name="_csrf_token" value=")[^"]*"')
+
+
+def part_states(request: AnyRequest, plain: dict[str, Any], parts: tuple[str, ...]) -> dict[str, str]:
+    """A digest of each part as rendered with no form's input, refusal or outcome (and no CSRF token): equal digests,
+    the same ticket shown. A live part is not swapped over a part showing the same state, so what the user is typing
+    and the refusal a form just showed stay until the ticket itself changes."""
+    env = _templates(request)
+    states = {}
+    for part in parts:
+        html = env.get_template(f"tickets/{part}.html").render(oob=True, states={}, live=False, **plain)
+        states[part] = hashlib.blake2b(_CSRF_VALUE.sub(r'\1"', html).encode(), digest_size=8).hexdigest()
+    return states
+
+
+def _templates(request: AnyRequest) -> Any:
     engine = request.app.template_engine
     assert engine is not None
-    env = engine.engine
-    shared = {"request": request, "user": api.user, **context, **common(forms)}  # csrf_token() reads the request
-    return {part: env.get_template(f"tickets/{part}.html").render(oob=part != main, **shared) for part in parts}
+    return engine.engine

@@ -6,7 +6,6 @@ same periods again; the gateway's upsert keeps whichever was computed last."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
@@ -17,13 +16,11 @@ from services.dispatch import SERVICE
 from services.dispatch.catalogue.models import DispatchSettings
 from services.dispatch.catalogue.services import district_settings
 from services.dispatch.city_figures.figures import hotline_figures
+from shared.city_figures import FiguresPublication
 from shared.clock import now
-from shared.contracts.city import SLICE_S, HotlineFiguresPublished, in_this_slice, periods_to_publish
+from shared.contracts.city import HotlineFiguresPublished, periods_to_publish
 from shared.messaging.outbox import publish
-from shared.scheduler import Job, apply_each, due_across_districts
-from shared.settings import Settings
-
-ACTOR = "system:dispatch-city-figures"
+from shared.scheduler import Job
 
 
 async def publish_district(session: AsyncSession, tenant_id: UUID, periods: list[str] | None = None) -> int:
@@ -39,17 +36,6 @@ async def publish_district(session: AsyncSession, tenant_id: UUID, periods: list
     return len(chosen)
 
 
-async def publish_all(settings: Settings, *, only: Callable[[UUID], bool] = lambda _: True) -> int:
-    """One run over every district (``only`` those it admits); returns how many periods were published."""
-    districts = await due_across_districts(settings, SERVICE, select(DispatchSettings.tenant_id))
-    due = [(row[0], row[0]) for row in districts if only(row[0])]
-    return await apply_each(settings, SERVICE, due, publish_district, actor=ACTOR)
-
-
-async def publish_slice(settings: Settings) -> int:
-    """The scheduled run: this minute's slice of the districts, so each is published every ten minutes."""
-    moment = now()
-    return await publish_all(settings, only=lambda district: in_this_slice(district, moment))
-
-
-JOBS: list[Job] = [Job(f"{SERVICE}.city_figures", SLICE_S, publish_slice)]
+PUBLICATION = FiguresPublication(SERVICE, select(DispatchSettings.tenant_id), publish_district)
+publish_all = PUBLICATION.publish_all
+JOBS: list[Job] = PUBLICATION.jobs

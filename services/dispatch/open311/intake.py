@@ -13,10 +13,8 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import timedelta
 from uuid import UUID
 
-from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.dispatch.models import Channel, PhoneVerification, Ticket
@@ -24,13 +22,11 @@ from services.dispatch.notifications.delivery import VERIFICATION_PHONE
 from services.dispatch.open311.formats import refused
 from services.dispatch.open311.services import SCOPE, Attribute, Service
 from services.dispatch.public.schemas import PublicRequestCreate
-from services.dispatch.public.services import PublicService, _lock_phone, too_many
+from services.dispatch.public.services import PublicService, admit_web_request
 from services.dispatch.settings import DispatchProcessSettings
 from services.dispatch.tickets.intake import phone_key
 from services.dispatch.tickets.schemas import TicketCreate
 from services.dispatch.tickets.services import TicketService
-from shared.auth.principal import Principal, Role
-from shared.clock import now
 from shared.context import require_tenant
 from shared.http.di import build_service
 from shared.privacy import data_key, decrypt, normalize_phone, validate_mobile
@@ -198,20 +194,6 @@ class Open311Intake(PublicService):
         super().__init__(session)
         self.filing = filing
 
-    async def filed_today(self, index: bytes) -> int:
-        """Requests filed online from this phone in the last day, here or on the residents' page."""
-        recent = await self.session.scalar(
-            select(func.count())
-            .select_from(Ticket)
-            .where(
-                Ticket.caller_phone_index == index,
-                Ticket.channel == Channel.WEB,
-                Ticket.created_by.is_(None),
-                Ticket.created_at > now() - timedelta(days=1),
-            )
-        )
-        return recent or 0
-
     def public_form(self) -> PublicRequestCreate:
         return PublicRequestCreate(
             verification_id=self.filing.verification_id,
@@ -233,12 +215,7 @@ class Open311Intake(PublicService):
         if filing.phone is not None and normalize_phone(filing.phone) != normalize_phone(phone):
             raise refused(400, "phone: not the phone the code was sent to")
         index = await phone_key(session, phone)
-        await _lock_phone(session, "request", index)
-        if await self.filed_today(index) >= limits.public_requests_per_day:
-            per_day = limits.public_requests_per_day
-            raise too_many(f"at most {per_day} requests per phone number a day; please call the hotline")
-        verification.verified_at = now()
-        resident = Principal(user_id=verification.id, tenant_id=require_tenant(), roles=frozenset({Role.RESIDENT}))
+        resident = await admit_web_request(session, verification, index, limits)
         request = TicketCreate(
             channel=Channel.WEB,
             title=data.title,

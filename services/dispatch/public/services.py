@@ -73,6 +73,30 @@ async def _lock_phone(session: AsyncSession, purpose: str, index: bytes) -> None
     await session.execute(select(func.pg_advisory_xact_lock(func.hashtextextended(key, 0))))
 
 
+async def admit_web_request(
+    session: AsyncSession, verification: PhoneVerification, index: bytes, limits: DispatchProcessSettings
+) -> Principal:
+    """Admit a request filed online from a verified phone, on the residents' page or by an Open311 client: one at a
+    time per phone (the lock, until commit), at most ``public_requests_per_day`` a day counted over both. The
+    verification is used up and stands for the resident, who has no account (RLS still binds the district)."""
+    await _lock_phone(session, "request", index)
+    recent = await session.scalar(
+        select(func.count())
+        .select_from(Ticket)
+        .where(
+            Ticket.caller_phone_index == index,
+            Ticket.channel == Channel.WEB,
+            Ticket.created_by.is_(None),  # filed online by the resident (a phoned-in one may be followed too)
+            Ticket.created_at > now() - timedelta(days=1),
+        )
+    )
+    if (recent or 0) >= limits.public_requests_per_day:
+        per_day = limits.public_requests_per_day
+        raise too_many(f"at most {per_day} requests per phone number a day; please call the hotline")
+    verification.verified_at = now()
+    return Principal(user_id=verification.id, tenant_id=require_tenant(), roles=frozenset({Role.RESIDENT}))
+
+
 class PublicService:
     """A resident's requests in one transaction of the district named in the path; the resident has no account,
     so the service has no principal: a verified phone stands for them."""
@@ -166,23 +190,7 @@ class PublicService:
         keys = await data_key(session, require_tenant())
         phone = decrypt(keys, VERIFICATION_PHONE, verification.phone_cipher)
         index = await phone_key(session, phone)
-        await _lock_phone(session, "request", index)
-        recent = await session.scalar(
-            select(func.count())
-            .select_from(Ticket)
-            .where(
-                Ticket.caller_phone_index == index,
-                Ticket.channel == Channel.WEB,
-                Ticket.created_by.is_(None),  # filed here by the resident (a phoned-in one may be followed too)
-                Ticket.created_at > now() - timedelta(days=1),
-            )
-        )
-        if (recent or 0) >= limits.public_requests_per_day:
-            per_day = limits.public_requests_per_day
-            raise too_many(f"at most {per_day} requests per phone number a day; please call the hotline")
-        verification.verified_at = now()
-        # The resident has no account: the verification stands for them (RLS still binds the district).
-        resident = Principal(user_id=verification.id, tenant_id=require_tenant(), roles=frozenset({Role.RESIDENT}))
+        resident = await admit_web_request(session, verification, index, limits)
         request = TicketCreate(
             channel=Channel.WEB,
             title=data.title,

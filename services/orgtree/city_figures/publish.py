@@ -5,7 +5,6 @@ application role (RLS holds); the figures are as of the run, kept by the gateway
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from uuid import UUID
 
 from sqlalchemy import select
@@ -17,13 +16,12 @@ from services.orgtree.nodes.models import OrgNode, TreeKind
 from services.orgtree.nodes.services import NodeService
 from services.orgtree.reports.services import ReportService
 from shared.auth.principal import Principal, Role
+from shared.city_figures import FiguresPublication
 from shared.clock import CHINA, now
-from shared.contracts.city import SLICE_S, NetworkFigures, NetworkFiguresPublished, in_this_slice, periods_to_publish
+from shared.contracts.city import NetworkFigures, NetworkFiguresPublished, periods_to_publish
 from shared.messaging.outbox import publish
-from shared.scheduler import Job, apply_each, due_across_districts
-from shared.settings import Settings
+from shared.scheduler import Job
 
-ACTOR = "system:orgtree-city-figures"
 # The district as a whole, as its administrator sees it: the reports' own rules apply.
 _DISTRICT_WIDE = frozenset({Role.DISTRICT_ADMIN.value})
 
@@ -67,17 +65,6 @@ async def publish_district(session: AsyncSession, tenant_id: UUID, periods: list
     return len(chosen)
 
 
-async def publish_all(settings: Settings, *, only: Callable[[UUID], bool] = lambda _: True) -> int:
-    """One run over every district (``only`` those it admits); returns how many periods were published."""
-    districts = await due_across_districts(settings, SERVICE, select(DistrictSettings.tenant_id))
-    due = [(row[0], row[0]) for row in districts if only(row[0])]
-    return await apply_each(settings, SERVICE, due, publish_district, actor=ACTOR)
-
-
-async def publish_slice(settings: Settings) -> int:
-    """The scheduled run: this minute's slice of the districts, so each is published every ten minutes."""
-    moment = now()
-    return await publish_all(settings, only=lambda district: in_this_slice(district, moment))
-
-
-JOBS: list[Job] = [Job(f"{SERVICE}.city_figures", SLICE_S, publish_slice)]
+PUBLICATION = FiguresPublication(SERVICE, select(DistrictSettings.tenant_id), publish_district)
+publish_all = PUBLICATION.publish_all
+JOBS: list[Job] = PUBLICATION.jobs
