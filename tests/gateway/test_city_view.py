@@ -34,13 +34,34 @@ from tests.platform.platform import PASSWORD, RunningPlatform, auth, login
 from tests.seeds.story import village
 
 HOTLINE_KEYS = {
-    "tickets", "responded", "resolved", "rated", "satisfied", "responseRate", "resolutionRate", "satisfactionRate",
-    "score", "overdueYellow", "overdueRed", "open", "visitLinks", "visitsDue", "daily",
-}  # fmt: skip
+    "tickets",
+    "responded",
+    "resolved",
+    "rated",
+    "satisfied",
+    "responseRate",
+    "resolutionRate",
+    "satisfactionRate",
+    "score",
+    "overdueYellow",
+    "overdueRed",
+    "open",
+    "visitLinks",
+    "visitsDue",
+    "daily",
+}
 NETWORK_KEYS = {
-    "stationedCadres", "villageCadres", "redCollarLeaders", "members", "households", "unservedHouseholds",
-    "coveragePercent", "membersOutsideRange", "linksMin", "linksMax",
-}  # fmt: skip
+    "stationedCadres",
+    "villageCadres",
+    "redCollarLeaders",
+    "members",
+    "households",
+    "unservedHouseholds",
+    "coveragePercent",
+    "membersOutsideRange",
+    "linksMin",
+    "linksMax",
+}
 CARE_KEYS = {"year", "certificatesDue", "reviewed", "overdue", "reviewRate"}
 DAILY_KEYS = {"day", "tickets", "overdue"}
 SOURCES = {"hotline": HOTLINE_KEYS, "network": NETWORK_KEYS, "care": CARE_KEYS}
@@ -76,16 +97,26 @@ def _household(platform: RunningPlatform, tag: str) -> Caller:
     }
     household = _post(platform, "/api/orgtree/households", platform.a.token, head)
     assert household.status_code == 201, household.text
-    linked = _post(platform, f"/api/orgtree/members/{member.json()['id']}/households", platform.a.token,
-                   {"householdId": household.json()["id"]})  # fmt: skip
+    linked = _post(
+        platform,
+        f"/api/orgtree/members/{member.json()['id']}/households",
+        platform.a.token,
+        {"householdId": household.json()["id"]},
+    )
     assert linked.status_code in {200, 201}, linked.text
     return Caller(phone, household.json(), where.grid, member.json(), member_phone)
 
 
 def _ticket(platform: RunningPlatform, category: dict[str, Any], name: str, phone: str, address: str) -> dict[str, Any]:
     """A phoned-in ticket with the caller's name, phone and address (dispatch encrypts and masks them)."""
-    body = {"channel": "phone", "title": f"路灯不亮 {uuid.uuid4().hex[:4]}", "categoryId": category["id"],
-            "callerName": name, "callerPhone": phone, "address": address}  # fmt: skip
+    body = {
+        "channel": "phone",
+        "title": f"路灯不亮 {uuid.uuid4().hex[:4]}",
+        "categoryId": category["id"],
+        "callerName": name,
+        "callerPhone": phone,
+        "address": address,
+    }
     answer = _post(platform, "/api/dispatch/tickets", platform.a.token, body)
     assert answer.status_code == 201, answer.text
     ticket: dict[str, Any] = answer.json()["ticket"]
@@ -275,9 +306,17 @@ def test_a_city_reads_its_districts_side_by_side_and_nothing_personal(
     longwan_id = uuid.UUID(longwan["district"]["id"])
     held = next(r for r in rows if (r["district_id"], r["source"], r["period"]) == (longwan_id, "network", period))
     stale = NetworkFigures(
-        stationed_cadres=0, village_cadres=0, red_collar_leaders=0, members=999_999, households=0,
-        unserved_households=0, coverage_percent=0.0, members_outside_range=0, links_min=0, links_max=0,
-    )  # fmt: skip
+        stationed_cadres=0,
+        village_cadres=0,
+        red_collar_leaders=0,
+        members=999_999,
+        households=0,
+        unserved_households=0,
+        coverage_percent=0.0,
+        members_outside_range=0,
+        links_min=0,
+        links_max=0,
+    )
 
     async def late() -> None:
         engine = make_engine(settings, "gateway", "system", pool_size=1)

@@ -1,6 +1,6 @@
 """The registry of database cells: a new district is placed on the cell chosen for it (``main`` by default), an
-unknown cell or component is refused with nothing stored, and every process reads the placement from the mirror
-in Redis (an unregistered district is unknown, never guessed to be on ``main``)."""
+unknown cell or component is refused with nothing stored, every process reads the placement from the mirror in
+Redis (a process that has never read it places no district), and a move that cannot be made changes nothing."""
 
 from __future__ import annotations
 
@@ -10,13 +10,14 @@ from typing import Any
 
 import pytest
 from litestar.testing import AsyncTestClient
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from gateway.app import create_app
 from gateway.models import Tenant
 from gateway.proxy.settings import ProxySettings
 from gateway.tenants.models import TenantPlacement
+from gateway.tenants.moves import MoveError, move_district
 from shared.components import placed
 from shared.db.cells import PlacementUnknownError, PlacementView
 from shared.settings import MAIN_CELL, RedisSettings, Settings
@@ -110,3 +111,44 @@ async def test_an_unknown_cell_or_component_is_refused_and_nothing_is_stored(
     assert field in {error["field"] for error in problem.get("errors", [])}, problem
     async with system_sessions() as session:
         assert await session.scalar(select(Tenant).where(Tenant.slug == slug)) is None
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        ("no-such-district", "orgtree", SECOND_CELL, "no district"),
+        (None, "orgtree", "nowhere", "no database cell named 'nowhere'"),
+        (None, "gateway", SECOND_CELL, "not a component with rows of its own"),  # the registry stays on main
+        (None, "dispatch", SECOND_CELL, "already being moved"),  # a second move while the first holds it
+    ],
+)
+async def test_a_move_that_cannot_be_made_is_refused_and_changes_nothing(
+    cells_client: AsyncTestClient[Any],
+    system_sessions: Sessions,
+    two_cells: Settings,
+    case: tuple[str | None, str, str, str],
+) -> None:
+    slug, component, cell, reason = case  # the district (None: a fresh one), what to move, where, the refusal
+    operator = bearer((await tokens(cells_client, await new_operator(system_sessions)))["accessToken"])
+    made = (await cells_client.post("/platform/tenants", headers=operator, json=body(unique("stay")))).json()
+    district = uuid.UUID(made["id"])
+    moving = reason == "already being moved"
+    if moving:
+        async with system_sessions() as session, session.begin():
+            await session.execute(
+                update(TenantPlacement)
+                .where(TenantPlacement.tenant_id == district, TenantPlacement.component == component)
+                .values(paused=True)
+            )
+    with pytest.raises(MoveError, match=reason):
+        await move_district(two_cells, system_sessions, slug or made["slug"], component, cell, settle_s=0)
+    assert await placement_rows(system_sessions, made["id"]) == dict.fromkeys(placed(), MAIN_CELL)
+    async with system_sessions() as session:
+        paused = set(
+            await session.scalars(
+                select(TenantPlacement.component).where(
+                    TenantPlacement.tenant_id == district, TenantPlacement.paused.is_(True)
+                )
+            )
+        )
+    assert paused == ({component} if moving else set())
