@@ -20,6 +20,7 @@ from prometheus_client import Histogram
 
 from gateway.proxy.ratelimit import RateLimiter
 from gateway.proxy.settings import ProxySettings
+from gateway.proxy.upstream import UpstreamError, UpstreamPool, UpstreamResponse, UpstreamTimeoutError
 from shared.auth.frontend import HEADER as FRONTEND_HEADER
 from shared.auth.frontend import from_frontend
 from shared.auth.principal import Principal
@@ -51,11 +52,15 @@ _HOP_BY_HOP = frozenset(
         b"x-forwarded-for",
         b"x-forwarded-proto",
         b"x-forwarded-host",
+        b"expect",  # the gateway has the body already (the server answered any 100-continue)
         FRONTEND_HEADER.encode(),  # the console's key proves something to the gateway only
     }
 )
 _RESPONSE_DROP = frozenset({"connection", "keep-alive", "transfer-encoding", "trailer", "upgrade", "x-request-id"})
+_RESPONSE_DROP_BYTES = frozenset(name.encode() for name in _RESPONSE_DROP)
+_BODYLESS = frozenset({"GET", "HEAD", "DELETE", "OPTIONS"})  # methods sent without a body unless one is announced
 _SMALL_BODY = 64 * 1024
+_KEPT_LIMITS = 10_000  # tokens whose rate-limit counters' names are kept
 # Console pages that act for someone without a token (signing in, a resident's request): their POSTs are counted
 # per client address here, as the public API's would be (the console's own calls then skip that count).
 _COUNTED_SITE = ("/console/sign-in", "/console/r/")
@@ -67,15 +72,19 @@ def upload_patterns(routes: dict[str, int]) -> list[tuple[re.Pattern[str], int]]
 
 
 class Upstreams:
-    """One pooled keep-alive HTTP client for all services, opened with the app."""
+    """Keep-alive connections to every service and the console, opened with the app: a lean pool per upstream
+    for requests with their body in hand (upstream.py), one aiohttp session for streams and the object store."""
 
     def __init__(self, settings: ProxySettings) -> None:
         self.settings = settings
         self.bases = {name: url.rstrip("/") for name, url in settings.upstreams.items()}
         self.site = settings.console_url.rstrip("/") or None
         self._session: aiohttp.ClientSession | None = None
+        self.pools: dict[str, UpstreamPool] = {}
 
     async def open(self) -> None:
+        for base in [*self.bases.values(), *([self.site] if self.site else [])]:
+            self.pools[base] = UpstreamPool(base, limit=self.settings.upstream_connections)
         connector = aiohttp.TCPConnector(
             limit=self.settings.upstream_connections, ttl_dns_cache=300, keepalive_timeout=30
         )
@@ -90,6 +99,8 @@ class Upstreams:
         )
 
     async def close(self) -> None:
+        for pool in self.pools.values():
+            await pool.close()
         if self._session is not None:
             await self._session.close()
 
@@ -121,6 +132,18 @@ async def _read_small_body(receive: Receive) -> bytes:
     return b"".join(parts)
 
 
+async def _relay_lean(response: UpstreamResponse, send: Send) -> None:
+    headers = [(name, value) for name, value in response.headers if name not in _RESPONSE_DROP_BYTES]
+    await send({"type": "http.response.start", "status": response.status, "headers": headers})
+    whole = response.whole_body()
+    if whole is not None:  # the common case: all of it arrived with the head
+        await send({"type": "http.response.body", "body": whole, "more_body": False})
+        return
+    async for chunk in response.chunks():
+        await send({"type": "http.response.body", "body": chunk, "more_body": True})
+    await send({"type": "http.response.body", "body": b"", "more_body": False})
+
+
 class Proxy:
     def __init__(
         self,
@@ -142,6 +165,7 @@ class Proxy:
         self._stream_timeout = aiohttp.ClientTimeout(total=None, sock_connect=5, sock_read=settings.stream_timeout_s)
         self._public = tuple(settings.public_routes)
         self._streams = tuple(settings.stream_routes)
+        self._limits: dict[str, list[tuple[str, int]]] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         # Litestar hands a mount the path below "/api"; forward the original, still percent-encoded.
@@ -182,28 +206,38 @@ class Proxy:
 
     async def _forward(self, scope: Scope, receive: Receive, send: Send, base: str, *, path: str, service: str) -> None:
         method: str = cast("Any", scope)["method"]
-        headers = self._forward_headers(scope)
         content_length = next((int(v) for k, v in scope["headers"] if k == b"content-length" and v.isdigit()), None)
         upload_limit = next((n for pattern, n in self._uploads if pattern.match(path)), None)
         limit = upload_limit or self.max_body_bytes
         if content_length is not None and content_length > limit:
             await send_problem(send, 413, "Content Too Large", f"request body exceeds {limit} bytes")
             return
-        body: Any
-        if content_length is not None and content_length <= _SMALL_BODY:
-            body = await _read_small_body(receive)
-        elif method in ("GET", "HEAD", "DELETE", "OPTIONS") and content_length is None:
-            body = None
-        else:
-            body = _body_chunks(receive)
-        url = base + path + ("?" + scope["query_string"].decode("latin-1") if scope.get("query_string") else "")
+        query: bytes = scope.get("query_string", b"")
+        target = path + ("?" + query.decode("latin-1") if query else "")
+        streaming = path.startswith(self._streams)
+        small = content_length is not None and content_length <= _SMALL_BODY
+        if not streaming and method != "HEAD" and (small or (content_length is None and method in _BODYLESS)):
+            # the hot path: the body (if any) in hand, the answer relayed by the lean client
+            whole = await _read_small_body(receive) if small else b""
+            if len(whole) != (content_length or 0):  # the client went before its body was whole: nobody to answer
+                return
+            timeout_s = self.settings.upload_timeout_s if upload_limit else self.settings.upstream_timeout_s
+            pool = self.upstreams.pools[base]
+            request = self._request_head(scope, method, target, pool.authority) + whole
+            await self._forward_lean(send, pool, method, request, service=service, timeout_s=timeout_s)
+            return
+        body: Any = None if method in _BODYLESS and content_length is None else _body_chunks(receive)
         started = time.perf_counter()
         status = "5xx"
-        streaming = path.startswith(self._streams)
         try:
             timeout = self._stream_timeout if streaming else self._upload_timeout if upload_limit else self._timeout
             async with self.upstreams.session.request(
-                method, url, headers=headers, data=body, allow_redirects=False, timeout=timeout
+                method,
+                base + target,
+                headers=self._forward_headers(scope),
+                data=body,
+                allow_redirects=False,
+                timeout=timeout,
             ) as response:
                 status = f"{response.status // 100}xx"
                 if streaming:
@@ -219,10 +253,58 @@ class Proxy:
         finally:
             PROXIED.labels(service, status).observe(time.perf_counter() - started)
 
+    async def _forward_lean(
+        self, send: Send, pool: UpstreamPool, method: str, request: bytes, *, service: str, timeout_s: float
+    ) -> None:
+        started = time.perf_counter()
+        response: UpstreamResponse | None = None
+        try:
+            response = await pool.request(method, request, read_timeout_s=timeout_s)
+        except UpstreamTimeoutError:
+            log.warning("upstream timed out", service=service)
+            await send_problem(send, 504, "Gateway Timeout", f"the {service} service did not answer in time")
+        except UpstreamError:
+            log.warning("upstream unreachable", service=service)
+            await send_problem(send, 502, "Bad Gateway", f"the {service} service is unreachable")
+        try:
+            if response is not None:
+                await _relay_lean(response, send)
+        finally:
+            if response is not None:
+                response.close()
+            status = f"{response.status // 100}xx" if response is not None else "5xx"
+            PROXIED.labels(service, status).observe(time.perf_counter() - started)
+
+    def _request_head(self, scope: Scope, method: str, target: str, authority: bytes) -> bytes:
+        """The request line and headers as the upstream is sent them: the client's, less hop-by-hop ones, plus
+        the request id and where the request came from (header names are lower case in ASGI)."""
+        parts = [f"{method} {target} HTTP/1.1\r\nhost: ".encode("latin-1"), authority, b"\r\n"]
+        host = None
+        for name, value in scope["headers"]:
+            if name not in _HOP_BY_HOP:
+                parts += (name, b": ", value, b"\r\n")
+            elif name == b"host":
+                host = value
+        request_id = current_request_id.get()
+        if request_id:
+            parts += (b"x-request-id: ", request_id.encode("latin-1"), b"\r\n")
+        parts += (b"x-forwarded-for: ", _client_ip(scope).encode("latin-1"), b"\r\n")
+        parts += (b"x-forwarded-proto: ", scope.get("scheme", "http").encode("latin-1"), b"\r\n")
+        if host:  # the address the user typed: the console writes absolute links with it (a QR code's)
+            parts += (b"x-forwarded-host: ", host, b"\r\n")
+        parts.append(b"\r\n")
+        return b"".join(parts)
+
     async def _over_limit(self, principal: Principal, send: Send) -> bool:
-        limits = [(f"u:{principal.user_id}", self.settings.user_rate_per_minute)]
-        if principal.tenant_id is not None:
-            limits.insert(0, (f"t:{principal.tenant_id}", self.settings.tenant_rate_per_minute))
+        limits = self._limits.get(principal.token_id or "")
+        if limits is None:
+            limits = [(f"u:{principal.user_id}", self.settings.user_rate_per_minute)]
+            if principal.tenant_id is not None:
+                limits.insert(0, (f"t:{principal.tenant_id}", self.settings.tenant_rate_per_minute))
+            if principal.token_id:  # the same token comes back many times: its counters' names are kept
+                if len(self._limits) >= _KEPT_LIMITS:
+                    self._limits.clear()
+                self._limits[principal.token_id] = limits
         exceeded, retry_after = self.limiter.check(limits)
         if not exceeded:
             return False

@@ -6,8 +6,9 @@ never from a client header.
 
 from __future__ import annotations
 
+import itertools
 import re
-import uuid
+import secrets
 from collections.abc import Iterable
 from typing import Any, cast
 
@@ -21,6 +22,9 @@ from shared.auth.verify import InvalidTokenError, TokenVerifier
 from shared.context import current_request_id, current_tenant
 
 REQUEST_ID_HEADER = b"x-request-id"
+# Request ids made here: this process's random prefix and a counter (unique without a random draw per request).
+_PROCESS_PREFIX = secrets.token_hex(8)
+_made = itertools.count(1)
 _VALID_REQUEST_ID = re.compile(rb"^[A-Za-z0-9._-]{8,64}$")
 
 
@@ -54,14 +58,18 @@ class RequestIdMiddleware:
             await self.app(scope, receive, send)
             return
         incoming = _header(scope, REQUEST_ID_HEADER)
-        request_id = incoming.decode() if incoming and _VALID_REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        request_id = (
+            incoming.decode()
+            if incoming and _VALID_REQUEST_ID.match(incoming)
+            else f"{_PROCESS_PREFIX}{next(_made):016x}"
+        )
         token = current_request_id.set(request_id)
         ip_token = current_client_ip.set(_client_ip(scope, self.trust_forwarded_for))
         encoded = request_id.encode()
 
         async def send_with_id(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = [h for h in message.get("headers", []) if h[0].lower() != REQUEST_ID_HEADER]
+                headers = [h for h in message.get("headers", ()) if h[0] != REQUEST_ID_HEADER]  # ASGI: lower case
                 headers.append((REQUEST_ID_HEADER, encoded))
                 message = cast("Any", {**message, "headers": headers})
             await send(message)
