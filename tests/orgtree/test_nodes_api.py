@@ -122,3 +122,36 @@ async def test_requests_without_a_valid_token_are_401(client: AsyncTestClient, i
     response = await client.get("/api/orgtree/nodes", headers={"Authorization": f"Bearer {expired}"})
     assert response.status_code == 401
     assert response.headers["content-type"].startswith("application/problem+json")
+
+
+async def test_a_page_of_children_carries_the_total_and_each_ones_children(
+    client: AsyncTestClient, issuer: TestIssuer, district_a: District
+) -> None:
+    headers = bearer(issuer, district_a.id, ADMIN)
+    streets = []
+    for name in ("一街道", "二街道", "三街道"):
+        made = await client.post(
+            "/api/orgtree/nodes",
+            json={"parentId": str(district_a.root.id), "level": "street", "name": name},
+            headers=headers,
+        )
+        assert made.status_code == 201, made.text
+        streets.append(made.json())
+    for name in ("甲社区", "乙社区"):  # two communities under the first street only
+        made = await client.post(
+            "/api/orgtree/nodes",
+            json={"parentId": streets[0]["id"], "level": "community", "name": name},
+            headers=headers,
+        )
+        assert made.status_code == 201, made.text
+    base = f"/api/orgtree/nodes?parentId={district_a.root.id}"
+    first = (await client.get(f"{base}&limit=2", headers=headers)).json()
+    assert first["total"] == 3
+    assert len(first["items"]) == 2
+    second = (await client.get(f"{base}&limit=2&offset=2", headers=headers)).json()
+    assert second["total"] == 3
+    assert len(second["items"]) == 1
+    children = {item["id"]: item["children"] for item in first["items"] + second["items"]}
+    assert children == {streets[0]["id"]: 2, streets[1]["id"]: 0, streets[2]["id"]: 0}
+    past = (await client.get(f"{base}&limit=2&offset=10", headers=headers)).json()
+    assert past == {**past, "items": [], "total": 3}  # a page past the end still says how many there are

@@ -44,8 +44,7 @@ class NodeController(Controller):
         offset: Annotated[int, Parameter(ge=0)] = 0,
     ) -> NodePage:
         rows, total = await nodes.list_children(parent_id, limit=limit, offset=offset)
-        children = await nodes.child_counts(rows)
-        items = [view(ListedNode, row, children=children[row.id]) for row in rows]
+        items = [view(ListedNode, row, children=children) for row, children in rows]
         return NodePage(items=items, total=total, limit=limit, offset=offset)
 
     @get("/search", operation_id="SearchNodes", summary="Units whose name contains the text, within a subtree")
