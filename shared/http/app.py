@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from shared.auth.verify import JwksKeySource, TokenVerifier
 from shared.context import current_tenant
 from shared.db.cells import CellEngines, DistrictPausedError, cell_sessionmaker, placement_view
+from shared.db.reads import LeanReads
 from shared.http.decoding import StrictRequest
 from shared.http.health import health_handlers
 from shared.http.middleware import AuthenticationMiddleware, RequestIdMiddleware
@@ -80,9 +81,11 @@ def build_app(
         app.state.settings, app.state.service = settings, service
         app.state.engine = engines.engine()  # main: platform-wide work
         app.state.sessionmaker = cell_sessionmaker(engines)
+        app.state.reads = LeanReads(settings, service)  # hot listings straight on asyncpg (shared/db/reads.py)
         try:
             yield
         finally:
+            await app.state.reads.close()
             await engines.dispose()
 
     if database:

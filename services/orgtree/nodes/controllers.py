@@ -9,8 +9,8 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, Parameter, QueryParameter
 
 from services.orgtree.access import EDITOR, STAFF, in_district
+from services.orgtree.nodes.listing import LISTING, NodeListing
 from services.orgtree.nodes.schemas import (
-    ListedNode,
     Node,
     NodeCreate,
     NodeMove,
@@ -33,18 +33,17 @@ class NodeController(Controller):
     path = "/api/orgtree/nodes"
     tags = ["Org nodes"]
     guards = in_district(*STAFF)  # members see their own record and households, not the organisation chart
-    dependencies = {"nodes": provide_service(NodeService)}
+    dependencies = {"nodes": provide_service(NodeService), "listing": LISTING}
 
     @get("/", operation_id="ListNodes", summary="List child nodes (or the top of the caller's scope)")
     async def list_nodes(
         self,
-        nodes: NamedDependency[NodeService],
+        listing: NamedDependency[NodeListing],
         parent_id: Annotated[UUID | None, QueryParameter(name="parentId")] = None,
         limit: Limit = 50,
         offset: Annotated[int, Parameter(ge=0)] = 0,
     ) -> NodePage:
-        rows, total = await nodes.list_children(parent_id, limit=limit, offset=offset)
-        items = [view(ListedNode, row, children=children) for row, children in rows]
+        items, total = await listing.children(parent_id, limit=limit, offset=offset)
         return NodePage(items=items, total=total, limit=limit, offset=offset)
 
     @get("/search", operation_id="SearchNodes", summary="Units whose name contains the text, within a subtree")

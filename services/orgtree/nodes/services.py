@@ -10,7 +10,7 @@ from uuid import UUID
 
 from sqlalchemy import ColumnElement, and_, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import InstrumentedAttribute, aliased
+from sqlalchemy.orm import InstrumentedAttribute
 
 from services.orgtree.cadres.models import CadrePosting
 from services.orgtree.elections.models import Election
@@ -82,9 +82,6 @@ def in_subtree(
     return and_(column >= path, column < subtree_upper_bound(path))
 
 
-_CHILD = aliased(OrgNode)  # made once: an alias copies every column
-
-
 class NodeService:
     def __init__(self, session: AsyncSession, principal: Principal) -> None:
         self.session = session
@@ -107,36 +104,6 @@ class NodeService:
         if node.tree != tree:
             raise invalid(field, f"not a unit of the {tree} tree")
         return node
-
-    async def list_children(
-        self, parent_id: UUID | None, *, limit: int, offset: int
-    ) -> tuple[list[tuple[OrgNode, int]], int]:
-        """A page of the units under ``parent_id`` (or the top of the caller's scope), each with how many units hang
-        directly under it, and how many there are in all: one statement (the total rides on every row)."""
-        if parent_id is not None:
-            parent = await self.get(parent_id)
-            condition = OrgNode.parent_id == parent.id
-        elif self.principal.scope is None:
-            condition = OrgNode.parent_id.is_(None)
-        else:  # a scoped caller's top is the node at its scope path
-            condition = OrgNode.path == self.principal.scope
-        children = select(func.count()).where(_CHILD.parent_id == OrgNode.id).correlate(OrgNode).scalar_subquery()
-        found = (
-            await self.session.execute(
-                select(OrgNode, func.count().over(), children)
-                .where(condition)
-                .order_by(OrgNode.path)
-                .limit(limit)
-                .offset(offset)
-            )
-        ).all()
-        if found:
-            total = int(found[0][1])
-        elif offset == 0:
-            total = 0
-        else:  # a page past the end: the total is still asked for
-            total = int(await self.session.scalar(select(func.count()).select_from(OrgNode).where(condition)) or 0)
-        return [(node, int(n)) for node, _, n in found], total
 
     async def subtree(
         self,
