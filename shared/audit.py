@@ -18,11 +18,11 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.auth.principal import current_principal
 from shared.context import Actor, actor_scope, current_actor, current_client_ip, current_request_id, current_tenant
+from shared.db.appends import append
 from shared.db.kernel import audit_event
 
 __all__ = [
@@ -109,17 +109,19 @@ async def record(
     check_no_personal_data(subject_id, "subject_id")
     actor = _actor()
     request_id = current_request_id.get()
-    await session.execute(
-        insert(audit_event).values(
-            tenant_id=current_tenant.get(),
-            actor_id=actor.id[:_ACTOR_ID_MAX] if actor else None,
-            actor_roles=",".join(actor.roles)[:_ROLES_MAX] if actor and actor.roles else None,
-            action=action,
-            subject_type=subject_type,
-            subject_id=subject_id,
-            purpose=purpose,
-            detail=detail or {},
-            request_id=request_id[:_REQUEST_ID_MAX] if request_id else None,
-            client_ip=_client_ip(),
-        )
+    await append(  # written with the transaction's commit, in one statement with its other appended rows
+        session,
+        audit_event,
+        {
+            "tenant_id": current_tenant.get(),
+            "actor_id": actor.id[:_ACTOR_ID_MAX] if actor else None,
+            "actor_roles": ",".join(actor.roles)[:_ROLES_MAX] if actor and actor.roles else None,
+            "action": action,
+            "subject_type": subject_type,
+            "subject_id": subject_id,
+            "purpose": purpose,
+            "detail": detail or {},
+            "request_id": request_id[:_REQUEST_ID_MAX] if request_id else None,
+            "client_ip": _client_ip(),
+        },
     )

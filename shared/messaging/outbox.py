@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.context import current_request_id
 from shared.contracts.base import Event, payload_of
+from shared.db.appends import append
 from shared.db.base import uuid7
 from shared.db.kernel import outbox_message
 
@@ -35,7 +36,7 @@ async def publish(session: AsyncSession, event: Event, *, request_id: str | None
     to the one of the current unit of work.
     """
     row = _row(event, request_id or current_request_id.get())
-    await session.execute(insert(outbox_message).values(**row))
+    await append(session, outbox_message, row)  # with the commit, beside the transaction's other appended rows
     message_id: UUID = row["id"]
     return message_id
 

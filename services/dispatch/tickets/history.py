@@ -13,7 +13,7 @@ import json
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.dispatch.access import PROVIDERS, STAFF
@@ -22,6 +22,7 @@ from services.dispatch.tickets.models import Ticket, TicketHistory
 from services.dispatch.tickets.schemas import HistoryView
 from shared.audit import current_actor
 from shared.auth.principal import Principal, current_principal
+from shared.db.appends import notify
 from shared.db.base import uuid7
 from shared.http.views import view
 from shared.privacy import mask_name
@@ -128,7 +129,7 @@ async def record(
         "gridPath": ticket.grid_path,
         "warning": ticket.warning,
     }
-    await session.execute(select(func.pg_notify(STREAM_CHANNEL, json.dumps(change))))
+    await notify(session, STREAM_CHANNEL, json.dumps(change))
     return entry
 
 
