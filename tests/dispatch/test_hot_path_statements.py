@@ -9,17 +9,13 @@ and should either win it back or raise the bound with a reason. Binding the tran
 
 from __future__ import annotations
 
-import os
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
-from sqlalchemy import event, text
-from sqlalchemy.engine import Engine
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 import services.dispatch.routing.actors  # noqa: F401 - registers routing's handler on the consumer
@@ -29,6 +25,7 @@ from services.dispatch.notifications.sweeps import JOBS
 from shared.settings import Settings
 from tests.dispatch.builders import District, deliver, operator
 from tests.orgtree.builders import mobile
+from tests.platform.statements import counted
 from tests.platform.tokens import TestIssuer
 
 Client = AsyncTestClient[Litestar]
@@ -39,26 +36,6 @@ Client = AsyncTestClient[Litestar]
 CREATE_STATEMENTS = 12
 ROUTE_STATEMENTS = 12
 HERE = (27.98, 120.70)
-
-
-@contextmanager
-def counted() -> Iterator[list[str]]:
-    """Every statement any engine of this process sends while the block runs, but the tenant binding."""
-    statements: list[str] = []
-
-    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        if not statement.startswith("SELECT set_config('app.tenant_id'"):
-            statements.append(statement)
-
-    event.listen(Engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(Engine, "before_cursor_execute", record)
-    if os.environ.get("REDCELL_SHOW_STATEMENTS"):
-        for statement in statements:
-            print(" ".join(statement.split())[:300])
-        print(len(statements), "statements")
 
 
 async def created_event(district: District, ticket_id: str) -> dict[str, Any]:

@@ -5,13 +5,9 @@ and bound to the district they were made for even when nothing else in the trans
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Any
 
 import asyncpg
-from sqlalchemy import event, select
-from sqlalchemy.engine import Engine
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from shared import audit
@@ -23,20 +19,7 @@ from shared.db.urls import database_url, plain_dsn
 from shared.messaging.outbox import publish
 from shared.settings import Settings
 from shared.tenancy.hook import install_tenant_hook
-
-
-@contextmanager
-def counted() -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        statements.append(statement)
-
-    event.listen(Engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(Engine, "before_cursor_execute", record)
+from tests.platform.statements import counted
 
 
 def updated(tenant: uuid.UUID) -> MemberUpdated:
