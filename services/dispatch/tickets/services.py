@@ -71,6 +71,21 @@ class Likeness:
 NEWEST_FIRST = Keyset(Ticket.created_at, Ticket.id, descending=True, separator="_", parse=datetime.fromisoformat)
 
 
+# What a possible duplicate is shown by and compared on: not the whole ticket (a busy household's ten open tickets
+# were loaded whole with every call it made).
+_ALIKE_COLUMNS = (
+    Ticket.id,
+    Ticket.number,
+    Ticket.title,
+    Ticket.status,
+    Ticket.created_at,
+    Ticket.category_id,
+    Ticket.household_id,
+    Ticket.address_index,
+    Ticket.caller_phone_index,
+)
+
+
 def visible_to(query: Select[Any], principal: Principal) -> Select[Any]:
     """Narrow a ticket query to what ``principal`` may see (RLS has already narrowed it to the district)."""
     if principal.has_role(*STAFF):
@@ -238,12 +253,14 @@ class TicketService:
         if not matches:
             return []
         window = since - timedelta(days=settings.duplicate_window_days)
-        query = select(Ticket).where(Ticket.status.in_(OPEN_STATUSES), Ticket.created_at >= window, or_(*matches))
+        query: Select[Any] = select(*_ALIKE_COLUMNS).where(  # type: ignore[assignment]  # columns, not one row type
+            Ticket.status.in_(OPEN_STATUSES), Ticket.created_at >= window, or_(*matches)
+        )
         if exclude is not None:
             query = query.where(Ticket.id != exclude)
         if call.category_id is not None:
             query = query.where(Ticket.category_id == call.category_id)
-        rows = await self.session.scalars(
+        rows = await self.session.execute(
             visible_to(query, self.principal).order_by(Ticket.created_at.desc()).limit(10)
         )
         return [duplicate_view(row, call) for row in rows]

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Any, Protocol
 from uuid import UUID
+
+from sqlalchemy import Row
 
 from services.dispatch.stages.steps import current_stage
 from services.dispatch.tickets.models import Ticket
@@ -37,7 +39,7 @@ def ticket_view(row: Ticket, grid_name: str | None = None, clock: RunningClock |
     )
 
 
-def duplicate_view(row: Ticket, of: Alike | None = None) -> DuplicateView:
+def duplicate_view(row: Ticket | Row[Any], of: Alike | None = None) -> DuplicateView:
     """``row`` as a possible duplicate of ``of``, naming what they share (nothing without ``of``)."""
     same = []
     if of is not None:
