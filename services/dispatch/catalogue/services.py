@@ -7,7 +7,7 @@ from typing import Any
 from uuid import UUID
 
 import msgspec
-from sqlalchemy import ColumnElement, delete, func, select
+from sqlalchemy import ColumnElement, delete, false, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -114,11 +114,28 @@ class CatalogueService:
         self.session = session
         self.categories = categories
         self._settings: DispatchSettings | None = None
+        self._held: Any = None
 
     async def settings(self) -> DispatchSettings:
         """The district's hotline settings (read once per request); 404 where there is no hotline."""
         if self._settings is None:
             self._settings = await district_settings(self.session)
+        return self._settings
+
+    async def settings_for_call(self, category_id: UUID | None, item_id: UUID | None) -> DispatchSettings:
+        """The settings, with the call's category and item read in the same round trip (into the session, where
+        ``category()`` and ``item()`` then find them): a call's intake asks for all three."""
+        if self._settings is None:
+            query = (
+                select(DispatchSettings, ServiceCategory, ServiceItem)
+                .select_from(DispatchSettings)
+                .outerjoin(ServiceCategory, ServiceCategory.id == category_id if category_id else false())
+                .outerjoin(ServiceItem, ServiceItem.id == item_id if item_id else false())
+            )
+            found = (await self.session.execute(query)).first()
+            if found is None:
+                raise ProblemError(404, "this district has no hotline set up", title="Not Found")
+            self._settings, self._held = found[0], found  # held: the session's identity map keeps rows weakly
         return self._settings
 
     async def category(self, category_id: UUID, field: str = "categoryId") -> ServiceCategory:

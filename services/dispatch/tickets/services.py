@@ -172,7 +172,7 @@ class TicketService:
         if (data.latitude is None) != (data.longitude is None):
             errors.add("longitude" if data.longitude is None else "latitude", "give latitude and longitude together")
         errors.raise_if_any("the ticket has invalid fields")
-        await self.catalogue.settings()
+        await self.catalogue.settings_for_call(data.category_id, data.item_id)
         chosen = await self.catalogue.category(data.category_id) if data.category_id else None
         if data.item_id is not None:
             await self.catalogue.item(data.item_id, chosen.id if chosen else None)
