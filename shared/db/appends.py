@@ -57,11 +57,13 @@ def _send(session: Session) -> None:
     tenant = session.info.pop(_TENANT, None)
     if not pending:
         return
-    ctes = [
-        insert(table).values(**values).cte(f"append_{n}")
-        for n, (table, values) in enumerate(pending)
-        if isinstance(table, Table)
-    ]
+    # One multi-row INSERT per table, its rows in the order they were appended: PostgreSQL runs a statement's
+    # INSERT CTEs in no set order, but numbers the rows of one VALUES list as they come (an audit trail's order).
+    by_table: dict[tuple[Table, tuple[str, ...]], list[dict[str, Any]]] = {}
+    for table, values in pending:
+        if isinstance(table, Table):
+            by_table.setdefault((table, tuple(values)), []).append(values)
+    ctes = [insert(table).values(rows).cte(f"append_{n}") for n, ((table, _), rows) in enumerate(by_table.items())]
     notices = [func.pg_notify(channel, payload) for channel, payload in pending if isinstance(channel, str)]
     statement = select(*notices) if notices else select(literal(1))
     with tenant_scope(tenant) if tenant is not None else nullcontext():

@@ -101,3 +101,18 @@ async def test_rows_are_bound_to_their_district_when_committed_outside_its_scope
             await publish(session, updated(tenant))
         await session.commit()  # no district is current here: the rows' own is bound (RLS would refuse otherwise)
     assert (await rows_of(kernel_app_engine, tenant))[0] == ["orgtree.MemberUpdated"]
+
+
+async def test_entries_of_one_transaction_keep_the_order_they_were_made_in(kernel_app_engine: AsyncEngine) -> None:
+    install_tenant_hook()
+    tenant = uuid.uuid4()
+    made = [f"step.{n}" for n in range(6)]
+    with tenant_scope(tenant):
+        async with AsyncSession(kernel_app_engine) as session, session.begin():
+            for n, action in enumerate(made):
+                await audit.record(session, action)
+                if n % 2:
+                    await publish(session, updated(tenant))  # another table's rows in between
+        async with AsyncSession(kernel_app_engine) as session:
+            actions = list((await session.execute(select(audit_event.c.action).order_by(audit_event.c.id))).scalars())
+    assert actions == made
