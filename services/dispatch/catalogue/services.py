@@ -57,11 +57,16 @@ async def seed_district(session: AsyncSession) -> bool:
     return True
 
 
+def no_hotline() -> ProblemError:
+    """A district dispatch has never heard of: 404."""
+    return ProblemError(404, "this district has no hotline set up", title="Not Found")
+
+
 async def district_settings(session: AsyncSession) -> DispatchSettings:
     """The current district's hotline settings; a district dispatch has never heard of is a 404."""
     row: DispatchSettings | None = await session.scalar(select(DispatchSettings))
     if row is None:
-        raise ProblemError(404, "this district has no hotline set up", title="Not Found")
+        raise no_hotline()
     return row
 
 
@@ -134,7 +139,7 @@ class CatalogueService:
             )
             found = (await self.session.execute(query)).first()
             if found is None:
-                raise ProblemError(404, "this district has no hotline set up", title="Not Found")
+                raise no_hotline()
             self._settings, self._held = found[0], found  # held: the session's identity map keeps rows weakly
         return self._settings
 
