@@ -59,7 +59,9 @@ def merge_documents(base: dict[str, Any], services: dict[str, dict[str, Any]]) -
 class MergedSchema:
     """Fetches each service's ``/schema/openapi.json`` concurrently and caches the merge briefly."""
 
-    def __init__(self, upstreams: dict[str, str], ttl_s: float = 30.0, timeout_s: float = 3.0) -> None:
+    # A service renders its schema on the first request: about a second when idle, several on a busy
+    # two-core machine; the merged document is for developers, so waiting longer beats a partial one.
+    def __init__(self, upstreams: dict[str, str], ttl_s: float = 30.0, timeout_s: float = 15.0) -> None:
         self._upstreams = upstreams
         self._ttl_s = ttl_s
         self._timeout_s = timeout_s
