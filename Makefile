@@ -35,6 +35,10 @@ test: $(STAMP) ## Run the whole test suite against real servers it starts itself
 	$(BIN)/python -m deploy.system_packages ensure
 	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --durations=25
 
+screenshots: $(STAMP) ## The browser tests, writing every page's screenshot to build/screenshots/
+	$(BIN)/python -m deploy.system_packages ensure
+	REDCELL_SCREENSHOTS=build/screenshots $(BIN)/python -m pytest -q -n $(TEST_WORKERS) tests/console tests/seeds
+
 lint: $(STAMP) ## ruff, mypy and the import contracts
 	$(BIN)/ruff check .
 	$(BIN)/mypy
@@ -47,4 +51,4 @@ lock: ## Re-resolve requirements.lock from pyproject.toml
 	$(BIN)/pip-compile -q --extra dev --extra local --strip-extras --no-emit-index-url --no-emit-find-links \
 	  --no-emit-trusted-host --allow-unsafe -o requirements.lock pyproject.toml
 
-.PHONY: help install dev down test lint bench lock
+.PHONY: help install dev down test screenshots lint bench lock

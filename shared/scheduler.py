@@ -13,7 +13,7 @@ import importlib
 import signal
 import time
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any, TypeVar
 from uuid import UUID
@@ -165,11 +165,25 @@ async def scheduler_loop(
         await redis.aclose()
 
 
+def with_intervals(jobs: list[Job], intervals: dict[str, float]) -> list[Job]:
+    """``jobs`` at the intervals the settings give them; a name no job has, or an interval that is not a positive
+    number of seconds, is refused (a misspelt override would otherwise do nothing, silently)."""
+    names = {job.name for job in jobs}
+    unknown = sorted(set(intervals) - names)
+    if unknown:
+        msg = f"REDCELL_SCHEDULE_INTERVALS names no such job: {', '.join(unknown)} (jobs: {', '.join(sorted(names))})"
+        raise ValueError(msg)
+    if any(seconds <= 0 for seconds in intervals.values()):
+        msg = "REDCELL_SCHEDULE_INTERVALS: each interval is a positive number of seconds"
+        raise ValueError(msg)
+    return [replace(job, interval_s=intervals.get(job.name, job.interval_s)) for job in jobs]
+
+
 def run_scheduler(modules: list[str]) -> None:
     settings = get_settings()
     configure_logging("scheduler", json=settings.log_json, level=settings.log_level)
-    jobs = load_jobs(modules)
-    log.info("scheduler starting", jobs=[job.name for job in jobs])
+    jobs = with_intervals(load_jobs(modules), settings.schedule_intervals)
+    log.info("scheduler starting", jobs={job.name: job.interval_s for job in jobs})
 
     async def main() -> None:
         stop = asyncio.Event()

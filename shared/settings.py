@@ -105,6 +105,9 @@ class Settings(BaseSettings):
     # Port of the worker's, relay's and scheduler's /livez, /readyz and /metrics (shared/probes.py);
     # 0, the default for development, starts no probe server.
     probe_port: int = 0
+    # The scheduler's sweeps by job name with the seconds between runs that replace their own, e.g.
+    # ``REDCELL_SCHEDULE_INTERVALS='{"dispatch.deadlines": 1}'`` for clocks acted on within a second.
+    schedule_intervals: dict[str, float] = Field(default_factory=dict)
 
     @field_validator("master_key")
     @classmethod

@@ -7,6 +7,7 @@ Real ``redcell scheduler`` subprocesses against the session's PostgreSQL and Red
 from __future__ import annotations
 
 import asyncio
+import json
 import signal
 import time
 from collections.abc import Awaitable, Callable
@@ -77,7 +78,9 @@ async def test_a_deadline_passed_while_stopped_escalates_exactly_once_after_rest
     district_b: District,
     tmp_path: Path,
 ) -> None:
-    platform = Platform(base_env=server_env, log_dir=tmp_path)
+    # Sweeps every second (five in production): each ticket needs several sweeps, and the clocks are what is tested.
+    fast = {"REDCELL_SCHEDULE_INTERVALS": json.dumps({"dispatch.deadlines": 1})}
+    platform = Platform(base_env={**server_env, **fast}, log_dir=tmp_path)
     system = make_engine(settings, "dispatch", "system")
     try:
         # Nothing runs while the deadline passes.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -23,12 +24,14 @@ UNLABELLED = (
 )
 
 
-async def test_chromium_renders_chinese_and_a_clean_page_has_no_violations(new_page: Any) -> None:
+async def test_chromium_renders_chinese_and_a_clean_page_has_no_violations(new_page: Any, tmp_path: Path) -> None:
     page = await new_page()
     await page.set_content(LABELLED)
     assert await page.inner_text("h1") == "红细胞"
     assert await axe_violations(page) == []
-    assert (await screenshot(page, "plumbing-desktop")).stat().st_size > 0
+    written = await screenshot(page, "plumbing-desktop", folder=tmp_path)
+    assert written is not None
+    assert written.read_bytes().startswith(b"\x89PNG")
 
 
 async def test_axe_reports_a_field_without_a_label_and_a_button_without_a_name(new_page: Any) -> None:
