@@ -30,6 +30,8 @@ class DispatchProcessSettings(BaseSettings):
     public_codes_per_hour: int = 3
     public_requests_per_day: int = 5
     verification_ttl_s: int = 600
+    # Open311: the requests one client's API key may make a minute, across the endpoint.
+    open311_key_requests_per_minute: int = 60
 
 
 @lru_cache(maxsize=1)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from typing import Any
 from xml.etree import ElementTree as ET
 
@@ -403,7 +404,9 @@ def test_a_client_files_a_request_that_becomes_a_hotline_ticket_and_follows_it(p
     assert issued["client"]["id"] in [c["id"] for c in listed]
 
     phone = new_phone()
-    answer = httpx.post(f"{v2(platform)}/requests.xml", data=filing(platform, key, verified(platform, key, phone)))
+    photo = "https://app.example.cn/media/door-4521.jpg"
+    form = filing(platform, key, verified(platform, key, phone), media_url=photo)
+    answer = httpx.post(f"{v2(platform)}/requests.xml", data=form)
     assert answer.status_code == 200, answer.text
     [created] = same_xml_entries(SPEC_CREATED_XML, answer)
     number = created.findtext("service_request_id")
@@ -416,6 +419,7 @@ def test_a_client_files_a_request_that_becomes_a_hotline_ticket_and_follows_it(p
     assert ticket["scopeKind"] == "individual"
     assert ticket["callerPhone"] == f"{phone[:3]}****{phone[-4:]}"
     assert "代办事项：身份证到期换领" in ticket["description"]
+    assert f"图片或视频链接：{photo}" in ticket["description"]  # the operator sees the client's link
     history = httpx.get(
         f"{platform.gateway}/api/dispatch/tickets/{ticket['id']}/history", headers=auth(platform.a.token)
     ).json()
@@ -432,9 +436,11 @@ def test_a_client_files_a_request_that_becomes_a_hotline_ticket_and_follows_it(p
     assert status["requested_datetime"].endswith("+08:00")
     assert status["lat"] == 27.995
     assert "身份证" in status["description"]
+    assert status["media_url"] == photo
     anyone = httpx.get(f"{v2(platform)}/requests/{number}.xml", params={"jurisdiction_id": slug})
     [public] = same_xml_entries(SPEC_REQUESTS_XML, anyone)
     assert public.findtext("description") == ""  # only the client that filed it reads what the resident wrote
+    assert public.findtext("media_url") == ""  # or sees what they showed
     assert phone not in anyone.text
 
     open_ones = httpx.get(f"{v2(platform)}/requests.json", params={"jurisdiction_id": slug, "status": "open"})
@@ -480,6 +486,8 @@ def test_bad_requests_are_refused_in_the_specifications_form_and_store_nothing(p
     assert errors(post(nickname="x"), 400) == ["nickname: not a field of this endpoint"]
     assert errors(post(verification_code="12ab"), 400) == ["verification_code: the 6-digit code sent by SMS"]
     assert errors(post(phone="12345"), 400) == ["phone: not a mainland mobile number"]
+    assert errors(post(media_url="javascript:alert(1)"), 400) == ["media_url: an absolute http or https address"]
+    assert errors(post("xml", media_url="https://"), 400) == ["media_url: an absolute http or https address"]
     as_json = httpx.post(f"{base}/requests.json", json=filing(platform, key, code))
     assert errors(as_json, 400) == ["the body must be form-encoded (application/x-www-form-urlencoded)"]
     wrong = "000000" if code[1] != "000000" else "111111"
@@ -573,3 +581,24 @@ def test_an_independent_open311_client_reads_the_endpoint(platform: RunningPlatf
     one = client.get_service_request(number)
     assert one["status"] == "open"
     assert one["service_code"] == PROXY_SERVICE
+
+
+def test_a_key_over_its_requests_a_minute_is_told_when_to_come_back_and_other_keys_are_not(
+    platform: RunningPlatform,
+) -> None:
+    """60 requests a minute per key (the default); counted in fixed minutes, so the burst must fit in one."""
+    lookup = f"{v2(platform)}/requests.json"
+    for _ in range(3):
+        if time.time() % 60 > 40:
+            time.sleep(61 - time.time() % 60)
+        key, minute = issue_key(platform, "频繁的客户端")["apiKey"], time.time() // 60
+        query = {"jurisdiction_id": platform.a.slug, "api_key": key}
+        statuses = [httpx.get(lookup, params=query).status_code for _ in range(60)]
+        over = httpx.get(lookup.replace(".json", ".xml"), params=query)
+        if time.time() // 60 == minute:
+            break
+    assert statuses == [200] * 60
+    assert errors(over, 429) == ["api_key: more than 60 requests a minute with this key"]
+    assert 1 <= int(over.headers["retry-after"]) <= 60
+    other = {"jurisdiction_id": platform.a.slug, "api_key": issue_key(platform, "另一个客户端")["apiKey"]}
+    assert httpx.get(lookup, params=other).status_code == 200

@@ -109,7 +109,8 @@ async def answered(fmt: str | None, work: Any) -> Response[bytes]:
     try:
         document: Document = await work()
     except Refusal as refusal:
-        return render(refusal.document(), fmt, refusal.status)
+        wait = {"retry-after": str(refusal.retry_after_s)} if refusal.retry_after_s else None
+        return render(refusal.document(), fmt, refusal.status, wait)
     except ProblemError as problem:
         translated = as_refusal(problem)
         return render(translated.document(), fmt, translated.status)
@@ -232,8 +233,12 @@ async def _file(desk: Open311Desk, values: Mapping[str, str]) -> Document:
         else:
             ticket, _ = filed
             number = ticket.number
-            code = intake.filing.service.code
-            session.add(Open311Request(ticket_id=ticket.id, client_id=client.id, service_code=code, created_at=now()))
+            code, media_url = intake.filing.service.code, intake.filing.media_url
+            session.add(
+                Open311Request(
+                    ticket_id=ticket.id, client_id=client.id, service_code=code, media_url=media_url, created_at=now()
+                )
+            )
     if number is None:
         raise refusal
     entry = {"service_request_id": number, "service_notice": None, "account_id": values.get("account_id") or None}

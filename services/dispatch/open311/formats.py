@@ -69,22 +69,25 @@ def to_xml(document: Document) -> bytes:
     return (DECLARATION + ET.tostring(root, encoding="unicode") + "\n").encode()
 
 
-def render(document: Document, fmt: str, status_code: int = 200) -> Response[bytes]:
+def render(
+    document: Document, fmt: str, status_code: int = 200, headers: dict[str, str] | None = None
+) -> Response[bytes]:
     body = msgspec.json.encode(document.content) if fmt == "json" else to_xml(document)
-    return Response(body, status_code=status_code, media_type=FORMATS[fmt])
+    return Response(body, status_code=status_code, media_type=FORMATS[fmt], headers=headers)
 
 
 class Refusal(Exception):  # noqa: N818 - an answer, not a fault
     """A GeoReport error answer: the HTTP status (each error's ``code``) and each error's description."""
 
-    def __init__(self, status: int, descriptions: tuple[str, ...]) -> None:
+    def __init__(self, status: int, descriptions: tuple[str, ...], retry_after_s: int | None = None) -> None:
         super().__init__(f"{status}: {'; '.join(descriptions)}")
         self.status = status
         self.descriptions = descriptions
+        self.retry_after_s = retry_after_s
 
     def document(self) -> Document:
         return Document("errors", [{"code": self.status, "description": d} for d in self.descriptions])
 
 
-def refused(status: int, *descriptions: str) -> Refusal:
-    return Refusal(status, descriptions)
+def refused(status: int, *descriptions: str, retry_after_s: int | None = None) -> Refusal:
+    return Refusal(status, descriptions, retry_after_s)

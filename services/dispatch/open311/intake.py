@@ -13,6 +13,7 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -71,6 +72,7 @@ class Filing:
     longitude: float | None = None
     caller_name: str | None = None
     phone: str | None = None
+    media_url: str | None = None
     answers: dict[str, str] = field(default_factory=dict)
 
     def title(self) -> str:
@@ -80,6 +82,8 @@ class Filing:
     def ticket_description(self) -> str:
         lines = [self.description.strip()] if self.description.strip() else []
         lines += [f"{a.label}：{self.answers[a.code]}" for a in self.service.attributes if a.code in self.answers]
+        if self.media_url:
+            lines.append(f"图片或视频链接：{self.media_url}")
         return "\n".join(lines)
 
 
@@ -91,6 +95,19 @@ def _coordinate(name: str, raw: str, bound: float, errors: list[str]) -> float |
         return None
     if not math.isfinite(value) or not -bound <= value <= bound:
         errors.append(f"{name}: must be between -{bound:g} and {bound:g}")
+        return None
+    return value
+
+
+def _media_url(raw: str, errors: list[str]) -> str | None:
+    """The client's link to a photo or video (the specification's ``media_url``): kept and shown as a link, never
+    fetched by the platform, so only an absolute http(s) address is taken."""
+    value = raw.strip()
+    if not value:
+        return None
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname or any(c.isspace() for c in value):
+        errors.append("media_url: an absolute http or https address")
         return None
     return value
 
@@ -149,6 +166,7 @@ def read_filing(form: Mapping[str, str], services: dict[str, Service]) -> Filing
             value = _answer(attribute, form.get(f"attribute[{attribute.code}]"), errors)
             if value is not None:
                 answers[attribute.code] = value
+    media_url = _media_url(form.get("media_url", ""), errors)
     verification = _verification(form, errors)
     phone = form.get("phone", "").strip() or None
     if phone is not None and not validate_mobile(phone):
@@ -166,6 +184,7 @@ def read_filing(form: Mapping[str, str], services: dict[str, Service]) -> Filing
         longitude=longitude,
         caller_name=caller_name,
         phone=phone,
+        media_url=media_url,
         answers=answers,
     )
 

@@ -12,8 +12,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.dispatch.open311.formats import refused
+from services.dispatch.open311.limits import key_limiter
 from services.dispatch.open311.models import Open311Client
 from services.dispatch.open311.schemas import ClientCreate
+from services.dispatch.settings import get_dispatch_settings
 from shared import audit
 from shared.auth.principal import Principal
 from shared.clock import now
@@ -36,6 +38,10 @@ async def authenticate(session: AsyncSession, key: str | None, action: str) -> O
         )
     if client is None:
         raise refused(403, f"api_key: invalid api_key received -- can't proceed with {action}")
+    limit = get_dispatch_settings().open311_key_requests_per_minute
+    wait = await key_limiter().over_limit(client.id, limit)
+    if wait is not None:
+        raise refused(429, f"api_key: more than {limit} requests a minute with this key", retry_after_s=wait)
     client.last_used_at = now()
     return client
 

@@ -150,13 +150,14 @@ class RequestLookup:
     ) -> dict[str, Any]:
         service = self.services.get(filed.service_code)
         is_open = ticket.status in OPEN_STATUSES
+        filer = reader == filed.client_id  # what the resident wrote or showed is the filing client's to read
         return {
             "service_request_id": ticket.number,
             "status": "open" if is_open else "closed",
             "status_notes": LABELS.get(ticket.status, ticket.status),
             "service_name": service.name if service else ticket.title,
             "service_code": filed.service_code,
-            "description": ticket.description if reader == filed.client_id else None,
+            "description": ticket.description if filer else None,
             "agency_responsible": agencies.get(ticket.level_rank),
             "service_notice": None,
             "requested_datetime": iso(ticket.created_at, zone),
@@ -167,5 +168,5 @@ class RequestLookup:
             "zipcode": None,
             "lat": round(ticket.latitude, 3) if ticket.latitude is not None else None,
             "long": round(ticket.longitude, 3) if ticket.longitude is not None else None,
-            "media_url": None,
+            "media_url": filed.media_url if filer else None,
         }

@@ -47,4 +47,5 @@ class Open311Request(TenantScoped, Base):
     ticket_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("ticket.id", ondelete="CASCADE"), primary_key=True)
     client_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("open311_client.id", ondelete="RESTRICT"), nullable=False)
     service_code: Mapped[str] = mapped_column(String(90), nullable=False)
+    media_url: Mapped[str | None] = mapped_column(String(500))  # the client's link, shown to it only
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
