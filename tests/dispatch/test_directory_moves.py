@@ -255,6 +255,23 @@ async def test_a_moved_village_takes_its_grids_tickets_and_reports_to_the_new_st
     assert await consumer.handle(older) is True
     assert await snapshot(d) == settled
 
+    # The moved grids' own GridCreated, replayed under new ids with the paths from before the move, and one arriving
+    # after the move for a grid dispatch had not heard of yet (the bulk lane runs behind): each lands where the move
+    # put it.
+    outbox = await orgtree_outbox(settings, d.id)
+    created = {r.payload["grid_id"]: r for r in outbox if r.event == "orgtree.GridCreated"}
+
+    async def forget_grid(session: AsyncSession) -> None:
+        await session.execute(text("DELETE FROM directory_grid WHERE grid_id = :g"), {"g": uuid.UUID(tree.grid2["id"])})
+
+    await d.run(forget_grid)
+    for moved_grid in (tree.grid, tree.grid2):
+        replayed = envelope_of(created[moved_grid["id"]]) | {"id": str(uuid.uuid4())}
+        assert replayed["payload"]["path"] == moved_grid["path"]  # where it was made, before the move
+        assert await consumer.handle(replayed) is True
+    assert {row[1]: row[2:] for row in (await snapshot(d))["grids"]} == settled_grids
+    settled = await snapshot(d)  # the replays rewrote those rows (to the same values)
+
     # A move in the other district reaches that district only.
     await b.tree.admin.post(f"/nodes/{b.tree.village['id']}/move", {"newParentId": b.tree.other_street["id"]}, 200)
     before = await snapshot(b.hotline)

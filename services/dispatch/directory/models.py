@@ -49,10 +49,15 @@ class DirectoryLink(TenantScoped, Base):
 
 
 class DirectoryUnitMove(TenantScoped, Base):
-    """The latest orgtree move applied per unit (``directory/moves.py``): an older or replayed one changes nothing."""
+    """The latest orgtree move applied per unit (``directory/moves.py``): an older or replayed one changes nothing.
+    Its paths and the unit's new chain are kept so that a grid's ``GridCreated`` arriving after the move (late, from
+    the bulk lane, or replayed) is moved too; moves applied before they were kept have none."""
 
     __tablename__ = "directory_unit_move"
 
     tenant_id: Mapped[uuid.UUID] = tenant_column()
     unit_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     moved_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    old_path: Mapped[str | None] = mapped_column(PATH)
+    new_path: Mapped[str | None] = mapped_column(PATH)
+    chain: Mapped[list[dict[str, str]] | None] = mapped_column(JSONB)

@@ -12,6 +12,7 @@ older than the one already applied (a late delivery), changes nothing.
 from __future__ import annotations
 
 import json
+from uuid import UUID
 
 from sqlalchemy import text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -66,11 +67,9 @@ PATH_COPIES: tuple[InstrumentedAttribute[str] | InstrumentedAttribute[str | None
     TicketReturn.ruling_unit_path,
 )
 
-# The directory's grids of the moved subtree, in one statement: their new paths, and the unit's new chain above it.
-# A grid's ancestors hold one entry per path segment above the grid, so the moved unit is entry ``depth - 1`` (of
-# its old path's depth) and it stays with what follows it.
-_GRIDS = text(
-    """
+# The directory's grids of the moved subtree, in one statement: their new paths, and the unit's new chain above it
+# (the moved unit stays with what follows it in each grid's chain).
+_MOVE_GRIDS = """
     UPDATE directory_grid
        SET path = CAST(:new_path AS text) || substr(path, length(CAST(:old_path AS text)) + 1),
            ancestors = CAST(:chain AS jsonb)
@@ -80,7 +79,18 @@ _GRIDS = text(
                           END
      WHERE path >= :old_path AND path < :old_path || '~'
     """
+_GRIDS = text(_MOVE_GRIDS)
+_GRIDS_WRITTEN = text(_MOVE_GRIDS + " AND grid_id = ANY(:grids)")  # only the grids a GridCreated batch just wrote
+_RECORDED = text(
+    "SELECT unit_id, old_path, new_path, chain FROM directory_unit_move WHERE old_path IS NOT NULL ORDER BY moved_at"
 )
+
+
+def _move_of_grids(unit: object, old_path: str, new_path: str, chain: str) -> dict[str, object]:
+    """``_GRIDS``'s parameters; a grid's ancestors hold one entry per path segment above it, so the moved unit is
+    entry ``depth - 1`` of its old path's depth."""
+    depth = len(old_path.strip("/").split("/"))
+    return {"unit": unit, "old_path": old_path, "new_path": new_path, "chain": chain, "depth": depth}
 
 # Open tickets of the moved grids held at a rung above the grid: the unit answering at that rung (the nearest
 # ancestor of a level the rung's org level names, as ``escalation.ladder.unit_at`` finds it) in the new chain. Each
@@ -115,19 +125,31 @@ _HAND_OVER = text(
 )
 
 
+def _chain(event: UnitMoved) -> list[dict[str, str]]:
+    return [{"id": str(u.id), "level": u.level, "name": u.name} for u in event.ancestors]
+
+
 async def _claim(session: AsyncSession, event: UnitMoved) -> bool:
     """Record this move as the unit's latest; False if the same or a later one was applied already."""
-    insert = pg_insert(DirectoryUnitMove).values(
-        tenant_id=require_tenant(), unit_id=event.unit_id, moved_at=event.moved_at
-    )
+    kept = {"moved_at": event.moved_at, "old_path": event.old_path, "new_path": event.new_path, "chain": _chain(event)}
+    insert = pg_insert(DirectoryUnitMove).values(tenant_id=require_tenant(), unit_id=event.unit_id, **kept)
     claimed = await session.execute(
         insert.on_conflict_do_update(
             index_elements=[DirectoryUnitMove.unit_id],
-            set_={"moved_at": insert.excluded.moved_at},
+            set_={name: insert.excluded[name] for name in kept},
             where=DirectoryUnitMove.moved_at < insert.excluded.moved_at,
         ).returning(DirectoryUnitMove.unit_id)
     )
     return claimed.first() is not None
+
+
+async def follow_recorded_moves(session: AsyncSession, grid_ids: list[UUID]) -> None:
+    """Grids just written from ``GridCreated`` events, which carry the path at the grid's creation, take every
+    move kept since, oldest first: a grid created before a move lands where the move put it (a move applied in turn
+    to a path it does not cover changes nothing, and one that does is the grid's own history)."""
+    for unit, old_path, new_path, chain in (await session.execute(_RECORDED)).all():
+        moved = _move_of_grids(unit, old_path, new_path, json.dumps(chain, ensure_ascii=False))
+        await session.execute(_GRIDS_WRITTEN, moved | {"grids": grid_ids})
 
 
 @consumer.on(UnitMoved)
@@ -135,9 +157,8 @@ async def unit_moved(session: AsyncSession, event: UnitMoved) -> None:
     if event.old_path == event.new_path or not await _claim(session, event):
         return
     await rehang_all(session, PATH_COPIES, event.old_path, event.new_path)
-    chain = json.dumps([{"id": str(u.id), "level": u.level, "name": u.name} for u in event.ancestors])
-    grids = {"chain": chain, "unit": event.unit_id, "depth": len(event.old_path.strip("/").split("/"))}
-    await session.execute(_GRIDS, grids | {"old_path": event.old_path, "new_path": event.new_path})
+    chain = json.dumps(_chain(event), ensure_ascii=False)
+    await session.execute(_GRIDS, _move_of_grids(event.unit_id, event.old_path, event.new_path, chain))
     await session.execute(
         _HAND_OVER,
         {

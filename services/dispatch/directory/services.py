@@ -18,13 +18,14 @@ from collections.abc import Callable, Hashable, Iterable
 from typing import Any, TypeVar
 from uuid import UUID
 
-from sqlalchemy import String, Text, Uuid, bindparam, cast, delete, false, func, literal, or_, select, true
+from sqlalchemy import String, Text, Uuid, bindparam, cast, delete, exists, false, func, literal, or_, select, true
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.type_api import TypeEngine
 
-from services.dispatch.directory.models import DirectoryGrid, DirectoryHousehold, DirectoryLink
+from services.dispatch.directory.models import DirectoryGrid, DirectoryHousehold, DirectoryLink, DirectoryUnitMove
+from services.dispatch.directory.moves import follow_recorded_moves
 from services.dispatch.providers.models import Provider, ProviderKind
 from services.dispatch.providers.pre_service import catch_up, completed_at_for
 from services.dispatch.routing.offers import stand_down
@@ -82,6 +83,8 @@ def _insert_rows(model: Any, rows: Any, columns: dict[str, Any], follow: tuple[s
 
 
 _grids = _rows("grids", grid_id=Uuid(), name=String(), path=Text(), ancestors=Text())
+# The grids written (inserted, or changed by a replay), and whether the district has moves kept that they may need.
+_MOVES_KEPT = exists().where(DirectoryUnitMove.old_path.is_not(None)).label("moves_kept")
 _GRIDS = _insert_rows(
     DirectoryGrid,
     _grids,
@@ -93,7 +96,7 @@ _GRIDS = _insert_rows(
     },
     ("name", "path", "ancestors"),
     index_elements=[DirectoryGrid.grid_id],
-)
+).returning(DirectoryGrid.__table__.c.grid_id, _MOVES_KEPT)
 _placed = _rows("placed", household_id=Uuid(), grid_id=Uuid())
 _HOUSEHOLDS = _insert_rows(
     DirectoryHousehold,
@@ -158,7 +161,9 @@ async def grids_created(session: AsyncSession, events: list[GridCreated]) -> Non
     grids = [_grid(event) for event in _last_per_key(events, lambda e: e.grid_id)]
     arrays = {name: [grid[name] for grid in grids] for name in ("grid_id", "name", "path")}
     arrays["ancestors"] = [json.dumps(grid["ancestors"], ensure_ascii=False) for grid in grids]
-    await session.execute(_GRIDS, {"tenant_id": require_tenant(), **arrays})
+    written = (await session.execute(_GRIDS, {"tenant_id": require_tenant(), **arrays})).all()
+    if written and written[0].moves_kept:  # a unit above may have moved since these grids were made
+        await follow_recorded_moves(session, [row.grid_id for row in written])
 
 
 async def grid_leader_changed(session: AsyncSession, event: GridLeaderChanged) -> None:
