@@ -16,6 +16,7 @@ import time
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 import jwt
 import pyotp
@@ -29,6 +30,7 @@ from gateway.identity import choice
 from gateway.identity.keys import KeyRing
 from gateway.identity.sealing import seal, unseal
 from gateway.models import Membership, RefreshToken, Tenant, UserAccount
+from gateway.proxy.settings import get_proxy_settings
 from shared import audit
 from shared.auth.principal import ADMIN_ROLES, Role
 from shared.context import tenant_scope
@@ -41,9 +43,6 @@ LOCKOUT = timedelta(minutes=15)
 # Roles that may protect their login with a one-time code (platform operator, district and street admins).
 TOTP_ROLES = ADMIN_ROLES
 TOTP_ISSUER = "Redcell"
-_hasher = PasswordHasher()
-# Verifying against this keeps an unknown or locked user as slow as a wrong password (no timing oracle).
-_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
 BAD_LOGIN = "username or password is wrong"
 BAD_REFRESH = "refresh token is not valid"
 BAD_CHOICE = "the district choice has expired or was used; sign in again"
@@ -54,8 +53,25 @@ ACCOUNT_LOCKED = "this account is locked in this district; ask the district admi
 DISTRICT_SUSPENDED = "this district is suspended; ask the platform operator"
 
 
+@lru_cache(maxsize=1)
+def password_hasher() -> PasswordHasher:
+    """argon2id with the gateway's parameters (``REDCELL_GATEWAY__PASSWORD_*``)."""
+    chosen = get_proxy_settings()
+    return PasswordHasher(
+        time_cost=chosen.password_time_cost,
+        memory_cost=chosen.password_memory_kib,
+        parallelism=chosen.password_parallelism,
+    )
+
+
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    """Verifying against this keeps an unknown or locked user as slow as a wrong password (no timing oracle)."""
+    return password_hasher().hash(secrets.token_urlsafe(16))
+
+
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    return password_hasher().hash(password)
 
 
 def _now() -> datetime:
@@ -126,22 +142,22 @@ class Identity:
         )
         if user is None:
             with contextlib.suppress(VerificationError):
-                _hasher.verify(_DUMMY_HASH, password)
+                password_hasher().verify(_dummy_hash(), password)
             await self._audit("auth.login.failed", reason="unknown user")
             raise _unauthorized(BAD_LOGIN)
         if user.locked_until is not None and user.locked_until > _now():
             with contextlib.suppress(VerificationError):  # the right password does not help while locked
-                _hasher.verify(_DUMMY_HASH, password)
+                password_hasher().verify(_dummy_hash(), password)
             await self._audit("auth.login.locked", user)
             raise _unauthorized(BAD_LOGIN)
         try:
-            _hasher.verify(user.password_hash, password)
+            password_hasher().verify(user.password_hash, password)
         except (VerificationError, InvalidHashError):
             await self._failed(user, "wrong password")
             raise _unauthorized(BAD_LOGIN) from None
         if user.totp_enabled:
             await self._check_login_otp(user, otp)
-        if _hasher.check_needs_rehash(user.password_hash):  # hashing parameters were raised since
+        if password_hasher().check_needs_rehash(user.password_hash):  # hashing parameters were raised since
             user.password_hash = hash_password(password)
         user.failed_logins = 0
         user.locked_until = None

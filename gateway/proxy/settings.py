@@ -55,6 +55,11 @@ class ProxySettings(BaseSettings):
     stream_timeout_s: float = 60.0
     # The web console behind ``/console/`` (it signs users in with its own session cookie); empty: none.
     console_url: str = "http://127.0.0.1:8110"
+    # argon2id parameters of stored passwords (defaults: argon2-cffi's, RFC 9106's low-memory profile, about 0.2 s
+    # of CPU a login here); a password stored under other parameters is rehashed at its next login.
+    password_time_cost: int = Field(3, ge=1)
+    password_memory_kib: int = Field(65_536, ge=8_192)
+    password_parallelism: int = Field(4, ge=1, le=16)
 
 
 @lru_cache(maxsize=1)

@@ -11,7 +11,7 @@ from litestar.testing import AsyncTestClient
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from gateway.identity.services import MAX_FAILED_LOGINS, hash_password
+from gateway.identity.services import MAX_FAILED_LOGINS, hash_password, password_hasher
 from gateway.models import Tenant, UserAccount
 from gateway.tenants.services import add_membership
 from shared.db.kernel import audit_event
@@ -151,7 +151,7 @@ async def test_an_outdated_password_hash_is_upgraded_at_login(
     assert (await login(client, username)).status_code == 200
     upgraded = (await user_row(system_sessions, username)).password_hash
     assert upgraded != weak
-    assert not PasswordHasher().check_needs_rehash(upgraded)
+    assert not password_hasher().check_needs_rehash(upgraded)  # the gateway's parameters now
     assert (await login(client, username)).status_code == 200
 
 

@@ -29,6 +29,16 @@ from tests.platform.demo import orgtree_demo  # noqa: F401 - the demo districts'
 from tests.platform.platform import platform  # noqa: F401 - the session's end-to-end fixture
 from tests.platform.workers import PLATFORM_FROM, PlatformWorkerScheduling, record_platform_from
 
+# Passwords hashed at OWASP's argon2id minimum (19 MiB, two passes, one lane: 30 ms of CPU) rather than the
+# gateway's default (0.2 s): the suite signs users in several hundred times. The same code runs either way.
+PASSWORD_HASHING = {
+    "REDCELL_GATEWAY__PASSWORD_TIME_COST": "2",
+    "REDCELL_GATEWAY__PASSWORD_MEMORY_KIB": "19456",
+    "REDCELL_GATEWAY__PASSWORD_PARALLELISM": "1",
+}
+for _name, _value in PASSWORD_HASHING.items():  # the gateway in this process; subprocesses inherit them
+    os.environ.setdefault(_name, _value)
+
 KERNEL_TEST_SERVICE = "kerneltest"
 SECOND_CELL = "east"  # a second PostgreSQL cluster: the database cell beside main (shared/db/cells.py)
 
@@ -80,7 +90,7 @@ def server_env(servers: local_servers.ServerState) -> dict[str, str]:
     """Environment for Redcell subprocesses (api, relay, worker) started by a test, on one database cell (``main``):
     a test's own processes need no second cluster's databases."""
     env = {k: v for k, v in servers.env().items() if not k.startswith("REDCELL_CELLS__")}
-    return {**env, "REDCELL_ENV": "test", "REDCELL_LOG_JSON": "true"}
+    return {**env, **PASSWORD_HASHING, "REDCELL_ENV": "test", "REDCELL_LOG_JSON": "true"}
 
 
 @pytest.fixture(scope="session")
