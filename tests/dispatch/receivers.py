@@ -32,16 +32,29 @@ class Received:
 
 @dataclass
 class Receiver:
-    """Answers each POST with the next scripted status (200 once the script is used up) and keeps what came."""
+    """Answers each POST with the next scripted status (200 once the script is used up) and keeps what came. A
+    script per phone (``by_phone``) answers only the SMS for that phone: the delivery sweep also sends other
+    tests' messages, which must not use up this test's failures."""
 
     url: str = ""
     statuses: list[int] = field(default_factory=list)
+    by_phone: dict[str, list[int]] = field(default_factory=dict)
     received: list[Received] = field(default_factory=list)
 
     async def handle(self, request: web.Request) -> web.Response:
-        self.received.append(Received(dict(request.headers), await request.read()))
-        status = self.statuses.pop(0) if self.statuses else 200
+        body = await request.read()
+        self.received.append(Received(dict(request.headers), body))
+        script = self.by_phone.get(_phone_of(body)) or self.statuses
+        status = script.pop(0) if script else 200
         return web.json_response({"ok": status < 400}, status=status)
+
+
+def _phone_of(body: bytes) -> str | None:
+    try:
+        parsed = json.loads(body)
+    except ValueError:
+        return None
+    return parsed.get("phone") if isinstance(parsed, dict) else None
 
 
 @asynccontextmanager

@@ -217,7 +217,7 @@ async def test_a_failing_receiver_is_retried_with_backoff_until_it_answers(
     district_a: District,
 ) -> None:
     await retry_deliveries(settings)  # other tests' leftovers first, so the failures below are this message's
-    sms_gateway.statuses.extend([500, 500])
+    sms_gateway.by_phone[mobile(14)] = [500, 500]
     ticket = await a_ticket(client, issuer, district_a, mobile(14))
     sent = await queue(
         district_a,
