@@ -6,13 +6,16 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import jwt
+import pytest
 from argon2 import PasswordHasher
 from litestar.testing import AsyncTestClient
+from pydantic import ValidationError
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from gateway.identity.services import MAX_FAILED_LOGINS, hash_password, password_hasher
 from gateway.models import Tenant, UserAccount
+from gateway.proxy.settings import ProxySettings
 from gateway.tenants.services import add_membership
 from shared.db.kernel import audit_event
 from tests.gateway.support import (
@@ -193,3 +196,11 @@ async def test_a_password_is_stored_only_as_an_argon2_hash(system_sessions: Sess
     assert user.password_hash.startswith("$argon2id$")
     assert PASSWORD not in user.password_hash
     assert hash_password(PASSWORD) != user.password_hash  # salted
+
+
+def test_password_hashing_parameters_below_argon2s_floor_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REDCELL_GATEWAY__PASSWORD_MEMORY_KIB", "1024")
+    monkeypatch.setenv("REDCELL_GATEWAY__PASSWORD_TIME_COST", "0")
+    with pytest.raises(ValidationError) as refused:
+        ProxySettings()
+    assert {error["loc"][0] for error in refused.value.errors()} == {"password_memory_kib", "password_time_cost"}

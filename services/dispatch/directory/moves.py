@@ -143,13 +143,19 @@ async def _claim(session: AsyncSession, event: UnitMoved) -> bool:
     return claimed.first() is not None
 
 
-async def follow_recorded_moves(session: AsyncSession, grid_ids: list[UUID]) -> None:
-    """Grids just written from ``GridCreated`` events, which carry the path at the grid's creation, take every
-    move kept since, oldest first: a grid created before a move lands where the move put it (a move applied in turn
-    to a path it does not cover changes nothing, and one that does is the grid's own history)."""
+async def follow_recorded_moves(session: AsyncSession, written: dict[UUID, str]) -> None:
+    """Grids just written from ``GridCreated`` events (id → path), which carry the path at the grid's creation, take
+    every move kept since, oldest first: a grid created before a move lands where the move put it. The paths are
+    followed here, so only a move that covers one of these grids is sent (usually none of the district's moves)."""
+    paths = dict(written)
     for unit, old_path, new_path, chain in (await session.execute(_RECORDED)).all():
+        covered = [grid for grid, path in paths.items() if path.startswith(old_path)]
+        if not covered:
+            continue
+        for grid in covered:
+            paths[grid] = new_path + paths[grid][len(old_path) :]
         moved = _move_of_grids(unit, old_path, new_path, json.dumps(chain, ensure_ascii=False))
-        await session.execute(_GRIDS_WRITTEN, moved | {"grids": grid_ids})
+        await session.execute(_GRIDS_WRITTEN, moved | {"grids": covered})
 
 
 @consumer.on(UnitMoved)

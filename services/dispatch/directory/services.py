@@ -96,7 +96,7 @@ _GRIDS = _insert_rows(
     },
     ("name", "path", "ancestors"),
     index_elements=[DirectoryGrid.grid_id],
-).returning(DirectoryGrid.__table__.c.grid_id, _MOVES_KEPT)
+).returning(DirectoryGrid.__table__.c.grid_id, DirectoryGrid.__table__.c.path, _MOVES_KEPT)
 _placed = _rows("placed", household_id=Uuid(), grid_id=Uuid())
 _HOUSEHOLDS = _insert_rows(
     DirectoryHousehold,
@@ -163,7 +163,7 @@ async def grids_created(session: AsyncSession, events: list[GridCreated]) -> Non
     arrays["ancestors"] = [json.dumps(grid["ancestors"], ensure_ascii=False) for grid in grids]
     written = (await session.execute(_GRIDS, {"tenant_id": require_tenant(), **arrays})).all()
     if written and written[0].moves_kept:  # a unit above may have moved since these grids were made
-        await follow_recorded_moves(session, [row.grid_id for row in written])
+        await follow_recorded_moves(session, {row.grid_id: row.path for row in written})
 
 
 async def grid_leader_changed(session: AsyncSession, event: GridLeaderChanged) -> None:

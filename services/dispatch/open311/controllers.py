@@ -21,10 +21,12 @@ from litestar.params import FromPath, JSONBody
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.dispatch.catalogue.controllers import DISTRICT_ADMIN
-from services.dispatch.models import Open311Request
+from services.dispatch.models import Open311Client, Open311Request
+from services.dispatch.notifications.controllers import runtime
 from services.dispatch.open311.formats import Document, Refusal, refused, render, split_format
 from services.dispatch.open311.intake import Open311Intake, read_filing
 from services.dispatch.open311.keys import ClientKeyService, authenticate
+from services.dispatch.open311.limits import KeyLimiter
 from services.dispatch.open311.lookups import RequestLookup, read_query
 from services.dispatch.open311.registry import Jurisdictions, RegistryUnavailableError
 from services.dispatch.open311.schemas import ClientCreate, ClientIssued, ClientView
@@ -76,8 +78,19 @@ def fields(form: Mapping[str, Any]) -> dict[str, str]:
 class Open311Desk:
     """A jurisdiction's transaction, its services and the client's key, refusals answered in GeoReport's form."""
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], limiter: KeyLimiter) -> None:
         self.sessions = sessions
+        self.limiter = limiter
+
+    async def client(self, session: AsyncSession, key: str | None, action: str) -> Open311Client:
+        """The key's client in the district of ``session``, counted against its limit (403 or 429 otherwise)."""
+        return await authenticate(session, self.limiter, key, action)
+
+    async def reader(self, session: AsyncSession, values: Mapping[str, str]) -> UUID | None:
+        """The client reading, if it gave a key (it then sees its own requests' descriptions and links)."""
+        if not values.get("api_key"):
+            return None
+        return (await self.client(session, values["api_key"], "get_service_requests")).id
 
     @asynccontextmanager
     async def district(self, values: Mapping[str, str]) -> AsyncIterator[AsyncSession]:
@@ -99,7 +112,7 @@ class Open311Desk:
 
 
 def provide_desk(state: State) -> Open311Desk:
-    return Open311Desk(state.sessionmaker)
+    return Open311Desk(state.sessionmaker, KeyLimiter(runtime(state).redis))  # the app's Redis client
 
 
 async def answered(fmt: str | None, work: Any) -> Response[bytes]:
@@ -140,7 +153,7 @@ class Open311Controller(Controller):
                 if name == "services":
                     return service_list(services)
                 query = read_query(values)
-                return await RequestLookup(session, services).many(query, await _reader(session, values))
+                return await RequestLookup(session, services).many(query, await desk.reader(session, values))
 
         return await answered(fmt, work)
 
@@ -170,7 +183,7 @@ class Open311Controller(Controller):
             values = fields(request.query_params)
             async with desk.district(values) as session:
                 services = await district_services(session)
-                return await RequestLookup(session, services).one(number, await _reader(session, values))
+                return await RequestLookup(session, services).one(number, await desk.reader(session, values))
 
         return await answered(fmt, work)
 
@@ -198,19 +211,12 @@ class Open311Controller(Controller):
         return await answered(fmt, work)
 
 
-async def _reader(session: AsyncSession, values: Mapping[str, str]) -> UUID | None:
-    """The client reading, if it gave a valid key (it then sees its own requests' descriptions)."""
-    if not values.get("api_key"):
-        return None
-    return (await authenticate(session, values["api_key"], "get_service_requests")).id
-
-
 async def _send_code(desk: Open311Desk, values: Mapping[str, str]) -> Document:
     unknown = [n for n in values if n not in ("jurisdiction_id", "api_key", "phone")]
     if unknown:
         raise refused(400, *(f"{n}: not a field of verifications" for n in unknown))
     async with desk.district(values) as session:
-        await authenticate(session, values.get("api_key"), "send a verification code")
+        await desk.client(session, values.get("api_key"), "send a verification code")
         phone = values.get("phone", "").strip()
         if not phone:
             raise refused(400, "phone: required: the mobile number to send the code to")
@@ -223,7 +229,7 @@ async def _send_code(desk: Open311Desk, values: Mapping[str, str]) -> Document:
 async def _file(desk: Open311Desk, values: Mapping[str, str]) -> Document:
     """Check everything the form says before the code is tried (a bad form costs no attempt)."""
     async with desk.district(values) as session:
-        client = await authenticate(session, values.get("api_key"), "create_request")
+        client = await desk.client(session, values.get("api_key"), "create_request")
         services = {s.code: s for s in await district_services(session)}
         intake = Open311Intake(session, read_filing(values, services))
         filed = await intake.file_request(intake.public_form(), get_dispatch_settings())

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.dispatch.open311.formats import refused
-from services.dispatch.open311.limits import key_limiter
+from services.dispatch.open311.limits import KeyLimiter
 from services.dispatch.open311.models import Open311Client
 from services.dispatch.open311.schemas import ClientCreate
 from services.dispatch.settings import get_dispatch_settings
@@ -29,8 +29,9 @@ def key_hash(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-async def authenticate(session: AsyncSession, key: str | None, action: str) -> Open311Client:
-    """The active client holding ``key`` in the district of this transaction; the specification's 403 otherwise."""
+async def authenticate(session: AsyncSession, limiter: KeyLimiter, key: str | None, action: str) -> Open311Client:
+    """The active client holding ``key`` in the district of this transaction, counted against its limit; the
+    specification's 403 otherwise, and its 429 over the limit."""
     client = None
     if key and key.startswith(KEY_PREFIX) and len(key) <= 100:
         client = await session.scalar(
@@ -39,7 +40,7 @@ async def authenticate(session: AsyncSession, key: str | None, action: str) -> O
     if client is None:
         raise refused(403, f"api_key: invalid api_key received -- can't proceed with {action}")
     limit = get_dispatch_settings().open311_key_requests_per_minute
-    wait = await key_limiter().over_limit(client.id, limit)
+    wait = await limiter.over_limit(client.id, limit)
     if wait is not None:
         raise refused(429, f"api_key: more than {limit} requests a minute with this key", retry_after_s=wait)
     client.last_used_at = now()

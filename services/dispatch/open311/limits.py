@@ -8,7 +8,6 @@ the residents' intake still hold) and a warning is logged, as the gateway's limi
 
 from __future__ import annotations
 
-import asyncio
 import time
 from uuid import UUID
 
@@ -16,7 +15,6 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from shared.logging import get_logger
-from shared.settings import get_settings
 
 log = get_logger(__name__)
 WINDOW_S = 60
@@ -24,6 +22,8 @@ _PREFIX = "redcell:open311:key"
 
 
 class KeyLimiter:
+    """On the app's Redis client (``app.state.notifications.redis``, opened and closed with the app)."""
+
     def __init__(self, redis: Redis) -> None:
         self._redis = redis
 
@@ -43,17 +43,3 @@ class KeyLimiter:
         if int(counted) <= limit:
             return None
         return max(1, int((window + 1) * WINDOW_S - now))
-
-
-_limiters: dict[asyncio.AbstractEventLoop, KeyLimiter] = {}
-
-
-def key_limiter() -> KeyLimiter:
-    """One per event loop (a Redis connection belongs to the loop that opened it), on the platform's Redis."""
-    loop = asyncio.get_running_loop()
-    if loop not in _limiters:
-        for closed in [other for other in _limiters if other.is_closed()]:
-            del _limiters[closed]
-        redis = Redis.from_url(get_settings().redis.url, socket_timeout=2, socket_connect_timeout=2)
-        _limiters[loop] = KeyLimiter(redis)
-    return _limiters[loop]
