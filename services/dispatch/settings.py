@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Any, cast
 
 from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.dispatch.catalogue.models import DispatchSettings
+from services.dispatch.catalogue.models import DispatchSettings, LadderLevel
 from shared.http.problems import ProblemError
 
 
@@ -56,11 +57,9 @@ async def district_rules(session: AsyncSession) -> DispatchSettings:
 
 async def district_rules_or_none(session: AsyncSession) -> DispatchSettings | None:
     """``district_rules``, or None for a district without a hotline (the delivery log renders without them)."""
-    transaction = session.sync_session.get_transaction()
-    cached = session.info.get(_RULES)
-    if cached is not None and transaction is not None and cached[0] is transaction:
-        row: DispatchSettings | None = cached[1]
-        return row
+    known, row = remembered(session, _RULES)
+    if known:
+        return cast(DispatchSettings | None, row)
     found: DispatchSettings | None = await session.scalar(select(DispatchSettings))
     remember_rules(session, found)
     return found
@@ -69,4 +68,42 @@ async def district_rules_or_none(session: AsyncSession) -> DispatchSettings | No
 def remember_rules(session: AsyncSession, row: DispatchSettings | None) -> None:
     """The district's settings as a statement of the caller's read them along (routing's lock), for this
     transaction's ``district_rules``."""
-    session.info[_RULES] = (session.sync_session.get_transaction(), row)
+    remember(session, _RULES, row)
+
+
+def remember(session: AsyncSession, key: str, value: object) -> None:
+    """``value`` as this transaction's answer to ``key`` (a district fact read along with another statement)."""
+    session.info[key] = (session.sync_session.get_transaction(), value)
+
+
+def remembered(session: AsyncSession, key: str) -> tuple[bool, Any]:
+    """Whether this transaction has an answer to ``key``, and the answer: a later transaction of a long-lived
+    session reads afresh."""
+    transaction = session.sync_session.get_transaction()
+    cached = session.info.get(key)
+    if cached is not None and transaction is not None and cached[0] is transaction:
+        return True, cached[1]
+    return False, None
+
+
+NOTIFY_EVERY_STAGE = "dispatch.notify_every_stage"
+FIRST_RUNG = 0  # a new ticket's ladder rank: the grid
+
+
+def _ladder_key(rank: int) -> str:
+    return f"dispatch.ladder_level.{rank}"
+
+
+async def ladder_level(session: AsyncSession, rank: int) -> LadderLevel | None:
+    """The district's ladder rung at ``rank``, read once per transaction (a call's intake reads rung 0 along with
+    the settings: ``remember_ladder_level``)."""
+    known, level = remembered(session, _ladder_key(rank))
+    if known:
+        return cast(LadderLevel | None, level)
+    found: LadderLevel | None = await session.scalar(select(LadderLevel).where(LadderLevel.rank == rank))
+    remember_ladder_level(session, rank, found)
+    return found
+
+
+def remember_ladder_level(session: AsyncSession, rank: int, level: LadderLevel | None) -> None:
+    remember(session, _ladder_key(rank), level)

@@ -34,7 +34,7 @@ Client = AsyncTestClient[Litestar]
 # the routing transaction, 12 in the messages' claims and outcomes, each in transactions of their own). Creation's
 # audit entry, outbox event and live-stream notice now go in one statement at commit (shared/db/appends.py), and its
 # category and item are read with the settings: 14 -> 10.
-CREATE_STATEMENTS = 10
+CREATE_STATEMENTS = 8
 ROUTE_STATEMENTS = 12
 HERE = (27.98, 120.70)
 

@@ -29,6 +29,8 @@ from services.dispatch.catalogue.schemas import (
     LadderLevelUpdate,
     SettingsUpdate,
 )
+from services.dispatch.settings import FIRST_RUNG, NOTIFY_EVERY_STAGE, remember, remember_ladder_level
+from services.dispatch.stages.models import StageSetting
 from shared import audit
 from shared.context import require_tenant
 from shared.db.repository import Repository
@@ -129,18 +131,24 @@ class CatalogueService:
 
     async def settings_for_call(self, category_id: UUID | None, item_id: UUID | None) -> DispatchSettings:
         """The settings, with the call's category and item read in the same round trip (into the session, where
-        ``category()`` and ``item()`` then find them): a call's intake asks for all three."""
+        ``category()`` and ``item()`` then find them): a call's intake asks for all three. The ladder's first rung
+        (the new ticket's resolution clock) and whether residents hear of every step come along, remembered for
+        the transaction."""
         if self._settings is None:
+            every_stage = select(StageSetting.notify_every_stage).scalar_subquery()
             query = (
-                select(DispatchSettings, ServiceCategory, ServiceItem)
+                select(DispatchSettings, ServiceCategory, ServiceItem, LadderLevel, every_stage)
                 .select_from(DispatchSettings)
                 .outerjoin(ServiceCategory, ServiceCategory.id == category_id if category_id else false())
                 .outerjoin(ServiceItem, ServiceItem.id == item_id if item_id else false())
+                .outerjoin(LadderLevel, LadderLevel.rank == FIRST_RUNG)
             )
             found = (await self.session.execute(query)).first()
             if found is None:
                 raise no_hotline()
             self._settings, self._held = found[0], found  # held: the session's identity map keeps rows weakly
+            remember_ladder_level(self.session, FIRST_RUNG, found[3])
+            remember(self.session, NOTIFY_EVERY_STAGE, bool(found[4]))
         return self._settings
 
     async def category(self, category_id: UUID, field: str = "categoryId") -> ServiceCategory:

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.dispatch.clocks.calendar import add_working_minutes
-from services.dispatch.models import Deadline, DeadlineKind, LadderLevel, ServiceCategory, Ticket, TicketStatus
+from services.dispatch.models import Deadline, DeadlineKind, ServiceCategory, Ticket, TicketStatus
+from services.dispatch.settings import ladder_level
 from shared.clock import now
 
 S = TicketStatus
@@ -84,7 +85,7 @@ async def start_resolution(session: AsyncSession, ticket: Ticket, *, fresh: bool
     ticket just taken in, with no clock to stop yet (saves intake a statement)."""
     if not fresh:
         await stop(session, ticket, K.RESOLUTION, K.RED)
-    level = await session.scalar(select(LadderLevel).where(LadderLevel.rank == ticket.level_rank))
+    level = await ladder_level(session, ticket.level_rank)
     category = await _category(session, ticket)
     minutes = level.resolution_minutes if level and level.resolution_minutes else None
     working = False

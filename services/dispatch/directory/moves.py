@@ -92,6 +92,7 @@ def _move_of_grids(unit: object, old_path: str, new_path: str, chain: str) -> di
     depth = len(old_path.strip("/").split("/"))
     return {"unit": unit, "old_path": old_path, "new_path": new_path, "chain": chain, "depth": depth}
 
+
 # Open tickets of the moved grids held at a rung above the grid: the unit answering at that rung (the nearest
 # ancestor of a level the rung's org level names, as ``escalation.ladder.unit_at`` finds it) in the new chain. Each
 # changed ticket gets a history row saying why, in the same statement.

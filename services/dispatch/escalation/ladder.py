@@ -10,12 +10,13 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import select, update
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.dispatch.catalogue.defaults import ORG_LEVELS
 from services.dispatch.clocks import timers
 from services.dispatch.models import OPEN_STATUSES, DirectoryGrid, LadderLevel, Offer, OfferStatus, Ticket, TicketStatus
+from services.dispatch.settings import ladder_level
 from services.dispatch.tickets.history import record
 from services.dispatch.tickets.transitions import move
 from shared import audit
@@ -30,8 +31,7 @@ AUTO_REASON = "逾期自动升级"
 
 
 async def level_at(session: AsyncSession, rank: int) -> LadderLevel | None:
-    level: LadderLevel | None = await session.scalar(select(LadderLevel).where(LadderLevel.rank == rank))
-    return level
+    return await ladder_level(session, rank)
 
 
 async def unit_at(session: AsyncSession, ticket: Ticket, org_level: str) -> UUID | None:

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.dispatch.notifications.queue import queue_notification
+from services.dispatch.settings import NOTIFY_EVERY_STAGE, remember, remembered
 from services.dispatch.stages.models import StageSetting
 from services.dispatch.stages.steps import Step
 from services.dispatch.tickets.models import Ticket, TicketHistory, TicketStatus
@@ -19,7 +20,13 @@ TEMPLATES = {Step.COLLECT: "stage_collected", Step.CLASSIFY: "stage_classified",
 
 
 async def notify_every_stage(session: AsyncSession) -> bool:
-    return bool(await session.scalar(select(StageSetting.notify_every_stage)))
+    """Whether the district tells residents of every step; read once per transaction (a call's intake reads it
+    along with the settings)."""
+    known, answer = remembered(session, NOTIFY_EVERY_STAGE)
+    if not known:
+        answer = bool(await session.scalar(select(StageSetting.notify_every_stage)))
+        remember(session, NOTIFY_EVERY_STAGE, answer)
+    return bool(answer)
 
 
 async def stage_reached(session: AsyncSession, ticket: Ticket, step: Step, *, classified: bool = False) -> None:
