@@ -9,6 +9,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+import asyncpg
 import msgspec
 from advanced_alchemy.exceptions import IntegrityError as AAIntegrityError
 from advanced_alchemy.exceptions import NotFoundError as AANotFoundError
@@ -21,6 +22,8 @@ from litestar.status_codes import (
     HTTP_500_INTERNAL_SERVER_ERROR,
     HTTP_503_SERVICE_UNAVAILABLE,
 )
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from shared.context import current_request_id
@@ -30,6 +33,22 @@ from shared.logging import get_logger
 PROBLEM_JSON = "application/problem+json"
 READ_ONLY_TRANSACTION = "25006"  # PostgreSQL's read_only_sql_transaction
 RETRY_AFTER_MOVE_S = 5
+RETRY_AFTER_UNAVAILABLE_S = 5
+# PostgreSQL cannot take the statement now: a connection exception (class 08), too many connections, or the server
+# shutting down, crashed or starting up (57P01-57P03).
+UNAVAILABLE_STATES = ("53300", "57P01", "57P02", "57P03")
+# What a store that is down or restarting raises, where the driver's error is not wrapped by SQLAlchemy.
+UNAVAILABLE_ERRORS: tuple[type[Exception], ...] = (
+    ConnectionError,  # refused, reset
+    TimeoutError,  # connecting took longer than the configured timeout
+    asyncpg.PostgresConnectionError,
+    asyncpg.exceptions.AdminShutdownError,
+    asyncpg.exceptions.CrashShutdownError,
+    asyncpg.exceptions.CannotConnectNowError,
+    asyncpg.exceptions.TooManyConnectionsError,
+    RedisConnectionError,
+    RedisTimeoutError,
+)
 log = get_logger(__name__)
 
 
@@ -185,7 +204,30 @@ def handle_db_error(request: Request[Any, Any, Any], exc: DBAPIError) -> Respons
     # A read of a district being moved runs read-only (shared/http/app.py); one that wanted to write waits too.
     if getattr(exc.orig, "sqlstate", None) == READ_ONLY_TRANSACTION:
         return handle_district_moving(request, exc)
+    if database_unavailable(exc):
+        return handle_unavailable(request, exc)
     return handle_unexpected(request, exc)
+
+
+def database_unavailable(exc: DBAPIError) -> bool:
+    """The database is down, restarting or full, not the statement wrong: the client may simply try again."""
+    if exc.connection_invalidated:
+        return True
+    orig = exc.orig
+    state = str(getattr(orig, "sqlstate", "") or "")
+    closed = "connection is closed" in str(orig)  # asyncpg's word for a connection the server dropped
+    return state.startswith("08") or state in UNAVAILABLE_STATES or closed or isinstance(orig, UNAVAILABLE_ERRORS)
+
+
+def handle_unavailable(request: Request[Any, Any, Any], exc: Exception) -> Response[bytes]:
+    """The database or Redis is not answering (restarting, down, out of connections): 503 with Retry-After, never a
+    bare 500; the client tries again. A request cut off mid-transaction was rolled back by PostgreSQL, unless the
+    cut came during its commit."""
+    log.warning("a store is unavailable", path=request.url.path, error=type(exc).__name__)
+    detail = "a database or queue this service needs is not answering; try again in a few seconds"
+    response = problem(HTTP_503_SERVICE_UNAVAILABLE, "Service Unavailable", detail, request)
+    response.headers["Retry-After"] = str(RETRY_AFTER_UNAVAILABLE_S)
+    return response
 
 
 def handle_district_moving(request: Request[Any, Any, Any], exc: Exception) -> Response[bytes]:
@@ -214,6 +256,7 @@ EXCEPTION_HANDLERS: dict[type[Exception] | int, Any] = {
     DBAPIError: handle_db_error,
     DistrictPausedError: handle_district_moving,
     PlacementUnknownError: handle_district_moving,
+    **dict.fromkeys(UNAVAILABLE_ERRORS, handle_unavailable),
     Exception: handle_unexpected,
 }
 

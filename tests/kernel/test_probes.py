@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -15,6 +17,7 @@ import pytest
 from dramatiq.brokers.stub import StubBroker
 
 from deploy.local_servers import free_ports
+from shared.logging import configure_logging
 from shared.messaging.consumer import worker_threads_alive
 from shared.messaging.relay import OutboxRelay
 from shared.probes import Heartbeat, ProbeServer, ReadinessCheck, dependency_checks, serve_probes
@@ -264,3 +267,32 @@ def test_redcell_scheduler_answers_probes_on_its_probe_port(server_env: dict[str
         assert _wait_for_exit(scheduler) == 0, scheduler.log_tail()
     finally:
         running.stop_all()
+
+
+async def test_a_sweep_that_found_nothing_logs_at_debug_and_one_that_worked_at_info(
+    settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    configure_logging("scheduler-test", json=True, level="DEBUG")  # as `redcell scheduler` does; it resets handlers
+    logging.getLogger().addHandler(caplog.handler)
+
+    async def idle(_: Settings) -> int:
+        return 0
+
+    async def busy(_: Settings) -> int:
+        return 3
+
+    jobs = [Job(f"probe.idle.{uuid.uuid4().hex[:6]}", 60, idle), Job(f"probe.busy.{uuid.uuid4().hex[:6]}", 60, busy)]
+    stop = asyncio.Event()
+    try:
+        task = asyncio.create_task(scheduler_loop(jobs, settings, stop, tick_s=0.05))
+        await asyncio.sleep(0.5)
+        stop.set()
+        await asyncio.wait_for(task, 5)
+    finally:
+        logging.getLogger().removeHandler(caplog.handler)
+    ran = {
+        r.msg["job"]: r.levelno
+        for r in caplog.records
+        if isinstance(r.msg, dict) and r.msg.get("event") == "scheduled job ran"
+    }
+    assert ran == {jobs[0].name: logging.DEBUG, jobs[1].name: logging.INFO}
