@@ -20,7 +20,13 @@ from prometheus_client import Histogram
 
 from gateway.proxy.ratelimit import RateLimiter
 from gateway.proxy.settings import ProxySettings
-from gateway.proxy.upstream import UpstreamError, UpstreamPool, UpstreamResponse, UpstreamTimeoutError
+from gateway.proxy.upstream import (
+    UpstreamError,
+    UpstreamPool,
+    UpstreamResponse,
+    UpstreamTimeoutError,
+    UpstreamUnreachableError,
+)
 from shared.auth.frontend import HEADER as FRONTEND_HEADER
 from shared.auth.frontend import from_frontend
 from shared.auth.principal import Principal
@@ -29,6 +35,7 @@ from shared.http.middleware import send_problem
 from shared.logging import get_logger
 
 log = get_logger(__name__)
+RETRY_AFTER = b"5"  # seconds a client waits before trying a service that is down or restarting again
 PROXIED = Histogram(
     "redcell_gateway_proxied_seconds",
     "Requests through the gateway by service and status class",
@@ -247,9 +254,11 @@ class Proxy:
         except TimeoutError:
             log.warning("upstream timed out", service=service)
             await send_problem(send, 504, "Gateway Timeout", f"the {service} service did not answer in time")
+        except aiohttp.ClientConnectorError:
+            await _unreachable(send, service)
         except aiohttp.ClientConnectionError:
-            log.warning("upstream unreachable", service=service)
-            await send_problem(send, 502, "Bad Gateway", f"the {service} service is unreachable")
+            log.warning("upstream broke off", service=service)
+            await send_problem(send, 502, "Bad Gateway", f"the {service} service broke off its answer")
         finally:
             PROXIED.labels(service, status).observe(time.perf_counter() - started)
 
@@ -263,9 +272,11 @@ class Proxy:
         except UpstreamTimeoutError:
             log.warning("upstream timed out", service=service)
             await send_problem(send, 504, "Gateway Timeout", f"the {service} service did not answer in time")
+        except UpstreamUnreachableError:
+            await _unreachable(send, service)
         except UpstreamError:
-            log.warning("upstream unreachable", service=service)
-            await send_problem(send, 502, "Bad Gateway", f"the {service} service is unreachable")
+            log.warning("upstream broke off", service=service)
+            await send_problem(send, 502, "Bad Gateway", f"the {service} service broke off its answer")
         try:
             if response is not None:
                 await _relay_lean(response, send)
@@ -391,3 +402,11 @@ class Proxy:
             await asyncio.gather(*tasks, return_exceptions=True)
         with contextlib.suppress(OSError):  # the client may be gone already
             await send({"type": "http.response.body", "body": b"", "more_body": False})
+
+
+async def _unreachable(send: Send, service: str) -> None:
+    """A service that cannot be connected to is down or restarting: 503 with Retry-After, so clients try again
+    (nothing reached it, so nothing was done)."""
+    log.warning("upstream unreachable", service=service)
+    detail = f"the {service} service is not answering; nothing was sent to it, try again in a few seconds"
+    await send_problem(send, 503, "Service Unavailable", detail, headers=[(b"retry-after", RETRY_AFTER)])

@@ -26,11 +26,15 @@ _REPEATABLE = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 
 
 class UpstreamError(ConnectionError):
-    """The upstream could not be reached or broke off (the proxy answers 502)."""
+    """The upstream broke off (the proxy answers 502)."""
 
     def __init__(self, message: str, *, before_response: bool = False) -> None:
         super().__init__(message)
         self.before_response = before_response
+
+
+class UpstreamUnreachableError(UpstreamError):
+    """No connection to the upstream could be made: it is down or restarting (the proxy answers 503, try again)."""
 
 
 class UpstreamTimeoutError(TimeoutError):
@@ -331,5 +335,6 @@ class UpstreamPool:
             )
         except (OSError, TimeoutError) as exc:
             self._open -= 1
-            raise UpstreamError(f"cannot connect to {self.host}:{self.port}: {exc}", before_response=True) from exc
+            msg = f"cannot connect to {self.host}:{self.port}: {exc}"
+            raise UpstreamUnreachableError(msg, before_response=True) from exc
         return connection

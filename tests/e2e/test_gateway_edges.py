@@ -54,10 +54,11 @@ def test_readiness_names_the_missing_dependency_while_liveness_stays_up(odd_gate
     assert checks["database"]["ok"] is True
 
 
-def test_unreachable_service_is_502_problem(odd_gateway: str, platform: RunningPlatform) -> None:
+def test_a_service_that_is_down_is_a_503_problem_with_retry_after(odd_gateway: str, platform: RunningPlatform) -> None:
     response = httpx.get(f"{odd_gateway}/api/ghost/anything", headers=auth(platform.a.token))
-    assert response.status_code == 502
+    assert response.status_code == 503
     assert response.headers["content-type"].startswith("application/problem+json")
+    assert response.headers["retry-after"] == "5"
     assert "ghost" in response.json()["detail"]
     # with Redis gone the limiter fails open: the district keeps working
     assert httpx.get(f"{odd_gateway}/api/orgtree/nodes", headers=auth(platform.a.token)).status_code == 200

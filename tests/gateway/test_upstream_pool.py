@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import pytest
 
 from deploy.local_servers import free_ports
-from gateway.proxy.upstream import UpstreamError, UpstreamPool, UpstreamTimeoutError
+from gateway.proxy.upstream import UpstreamError, UpstreamPool, UpstreamTimeoutError, UpstreamUnreachableError
 
 Answer = Callable[[bytes], bytes | None]  # the request head -> the bytes to write back (None: say nothing)
 
@@ -182,19 +182,20 @@ async def test_silence_is_a_timeout(upstream: Upstream) -> None:
     await pool.close()
 
 
-async def test_nobody_listening_is_an_upstream_error() -> None:
+async def test_nobody_listening_is_an_unreachable_upstream() -> None:
     (port,) = free_ports(1)
     pool = UpstreamPool(f"http://127.0.0.1:{port}", limit=4)
-    with pytest.raises(UpstreamError):
+    with pytest.raises(UpstreamUnreachableError):  # the proxy's 503: down or restarting, try again
         await pool.request("GET", b"GET / HTTP/1.1\r\nhost: x\r\n\r\n", read_timeout_s=1)
     await pool.close()
 
 
-async def test_a_malformed_answer_is_an_upstream_error(upstream: Upstream) -> None:
+async def test_a_malformed_answer_is_an_upstream_error_not_an_unreachable_one(upstream: Upstream) -> None:
     upstream.answer = lambda _: b"SMTP ready\r\n\r\n"
     pool = UpstreamPool(upstream.base, limit=4)
-    with pytest.raises(UpstreamError):
+    with pytest.raises(UpstreamError) as raised:  # the proxy's 502: it answered, but not HTTP
         await pool.request("GET", b"GET / HTTP/1.1\r\nhost: x\r\n\r\n", read_timeout_s=1)
+    assert not isinstance(raised.value, UpstreamUnreachableError)
     await pool.close()
 
 
