@@ -177,7 +177,7 @@ async def test_a_district_telling_residents_of_every_step_sends_an_sms_at_each(
         "/api/dispatch/notifications", params={"ticketId": ticket_id}, headers=operator(issuer, district_a)
     )
     assert log.status_code == 200, log.text
-    assert {"stage_collected", "stage_classified", "stage_supervised"} <= {n["template"] for n in log.json()}
+    assert {"stage_collected", "stage_classified", "stage_supervised"} <= {n["template"] for n in log.json()["items"]}
 
 
 async def test_a_call_classified_at_intake_is_told_so_in_one_sms(

@@ -86,6 +86,13 @@ async def queue(district: District, **kwargs: Any) -> uuid.UUID:
     return result
 
 
+async def routed_notice(district: District, ticket: dict[str, Any]) -> uuid.UUID:
+    """The resident's "your request is routed" SMS for ``ticket``, queued in the delivery log."""
+    return await queue(
+        district, template="ticket_routed", recipient_kind="resident", channel="sms", ticket_id=uuid.UUID(ticket["id"])
+    )
+
+
 async def make_due(district: District, notification_id: uuid.UUID, ago: timedelta = timedelta(seconds=1)) -> None:
     async def move(session: AsyncSession) -> None:
         await session.execute(
@@ -199,7 +206,8 @@ async def test_the_sms_gateway_gets_the_clear_number_and_nothing_else_keeps_it(
         f"/api/dispatch/notifications?ticketId={ticket['id']}", headers=operator(issuer, district_a)
     )
     assert listed.status_code == 200, listed.text
-    assert [(n["template"], n["recipientKind"], n["channel"], n["status"], n["attempts"]) for n in listed.json()] == [
+    lines = listed.json()["items"]
+    assert [(n["template"], n["recipientKind"], n["channel"], n["status"], n["attempts"]) for n in lines] == [
         ("ticket_routed", "resident", "sms", "delivered", 1)
     ]
     logged = capsys.readouterr()
@@ -451,19 +459,14 @@ async def test_the_delivery_log_is_the_districts_own_and_checks_its_filters(
     client: AsyncTestClient[Any], issuer: TestIssuer, district_a: District, district_b: District
 ) -> None:
     ticket = await a_ticket(client, issuer, district_a, mobile(24))
-    await queue(
-        district_a,
-        template="ticket_routed",
-        recipient_kind="resident",
-        channel="sms",
-        ticket_id=uuid.UUID(ticket["id"]),
-    )
+    await routed_notice(district_a, ticket)
     in_a, in_b = operator(issuer, district_a), operator(issuer, district_b)
     pending = await client.get("/api/dispatch/notifications?status=pending", headers=in_a)
-    assert any(n["ticketId"] == ticket["id"] for n in pending.json())
+    assert any(n["ticketId"] == ticket["id"] for n in pending.json()["items"])
     assert (await client.get(f"/api/dispatch/notifications?ticketId={ticket['id']}", headers=in_b)).status_code == 404
     assert all(
-        n["ticketId"] != ticket["id"] for n in (await client.get("/api/dispatch/notifications", headers=in_b)).json()
+        n["ticketId"] != ticket["id"]
+        for n in (await client.get("/api/dispatch/notifications", headers=in_b)).json()["items"]
     )
     bad = await client.get("/api/dispatch/notifications?status=lost", headers=in_a)
     assert bad.status_code == 422, bad.text
@@ -491,3 +494,29 @@ async def test_the_webhook_secret_is_for_the_district_admin_and_audited(
         return len(rows.all())
 
     assert await district_a.run(audited) == 1
+
+
+async def test_the_delivery_log_is_read_a_page_at_a_time_newest_first(
+    client: AsyncTestClient[Any], issuer: TestIssuer, district_a: District
+) -> None:
+    ticket = await a_ticket(client, issuer, district_a, mobile(25))
+    made = [await routed_notice(district_a, ticket) for _ in range(5)]
+    headers = operator(issuer, district_a)
+    pages, after = [], None
+    while True:
+        params = {"ticketId": ticket["id"], "limit": 2, **({"after": after} if after else {})}
+        page = await client.get("/api/dispatch/notifications", params=params, headers=headers)
+        assert page.status_code == 200, page.text
+        pages.append([n["id"] for n in page.json()["items"]])
+        after = page.json()["next"]
+        if after is None:
+            break
+    listed = [n for ids in pages for n in ids]
+    assert [len(ids) for ids in pages] == [2, 2, 1]
+    assert listed == [str(n) for n in reversed(made)]  # each message once, newest first, none skipped
+    whole = await client.get("/api/dispatch/notifications", params={"ticketId": ticket["id"]}, headers=headers)
+    assert [n["id"] for n in whole.json()["items"]] == listed  # the pages, end to end, are the log newest first
+    assert whole.json()["next"] is None
+    bad = await client.get("/api/dispatch/notifications", params={"after": "yesterday"}, headers=headers)
+    assert bad.status_code == 422, bad.text
+    assert bad.json()["errors"][0]["field"] == "query.after"

@@ -118,7 +118,7 @@ def test_a_call_walks_the_five_steps_with_an_sms_at_each(platform: RunningPlatfo
 
         def every_sms() -> list[str] | None:
             log = ok(httpx.get(f"{gateway}/api/dispatch/notifications", params={"ticketId": tid}, headers=admin))
-            sent = [n["template"] for n in log if n["recipientKind"] == "resident"]
+            sent = [n["template"] for n in log["items"] if n["recipientKind"] == "resident"]
             return sent if set(EVERY_STEP) <= set(sent) else None
 
         assert sorted(until("the resident's SMS of every step", every_sms)) == sorted(EVERY_STEP)

@@ -24,7 +24,12 @@ from services.dispatch.models import Notification
 from services.dispatch.notifications.channels import DEV_OUTBOX_MAX, SIGNATURE_HEADER, dev_outbox_key
 from services.dispatch.notifications.delivery import OWED
 from services.dispatch.notifications.replay import ReplayBuffer
-from services.dispatch.notifications.schemas import DevOutboxEntry, NotificationView, WebhookSecretView
+from services.dispatch.notifications.schemas import (
+    DevOutboxEntry,
+    NotificationPage,
+    NotificationView,
+    WebhookSecretView,
+)
 from services.dispatch.notifications.services import NotificationService
 from services.dispatch.notifications.stream import TicketStream
 from shared.auth.principal import Role
@@ -40,6 +45,7 @@ AnyRequest = Request[Any, Any, Any]
 STATUSES = ("pending", "retrying", "delivered", "skipped", "dead")
 Status = Annotated[str | None, QueryParameter(name="status", pattern="^(" + "|".join(STATUSES) + ")$")]
 Limit = Annotated[int, QueryParameter(name="limit", ge=1, le=200)]
+After = Annotated[str | None, QueryParameter(name="after", max_length=120)]
 SIGNATURE_SCHEME = "t=<unix seconds>,v1=hex(HMAC-SHA256(secret, '<t>.' + body))"
 
 
@@ -99,17 +105,19 @@ class NotificationController(Controller):
         "/",
         operation_id="ListNotifications",
         guards=[requires_role(*OPERATORS)],
-        summary="The delivery log, newest first: template, channel, status and attempts (no numbers)",
+        summary="The delivery log, newest first, a page at a time (`after`: the previous page's `next`): template, "
+        "channel, status and attempts (no numbers)",
     )
     async def list_notifications(
         self,
         notifications: NamedDependency[NotificationService],
         ticket_id: Annotated[UUID | None, QueryParameter(name="ticketId")] = None,
         status: Status = None,
+        after: After = None,
         limit: Limit = 50,
-    ) -> list[NotificationView]:
-        rows = await notifications.log(ticket_id=ticket_id, status=status, limit=limit)
-        return [notification_view(row) for row in rows]
+    ) -> NotificationPage:
+        rows, cursor = await notifications.log(ticket_id=ticket_id, status=status, after=after, limit=limit)
+        return NotificationPage(items=[notification_view(row) for row in rows], next=cursor)
 
     @get(
         "/webhook-secret",

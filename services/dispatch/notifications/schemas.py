@@ -24,6 +24,13 @@ class NotificationView(msgspec.Struct, rename="camel", kw_only=True):
     last_error: str | None
 
 
+class NotificationPage(msgspec.Struct, rename="camel", kw_only=True):
+    """A page of the delivery log, newest first; ``next`` is the ``after`` of the following page (null: the last)."""
+
+    items: list[NotificationView]
+    next: str | None
+
+
 class DevOutboxEntry(msgspec.Struct, rename="camel", kw_only=True):
     notification_id: str
     template: str

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from uuid import UUID
 
 from sqlalchemy import select
@@ -12,24 +13,38 @@ from services.dispatch.notifications.channels import webhook_secret
 from services.dispatch.tickets.services import TicketService
 from shared import audit
 from shared.context import require_tenant
+from shared.db.repository import Keyset, Repository
 from shared.settings import Settings
+
+# Newest first; a cursor reads "<created_at in ISO 8601>_<id>".
+NEWEST_FIRST = Keyset(
+    Notification.created_at, Notification.id, descending=True, separator="_", parse=datetime.fromisoformat
+)
+
+
+class NotificationRepository(Repository[Notification]):
+    model_type = Notification
+    noun = "notification"
 
 
 class NotificationService:
-    def __init__(self, session: AsyncSession, tickets: TicketService) -> None:
+    def __init__(self, session: AsyncSession, tickets: TicketService, repository: NotificationRepository) -> None:
         self.session = session
         self.tickets = tickets
+        self.repository = repository
 
-    async def log(self, *, ticket_id: UUID | None, status: str | None, limit: int) -> list[Notification]:
-        """Newest first; of one ticket the caller may see (404 otherwise), or of the whole district."""
+    async def log(
+        self, *, ticket_id: UUID | None, status: str | None, after: str | None, limit: int
+    ) -> tuple[list[Notification], str | None]:
+        """A page, newest first, and the next page's cursor; of one ticket the caller may see (404 otherwise), or
+        of the whole district. A busy district's log has a row per message: it is read a page at a time."""
         query = select(Notification)
         if ticket_id is not None:
             ticket = await self.tickets.get(ticket_id)
             query = query.where(Notification.ticket_id == ticket.id)
         if status is not None:
             query = query.where(Notification.status == status)
-        query = query.order_by(Notification.created_at.desc(), Notification.id.desc()).limit(limit)
-        return list(await self.session.scalars(query))
+        return await self.repository.page(query, NEWEST_FIRST, after=after, limit=limit)
 
     async def webhook_secret(self, settings: Settings) -> bytes:
         """The district's webhook signing key; every read is audited."""
