@@ -59,7 +59,7 @@ async def test_the_steps_of_a_call_and_the_sms_at_every_step(platform: RunningPl
             log = httpx.get(
                 f"{platform.gateway}/api/dispatch/notifications", params={"ticketId": ticket["id"]}, headers=token
             ).json()
-            templates = [n["template"] for n in log]
+            templates = [n["template"] for n in log["items"]]
             return templates if "stage_collected" in templates else None
 
         assert until("the collection SMS in the delivery log", collected) == ["stage_collected"]
