@@ -32,10 +32,11 @@ from shared.auth.frontend import from_frontend
 from shared.auth.principal import Principal
 from shared.context import current_request_id
 from shared.http.middleware import send_problem
+from shared.http.problems import RETRY_AFTER_S
 from shared.logging import get_logger
 
 log = get_logger(__name__)
-RETRY_AFTER = b"5"  # seconds a client waits before trying a service that is down or restarting again
+RETRY_AFTER = str(RETRY_AFTER_S).encode()  # a service that is down or restarting: as the services' own 503s say
 PROXIED = Histogram(
     "redcell_gateway_proxied_seconds",
     "Requests through the gateway by service and status class",

@@ -32,8 +32,9 @@ from shared.logging import get_logger
 
 PROBLEM_JSON = "application/problem+json"
 READ_ONLY_TRANSACTION = "25006"  # PostgreSQL's read_only_sql_transaction
-RETRY_AFTER_MOVE_S = 5
-RETRY_AFTER_UNAVAILABLE_S = 5
+# Seconds a client waits before trying again after a 503: a district's move pauses its writes for a few seconds, and a
+# restarting database or Redis is back in about as long (the gateway answers a service that is down the same way).
+RETRY_AFTER_S = 5
 # PostgreSQL cannot take the statement now: a connection exception (class 08), too many connections, or the server
 # shutting down, crashed or starting up (57P01-57P03).
 UNAVAILABLE_STATES = ("53300", "57P01", "57P02", "57P03")
@@ -224,10 +225,7 @@ def handle_unavailable(request: Request[Any, Any, Any], exc: Exception) -> Respo
     bare 500; the client tries again. A request cut off mid-transaction was rolled back by PostgreSQL, unless the
     cut came during its commit."""
     log.warning("a store is unavailable", path=request.url.path, error=type(exc).__name__)
-    detail = "a database or queue this service needs is not answering; try again in a few seconds"
-    response = problem(HTTP_503_SERVICE_UNAVAILABLE, "Service Unavailable", detail, request)
-    response.headers["Retry-After"] = str(RETRY_AFTER_UNAVAILABLE_S)
-    return response
+    return try_again(request, "a database or queue this service needs is not answering; try again in a few seconds")
 
 
 def handle_district_moving(request: Request[Any, Any, Any], exc: Exception) -> Response[bytes]:
@@ -238,8 +236,13 @@ def handle_district_moving(request: Request[Any, Any, Any], exc: Exception) -> R
         if not isinstance(exc, PlacementUnknownError)
         else "where this district's data is kept is not known yet; nothing was stored, try again in a few seconds"
     )
+    return try_again(request, detail)
+
+
+def try_again(request: Request[Any, Any, Any], detail: str) -> Response[bytes]:
+    """503 problem+json with ``Retry-After``: nothing is wrong with the request, only its moment."""
     response = problem(HTTP_503_SERVICE_UNAVAILABLE, "Service Unavailable", detail, request)
-    response.headers["Retry-After"] = str(RETRY_AFTER_MOVE_S)
+    response.headers["Retry-After"] = str(RETRY_AFTER_S)
     return response
 
 

@@ -12,6 +12,11 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.dispatch.models import Notification
+from services.dispatch.stages.notices import notify_every_stage
+from services.dispatch.stages.schemas import StageSettingChange
+from services.dispatch.stages.services import StageService
+from shared.auth.principal import Principal
+from shared.http.di import build_service
 from tests.dispatch.builders import District, as_provider, bearer, operator, staff
 from tests.orgtree.builders import mobile
 from tests.platform.tokens import TestIssuer
@@ -233,3 +238,18 @@ async def test_another_districts_ticket_steps_are_a_404_and_its_setting_its_own(
     assert (
         await client.get(f"/api/dispatch/stages/tickets/{ticket['ticket']['id']}", headers=cadre)
     ).status_code == 404
+
+
+async def test_a_transaction_that_changes_the_every_step_setting_follows_it_from_then_on(district_a: District) -> None:
+    admin = Principal(user_id=uuid.uuid4(), tenant_id=district_a.id, roles=frozenset({"district_admin"}), name="管理员")
+
+    async def read_change_read(session: AsyncSession) -> tuple[bool, bool]:
+        before = await notify_every_stage(session)  # remembered for the transaction
+        await build_service(StageService, session, admin).change(StageSettingChange(notify_every_stage=not before))
+        return before, await notify_every_stage(session)
+
+    before, after = await district_a.run(read_change_read)
+    assert after is (not before)
+    await district_a.run(
+        lambda s: build_service(StageService, s, admin).change(StageSettingChange(notify_every_stage=before))
+    )

@@ -520,3 +520,7 @@ async def test_the_delivery_log_is_read_a_page_at_a_time_newest_first(
     bad = await client.get("/api/dispatch/notifications", params={"after": "yesterday"}, headers=headers)
     assert bad.status_code == 422, bad.text
     assert bad.json()["errors"][0]["field"] == "query.after"
+    for limit in (0, 201, "many"):  # a page holds 1 to 200 lines
+        wrong = await client.get("/api/dispatch/notifications", params={"limit": limit}, headers=headers)
+        assert wrong.status_code == 422, wrong.text
+        assert wrong.json()["errors"][0]["field"] == "query.limit"

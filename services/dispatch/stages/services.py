@@ -7,6 +7,7 @@ from uuid import UUID
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.dispatch.settings import NOTIFY_EVERY_STAGE, remember
 from services.dispatch.stages.models import StageSetting
 from services.dispatch.stages.notices import notify_every_stage
 from services.dispatch.stages.schemas import (
@@ -73,6 +74,7 @@ class StageService:
             row = StageSetting()
             self.session.add(row)
         row.notify_every_stage = data.notify_every_stage
+        remember(self.session, NOTIFY_EVERY_STAGE, data.notify_every_stage)  # what this transaction says from now on
         row.updated_by, row.updated_by_name, row.updated_at = self.principal.user_id, self.principal.name, now()
         await self.session.flush()
         await audit.record(
