@@ -238,7 +238,8 @@ async def test_a_desk_is_told_to_reload_when_its_last_event_cannot_be_resumed_fr
 
 
 async def test_the_stream_ends_when_its_token_expires(api: str, issuer: TestIssuer, district_a: District) -> None:
-    short = {"Authorization": f"Bearer {issuer.token(tenant=district_a.id, roles=['hotline_operator'], ttl_s=2)}"}
+    # Long enough for a change to arrive first on a busy machine (2 s was not, once, in CI), short enough to wait for.
+    short = {"Authorization": f"Bearer {issuer.token(tenant=district_a.id, roles=['hotline_operator'], ttl_s=6)}"}
     async with subscribed(api, short) as events:
         made = await create(api, district_a, issuer)
         assert (await events.next_ticket())["ticket"] == made["id"]
