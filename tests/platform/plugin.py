@@ -53,6 +53,9 @@ def servers() -> Iterator[local_servers.ServerState]:
         local_servers.down(root, remove=True)
 
 
+TEST_CONNECT_TIMEOUT_S = 20.0
+
+
 def settings_for(state: local_servers.ServerState, *, cells: bool = False, **overrides: object) -> Settings:
     """Settings on the session's servers; with ``cells``, the second PostgreSQL cluster as a database cell."""
     env = state.env()
@@ -60,8 +63,13 @@ def settings_for(state: local_servers.ServerState, *, cells: bool = False, **ove
     values: dict[str, object] = {
         "env": "test",
         "log_json": False,
-        "pg": PostgresSettings(host="127.0.0.1", port=state.pg_port),
-        "cells": {cell: PostgresSettings(host="127.0.0.1", port=port) for cell, port in ports.items()},
+        # A test's own connections wait longer than production's 5 s: two cores running a whole suite starved one
+        # connect of that in CI once.
+        "pg": PostgresSettings(host="127.0.0.1", port=state.pg_port, connect_timeout_s=TEST_CONNECT_TIMEOUT_S),
+        "cells": {
+            cell: PostgresSettings(host="127.0.0.1", port=port, connect_timeout_s=TEST_CONNECT_TIMEOUT_S)
+            for cell, port in ports.items()
+        },
         "redis": RedisSettings(url=env["REDCELL_REDIS__URL"]),
         "s3": S3Settings(
             endpoint=env["REDCELL_S3__ENDPOINT"],
